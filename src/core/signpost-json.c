@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-core"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "signpost-error.h"
+#include "signpost-json.h"
+
+/*
+ * The one door for untrusted JSON. Debian 12's json-glib 1.6.6 recurses
+ * without limit (a long run of '[' overflows the stack) and asserts on some
+ * invalid UTF-8, so we check the bytes first: size, UTF-8, no NUL, escapes
+ * that decode to valid text, nesting depth. Only then does json-glib see
+ * them.
+ */
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Reads four hex digits at @p; returns the code unit or -1. */
+static int
+read_u16 (const char *p,
+          const char *end)
+{
+  int v = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int h = hex_value (p[i]);
+      if (h < 0)
+        return -1;
+      v = (v << 4) | h;
+    }
+  return v;
+}
+
+static gboolean
+fail (GError     **error,
+      const char  *message)
+{
+  g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_MALFORMED, message);
+  return FALSE;
+}
+
+gboolean
+signpost_json_check_bytes (const char  *data,
+                           gsize        length,
+                           gsize        max_size,
+                           GError     **error)
+{
+  const char *p, *end;
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  if (max_size == 0)
+    max_size = SIGNPOST_JSON_DEFAULT_MAX_SIZE;
+  if (length > max_size)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_TOO_LARGE,
+                   _("The body is %" G_GSIZE_FORMAT " bytes; the limit is %" G_GSIZE_FORMAT),
+                   length, max_size);
+      return FALSE;
+    }
+  if (data == NULL || length == 0)
+    return fail (error, _("The body is empty; expected JSON"));
+  if (!g_utf8_validate_len (data, length, NULL))
+    return fail (error, _("The body is not valid UTF-8 text (or contains a NUL byte)"));
+
+  end = data + length;
+  for (p = data; p < end; p++)
+    {
+      char c = *p;
+
+      if (in_string)
+        {
+          if (c == '"')
+            in_string = FALSE;
+          else if ((guchar) c < 0x20)
+            return fail (error, _("A string contains a raw control character"));
+          else if (c == '\\')
+            {
+              if (++p >= end)
+                return fail (error, _("The body ends inside a string"));
+              if (*p == 'u')
+                {
+                  int unit = read_u16 (p + 1, end);
+
+                  if (unit < 0)
+                    return fail (error, _("A \\u escape needs four hex digits"));
+                  if (unit == 0)
+                    return fail (error, _("A string contains a NUL character"));
+                  p += 4;
+                  if (unit >= 0xDC00 && unit <= 0xDFFF)
+                    return fail (error, _("A string contains an unpaired surrogate"));
+                  if (unit >= 0xD800 && unit <= 0xDBFF)
+                    {
+                      int low;
+
+                      if (end - p < 3 || p[1] != '\\' || p[2] != 'u' ||
+                          (low = read_u16 (p + 3, end)) < 0xDC00 || low > 0xDFFF)
+                        return fail (error, _("A string contains an unpaired surrogate"));
+                      p += 6;
+                    }
+                }
+              else if (strchr ("\"\\/bfnrt", *p) == NULL || *p == '\0')
+                return fail (error, _("A string contains an unknown escape"));
+            }
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > SIGNPOST_JSON_MAX_DEPTH)
+            return fail (error, _("The JSON is nested too deeply"));
+          break;
+        case ']':
+        case '}':
+          if (--depth < 0)
+            return fail (error, _("The JSON has an unmatched bracket"));
+          break;
+        default:
+          break;
+        }
+    }
+
+  if (in_string)
+    return fail (error, _("The body ends inside a string"));
+  if (depth != 0)
+    return fail (error, _("The JSON has an unclosed bracket"));
+  return TRUE;
+}
+
+JsonNode *
+signpost_json_parse (const char  *data,
+                     gsize        length,
+                     gsize        max_size,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!signpost_json_check_bytes (data, length, max_size, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_MALFORMED,
+                   _("The body is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      fail (error, _("The body is empty; expected JSON"));
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+JsonObject *
+signpost_json_parse_object (const char  *data,
+                            gsize        length,
+                            gsize        max_size,
+                            GError     **error)
+{
+  g_autoptr(JsonNode) root = signpost_json_parse (data, length, max_size, error);
+
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (error, _("Expected a JSON object"));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+char *
+signpost_json_to_string (JsonNode *node,
+                         gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, length);
+}
+
+char *
+signpost_json_object_to_string (JsonObject *object,
+                                gsize      *length)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return signpost_json_to_string (node, length);
+}

@@ -24,6 +24,7 @@ enum {
   PROP_PRACTICE_IDS,
   PROP_CLINICIAN_ID,
   PROP_DISABLED,
+  PROP_HUB,
   N_PROPS
 };
 
@@ -38,6 +39,7 @@ SIGNPOST_STRV_ACCESSORS (SignpostUser, signpost_user, roles, PROP_ROLES)
 SIGNPOST_STRV_ACCESSORS (SignpostUser, signpost_user, practice_ids, PROP_PRACTICE_IDS)
 SIGNPOST_STRING_ACCESSORS (SignpostUser, signpost_user, clinician_id, PROP_CLINICIAN_ID)
 SIGNPOST_BOOLEAN_ACCESSORS (SignpostUser, signpost_user, disabled, PROP_DISABLED)
+SIGNPOST_BOOLEAN_ACCESSORS (SignpostUser, signpost_user, hub, PROP_HUB)
 
 static void
 signpost_user_class_init (SignpostUserClass *klass)
@@ -60,6 +62,10 @@ signpost_user_class_init (SignpostUserClass *klass)
     signpost_field_string ("clinician_id", SIGNPOST_FORMAT_UUID, 36, 0);
   properties[PROP_DISABLED] =
     signpost_field_boolean ("disabled", FALSE, 0);
+  /* Works for a regional hub rather than one practice: may not book
+   * practice-only slots. */
+  properties[PROP_HUB] =
+    signpost_field_boolean ("hub", FALSE, 0);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

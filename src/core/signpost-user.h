@@ -26,5 +26,7 @@ const char *signpost_user_get_clinician_id (SignpostUser *self);
 void signpost_user_set_clinician_id (SignpostUser *self, const char *value);
 gboolean signpost_user_get_disabled (SignpostUser *self);
 void signpost_user_set_disabled (SignpostUser *self, gboolean value);
+gboolean signpost_user_get_hub (SignpostUser *self);
+void signpost_user_set_hub (SignpostUser *self, gboolean value);
 
 G_END_DECLS

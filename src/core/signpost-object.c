@@ -92,7 +92,11 @@ describe (GParamSpec         *pspec,
   return pspec;
 }
 
-#define FIELD_PARAM_FLAGS (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+/* Not G_PARAM_STATIC_NAME: field names are wire names with underscores,
+ * which GLib only takes as a copy it canonicalises ("given_name" becomes
+ * the property "given-name"); describe() turns that back into the key. */
+#define FIELD_PARAM_FLAGS (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | \
+                           G_PARAM_STATIC_NICK | G_PARAM_STATIC_BLURB)
 
 static void
 ensure_quarks (void)
@@ -238,6 +242,15 @@ signpost_field_get_flags (GParamSpec *pspec)
   return info ? info->flags : 0;
 }
 
+static void signpost_object_get_property (GObject      *object,
+                                          guint         prop_id,
+                                          GValue       *value,
+                                          GParamSpec   *pspec);
+static void signpost_object_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec);
+
 void
 signpost_object_class_install_fields (SignpostObjectClass  *klass,
                                       guint                 n_pspecs,
@@ -252,6 +265,11 @@ signpost_object_class_install_fields (SignpostObjectClass  *klass,
    * number of fields above us. */
   klass->prop_offset = klass->n_values;
   klass->n_values += n_pspecs - 1;
+  /* GObject dispatches to the property's owning class, and does not let a
+   * class inherit get_property/set_property: every class with fields
+   * needs them. */
+  G_OBJECT_CLASS (klass)->get_property = signpost_object_get_property;
+  G_OBJECT_CLASS (klass)->set_property = signpost_object_set_property;
   g_object_class_install_properties (G_OBJECT_CLASS (klass), n_pspecs, pspecs);
 }
 

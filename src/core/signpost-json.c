@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -15,6 +16,12 @@
  * invalid UTF-8, so we check the bytes first: size, UTF-8, no NUL, escapes
  * that decode to valid text, nesting depth. Only then does json-glib see
  * them.
+ *
+ * Its scanner also takes more than JSON: single-quoted strings, comments,
+ * hex and octal numbers. Those could hide brackets from the depth check,
+ * and numbers it cannot hold come back changed (an integer beyond gint64
+ * wraps; 1e999 becomes an infinity that is written out as "inf"). So
+ * outside strings only JSON's own tokens pass, and numbers must fit.
  */
 
 static int
@@ -56,6 +63,53 @@ fail (GError     **error,
   return FALSE;
 }
 
+/* Returns the length of the number at @p if it is a JSON number that
+ * json-glib stores without loss, or 0. */
+static gsize
+number_length (const char *p,
+               const char *end)
+{
+  const char *q = p;
+  gboolean whole = TRUE;
+  g_autofree char *text = NULL;
+
+  if (*q == '-')
+    q++;
+  if (q >= end || !g_ascii_isdigit (*q))
+    return 0;
+  if (*q == '0')
+    q++;
+  else
+    while (q < end && g_ascii_isdigit (*q))
+      q++;
+  if (q < end && *q == '.')
+    {
+      whole = FALSE;
+      if (++q >= end || !g_ascii_isdigit (*q))
+        return 0;
+      while (q < end && g_ascii_isdigit (*q))
+        q++;
+    }
+  if (q < end && (*q == 'e' || *q == 'E'))
+    {
+      whole = FALSE;
+      if (++q < end && (*q == '+' || *q == '-'))
+        q++;
+      if (q >= end || !g_ascii_isdigit (*q))
+        return 0;
+      while (q < end && g_ascii_isdigit (*q))
+        q++;
+    }
+  /* "01", "0x1", "1.5.5": not one JSON number. */
+  if (q < end && (g_ascii_isalnum (*q) || strchr ("._+-$", *q) != NULL))
+    return 0;
+
+  text = g_strndup (p, q - p);
+  if (whole)
+    return g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, NULL, NULL) ? q - p : 0;
+  return isfinite (g_ascii_strtod (text, NULL)) ? q - p : 0;
+}
+
 gboolean
 signpost_json_check_bytes (const char  *data,
                            gsize        length,
@@ -65,6 +119,7 @@ signpost_json_check_bytes (const char  *data,
   const char *p, *end;
   int depth = 0;
   gboolean in_string = FALSE;
+  gboolean done = FALSE; /* the top-level value is complete */
 
   if (max_size == 0)
     max_size = SIGNPOST_JSON_DEFAULT_MAX_SIZE;
@@ -88,7 +143,10 @@ signpost_json_check_bytes (const char  *data,
       if (in_string)
         {
           if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              done = depth == 0;
+            }
           else if ((guchar) c < 0x20)
             return fail (error, _("A string contains a raw control character"));
           else if (c == '\\')
@@ -122,6 +180,12 @@ signpost_json_check_bytes (const char  *data,
           continue;
         }
 
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        continue;
+      /* json-glib 1.6 ignores "[1]," and the like after the value. */
+      if (done)
+        return fail (error, _("The body goes on after the JSON value"));
+
       switch (c)
         {
         case '"':
@@ -137,9 +201,37 @@ signpost_json_check_bytes (const char  *data,
           if (--depth < 0)
             return fail (error, _("The JSON has an unmatched bracket"));
           break;
+        case ',':
+        case ':':
+          if (depth == 0)
+            return fail (error, _("The body contains a character that is not JSON"));
+          break;
+        case 't':
+        case 'f':
+        case 'n':
+          {
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            gsize len = strlen (word);
+
+            if ((gsize) (end - p) < len || memcmp (p, word, len) != 0)
+              return fail (error, _("The body contains a word that is not JSON"));
+            p += len - 1;
+          }
+          break;
         default:
+          {
+            gsize len = (c == '-' || g_ascii_isdigit (c)) ? number_length (p, end) : 0;
+
+            if (len == 0)
+              return fail (error, c == '-' || g_ascii_isdigit (c)
+                                  ? _("A number is not valid JSON or is out of range")
+                                  : _("The body contains a character that is not JSON"));
+            p += len - 1;
+          }
           break;
         }
+      if (depth == 0 && !in_string)
+        done = TRUE;
     }
 
   if (in_string)

@@ -20,6 +20,8 @@ gboolean
 signpost_time_zone_is_known (const char *identifier)
 {
   g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *path = NULL;
+  const char *tzdir;
 
   if (identifier == NULL || *identifier == '\0' || strlen (identifier) > 64)
     return FALSE;
@@ -29,6 +31,13 @@ signpost_time_zone_is_known (const char *identifier)
     if (!g_ascii_isalnum (*p) && *p != '/' && *p != '_' && *p != '-' && *p != '+')
       return FALSE;
   if (!g_ascii_isalpha (identifier[0]) || strstr (identifier, "..") != NULL)
+    return FALSE;
+  /* GLib also takes POSIX TZ strings such as "UTC+5" (which means five
+   * hours *behind* UTC): an IANA name is a file in the zone database. */
+  tzdir = g_getenv ("TZDIR");
+  path = g_build_filename (tzdir != NULL && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo",
+                           identifier, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return FALSE;
   tz = g_time_zone_new_identifier (identifier);
   return tz != NULL;
@@ -49,23 +58,27 @@ signpost_time_zone_new (const char  *identifier,
   return g_time_zone_new_identifier (identifier);
 }
 
-/* "2026-11-23T08:00:00Z", with milliseconds only when there are some. */
+/* "2026-11-23T08:00:00Z", with milliseconds only when there are some. The
+ * year always has four digits (GLib's %Y does not pad years before 1000,
+ * and the parser rightly wants the date part to be ten characters). */
 char *
 signpost_timestamp_format (GDateTime *instant)
 {
   g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *date_time = NULL;
   int ms;
 
   if (instant == NULL)
     return NULL;
   utc = g_date_time_to_utc (instant);
   ms = g_date_time_get_microsecond (utc) / 1000;
+  date_time = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d",
+                               g_date_time_get_year (utc), g_date_time_get_month (utc),
+                               g_date_time_get_day_of_month (utc), g_date_time_get_hour (utc),
+                               g_date_time_get_minute (utc), g_date_time_get_second (utc));
   if (ms == 0)
-    return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                          g_date_time_get_year (utc), g_date_time_get_month (utc),
-                          g_date_time_get_day_of_month (utc), g_date_time_get_hour (utc),
-                          g_date_time_get_minute (utc), g_date_time_get_second (utc), ms);
+    return g_strconcat (date_time, "Z", NULL);
+  return g_strdup_printf ("%s.%03dZ", date_time, ms);
 }
 
 /* Accepts ISO 8601 date-times with an explicit zone ("Z" or "+01:00");
@@ -84,6 +97,10 @@ signpost_timestamp_parse (const char  *text,
     goto bad;
   t = strchr (text, 'T');
   if (t == NULL || t - text != 10)
+    goto bad;
+  /* GLib quietly turns a 60th or 61st second into the 59th. */
+  if (t[3] != ':' || t[6] != ':' || !g_ascii_isdigit (t[7]) || !g_ascii_isdigit (t[8]) ||
+      t[7] > '5')
     goto bad;
   if (text[len - 1] != 'Z' && text[len - 1] != 'z' &&
       strchr (t, '+') == NULL && strchr (t, '-') == NULL)
@@ -201,7 +218,7 @@ signpost_age_from_iso_date (const char *date_of_birth,
 
 /* A wall-clock time on a date in @tz, as a UTC instant. In the hour that
  * does not exist when the clocks go forward, GLib moves forward to the
- * first valid time; in the repeated hour in autumn it takes the first. */
+ * first valid time; in the repeated hour in autumn we take the first. */
 GDateTime *
 signpost_local_time_to_utc (const GDate *date,
                             int          hour,
@@ -209,12 +226,34 @@ signpost_local_time_to_utc (const GDate *date,
                             GTimeZone   *tz)
 {
   g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) day_before = NULL;
 
   g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
   local = g_date_time_new (tz, g_date_get_year (date), g_date_get_month (date),
                            g_date_get_day (date), hour, minute, 0);
   if (local == NULL)
     return NULL;
+
+  /* GLib resolves a repeated time to the later (standard time) instant.
+   * If the clocks went back within the last day by @shift, the same wall
+   * time was also shown @shift earlier: that is the first. */
+  day_before = g_date_time_add (local, -G_TIME_SPAN_DAY);
+  if (day_before != NULL)
+    {
+      GTimeSpan shift = g_date_time_get_utc_offset (day_before) -
+                        g_date_time_get_utc_offset (local);
+
+      if (shift > 0)
+        {
+          g_autoptr(GDateTime) earlier = g_date_time_add (local, -shift);
+
+          if (earlier != NULL &&
+              g_date_time_get_day_of_month (earlier) == g_date_time_get_day_of_month (local) &&
+              g_date_time_get_hour (earlier) == g_date_time_get_hour (local) &&
+              g_date_time_get_minute (earlier) == g_date_time_get_minute (local))
+            return g_date_time_to_utc (earlier);
+        }
+    }
   return g_date_time_to_utc (local);
 }
 

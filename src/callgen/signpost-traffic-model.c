@@ -423,12 +423,15 @@ draw_caller (SignpostTrafficModel *self,
              PracticeLines        *p,
              SignpostTrafficCall  *call)
 {
+  double handle_s;
+
   call->practice_id = g_strdup (p->practice_id);
   call->line = g_strdup (g_ptr_array_index (p->lines, g_rand_int_range (rand, 0, p->lines->len)));
   call->cli = signpost_caller_pool_draw (self->pool, p->practice_id, &self->params, rand, &call->caller);
   call->patience_s = draw_lognormal (rand, self->params.patience_median_s, self->params.patience_sigma);
   call->accepts_callback = g_rand_double (rand) < self->params.callback_accept;
-  call->handle_s = MAX (1.0, draw_exponential (rand, self->handle_s));
+  handle_s = draw_exponential (rand, self->handle_s);
+  call->handle_s = MAX (1.0, handle_s);
   call->answered_us = -1;
 }
 

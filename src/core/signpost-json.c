@@ -288,14 +288,64 @@ signpost_json_parse_object (const char  *data,
   return json_object_ref (json_node_get_object (root));
 }
 
+/* json-glib 1.6 appends ".0" to every double it writes without a '.', so
+ * 1e20 comes out as "1e+20.0", which is not JSON. Take those back out, in
+ * place. */
+static gsize
+fix_exponents (char *text)
+{
+  gboolean in_string = FALSE;
+  char prev = '\0';
+  char *out = text;
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            *out++ = *p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          prev = *p;
+          *out++ = *p++;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      else if ((*p == 'e' || *p == 'E') && g_ascii_isdigit (prev))
+        {
+          *out++ = *p++;
+          if (*p == '+' || *p == '-')
+            *out++ = *p++;
+          while (g_ascii_isdigit (*p))
+            *out++ = *p++;
+          if (p[0] == '.' && p[1] == '0' && !g_ascii_isdigit (p[2]))
+            p += 2;
+          prev = '0';
+          continue;
+        }
+      prev = *p;
+      *out++ = *p++;
+    }
+  *out = '\0';
+  return out - text;
+}
+
 char *
 signpost_json_to_string (JsonNode *node,
                          gsize    *length)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char *text;
+  gsize len;
 
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, length);
+  text = json_generator_to_data (generator, NULL);
+  len = fix_exponents (text);
+  if (length != NULL)
+    *length = len;
+  return text;
 }
 
 char *

@@ -501,6 +501,35 @@ test_round_trip (void)
 }
 
 static void
+test_round_trip_exponents (void)
+{
+  /* json-glib 1.6 on its own writes 1e20 as "1e+20.0". */
+  static const struct {
+    const char *input;
+    const char *output;
+  } cases[] = {
+    { "[1e20]", "[1e+20]" },
+    { "[-0.5E+20, 1E-7, 2e0]", "[-5e+19,9.9999999999999995e-08,2.0]" },
+    { "{\"e\": 1e21, \"s\": \"1e+20.0\", \"t\": true}", "{\"e\":1e+21,\"s\":\"1e+20.0\",\"t\":true}" },
+    { "[\"\\\"\", 3e+22, \"x\"]", "[\"\\\"\",3e+22,\"x\"]" },
+    { "[1.5, 100.0, 1e+300]", "[1.5,100.0,1.0000000000000001e+300]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = parse_ok (cases[i].input);
+      gsize length = 0;
+      g_autofree char *out = signpost_json_to_string (node, &length);
+      g_autoptr(JsonNode) again = NULL;
+
+      g_assert_cmpstr (out, ==, cases[i].output);
+      g_assert_cmpuint (length, ==, strlen (out));
+      again = parse_ok (out);
+      g_assert_true (json_node_equal (node, again));
+    }
+}
+
+static void
 test_parse_object (void)
 {
   g_autoptr(GError) error = NULL;
@@ -563,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/signpost/json/numbers", test_numbers);
   g_test_add_func ("/signpost/json/valid", test_valid);
   g_test_add_func ("/signpost/json/round-trip", test_round_trip);
+  g_test_add_func ("/signpost/json/round-trip-exponents", test_round_trip_exponents);
   g_test_add_func ("/signpost/json/parse-object", test_parse_object);
   g_test_add_func ("/signpost/json/check-bytes", test_check_bytes);
 

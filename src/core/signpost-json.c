@@ -22,6 +22,10 @@
  * and numbers it cannot hold come back changed (an integer beyond gint64
  * wraps; 1e999 becomes an infinity that is written out as "inf"). So
  * outside strings only JSON's own tokens pass, and numbers must fit.
+ *
+ * It also finds a repeated member name by walking the object's members,
+ * so one object of many repeats is quadratic (a 1 MB body of them took
+ * seconds): objects may have at most SIGNPOST_JSON_MAX_MEMBERS members.
  */
 
 static int
@@ -120,6 +124,8 @@ signpost_json_check_bytes (const char  *data,
   int depth = 0;
   gboolean in_string = FALSE;
   gboolean done = FALSE; /* the top-level value is complete */
+  char open[SIGNPOST_JSON_MAX_DEPTH + 1];     /* '[' or '{' at each depth */
+  guint members[SIGNPOST_JSON_MAX_DEPTH + 1]; /* names seen in that object */
 
   if (max_size == 0)
     max_size = SIGNPOST_JSON_DEFAULT_MAX_SIZE;
@@ -195,6 +201,8 @@ signpost_json_check_bytes (const char  *data,
         case '{':
           if (++depth > SIGNPOST_JSON_MAX_DEPTH)
             return fail (error, _("The JSON is nested too deeply"));
+          open[depth] = c;
+          members[depth] = 0;
           break;
         case ']':
         case '}':
@@ -205,6 +213,8 @@ signpost_json_check_bytes (const char  *data,
         case ':':
           if (depth == 0)
             return fail (error, _("The body contains a character that is not JSON"));
+          if (c == ':' && open[depth] == '{' && ++members[depth] > SIGNPOST_JSON_MAX_MEMBERS)
+            return fail (error, _("An object has too many members"));
           break;
         case 't':
         case 'f':

@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 #define SIGNPOST_JSON_MAX_DEPTH 64
+#define SIGNPOST_JSON_MAX_MEMBERS 1024 /* per object */
 #define SIGNPOST_JSON_DEFAULT_MAX_SIZE (1024 * 1024)
 
 JsonNode   *signpost_json_parse           (const char  *data,

@@ -225,6 +225,54 @@ test_depth_boundary (void)
                        "nested too deeply");
 }
 
+static char *
+object_with_members (guint    n,
+                     gboolean repeat)
+{
+  GString *s = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ',');
+      /* Repeats of the last of n / 2 names: the slow case. */
+      g_string_append_printf (s, "\"k%u\":[1,{\"x\":2}]", repeat ? MIN (i, n / 2) : i);
+    }
+  g_string_append_c (s, '}');
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_members (void)
+{
+  g_autofree char *most = object_with_members (SIGNPOST_JSON_MAX_MEMBERS, FALSE);
+  g_autofree char *too_many = object_with_members (SIGNPOST_JSON_MAX_MEMBERS + 1, FALSE);
+  /* json-glib 1.6 is quadratic in repeated names: refused quickly. */
+  g_autofree char *repeated = object_with_members (40000, TRUE);
+  g_autoptr(GString) many_objects = g_string_new ("[");
+  gint64 start;
+
+  {
+    g_autoptr(JsonNode) node = parse_ok (most);
+    g_assert_cmpuint (json_object_get_size (json_node_get_object (node)), ==,
+                      SIGNPOST_JSON_MAX_MEMBERS);
+  }
+  assert_rejected_len (too_many, strlen (too_many), 0, SIGNPOST_ERROR_MALFORMED, "members");
+
+  start = g_get_monotonic_time ();
+  assert_rejected_len (repeated, strlen (repeated), 0, SIGNPOST_ERROR_MALFORMED, "members");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+
+  /* The limit is per object: many objects, and long arrays, are fine. */
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (many_objects, "%s{\"a\":%u,\"b\":[%u,%u]}", i ? "," : "", i, i, i);
+  g_string_append_c (many_objects, ']');
+  {
+    g_autoptr(JsonNode) node = parse_ok (many_objects->str);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 2000);
+  }
+}
+
 static void
 test_brackets_in_strings (void)
 {
@@ -580,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/signpost/json/nul", test_nul);
   g_test_add_func ("/signpost/json/deep-brackets", test_deep_brackets);
   g_test_add_func ("/signpost/json/depth-boundary", test_depth_boundary);
+  g_test_add_func ("/signpost/json/members", test_members);
   g_test_add_func ("/signpost/json/brackets-in-strings", test_brackets_in_strings);
   g_test_add_func ("/signpost/json/hidden-depth", test_hidden_depth);
   g_test_add_func ("/signpost/json/surrogates", test_surrogates);

@@ -48,8 +48,10 @@ signpost_appointment_class_init (SignpostAppointmentClass *klass)
 
   properties[PROP_SLOT_ID] =
     signpost_field_string ("slot_id", SIGNPOST_FORMAT_UUID, 36, SIGNPOST_FIELD_REQUIRED);
+  /* Not required on the wire: a manager's copy has it nulled (PROTOCOL.md,
+   * "Who sees what"). The server insists on it when booking. */
   properties[PROP_PATIENT_ID] =
-    signpost_field_string ("patient_id", SIGNPOST_FORMAT_UUID, 36, SIGNPOST_FIELD_REQUIRED);
+    signpost_field_string ("patient_id", SIGNPOST_FORMAT_UUID, 36, 0);
   properties[PROP_REASON] =
     signpost_field_string ("reason", SIGNPOST_FORMAT_MULTILINE, 2000, 0);
   properties[PROP_STATUS] =

@@ -24,6 +24,7 @@ enum {
   PROP_SEQ,
   PROP_RECORD,
   PROP_PROBLEM,
+  PROP_WARNINGS,
   N_PROPS
 };
 
@@ -38,6 +39,7 @@ SIGNPOST_INT_ACCESSORS (SignpostMutationResult, signpost_mutation_result, versio
 SIGNPOST_INT_ACCESSORS (SignpostMutationResult, signpost_mutation_result, seq, PROP_SEQ)
 SIGNPOST_JSON_ACCESSORS (SignpostMutationResult, signpost_mutation_result, record, PROP_RECORD)
 SIGNPOST_JSON_ACCESSORS (SignpostMutationResult, signpost_mutation_result, problem, PROP_PROBLEM)
+SIGNPOST_STRV_ACCESSORS (SignpostMutationResult, signpost_mutation_result, warnings, PROP_WARNINGS)
 
 static void
 signpost_mutation_result_class_init (SignpostMutationResultClass *klass)
@@ -59,6 +61,9 @@ signpost_mutation_result_class_init (SignpostMutationResultClass *klass)
     signpost_field_json ("record", 0);
   properties[PROP_PROBLEM] =
     signpost_field_json ("problem", 0);
+  /* Applied, but worth telling the user ("patient_already_booked_today"). */
+  properties[PROP_WARNINGS] =
+    signpost_field_strv ("warnings", SIGNPOST_FORMAT_KEY, 16, 0);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

@@ -26,5 +26,7 @@ JsonNode *signpost_mutation_result_get_record (SignpostMutationResult *self);
 void signpost_mutation_result_set_record (SignpostMutationResult *self, JsonNode *value);
 JsonNode *signpost_mutation_result_get_problem (SignpostMutationResult *self);
 void signpost_mutation_result_set_problem (SignpostMutationResult *self, JsonNode *value);
+const char * const *signpost_mutation_result_get_warnings (SignpostMutationResult *self);
+void signpost_mutation_result_set_warnings (SignpostMutationResult *self, const char * const *value);
 
 G_END_DECLS

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <glib-unix.h>
+
+#include "signpost-admin.h"
+#include "signpost-demo.h"
+#include "signpost-server.h"
+#include "signpost-sqlite-store.h"
+
+typedef struct {
+  GMainLoop *loop;
+  SignpostServer *server;
+  gboolean stopping;
+} App;
+
+static void
+shutdown_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  App *app = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!signpost_server_shutdown_finish (SIGNPOST_SERVER (source), result, &error))
+    g_warning ("Shutting down: %s", error->message);
+  g_main_loop_quit (app->loop);
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  App *app = data;
+
+  if (!app->stopping)
+    {
+      app->stopping = TRUE;
+      g_message ("Shutting down");
+      signpost_server_shutdown_async (app->server, NULL, shutdown_done, app);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* "ADDR:PORT", "[v6]:PORT" or ":PORT". */
+static gboolean
+parse_listen (const char  *text,
+              char       **address,
+              guint       *port)
+{
+  const char *colon = strrchr (text, ':');
+  guint64 value;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &value, NULL))
+    return FALSE;
+  *port = value;
+  if (colon == text)
+    *address = g_strdup ("127.0.0.1");
+  else if (text[0] == '[' && colon[-1] == ']')
+    *address = g_strndup (text + 1, colon - text - 2);
+  else
+    *address = g_strndup (text, colon - text);
+  return g_hostname_is_ip_address (*address);
+}
+
+static char *
+default_db_path (void)
+{
+  const char *state = g_getenv ("STATE_DIRECTORY");
+
+  /* systemd's StateDirectory= tells us where our state lives. */
+  if (state != NULL && *state != '\0')
+    {
+      g_auto(GStrv) dirs = g_strsplit (state, ":", 2);
+
+      return g_build_filename (dirs[0], "signpost.db", NULL);
+    }
+  return g_strdup ("signpost.db");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *listen = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *trusted_proxy = NULL;
+  g_autofree char *address = NULL;
+  gboolean demo = FALSE;
+  gboolean verbose = FALSE;
+  guint port = SIGNPOST_SERVER_DEFAULT_PORT;
+  GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      N_("Address and port to listen on (default 127.0.0.1:8765; port 0 picks a free one)"),
+      N_("ADDR:PORT") },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path,
+      N_("The SQLite database (default $STATE_DIRECTORY/signpost.db, else ./signpost.db)"),
+      N_("PATH") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      N_("Serve HTTPS and WSS with this PEM certificate (needs --tls-key)"), N_("PEM") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      N_("The PEM private key for --tls-cert"), N_("PEM") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
+      N_("Fill a new database with the synthetic demo hub and print its users"), NULL },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &trusted_proxy,
+      N_("Believe X-Forwarded-For from this reverse proxy address (default: none)"),
+      N_("ADDR") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log debugging messages"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostSqliteStore) store = NULL;
+  g_autoptr(SignpostServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  SignpostServerOptions options;
+  App app = { 0 };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  signal (SIGPIPE, SIG_IGN);
+
+  if (argc > 1 && g_str_equal (argv[1], "admin"))
+    return signpost_admin_main (argc - 1, argv + 1);
+
+  context = g_option_context_new (_("— the Signpost practice and hub server"));
+  g_option_context_set_summary (context,
+    _("Serves the Signpost wire protocol (docs/PROTOCOL.md) to consoles and the phone system:\n"
+      "sign-in, the change feed, mutations, live WebSocket push, the telephony webhook\n"
+      "and the audit log, all kept in one SQLite database.\n"
+      "\n"
+      "Set up a server with the admin commands (run “signpost-server admin --help”):\n"
+      "  signpost-server admin --db PATH add-practice --ods Y01234 --name NAME\n"
+      "  signpost-server admin --db PATH add-user --username NAME --display-name TEXT \\\n"
+      "      --role navigator|clinician|manager|admin --practice Y01234 [--hub]\n"
+      "  signpost-server admin --db PATH set-password NAME     (password on stdin)\n"
+      "  signpost-server admin --db PATH add-line --practice Y01234 --number 02079460001\n"
+      "  signpost-server admin --db PATH set-line-secret --number N   (secret on stdin)\n"
+      "  signpost-server admin --db PATH list-users | revoke-tokens NAME"));
+  g_option_context_set_description (context,
+    _("On start-up one line “Listening on http://ADDR:PORT/” is printed to standard output.\n"
+      "SIGINT or SIGTERM shuts down cleanly: requests in progress finish, WebSockets are\n"
+      "closed, and every acknowledged write is already on disk. Behind a reverse proxy,\n"
+      "pass its address with --trusted-proxy so that rate limits and the audit log see\n"
+      "the real client."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (verbose)
+    g_log_set_debug_enabled (TRUE);
+
+  if (listen != NULL)
+    {
+      if (!parse_listen (listen, &address, &port))
+        {
+          g_printerr (_("--listen wants ADDR:PORT with an IP address, not “%s”\n"), listen);
+          return 2;
+        }
+    }
+  else
+    address = g_strdup ("127.0.0.1");
+  if (db_path == NULL)
+    db_path = default_db_path ();
+
+  store = signpost_sqlite_store_new (db_path, &error);
+  if (store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (demo)
+    {
+      g_autofree char *description = signpost_demo_describe ();
+      gboolean seeded = signpost_demo_is_seeded (SIGNPOST_STORE (store), &error);
+
+      if (error != NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      if (!seeded)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          gint64 start = g_get_monotonic_time ();
+
+          if (!signpost_demo_seed (SIGNPOST_STORE (store), 1.0, now, &error))
+            {
+              g_printerr (_("Could not seed the demo data: %s\n"), error->message);
+              return 1;
+            }
+          g_printerr (_("Seeded the demo hub in %.1f s\n"),
+                      (g_get_monotonic_time () - start) / 1e6);
+        }
+      else
+        g_printerr (_("The database already holds data; not seeding it again\n"));
+      g_printerr ("%s", description);
+    }
+
+  signpost_server_options_init (&options);
+  options.trusted_proxy = trusted_proxy;
+  server = signpost_server_new (SIGNPOST_STORE (store), &options);
+  if (!signpost_server_listen (server, address, port, tls_cert, tls_key, &error))
+    {
+      g_printerr (_("Could not listen on %s:%u: %s\n"), address, port, error->message);
+      return 1;
+    }
+  g_print ("Listening on %s://%s%s%s:%u/\n", signpost_server_is_https (server) ? "https" : "http",
+           strchr (address, ':') ? "[" : "", address, strchr (address, ':') ? "]" : "",
+           signpost_server_get_port (server));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  app.loop = loop;
+  app.server = server;
+  g_unix_signal_add (SIGINT, on_signal, &app);
+  g_unix_signal_add (SIGTERM, on_signal, &app);
+  g_main_loop_run (loop);
+
+  g_clear_object (&server);
+  g_clear_object (&store);
+  return 0;
+}

@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "signpost-access.h"
+#include "signpost-apply.h"
+#include "signpost-server-private.h"
+
+/* The handlers of PROTOCOL.md. Each runs after the early handler has
+ * checked the route, the method, the body's size and the token. */
+
+#define CHANGES_DEFAULT_LIMIT 1000
+#define CHANGES_MAX_LIMIT 5000
+/* Rows looked at per page, seen or not, so a caller who may see little
+ * still gets an answer in bounded time (with more = true). */
+#define CHANGES_MAX_SCAN 50000
+#define MAX_MUTATIONS 500
+#define AUDIT_DEFAULT_LIMIT 100
+#define AUDIT_MAX_LIMIT 1000
+
+/* ---- query parameters -------------------------------------------------- */
+
+static gboolean
+query_int (GHashTable  *query,
+           const char  *key,
+           gint64       default_value,
+           gint64       minimum,
+           gint64       maximum,
+           gint64      *value,
+           GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, key) : NULL;
+  gint64 parsed;
+
+  *value = default_value;
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (text, 10, minimum, maximum, &parsed, NULL))
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key,
+                                _("must be a whole number from %" G_GINT64_FORMAT " to %"
+                                  G_GINT64_FORMAT), minimum, maximum);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}
+
+static gboolean
+query_uuid (GHashTable  *query,
+            const char  *key,
+            const char **value,
+            GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, key) : NULL;
+
+  *value = NULL;
+  if (text == NULL)
+    return TRUE;
+  if (!signpost_uuid_is_canonical (text))
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key,
+                                _("must be a lower-case UUID"));
+      return FALSE;
+    }
+  *value = text;
+  return TRUE;
+}
+
+/* Takes a string member of an untrusted object, naming it on error. */
+static gboolean
+body_string (JsonObject  *object,
+             const char  *key,
+             gboolean     required,
+             const char **value,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key, _("is required"));
+      return !required;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key, _("must be a string"));
+      return FALSE;
+    }
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+body_only (JsonObject          *object,
+           const char * const  *known,
+           GError             **error)
+{
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &key, &member))
+    if (!g_strv_contains (known, key))
+      {
+        if (signpost_format_check (SIGNPOST_FORMAT_KEY, key, NULL))
+          signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key, _("is not a known field"));
+        else
+          g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_INVALID,
+                               _("The body has a member whose name is not a known field"));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* ---- health, sign-in --------------------------------------------------- */
+
+void
+signpost_server_handle_healthz (SignpostServer    *self,
+                                SoupServerMessage *msg,
+                                GHashTable        *query,
+                                SignpostPrincipal *principal)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  json_object_set_string_member (reply, "status", "ok");
+  json_object_set_string_member (reply, "version", PACKAGE_VERSION);
+  signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+typedef struct {
+  SignpostServer *server;
+  SoupServerMessage *msg;
+  GCancellable *cancellable;
+  gulong disconnected_id;
+  gboolean disconnected;
+} LoginRequest;
+
+static void
+login_request_free (LoginRequest *request)
+{
+  if (request->disconnected_id != 0)
+    g_signal_handler_disconnect (request->msg, request->disconnected_id);
+  g_clear_object (&request->cancellable);
+  g_clear_object (&request->msg);
+  g_clear_object (&request->server);
+  g_free (request);
+}
+
+static void
+login_disconnected_cb (SoupServerMessage *msg,
+                       LoginRequest      *request)
+{
+  request->disconnected = TRUE;
+  g_cancellable_cancel (request->cancellable);
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  LoginRequest *request = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  guint retry_after = 0;
+
+  reply = signpost_auth_login_finish (SIGNPOST_AUTH (source), result, &retry_after, &error);
+  /* Nobody is listening any more: the work is done (a failure is still
+   * counted), but there is no one to answer. */
+  if (request->disconnected)
+    {
+      login_request_free (request);
+      return;
+    }
+  if (reply != NULL)
+    signpost_server_reply_json (request->msg, SOUP_STATUS_OK, reply);
+  else
+    {
+      if (retry_after > 0)
+        {
+          g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                        "Retry-After", seconds);
+        }
+      signpost_server_reply_error (request->msg, error);
+    }
+  soup_server_message_unpause (request->msg);
+  login_request_free (request);
+}
+
+void
+signpost_server_handle_login (SignpostServer    *self,
+                              SoupServerMessage *msg,
+                              GHashTable        *query,
+                              SignpostPrincipal *principal)
+{
+  static const char * const known[] = { "username", "password", "role", NULL };
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *username, *password, *role;
+  LoginRequest *request;
+
+  body = signpost_server_read_json_object (self, msg, &error);
+  if (body == NULL ||
+      !body_only (body, known, &error) ||
+      !body_string (body, "username", TRUE, &username, &error) ||
+      !body_string (body, "password", TRUE, &password, &error) ||
+      !body_string (body, "role", FALSE, &role, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+
+  /* The password check runs in a thread; the message waits, paused, and
+   * holds a reference to itself until then. */
+  request = g_new0 (LoginRequest, 1);
+  request->server = g_object_ref (self);
+  request->msg = g_object_ref (msg);
+  request->cancellable = g_cancellable_new ();
+  if (g_signal_lookup ("disconnected", SOUP_TYPE_SERVER_MESSAGE) != 0)
+    request->disconnected_id = g_signal_connect (msg, "disconnected",
+                                                 G_CALLBACK (login_disconnected_cb), request);
+  soup_server_message_pause (msg);
+  signpost_auth_login_async (self->auth, username, password, role,
+                             signpost_server_client_address (self, msg),
+                             request->cancellable, login_done, request);
+}
+
+void
+signpost_server_handle_logout (SignpostServer    *self,
+                               SoupServerMessage *msg,
+                               GHashTable        *query,
+                               SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  if (!signpost_auth_logout (self->auth, principal, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  json_object_set_string_member (reply, "status", "signed_out");
+  signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+void
+signpost_server_handle_me (SignpostServer    *self,
+                           SoupServerMessage *msg,
+                           GHashTable        *query,
+                           SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = signpost_auth_describe (self->auth, principal, &error);
+
+  if (reply == NULL)
+    signpost_server_reply_error (msg, error);
+  else
+    signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* ---- change feed ------------------------------------------------------- */
+
+typedef struct {
+  SignpostPrincipal *principal;
+  SignpostRole role;
+  GString *out;
+  gint64 limit;
+  gint64 count;
+  gint64 scanned;
+  gint64 last_scanned;
+  gint64 last_included;
+  GError *error;
+} ChangesPage;
+
+static const char *
+change_op (const SignpostStoredChange *change)
+{
+  if (change->deleted)
+    return "delete";
+  return change->version == 1 ? "create" : "update";
+}
+
+static gboolean
+append_change (const SignpostStoredChange *change,
+               gpointer                    data)
+{
+  ChangesPage *page = data;
+  g_autoptr(JsonObject) object = NULL;
+  SignpostVisibility visibility;
+
+  page->scanned++;
+  page->last_scanned = change->seq;
+
+  visibility = signpost_access_visibility (page->role, change->kind);
+  if (visibility == SIGNPOST_VISIBILITY_HIDDEN)
+    return TRUE;
+  /* Only a user record needs opening to decide; the rest is in columns. */
+  if (change->kind == SIGNPOST_RECORD_USER || visibility == SIGNPOST_VISIBILITY_REDACTED ||
+      change->deleted)
+    {
+      object = signpost_json_parse_object (change->data, change->data_length, G_MAXSIZE,
+                                           &page->error);
+      if (object == NULL)
+        return FALSE;
+    }
+  if (change->kind == SIGNPOST_RECORD_USER && json_object_has_member (object, "practice_ids"))
+    {
+      JsonNode *ids = json_object_get_member (object, "practice_ids");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+
+      if (JSON_NODE_HOLDS_ARRAY (ids))
+        {
+          JsonArray *array = json_node_get_array (ids);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            g_strv_builder_add (builder, json_array_get_string_element (array, i));
+        }
+      strv = g_strv_builder_end (builder);
+      visibility = signpost_access_check_read (page->principal, change->kind, change->practice_id,
+                                               (const char * const *) strv);
+    }
+  else
+    visibility = signpost_access_check_read (page->principal, change->kind, change->practice_id,
+                                             NULL);
+  if (visibility == SIGNPOST_VISIBILITY_HIDDEN)
+    return TRUE;
+
+  if (page->count > 0)
+    g_string_append_c (page->out, ',');
+  g_string_append_printf (page->out,
+                          "{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"id\":\"%s\","
+                          "\"op\":\"%s\",\"version\":%" G_GINT64_FORMAT ",\"data\":",
+                          change->seq, signpost_record_kind_to_string (change->kind), change->id,
+                          change_op (change), change->version);
+  if (change->deleted)
+    {
+      /* A tombstone carries the metadata only. */
+      static const char * const keep[] = { "id", "practice_id", "version", "updated_at", "seq", NULL };
+      g_autoptr(JsonObject) meta = json_object_new ();
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; keep[i] != NULL; i++)
+        if (json_object_has_member (object, keep[i]))
+          json_object_set_member (meta, keep[i],
+                                  json_node_copy (json_object_get_member (object, keep[i])));
+      text = signpost_json_object_to_string (meta, NULL);
+      g_string_append (page->out, text);
+    }
+  else if (visibility == SIGNPOST_VISIBILITY_REDACTED)
+    {
+      g_autofree char *text = NULL;
+
+      signpost_access_redact (page->role, change->kind, object);
+      text = signpost_json_object_to_string (object, NULL);
+      g_string_append (page->out, text);
+    }
+  else
+    {
+      /* Stored by us in canonical form: sent as it is. */
+      g_string_append_len (page->out, change->data, change->data_length);
+    }
+  g_string_append_c (page->out, '}');
+  page->last_included = change->seq;
+  return ++page->count < page->limit;
+}
+
+void
+signpost_server_handle_changes (SignpostServer    *self,
+                                SoupServerMessage *msg,
+                                GHashTable        *query,
+                                SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  ChangesPage page = { 0 };
+  gint64 since, limit, head, last_seq;
+  gboolean more;
+
+  if (!query_int (query, "since", 0, 0, G_MAXINT64, &since, &error) ||
+      !query_int (query, "limit", CHANGES_DEFAULT_LIMIT, 1, CHANGES_MAX_LIMIT, &limit, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  head = signpost_store_get_last_seq (self->store, &error);
+  if (head < 0)
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+
+  page.principal = principal;
+  page.role = signpost_principal_get_role (principal);
+  page.limit = limit;
+  page.last_scanned = since;
+  page.out = g_string_sized_new (4096);
+  g_string_append (page.out, "{\"changes\":[");
+  if (!signpost_store_foreach_change (self->store, since, CHANGES_MAX_SCAN, append_change, &page,
+                                      &error) ||
+      page.error != NULL)
+    {
+      if (error == NULL)
+        error = g_steal_pointer (&page.error);
+      g_clear_error (&page.error);
+      g_string_free (page.out, TRUE);
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+
+  if (page.count == limit)
+    {
+      last_seq = page.last_included;
+      more = last_seq < head;
+    }
+  else if (page.scanned < CHANGES_MAX_SCAN)
+    {
+      /* Everything after @since was looked at: what the caller may not
+       * see still moves it on. */
+      last_seq = MAX (head, since);
+      more = FALSE;
+    }
+  else
+    {
+      last_seq = page.last_scanned;
+      more = last_seq < head;
+    }
+  g_string_append_printf (page.out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}",
+                          last_seq, more ? "true" : "false");
+  {
+    gsize length = page.out->len;
+
+    signpost_server_reply_text (msg, SOUP_STATUS_OK, "application/json",
+                                g_string_free (page.out, FALSE), length);
+  }
+}
+
+/* ---- mutations --------------------------------------------------------- */
+
+void
+signpost_server_handle_mutations (SignpostServer    *self,
+                                  SoupServerMessage *msg,
+                                  GHashTable        *query,
+                                  SignpostPrincipal *principal)
+{
+  static const char * const known[] = { "mutations", NULL };
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  SignpostApplyContext ctx;
+  JsonNode *list;
+  JsonArray *array;
+  JsonArray *results;
+
+  body = signpost_server_read_json_object (self, msg, &error);
+  if (body == NULL || !body_only (body, known, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  list = json_object_get_member (body, "mutations");
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "mutations",
+                                     _("must be a list of mutations"));
+      return;
+    }
+  array = json_node_get_array (list);
+  if (json_array_get_length (array) > MAX_MUTATIONS)
+    {
+      g_autofree char *detail = g_strdup_printf (_("has more than %u items"), MAX_MUTATIONS);
+
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "mutations", detail);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("mutations[%u]", i);
+      JsonNode *element = json_array_get_element (array, i);
+      SignpostMutation *mutation;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, path, _("must be an object"));
+          return;
+        }
+      mutation = signpost_object_new_from_json (SIGNPOST_TYPE_MUTATION,
+                                                json_node_get_object (element),
+                                                SIGNPOST_DECODE_CREATE, &error);
+      if (mutation == NULL)
+        {
+          signpost_error_prefix_field (&error, path);
+          signpost_server_reply_error (msg, error);
+          return;
+        }
+      g_ptr_array_add (mutations, mutation);
+    }
+
+  /* One transaction for the batch, a savepoint per mutation: the reply
+   * goes out only once every applied mutation is on disk. */
+  signpost_apply_context_init (&ctx, self->store, principal, now);
+  results = json_array_new ();
+  if (!signpost_store_begin (self->store, &error))
+    goto failed;
+  for (guint i = 0; i < mutations->len; i++)
+    {
+      g_autoptr(SignpostMutationResult) result = NULL;
+
+      result = signpost_apply_mutation (&ctx, g_ptr_array_index (mutations, i), &error);
+      if (result == NULL)
+        {
+          signpost_store_rollback (self->store);
+          goto failed;
+        }
+      json_array_add_object_element (results, signpost_object_to_json (SIGNPOST_OBJECT (result)));
+    }
+  if (!signpost_store_commit (self->store, &error))
+    goto failed;
+
+  reply = json_object_new ();
+  json_object_set_array_member (reply, "results", g_steal_pointer (&results));
+  signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+  signpost_server_publish (self, ctx.changed, ctx.call_events);
+  signpost_apply_context_clear (&ctx);
+  return;
+
+failed:
+  json_array_unref (results);
+  signpost_apply_context_clear (&ctx);
+  signpost_server_reply_error (msg, error);
+}
+
+/* ---- queue ------------------------------------------------------------- */
+
+void
+signpost_server_handle_queue (SignpostServer    *self,
+                              SoupServerMessage *msg,
+                              GHashTable        *query,
+                              SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char * const *practices = signpost_principal_get_practice_ids (principal);
+  const char *practice_id;
+
+  if (!signpost_access_may_see_queue (signpost_principal_get_role (principal)))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, NULL,
+                                     _("This role does not see the call queue"));
+      return;
+    }
+  if (!query_uuid (query, "practice", &practice_id, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  if (practice_id == NULL)
+    {
+      if (practices == NULL || practices[0] == NULL || practices[1] != NULL)
+        {
+          signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "practice",
+                                         _("is required for someone who works for several practices"));
+          return;
+        }
+      practice_id = practices[0];
+    }
+  if (!signpost_principal_has_practice (principal, practice_id))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, "practice",
+                                     _("You do not work for this practice"));
+      return;
+    }
+  summary = signpost_telephony_queue_summary (self->telephony, practice_id, now, &error);
+  if (summary == NULL)
+    signpost_server_reply_error (msg, error);
+  else
+    signpost_server_reply_json (msg, SOUP_STATUS_OK, summary);
+}
+
+/* ---- telephony --------------------------------------------------------- */
+
+void
+signpost_server_handle_telephony (SignpostServer    *self,
+                                  SoupServerMessage *msg,
+                                  GHashTable        *query,
+                                  SignpostPrincipal *principal)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  SignpostApplyContext ctx;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  signpost_apply_context_init (&ctx, self->store, NULL, now);
+  reply = signpost_telephony_receive (self->telephony,
+                                      soup_message_headers_get_one (headers, "X-Signpost-Timestamp"),
+                                      soup_message_headers_get_one (headers, "X-Signpost-Signature"),
+                                      data, length, &ctx, &error);
+  if (reply == NULL)
+    signpost_server_reply_error (msg, error);
+  else
+    {
+      signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+      signpost_server_publish (self, ctx.changed, ctx.call_events);
+    }
+  signpost_apply_context_clear (&ctx);
+}
+
+/* ---- audit ------------------------------------------------------------- */
+
+void
+signpost_server_handle_audit_views (SignpostServer    *self,
+                                    SoupServerMessage *msg,
+                                    GHashTable        *query,
+                                    SignpostPrincipal *principal)
+{
+  static const char * const known[] = { "patient_id", "context", NULL };
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostRecord) patient = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(JsonObject) reply = NULL;
+  SignpostApplyContext ctx;
+  const char *patient_id, *context;
+  gboolean deleted = FALSE;
+
+  body = signpost_server_read_json_object (self, msg, &error);
+  if (body == NULL ||
+      !body_only (body, known, &error) ||
+      !body_string (body, "patient_id", TRUE, &patient_id, &error) ||
+      !body_string (body, "context", FALSE, &context, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  if (!signpost_uuid_is_canonical (patient_id))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "patient_id",
+                                     _("must be a lower-case UUID"));
+      return;
+    }
+  if (context != NULL && (g_utf8_strlen (context, -1) > 200 ||
+                          !signpost_format_check (SIGNPOST_FORMAT_TEXT, context, NULL)))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "context",
+                                     _("must be one line of up to 200 characters"));
+      return;
+    }
+  patient = signpost_store_get_record (self->store, SIGNPOST_RECORD_PATIENT, patient_id, &deleted,
+                                       &error);
+  if (error != NULL)
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  if (patient == NULL)
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, "patient_id",
+                                     _("There is no such patient"));
+      return;
+    }
+  if (signpost_access_check_read (principal, SIGNPOST_RECORD_PATIENT,
+                                  signpost_record_get_practice_id (patient), NULL) ==
+      SIGNPOST_VISIBILITY_HIDDEN)
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, "patient_id",
+                                     _("You may not see this patient"));
+      return;
+    }
+
+  signpost_apply_context_init (&ctx, self->store, principal, now);
+  if (!signpost_store_begin (self->store, &error) ||
+      !signpost_apply_audit (&ctx, "view", patient, context, &error) ||
+      !signpost_store_commit (self->store, &error))
+    {
+      signpost_store_rollback (self->store);
+      signpost_apply_context_clear (&ctx);
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  signpost_apply_context_clear (&ctx);
+  reply = json_object_new ();
+  json_object_set_string_member (reply, "status", "recorded");
+  signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+static void
+set_nullable (JsonObject *object,
+              const char *key,
+              const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, key, value);
+  else
+    json_object_set_null_member (object, key);
+}
+
+static gboolean
+append_audit_event (const SignpostAuditEvent *event,
+                    gpointer                  data)
+{
+  JsonArray *events = data;
+  JsonObject *object = json_object_new ();
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (event->at / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) precise = g_date_time_add (at, event->at % G_USEC_PER_SEC);
+  g_autofree char *at_text = signpost_timestamp_format (precise);
+
+  json_object_set_int_member (object, "id", event->id);
+  json_object_set_string_member (object, "at", at_text);
+  set_nullable (object, "user_id", event->user_id);
+  set_nullable (object, "username", event->username);
+  set_nullable (object, "role", event->role);
+  set_nullable (object, "action", event->action);
+  set_nullable (object, "type", event->type);
+  set_nullable (object, "record_id", event->record_id);
+  set_nullable (object, "patient_id", event->patient_id);
+  set_nullable (object, "client", event->client);
+  set_nullable (object, "detail", event->detail);
+  json_array_add_object_element (events, object);
+  return TRUE;
+}
+
+void
+signpost_server_handle_audit (SignpostServer    *self,
+                              SoupServerMessage *msg,
+                              GHashTable        *query,
+                              SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonArray) events = json_array_new ();
+  const char *patient_id, *user_id;
+  gint64 since, limit;
+
+  if (!signpost_access_may_read_audit (signpost_principal_get_role (principal)))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, NULL,
+                                     _("Only administrators read the audit log"));
+      return;
+    }
+  if (!query_uuid (query, "patient_id", &patient_id, &error) ||
+      !query_uuid (query, "user_id", &user_id, &error) ||
+      !query_int (query, "since", 0, 0, G_MAXINT64, &since, &error) ||
+      !query_int (query, "limit", AUDIT_DEFAULT_LIMIT, 1, AUDIT_MAX_LIMIT, &limit, &error) ||
+      !signpost_store_foreach_audit (self->store, patient_id, user_id, since, limit,
+                                     append_audit_event, events, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  reply = json_object_new ();
+  json_object_set_array_member (reply, "events", g_steal_pointer (&events));
+  signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}

@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "signpost-problem.h"
+#include "signpost-server-private.h"
+
+/*
+ * The HTTP side: routing, the early checks every request goes through, and
+ * replies. The handlers themselves are in signpost-server-routes.c.
+ *
+ * Debian 12's libsoup 3.2 has no request-body limit and reads a body in
+ * full once the headers are in, whatever status an early handler has set.
+ * So a body that is too large (or chunked, with no length to judge) is
+ * refused by taking the connection away from libsoup before it reads a
+ * byte of the body: we write the problem reply ourselves, let the client
+ * finish sending for a moment so that it sees the reply rather than a
+ * reset, and close.
+ */
+
+#define PRINCIPAL_KEY "signpost-principal"
+#define LIVE_PATH "/api/v1/live"
+#define SHUTDOWN_POLL_MS 20
+#define SHUTDOWN_GRACE_MS 10000
+#define REFUSE_DRAIN_MS 2000
+#define REFUSE_DRAIN_BYTES (1024 * 1024)
+
+typedef struct {
+  const char *path;
+  const char *method;
+  gboolean needs_token;
+  SignpostRouteHandler handler;     /* NULL: the WebSocket */
+} Route;
+
+static const Route routes[] = {
+  { "/api/v1/healthz", "GET", FALSE, signpost_server_handle_healthz },
+  { "/api/v1/login", "POST", FALSE, signpost_server_handle_login },
+  { "/api/v1/logout", "POST", TRUE, signpost_server_handle_logout },
+  { "/api/v1/me", "GET", TRUE, signpost_server_handle_me },
+  { "/api/v1/changes", "GET", TRUE, signpost_server_handle_changes },
+  { "/api/v1/mutations", "POST", TRUE, signpost_server_handle_mutations },
+  { "/api/v1/queue", "GET", TRUE, signpost_server_handle_queue },
+  { "/api/v1/telephony/events", "POST", FALSE, signpost_server_handle_telephony },
+  { "/api/v1/audit/views", "POST", TRUE, signpost_server_handle_audit_views },
+  { "/api/v1/audit", "GET", TRUE, signpost_server_handle_audit },
+  { LIVE_PATH, "GET", TRUE, NULL },
+};
+
+G_DEFINE_FINAL_TYPE (SignpostServer, signpost_server, G_TYPE_OBJECT)
+
+void
+signpost_server_options_init (SignpostServerOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->ping_interval_ms = 15000;
+  options->idle_timeout_ms = 45000;
+  options->max_backlog = 256;
+  options->token_lifetime_s = 12 * 60 * 60;
+  options->max_body = SIGNPOST_SERVER_MAX_BODY;
+}
+
+static const Route *
+find_route (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    if (g_str_equal (routes[i].path, path))
+      return &routes[i];
+  return NULL;
+}
+
+static gboolean
+method_matches (const Route *route,
+                const char  *method)
+{
+  if (g_str_equal (route->method, method))
+    return TRUE;
+  return g_str_equal (route->method, "GET") && g_str_equal (method, "HEAD");
+}
+
+/* ---- replies ----------------------------------------------------------- */
+
+static void
+set_common_headers (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+}
+
+void
+signpost_server_reply_text (SoupServerMessage *msg,
+                            guint              status,
+                            const char        *content_type,
+                            char              *text,
+                            gsize              length)
+{
+  set_common_headers (msg);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, text, length);
+}
+
+void
+signpost_server_reply_json (SoupServerMessage *msg,
+                            guint              status,
+                            JsonObject        *object)
+{
+  gsize length = 0;
+  char *text = signpost_json_object_to_string (object, &length);
+
+  signpost_server_reply_text (msg, status, "application/json", text, length);
+}
+
+static void
+reply_problem_object (SoupServerMessage *msg,
+                      JsonObject        *problem)
+{
+  gsize length = 0;
+  char *text = signpost_json_object_to_string (problem, &length);
+  guint status = json_object_get_int_member (problem, "status");
+
+  signpost_server_reply_text (msg, status, "application/problem+json", text, length);
+}
+
+void
+signpost_server_reply_error (SoupServerMessage *msg,
+                             const GError      *error)
+{
+  g_autoptr(JsonObject) problem = signpost_problem_from_error (error);
+  guint status = signpost_error_http_status (error);
+
+  if (status >= 500)
+    g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
+               g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer realm=\"signpost\"");
+  reply_problem_object (msg, problem);
+}
+
+void
+signpost_server_reply_problem (SoupServerMessage *msg,
+                               SignpostErrorCode  code,
+                               const char        *field,
+                               const char        *detail)
+{
+  g_autoptr(GError) error = NULL;
+
+  signpost_set_field_error (&error, code, field, "%s", detail);
+  signpost_server_reply_error (msg, error);
+}
+
+JsonObject *
+signpost_server_read_json_object (SignpostServer     *self,
+                                  SoupServerMessage  *msg,
+                                  GError            **error)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  return signpost_json_parse_object (data, length, self->max_body, error);
+}
+
+/* ---- client address ---------------------------------------------------- */
+
+/* The client's address: the peer's, unless the peer is the trusted
+ * reverse proxy, in which case the address it appended to
+ * X-Forwarded-For (the last one; anything before it is the client's word). */
+const char *
+signpost_server_client_address (SignpostServer    *self,
+                                SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *forwarded;
+  const char *last;
+  g_autofree char *candidate = NULL;
+
+  if (self->trusted_proxy == NULL || g_strcmp0 (peer, self->trusted_proxy) != 0)
+    return peer;
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                             "X-Forwarded-For");
+  if (forwarded == NULL)
+    return peer;
+  last = strrchr (forwarded, ',');
+  candidate = g_strstrip (g_strdup (last ? last + 1 : forwarded));
+  if (!g_hostname_is_ip_address (candidate))
+    return peer;
+  /* Kept on the message so the string lives as long as the request. */
+  g_object_set_data_full (G_OBJECT (msg), "signpost-client", g_steal_pointer (&candidate), g_free);
+  return g_object_get_data (G_OBJECT (msg), "signpost-client");
+}
+
+/* ---- in-flight requests ------------------------------------------------ */
+
+static void message_finalized (gpointer data, GObject *where);
+
+static void
+in_flight_remove (SignpostServer    *self,
+                  SoupServerMessage *msg)
+{
+  if (g_hash_table_remove (self->in_flight, msg))
+    g_object_weak_unref (G_OBJECT (msg), message_finalized, self);
+}
+
+static void
+message_finalized (gpointer  data,
+                   GObject  *where)
+{
+  SignpostServer *self = data;
+
+  g_hash_table_remove (self->in_flight, where);
+}
+
+/* A request counts from when its headers are in: an idle keep-alive
+ * connection has a message waiting too, but nothing to finish. */
+static void
+in_flight_add (SignpostServer    *self,
+               SoupServerMessage *msg)
+{
+  if (g_hash_table_add (self->in_flight, msg))
+    g_object_weak_ref (G_OBJECT (msg), message_finalized, self);
+}
+
+static void
+request_done_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 SignpostServer    *self)
+{
+  in_flight_remove (self, msg);
+}
+
+/* ---- refusing a body before it is read --------------------------------- */
+
+typedef struct {
+  GIOStream *stream;
+  GSocket *socket;
+  GBytes *reply;
+  guint8 buffer[16 * 1024];
+  gsize drained;
+  gint64 deadline;
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_object (&refusal->stream);
+  g_clear_object (&refusal->socket);
+  g_clear_pointer (&refusal->reply, g_bytes_unref);
+  g_free (refusal);
+}
+
+static void
+refusal_closed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  refusal_free (data);
+}
+
+static void
+refusal_close (Refusal *refusal)
+{
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, refusal_closed, refusal);
+}
+
+static void
+refusal_drained (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Refusal *refusal = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0 || (refusal->drained += n) >= REFUSE_DRAIN_BYTES ||
+      g_get_monotonic_time () >= refusal->deadline)
+    {
+      refusal_close (refusal);
+      return;
+    }
+  g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_DEFAULT, NULL, refusal_drained, refusal);
+}
+
+static void
+refusal_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Refusal *refusal = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL) ||
+      refusal->socket == NULL)
+    {
+      refusal_close (refusal);
+      return;
+    }
+  /* Tell the client we are done, then swallow what it is still sending
+   * (for a short while) so that closing does not reset the connection
+   * under our reply. */
+  g_output_stream_flush (G_OUTPUT_STREAM (source), NULL, NULL);
+  g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
+  refusal->deadline = g_get_monotonic_time () + REFUSE_DRAIN_MS * 1000;
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL, refusal_drained,
+                             refusal);
+}
+
+static void
+refuse_and_close (SignpostServer    *self,
+                  SoupServerMessage *msg,
+                  guint              status,
+                  const char        *nick,
+                  const char        *title,
+                  const char        *detail)
+{
+  g_autoptr(JsonObject) problem = signpost_problem_new (status, nick, title, detail, NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *head = NULL;
+  Refusal *refusal;
+  gsize length = 0;
+  GSocket *socket;
+
+  body = signpost_json_object_to_string (problem, &length);
+  head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Content-Type: application/problem+json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Cache-Control: no-store\r\n"
+                          "Connection: close\r\n\r\n",
+                          status, soup_status_get_phrase (status), length);
+  refusal = g_new0 (Refusal, 1);
+  socket = soup_server_message_get_socket (msg);
+  refusal->socket = socket ? g_object_ref (socket) : NULL;
+  {
+    GString *reply = g_string_new (head);
+
+    g_string_append_len (reply, body, length);
+    refusal->reply = g_string_free_to_bytes (reply);
+  }
+  in_flight_remove (self, msg);
+  refusal->stream = soup_server_message_steal_connection (msg);
+  if (refusal->stream == NULL)
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->reply, NULL),
+                                   g_bytes_get_size (refusal->reply),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written, refusal);
+}
+
+/* ---- handlers ---------------------------------------------------------- */
+
+static void
+early_handler (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  SignpostServer *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  const Route *route;
+
+  in_flight_add (self, msg);
+
+  /* Size first: nothing else may make libsoup read a body we refuse. */
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_CHUNKED:
+      refuse_and_close (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
+                        _("Length required"),
+                        _("Send the body with a Content-Length, not chunked"));
+      return;
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+        {
+          g_autofree char *detail =
+            g_strdup_printf (_("The body is %" G_GOFFSET_FORMAT " bytes; the limit is %"
+                               G_GSIZE_FORMAT),
+                             soup_message_headers_get_content_length (headers), self->max_body);
+
+          refuse_and_close (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                            signpost_error_code_nick (SIGNPOST_ERROR_TOO_LARGE),
+                            signpost_error_code_title (SIGNPOST_ERROR_TOO_LARGE), detail);
+          return;
+        }
+      break;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_NONE:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      break;
+    }
+
+  if (self->shutting_down)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_UNAVAILABLE, NULL,
+                                     _("The server is shutting down"));
+      return;
+    }
+
+  route = find_route (path);
+  if (route == NULL)
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, NULL,
+                                     _("There is nothing at this address"));
+      return;
+    }
+  if (!method_matches (route, method))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    g_str_equal (route->method, "GET") ? "GET, HEAD" : route->method);
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_METHOD, NULL,
+                                     _("This address does not take that method"));
+      return;
+    }
+  if (route->needs_token)
+    {
+      g_autoptr(GError) error = NULL;
+      SignpostPrincipal *principal;
+
+      principal = signpost_auth_authenticate (self->auth,
+                                              soup_message_headers_get_one (headers, "Authorization"),
+                                              signpost_server_client_address (self, msg), &error);
+      if (principal == NULL)
+        {
+          signpost_server_reply_error (msg, error);
+          return;
+        }
+      g_object_set_data_full (G_OBJECT (msg), PRINCIPAL_KEY, principal, g_object_unref);
+    }
+}
+
+static void
+handler (SoupServer        *soup,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           data)
+{
+  SignpostServer *self = data;
+  const Route *route = find_route (path);
+
+  /* The early handler has answered anything it refused. */
+  if (route == NULL)
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, NULL,
+                                     _("There is nothing at this address"));
+      return;
+    }
+  if (route->handler == NULL)
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_MALFORMED, NULL,
+                                     _("This address takes WebSocket connections only"));
+      return;
+    }
+  route->handler (self, msg, query, g_object_get_data (G_OBJECT (msg), PRINCIPAL_KEY));
+}
+
+static void
+websocket_handler (SoupServer              *soup,
+                   SoupServerMessage       *msg,
+                   const char              *path,
+                   SoupWebsocketConnection *connection,
+                   gpointer                 data)
+{
+  SignpostServer *self = data;
+  SignpostPrincipal *principal = g_object_get_data (G_OBJECT (msg), PRINCIPAL_KEY);
+  g_autoptr(GError) error = NULL;
+  gint64 last_seq;
+
+  in_flight_remove (self, msg);
+  if (principal == NULL || self->shutting_down)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+      return;
+    }
+  last_seq = signpost_store_get_last_seq (self->store, &error);
+  if (last_seq < 0)
+    {
+      g_warning ("Could not read the last change number: %s", error->message);
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, NULL);
+      return;
+    }
+  signpost_live_add_client (self->live, connection, principal, last_seq);
+}
+
+static gboolean
+check_live_client (SignpostPrincipal *principal,
+                   gpointer           data)
+{
+  SignpostServer *self = data;
+
+  return signpost_auth_principal_is_valid (self->auth, principal);
+}
+
+void
+signpost_server_publish (SignpostServer *self,
+                         GPtrArray      *changed,
+                         GPtrArray      *call_events)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (changed != NULL && changed->len > 0)
+    {
+      gint64 last_seq = signpost_store_get_last_seq (self->store, &error);
+
+      if (last_seq >= 0)
+        signpost_live_notify_changes (self->live, last_seq, changed);
+      else
+        g_warning ("Could not read the last change number: %s", error->message);
+    }
+  for (guint i = 0; call_events != NULL && i < call_events->len; i++)
+    signpost_live_send_call_event (self->live, g_ptr_array_index (call_events, i));
+}
+
+/* ---- object ------------------------------------------------------------ */
+
+static void
+signpost_server_dispose (GObject *object)
+{
+  SignpostServer *self = SIGNPOST_SERVER (object);
+
+  if (self->soup != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
+  if (self->in_flight != NULL)
+    {
+      GHashTableIter iter;
+      gpointer msg;
+
+      g_hash_table_iter_init (&iter, self->in_flight);
+      while (g_hash_table_iter_next (&iter, &msg, NULL))
+        {
+          g_object_weak_unref (msg, message_finalized, self);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->live);
+  g_clear_object (&self->telephony);
+  g_clear_object (&self->auth);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (signpost_server_parent_class)->dispose (object);
+}
+
+static void
+signpost_server_finalize (GObject *object)
+{
+  SignpostServer *self = SIGNPOST_SERVER (object);
+
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->trusted_proxy, g_free);
+
+  G_OBJECT_CLASS (signpost_server_parent_class)->finalize (object);
+}
+
+static void
+signpost_server_class_init (SignpostServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = signpost_server_dispose;
+  object_class->finalize = signpost_server_finalize;
+}
+
+static void
+signpost_server_init (SignpostServer *self)
+{
+  self->in_flight = g_hash_table_new (NULL, NULL);
+}
+
+SignpostServer *
+signpost_server_new (SignpostStore               *store,
+                     const SignpostServerOptions *options)
+{
+  SignpostServerOptions defaults;
+  SignpostServer *self;
+
+  g_return_val_if_fail (SIGNPOST_IS_STORE (store), NULL);
+
+  if (options == NULL)
+    {
+      signpost_server_options_init (&defaults);
+      options = &defaults;
+    }
+  self = g_object_new (SIGNPOST_TYPE_SERVER, NULL);
+  self->store = g_object_ref (store);
+  self->trusted_proxy = g_strdup (options->trusted_proxy);
+  self->max_body = options->max_body ? options->max_body : SIGNPOST_SERVER_MAX_BODY;
+  self->auth = signpost_auth_new (store, options->token_lifetime_s);
+  self->live = signpost_live_new (options->ping_interval_ms, options->idle_timeout_ms,
+                                  options->max_backlog);
+  signpost_live_set_check_func (self->live, check_live_client, self);
+  self->telephony = signpost_telephony_new (store);
+
+  self->soup = soup_server_new ("server-header", "signpost/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handler, self, NULL);
+  soup_server_add_early_handler (self->soup, LIVE_PATH, early_handler, self, NULL);
+  soup_server_add_websocket_handler (self->soup, LIVE_PATH, NULL, NULL, websocket_handler,
+                                     self, NULL);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_done_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_done_cb), self);
+  return self;
+}
+
+gboolean
+signpost_server_listen (SignpostServer  *self,
+                        const char      *address,
+                        guint            port,
+                        const char      *tls_cert,
+                        const char      *tls_key,
+                        GError         **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  SoupServerListenOptions flags = 0;
+  GSList *uris;
+
+  g_return_val_if_fail (SIGNPOST_IS_SERVER (self), FALSE);
+
+  inet = g_inet_address_new_from_string (address ? address : "127.0.0.1");
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address"), address);
+      return FALSE;
+    }
+  if (tls_cert != NULL || tls_key != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = NULL;
+
+      if (tls_cert == NULL || tls_key == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("TLS needs both a certificate and a key"));
+          return FALSE;
+        }
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, error);
+      if (certificate == NULL)
+        return FALSE;
+      soup_server_set_tls_certificate (self->soup, certificate);
+      flags |= SOUP_SERVER_LISTEN_HTTPS;
+      self->https = TRUE;
+    }
+  socket_address = g_inet_socket_address_new (inet, port);
+  if (!soup_server_listen (self->soup, socket_address, flags, error))
+    return FALSE;
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+guint
+signpost_server_get_port (SignpostServer *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SERVER (self), 0);
+  return self->port;
+}
+
+gboolean
+signpost_server_is_https (SignpostServer *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SERVER (self), FALSE);
+  return self->https;
+}
+
+SignpostStore *
+signpost_server_get_store (SignpostServer *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SERVER (self), NULL);
+  return self->store;
+}
+
+SignpostLive *
+signpost_server_get_live (SignpostServer *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SERVER (self), NULL);
+  return self->live;
+}
+
+static gboolean
+shutdown_poll_cb (gpointer data)
+{
+  SignpostServer *self = data;
+  g_autoptr(GTask) task = NULL;
+
+  if ((g_hash_table_size (self->in_flight) > 0 || signpost_live_get_n_clients (self->live) > 0) &&
+      g_get_monotonic_time () < self->shutdown_deadline)
+    return G_SOURCE_CONTINUE;
+
+  self->shutdown_timeout_id = 0;
+  task = g_steal_pointer (&self->shutdown_task);
+  if (g_hash_table_size (self->in_flight) > 0)
+    g_message ("Shutting down with %u requests unfinished", g_hash_table_size (self->in_flight));
+  soup_server_disconnect (self->soup);
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * signpost_server_shutdown_async:
+ *
+ * Stops taking requests (new ones get 503), lets those in progress finish,
+ * closes every WebSocket with 1001, then closes the listeners. The store
+ * is left to the caller.
+ */
+void
+signpost_server_shutdown_async (SignpostServer      *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, signpost_server_shutdown_async);
+  if (self->shutdown_task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The server is already shutting down"));
+      return;
+    }
+  self->shutting_down = TRUE;
+  signpost_live_close_all (self->live, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+  self->shutdown_deadline = g_get_monotonic_time () + SHUTDOWN_GRACE_MS * 1000;
+  self->shutdown_task = g_steal_pointer (&task);
+  self->shutdown_timeout_id = g_timeout_add (SHUTDOWN_POLL_MS, shutdown_poll_cb, self);
+}
+
+gboolean
+signpost_server_shutdown_finish (SignpostServer  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

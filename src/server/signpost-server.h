@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "signpost-live.h"
+#include "signpost-store.h"
+
+G_BEGIN_DECLS
+
+#define SIGNPOST_TYPE_SERVER (signpost_server_get_type ())
+G_DECLARE_FINAL_TYPE (SignpostServer, signpost_server, SIGNPOST, SERVER, GObject)
+
+#define SIGNPOST_SERVER_DEFAULT_PORT 8765
+#define SIGNPOST_SERVER_MAX_BODY (1024 * 1024)
+
+/**
+ * SignpostServerOptions:
+ * @trusted_proxy: the address of a reverse proxy whose X-Forwarded-For is
+ *   believed, or %NULL to use the peer's address
+ * @ping_interval_ms: how often live clients are pinged (15 s)
+ * @idle_timeout_ms: how long a live client may stay silent (45 s)
+ * @max_backlog: frames a live client may fall behind (256)
+ * @token_lifetime_s: how long a token lasts (12 h)
+ * @max_body: the largest request body accepted (1 MiB)
+ */
+typedef struct {
+  const char *trusted_proxy;
+  guint ping_interval_ms;
+  guint idle_timeout_ms;
+  guint max_backlog;
+  guint token_lifetime_s;
+  gsize max_body;
+} SignpostServerOptions;
+
+void            signpost_server_options_init    (SignpostServerOptions        *options);
+
+SignpostServer *signpost_server_new             (SignpostStore                *store,
+                                                 const SignpostServerOptions  *options);
+gboolean        signpost_server_listen          (SignpostServer               *self,
+                                                 const char                   *address,
+                                                 guint                         port,
+                                                 const char                   *tls_cert,
+                                                 const char                   *tls_key,
+                                                 GError                      **error);
+guint           signpost_server_get_port        (SignpostServer               *self);
+gboolean        signpost_server_is_https        (SignpostServer               *self);
+SignpostStore  *signpost_server_get_store       (SignpostServer               *self);
+SignpostLive   *signpost_server_get_live        (SignpostServer               *self);
+void            signpost_server_shutdown_async  (SignpostServer               *self,
+                                                 GCancellable                 *cancellable,
+                                                 GAsyncReadyCallback           callback,
+                                                 gpointer                      user_data);
+gboolean        signpost_server_shutdown_finish (SignpostServer               *self,
+                                                 GAsyncResult                 *result,
+                                                 GError                      **error);
+
+G_END_DECLS

@@ -1,0 +1,1005 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "signpost-sqlite-store.h"
+
+/*
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL
+ * (SignpostDb's default), so a committed transaction survives a power cut.
+ * Every record is one row holding its canonical JSON; the few fields that
+ * queries need are reached through json_extract() expression indexes. All
+ * SQLite specifics stay in this file.
+ */
+
+struct _SignpostSqliteStore
+{
+  GObject parent_instance;
+
+  SignpostDb *db;
+};
+
+static void signpost_sqlite_store_iface_init (SignpostStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SIGNPOST_TYPE_STORE,
+                                                      signpost_sqlite_store_iface_init))
+
+/* Schema. Never edit a step that has shipped; add a new one. */
+static const SignpostMigration migrations[] = {
+  { 1,
+    /* Every synced record. seq is the global change number of the
+     * record's last change; data is its canonical JSON. */
+    "CREATE TABLE records ("
+    "  id TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  practice_id TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL UNIQUE,"
+    "  updated_at TEXT NOT NULL,"
+    "  deleted INTEGER NOT NULL DEFAULT 0,"
+    "  data TEXT NOT NULL"
+    ");"
+    "CREATE INDEX records_kind_practice ON records (kind, practice_id);"
+    /* The last line of defence for the diary: whatever the code does, one
+     * slot never holds two appointments that are not cancelled. */
+    "CREATE UNIQUE INDEX records_live_slot"
+    "  ON records (json_extract (data, '$.slot_id'))"
+    "  WHERE kind = 'appointment' AND deleted = 0"
+    "    AND json_extract (data, '$.status') <> 'cancelled';"
+    "CREATE INDEX records_appointment_patient"
+    "  ON records (json_extract (data, '$.patient_id'))"
+    "  WHERE kind = 'appointment';"
+    "CREATE INDEX records_call_ref"
+    "  ON records (json_extract (data, '$.line'), json_extract (data, '$.call_ref'))"
+    "  WHERE kind = 'call';"
+    "CREATE INDEX records_call_state"
+    "  ON records (practice_id, json_extract (data, '$.state'))"
+    "  WHERE kind = 'call';"
+    "CREATE UNIQUE INDEX records_username"
+    "  ON records (json_extract (data, '$.username'))"
+    "  WHERE kind = 'user';"
+    "CREATE TABLE seq_counter ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  value INTEGER NOT NULL"
+    ");"
+    "INSERT INTO seq_counter (id, value) VALUES (1, 0);"
+    /* Idempotency: the result of every applied mutation, by its id. */
+    "CREATE TABLE mutations ("
+    "  mutation_id TEXT PRIMARY KEY,"
+    "  user_id TEXT NOT NULL,"
+    "  result TEXT NOT NULL"
+    ");"
+    "CREATE TABLE credentials ("
+    "  user_id TEXT PRIMARY KEY,"
+    "  hash TEXT NOT NULL"
+    ");"
+    "CREATE TABLE tokens ("
+    "  hash TEXT PRIMARY KEY,"
+    "  user_id TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX tokens_user ON tokens (user_id);"
+    "CREATE TABLE lines ("
+    "  number TEXT PRIMARY KEY,"
+    "  practice_id TEXT NOT NULL,"
+    "  secret TEXT NOT NULL"
+    ");"
+    "CREATE TABLE telephony_events ("
+    "  key TEXT PRIMARY KEY,"
+    "  received_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX telephony_events_received ON telephony_events (received_at);"
+    "CREATE TABLE login_failures ("
+    "  key TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX login_failures_key ON login_failures (key, at);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  user_id TEXT,"
+    "  username TEXT,"
+    "  role TEXT,"
+    "  action TEXT NOT NULL,"
+    "  type TEXT,"
+    "  record_id TEXT,"
+    "  patient_id TEXT,"
+    "  client TEXT,"
+    "  detail TEXT"
+    ");"
+    "CREATE INDEX audit_patient ON audit (patient_id, id);"
+    "CREATE INDEX audit_user ON audit (user_id, id);"
+    /* Append-only, even for code that tries otherwise. */
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;",
+    NULL },
+};
+
+/* Telephony dedupe keys and login failures are only needed for a while. */
+#define EVENT_KEEP_USEC    ((gint64) G_USEC_PER_SEC * 60 * 60 * 48)
+#define FAILURE_KEEP_USEC  ((gint64) G_USEC_PER_SEC * 60 * 60 * 24)
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static gpointer
+record_from_column (SignpostDb          *db,
+                    sqlite3_stmt        *stmt,
+                    int                  column,
+                    GType                type,
+                    GError             **error)
+{
+  const char *data = column_text (stmt, column);
+  gsize length = sqlite3_column_bytes (stmt, column);
+  g_autoptr(GError) local_error = NULL;
+  gpointer record;
+
+  record = signpost_object_new_from_string (type, data, length, SIGNPOST_DECODE_FULL,
+                                            &local_error);
+  if (record == NULL)
+    g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                 "stored record is unreadable: %s", local_error->message);
+  return record;
+}
+
+/* Collects every row of a prepared, bound statement whose column 0 holds
+ * a record of @type. */
+static GPtrArray *
+collect_records (SignpostDb    *db,
+                 sqlite3_stmt  *stmt,
+                 GType          type,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      gpointer record = record_from_column (db, stmt, 0, type, error);
+
+      if (record == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&records);
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+static gboolean
+sqlite_begin (SignpostStore  *store,
+              GError        **error)
+{
+  return signpost_db_begin (SIGNPOST_SQLITE_STORE (store)->db, error);
+}
+
+static gboolean
+sqlite_commit (SignpostStore  *store,
+               GError        **error)
+{
+  return signpost_db_commit (SIGNPOST_SQLITE_STORE (store)->db, error);
+}
+
+static void
+sqlite_rollback (SignpostStore *store)
+{
+  signpost_db_rollback (SIGNPOST_SQLITE_STORE (store)->db);
+}
+
+static gboolean
+sqlite_savepoint (SignpostStore  *store,
+                  GError        **error)
+{
+  return signpost_db_exec (SIGNPOST_SQLITE_STORE (store)->db, "SAVEPOINT mutation", error);
+}
+
+static gboolean
+sqlite_release_savepoint (SignpostStore  *store,
+                          GError        **error)
+{
+  return signpost_db_exec (SIGNPOST_SQLITE_STORE (store)->db, "RELEASE mutation", error);
+}
+
+static void
+sqlite_rollback_to_savepoint (SignpostStore *store)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+
+  /* ROLLBACK TO keeps the savepoint open; RELEASE closes it. */
+  if (!signpost_db_exec (db, "ROLLBACK TO mutation", NULL) ||
+      !signpost_db_exec (db, "RELEASE mutation", NULL))
+    g_warning ("Could not roll back to a savepoint");
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+static gint64
+sqlite_get_last_seq (SignpostStore  *store,
+                     GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt = signpost_db_prepare (db, "SELECT value FROM seq_counter WHERE id = 1",
+                                            error);
+  gint64 seq = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (signpost_db_step (db, stmt, error) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return seq;
+}
+
+static gint64
+next_seq (SignpostDb  *db,
+          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 seq = -1;
+
+  stmt = signpost_db_prepare (db,
+                              "UPDATE seq_counter SET value = value + 1 WHERE id = 1 "
+                              "RETURNING value",
+                              error);
+  if (stmt == NULL)
+    return -1;
+  if (signpost_db_step (db, stmt, error) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  /* Step to the end so the UPDATE completes before the reset. */
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    ;
+  sqlite3_reset (stmt);
+  return seq;
+}
+
+static gboolean
+sqlite_put_record (SignpostStore   *store,
+                   SignpostRecord  *record,
+                   gboolean         deleted,
+                   GError         **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  g_autofree char *data = NULL;
+  g_autofree char *updated_at = NULL;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+  int rc;
+
+  g_return_val_if_fail (signpost_db_in_transaction (db), FALSE);
+
+  seq = next_seq (db, error);
+  if (seq < 0)
+    return FALSE;
+  signpost_record_set_seq (record, seq);
+  data = signpost_object_to_string (SIGNPOST_OBJECT (record), NULL);
+  updated_at = signpost_timestamp_format (signpost_record_get_updated_at (record));
+
+  /* An UPSERT on the id only: any other uniqueness violation (a second
+   * live appointment for a slot, a second user of one name) is an error,
+   * and an id already used by another kind of record is left alone. */
+  stmt = signpost_db_prepare (db,
+                              "INSERT INTO records (id, kind, practice_id, version, seq, "
+                              "                     updated_at, deleted, data) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                              "ON CONFLICT (id) DO UPDATE SET "
+                              "  practice_id = excluded.practice_id,"
+                              "  version = excluded.version,"
+                              "  seq = excluded.seq,"
+                              "  updated_at = excluded.updated_at,"
+                              "  deleted = excluded.deleted,"
+                              "  data = excluded.data "
+                              "WHERE records.kind = excluded.kind",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "sssIIsis",
+                         signpost_record_get_id (record),
+                         signpost_record_kind_to_string (signpost_record_get_kind (record)),
+                         signpost_record_get_practice_id (record),
+                         signpost_record_get_version (record),
+                         seq,
+                         updated_at ? updated_at : "",
+                         deleted ? 1 : 0,
+                         data))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  if (signpost_db_changes (db) != 1)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT,
+                   _("The id %s already belongs to another kind of record"),
+                   signpost_record_get_id (record));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static SignpostRecord *
+sqlite_get_record (SignpostStore       *store,
+                   SignpostRecordKind   kind,
+                   const char          *id,
+                   gboolean            *deleted,
+                   GError             **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  SignpostRecord *record = NULL;
+  int rc;
+
+  if (deleted != NULL)
+    *deleted = FALSE;
+  stmt = signpost_db_prepare (db, "SELECT data, deleted FROM records WHERE id = ?1 AND kind = ?2",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "ss", id, signpost_record_kind_to_string (kind)))
+    return NULL;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      record = record_from_column (db, stmt, 0, signpost_record_type_for_kind (kind), error);
+      if (deleted != NULL)
+        *deleted = sqlite3_column_int (stmt, 1) != 0;
+    }
+  sqlite3_reset (stmt);
+  return record;
+}
+
+static GPtrArray *
+sqlite_list_records (SignpostStore       *store,
+                     SignpostRecordKind   kind,
+                     const char          *practice_id,
+                     GError             **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+
+  if (practice_id == NULL)
+    {
+      stmt = signpost_db_prepare (db,
+                                  "SELECT data FROM records "
+                                  "WHERE kind = ?1 AND deleted = 0 ORDER BY seq",
+                                  error);
+      if (stmt == NULL ||
+          !signpost_db_bind (stmt, error, "s", signpost_record_kind_to_string (kind)))
+        return NULL;
+    }
+  else
+    {
+      stmt = signpost_db_prepare (db,
+                                  "SELECT data FROM records "
+                                  "WHERE kind = ?1 AND practice_id = ?2 AND deleted = 0 "
+                                  "ORDER BY seq",
+                                  error);
+      if (stmt == NULL ||
+          !signpost_db_bind (stmt, error, "ss", signpost_record_kind_to_string (kind),
+                             practice_id))
+        return NULL;
+    }
+  return collect_records (db, stmt, signpost_record_type_for_kind (kind), error);
+}
+
+static gboolean
+sqlite_foreach_change (SignpostStore             *store,
+                       gint64                     since,
+                       guint                      max_rows,
+                       SignpostStoredChangeFunc   func,
+                       gpointer                   user_data,
+                       GError                   **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT seq, kind, id, practice_id, version, deleted, data "
+                              "FROM records WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "Ii", since, (int) max_rows))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostStoredChange change;
+      SignpostRecordKind kind;
+
+      if (!signpost_record_kind_from_string (column_text (stmt, 1), &kind))
+        continue;
+      change.seq = sqlite3_column_int64 (stmt, 0);
+      change.kind = kind;
+      change.id = column_text (stmt, 2);
+      change.practice_id = column_text (stmt, 3);
+      change.version = sqlite3_column_int64 (stmt, 4);
+      change.deleted = sqlite3_column_int (stmt, 5) != 0;
+      change.data = column_text (stmt, 6);
+      change.data_length = sqlite3_column_bytes (stmt, 6);
+      if (!func (&change, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static SignpostUser *
+sqlite_find_user (SignpostStore  *store,
+                  const char     *username,
+                  GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) users = NULL;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT data FROM records WHERE kind = 'user' AND deleted = 0 "
+                              "AND json_extract (data, '$.username') = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", username))
+    return NULL;
+  users = collect_records (db, stmt, SIGNPOST_TYPE_USER, error);
+  if (users == NULL || users->len == 0)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (users, 0));
+}
+
+static SignpostAppointment *
+sqlite_find_live_appointment (SignpostStore  *store,
+                              const char     *slot_id,
+                              GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) found = NULL;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT data FROM records "
+                              "WHERE kind = 'appointment' AND deleted = 0 "
+                              "AND json_extract (data, '$.status') <> 'cancelled' "
+                              "AND json_extract (data, '$.slot_id') = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", slot_id))
+    return NULL;
+  found = collect_records (db, stmt, SIGNPOST_TYPE_APPOINTMENT, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (found, 0));
+}
+
+static gboolean
+sqlite_patient_booked_between (SignpostStore  *store,
+                               const char     *patient_id,
+                               GDateTime      *from,
+                               GDateTime      *to,
+                               gboolean       *booked,
+                               GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  g_autofree char *from_text = signpost_timestamp_format (from);
+  g_autofree char *to_text = signpost_timestamp_format (to);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT 1 FROM records a JOIN records s "
+                              "  ON s.id = json_extract (a.data, '$.slot_id') "
+                              "WHERE a.kind = 'appointment' AND a.deleted = 0 "
+                              "AND json_extract (a.data, '$.patient_id') = ?1 "
+                              "AND json_extract (a.data, '$.status') <> 'cancelled' "
+                              "AND json_extract (s.data, '$.start') >= ?2 "
+                              "AND json_extract (s.data, '$.start') < ?3 LIMIT 1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sss", patient_id, from_text, to_text))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  sqlite3_reset (stmt);
+  *booked = rc == SQLITE_ROW;
+  return rc != -1;
+}
+
+static SignpostCall *
+sqlite_find_call (SignpostStore  *store,
+                  const char     *line,
+                  const char     *call_ref,
+                  GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) found = NULL;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT data FROM records WHERE kind = 'call' "
+                              "AND json_extract (data, '$.line') = ?1 "
+                              "AND json_extract (data, '$.call_ref') = ?2",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "ss", line, call_ref))
+    return NULL;
+  found = collect_records (db, stmt, SIGNPOST_TYPE_CALL, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (found, 0));
+}
+
+static GPtrArray *
+sqlite_list_queue (SignpostStore  *store,
+                   const char     *practice_id,
+                   GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT data FROM records WHERE kind = 'call' "
+                              "AND practice_id = ?1 AND deleted = 0 "
+                              "AND json_extract (data, '$.state') IN ('queued', 'callback_requested')",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", practice_id))
+    return NULL;
+  return collect_records (db, stmt, SIGNPOST_TYPE_CALL, error);
+}
+
+static gboolean
+sqlite_count_calls (SignpostStore  *store,
+                    const char     *practice_id,
+                    GDateTime      *answered_since,
+                    gint64         *answered,
+                    gint64         *on_calls,
+                    GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  g_autofree char *since_text = signpost_timestamp_format (answered_since);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT count (*) FROM records WHERE kind = 'call' "
+                              "AND practice_id = ?1 AND deleted = 0 "
+                              "AND json_extract (data, '$.answered_at') >= ?2",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "ss", practice_id, since_text))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  *answered = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc == -1)
+    return FALSE;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT count (*) FROM records WHERE kind = 'call' "
+                              "AND practice_id = ?1 AND deleted = 0 "
+                              "AND json_extract (data, '$.state') = 'answered'",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", practice_id))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  *on_calls = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+/* ---- mutations --------------------------------------------------------- */
+
+static gboolean
+sqlite_lookup_mutation (SignpostStore  *store,
+                        const char     *mutation_id,
+                        char          **user_id,
+                        char          **result,
+                        GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *user_id = NULL;
+  *result = NULL;
+  stmt = signpost_db_prepare (db, "SELECT user_id, result FROM mutations WHERE mutation_id = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", mutation_id))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      *user_id = g_strdup (column_text (stmt, 0));
+      *result = g_strdup (column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
+sqlite_save_mutation (SignpostStore  *store,
+                      const char     *mutation_id,
+                      const char     *user_id,
+                      const char     *result,
+                      GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "INSERT INTO mutations (mutation_id, user_id, result) "
+                          "VALUES (?1, ?2, ?3)",
+                          error, "sss", mutation_id, user_id, result);
+}
+
+/* ---- credentials and tokens -------------------------------------------- */
+
+static char *
+sqlite_get_password_hash (SignpostStore  *store,
+                          const char     *user_id,
+                          GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  char *hash = NULL;
+
+  stmt = signpost_db_prepare (db, "SELECT hash FROM credentials WHERE user_id = ?1", error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", user_id))
+    return NULL;
+  if (signpost_db_step (db, stmt, error) == SQLITE_ROW)
+    hash = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return hash;
+}
+
+static gboolean
+sqlite_set_password_hash (SignpostStore  *store,
+                          const char     *user_id,
+                          const char     *hash,
+                          GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "INSERT INTO credentials (user_id, hash) VALUES (?1, ?2) "
+                          "ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash",
+                          error, "ss", user_id, hash);
+}
+
+static gboolean
+sqlite_save_token (SignpostStore  *store,
+                   const char     *token_hash,
+                   const char     *user_id,
+                   const char     *role,
+                   gint64          expires_at,
+                   GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+
+  /* Expired tokens are of no further use; clear them out as we go. */
+  return signpost_db_run (db, "DELETE FROM tokens WHERE expires_at < ?1", error, "I",
+                          g_get_real_time () - (gint64) G_USEC_PER_SEC * 60 * 60 * 24) &&
+         signpost_db_run (db,
+                          "INSERT INTO tokens (hash, user_id, role, expires_at, revoked) "
+                          "VALUES (?1, ?2, ?3, ?4, 0)",
+                          error, "sssI", token_hash, user_id, role, expires_at);
+}
+
+static gboolean
+sqlite_lookup_token (SignpostStore      *store,
+                     const char         *token_hash,
+                     SignpostTokenInfo  *info,
+                     GError            **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  memset (info, 0, sizeof *info);
+  stmt = signpost_db_prepare (db,
+                              "SELECT user_id, role, expires_at, revoked FROM tokens "
+                              "WHERE hash = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", token_hash))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      info->user_id = g_strdup (column_text (stmt, 0));
+      info->role = g_strdup (column_text (stmt, 1));
+      info->expires_at = sqlite3_column_int64 (stmt, 2);
+      info->revoked = sqlite3_column_int (stmt, 3) != 0;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
+sqlite_revoke_token (SignpostStore  *store,
+                     const char     *token_hash,
+                     GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "UPDATE tokens SET revoked = 1 WHERE hash = ?1",
+                          error, "s", token_hash);
+}
+
+static gboolean
+sqlite_revoke_user_tokens (SignpostStore  *store,
+                           const char     *user_id,
+                           GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "UPDATE tokens SET revoked = 1 WHERE user_id = ?1",
+                          error, "s", user_id);
+}
+
+static gboolean
+sqlite_add_login_failure (SignpostStore  *store,
+                          const char     *key,
+                          gint64          at,
+                          GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+
+  return signpost_db_run (db, "DELETE FROM login_failures WHERE key = ?1 AND at < ?2",
+                          error, "sI", key, at - FAILURE_KEEP_USEC) &&
+         signpost_db_run (db, "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+                          error, "sI", key, at);
+}
+
+static gboolean
+sqlite_count_login_failures (SignpostStore  *store,
+                             const char     *key,
+                             gint64          since,
+                             guint          *count,
+                             gint64         *oldest,
+                             GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *count = 0;
+  *oldest = 0;
+  stmt = signpost_db_prepare (db,
+                              "SELECT count (*), min (at) FROM login_failures "
+                              "WHERE key = ?1 AND at >= ?2",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sI", key, since))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      *count = sqlite3_column_int (stmt, 0);
+      *oldest = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
+sqlite_clear_login_failures (SignpostStore  *store,
+                             const char     *key,
+                             GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "DELETE FROM login_failures WHERE key = ?1", error, "s", key);
+}
+
+/* ---- telephony --------------------------------------------------------- */
+
+static gboolean
+sqlite_get_line (SignpostStore  *store,
+                 const char     *number,
+                 char          **practice_id,
+                 char          **secret,
+                 GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *practice_id = NULL;
+  if (secret != NULL)
+    *secret = NULL;
+  stmt = signpost_db_prepare (db, "SELECT practice_id, secret FROM lines WHERE number = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", number))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      *practice_id = g_strdup (column_text (stmt, 0));
+      if (secret != NULL)
+        *secret = g_strdup (column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
+sqlite_set_line (SignpostStore  *store,
+                 const char     *number,
+                 const char     *practice_id,
+                 const char     *secret,
+                 GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "INSERT INTO lines (number, practice_id, secret) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (number) DO UPDATE SET "
+                          "  practice_id = excluded.practice_id, secret = excluded.secret",
+                          error, "sss", number, practice_id, secret);
+}
+
+static gboolean
+sqlite_remember_event (SignpostStore  *store,
+                       const char     *key,
+                       gint64          at,
+                       gboolean       *fresh,
+                       GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+
+  *fresh = FALSE;
+  if (!signpost_db_run (db, "DELETE FROM telephony_events WHERE received_at < ?1",
+                        error, "I", at - EVENT_KEEP_USEC) ||
+      !signpost_db_run (db,
+                        "INSERT INTO telephony_events (key, received_at) VALUES (?1, ?2) "
+                        "ON CONFLICT (key) DO NOTHING",
+                        error, "sI", key, at))
+    return FALSE;
+  *fresh = signpost_db_changes (db) == 1;
+  return TRUE;
+}
+
+/* ---- audit ------------------------------------------------------------- */
+
+static gboolean
+sqlite_append_audit (SignpostStore             *store,
+                     const SignpostAuditEvent  *event,
+                     GError                   **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "INSERT INTO audit (at, user_id, username, role, action, type, "
+                          "                   record_id, patient_id, client, detail) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          error, "Isssssssss",
+                          event->at, event->user_id, event->username, event->role,
+                          event->action, event->type, event->record_id, event->patient_id,
+                          event->client, event->detail);
+}
+
+static gboolean
+sqlite_foreach_audit (SignpostStore      *store,
+                      const char         *patient_id,
+                      const char         *user_id,
+                      gint64              since_id,
+                      guint               limit,
+                      SignpostAuditFunc   func,
+                      gpointer            user_data,
+                      GError            **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT id, at, user_id, username, role, action, type, record_id, "
+                              "       patient_id, client, detail FROM audit "
+                              "WHERE id > ?1 AND (?2 IS NULL OR patient_id = ?2) "
+                              "AND (?3 IS NULL OR user_id = ?3) ORDER BY id LIMIT ?4",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "Issi", since_id, patient_id, user_id, (int) limit))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostAuditEvent event = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .at = sqlite3_column_int64 (stmt, 1),
+        .user_id = column_text (stmt, 2),
+        .username = column_text (stmt, 3),
+        .role = column_text (stmt, 4),
+        .action = column_text (stmt, 5),
+        .type = column_text (stmt, 6),
+        .record_id = column_text (stmt, 7),
+        .patient_id = column_text (stmt, 8),
+        .client = column_text (stmt, 9),
+        .detail = column_text (stmt, 10),
+      };
+
+      if (!func (&event, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+/* ---- object ------------------------------------------------------------ */
+
+static void
+signpost_sqlite_store_finalize (GObject *object)
+{
+  SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (object);
+
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (signpost_sqlite_store_parent_class)->finalize (object);
+}
+
+static void
+signpost_sqlite_store_class_init (SignpostSqliteStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = signpost_sqlite_store_finalize;
+}
+
+static void
+signpost_sqlite_store_init (SignpostSqliteStore *self)
+{
+}
+
+static void
+signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
+{
+  iface->begin = sqlite_begin;
+  iface->commit = sqlite_commit;
+  iface->rollback = sqlite_rollback;
+  iface->savepoint = sqlite_savepoint;
+  iface->release_savepoint = sqlite_release_savepoint;
+  iface->rollback_to_savepoint = sqlite_rollback_to_savepoint;
+  iface->get_last_seq = sqlite_get_last_seq;
+  iface->put_record = sqlite_put_record;
+  iface->get_record = sqlite_get_record;
+  iface->list_records = sqlite_list_records;
+  iface->foreach_change = sqlite_foreach_change;
+  iface->find_user = sqlite_find_user;
+  iface->find_live_appointment = sqlite_find_live_appointment;
+  iface->patient_booked_between = sqlite_patient_booked_between;
+  iface->find_call = sqlite_find_call;
+  iface->list_queue = sqlite_list_queue;
+  iface->count_calls = sqlite_count_calls;
+  iface->lookup_mutation = sqlite_lookup_mutation;
+  iface->save_mutation = sqlite_save_mutation;
+  iface->get_password_hash = sqlite_get_password_hash;
+  iface->set_password_hash = sqlite_set_password_hash;
+  iface->save_token = sqlite_save_token;
+  iface->lookup_token = sqlite_lookup_token;
+  iface->revoke_token = sqlite_revoke_token;
+  iface->revoke_user_tokens = sqlite_revoke_user_tokens;
+  iface->add_login_failure = sqlite_add_login_failure;
+  iface->count_login_failures = sqlite_count_login_failures;
+  iface->clear_login_failures = sqlite_clear_login_failures;
+  iface->get_line = sqlite_get_line;
+  iface->set_line = sqlite_set_line;
+  iface->remember_event = sqlite_remember_event;
+  iface->append_audit = sqlite_append_audit;
+  iface->foreach_audit = sqlite_foreach_audit;
+}
+
+SignpostSqliteStore *
+signpost_sqlite_store_new (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(SignpostSqliteStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (SIGNPOST_TYPE_SQLITE_STORE, NULL);
+  /* Never SIGNPOST_DB_NO_SYNC: an acknowledged write must survive. */
+  self->db = signpost_db_open (path, SIGNPOST_DB_DEFAULT, error);
+  if (self->db == NULL)
+    return NULL;
+  if (!signpost_db_migrate (self->db, migrations, G_N_ELEMENTS (migrations), error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+SignpostDb *
+signpost_sqlite_store_get_db (SignpostSqliteStore *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SQLITE_STORE (self), NULL);
+
+  return self->db;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "signpost-store.h"
+
+G_BEGIN_DECLS
+
+#define SIGNPOST_TYPE_SQLITE_STORE (signpost_sqlite_store_get_type ())
+G_DECLARE_FINAL_TYPE (SignpostSqliteStore, signpost_sqlite_store, SIGNPOST, SQLITE_STORE, GObject)
+
+SignpostSqliteStore *signpost_sqlite_store_new    (const char           *path,
+                                                   GError              **error);
+SignpostDb          *signpost_sqlite_store_get_db (SignpostSqliteStore  *self);
+
+G_END_DECLS

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include "signpost-store.h"
+
+G_DEFINE_INTERFACE (SignpostStore, signpost_store, G_TYPE_OBJECT)
+
+static void
+signpost_store_default_init (SignpostStoreInterface *iface)
+{
+}
+
+void
+signpost_token_info_clear (SignpostTokenInfo *info)
+{
+  g_clear_pointer (&info->user_id, g_free);
+  g_clear_pointer (&info->role, g_free);
+}
+
+gboolean
+signpost_store_begin (SignpostStore *self,
+                      GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->begin (self, error);
+}
+
+gboolean
+signpost_store_commit (SignpostStore *self,
+                       GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->commit (self, error);
+}
+
+void
+signpost_store_rollback (SignpostStore *self)
+{
+  g_return_if_fail (SIGNPOST_IS_STORE (self));
+
+  SIGNPOST_STORE_GET_IFACE (self)->rollback (self);
+}
+
+gboolean
+signpost_store_savepoint (SignpostStore *self,
+                          GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->savepoint (self, error);
+}
+
+gboolean
+signpost_store_release_savepoint (SignpostStore *self,
+                                  GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->release_savepoint (self, error);
+}
+
+void
+signpost_store_rollback_to_savepoint (SignpostStore *self)
+{
+  g_return_if_fail (SIGNPOST_IS_STORE (self));
+
+  SIGNPOST_STORE_GET_IFACE (self)->rollback_to_savepoint (self);
+}
+
+gint64
+signpost_store_get_last_seq (SignpostStore  *self,
+                             GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), -1);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->get_last_seq (self, error);
+}
+
+gboolean
+signpost_store_put_record (SignpostStore *self,
+                           SignpostRecord *record,
+                           gboolean deleted,
+                           GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->put_record (self, record, deleted, error);
+}
+
+SignpostRecord *
+signpost_store_get_record (SignpostStore *self,
+                           SignpostRecordKind kind,
+                           const char *id,
+                           gboolean *deleted,
+                           GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->get_record (self, kind, id, deleted, error);
+}
+
+GPtrArray      *
+signpost_store_list_records (SignpostStore *self,
+                             SignpostRecordKind kind,
+                             const char *practice_id,
+                             GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->list_records (self, kind, practice_id, error);
+}
+
+gboolean
+signpost_store_foreach_change (SignpostStore *self,
+                               gint64 since,
+                               guint max_rows,
+                               SignpostStoredChangeFunc func,
+                               gpointer user_data,
+                               GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_change (self, since, max_rows, func, user_data, error);
+}
+
+SignpostUser   *
+signpost_store_find_user (SignpostStore *self,
+                          const char *username,
+                          GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->find_user (self, username, error);
+}
+
+SignpostAppointment *
+signpost_store_find_live_appointment (SignpostStore *self,
+                                      const char *slot_id,
+                                      GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->find_live_appointment (self, slot_id, error);
+}
+
+gboolean
+signpost_store_patient_booked_between (SignpostStore *self,
+                                       const char *patient_id,
+                                       GDateTime *from,
+                                       GDateTime *to,
+                                       gboolean *booked,
+                                       GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->patient_booked_between (self, patient_id, from, to, booked, error);
+}
+
+SignpostCall   *
+signpost_store_find_call (SignpostStore *self,
+                          const char *line,
+                          const char *call_ref,
+                          GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->find_call (self, line, call_ref, error);
+}
+
+GPtrArray      *
+signpost_store_list_queue (SignpostStore *self,
+                           const char *practice_id,
+                           GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->list_queue (self, practice_id, error);
+}
+
+gboolean
+signpost_store_count_calls (SignpostStore *self,
+                            const char *practice_id,
+                            GDateTime *answered_since,
+                            gint64 *answered,
+                            gint64 *on_calls,
+                            GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->count_calls (self, practice_id, answered_since, answered, on_calls, error);
+}
+
+gboolean
+signpost_store_lookup_mutation (SignpostStore *self,
+                                const char *mutation_id,
+                                char **user_id,
+                                char **result,
+                                GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->lookup_mutation (self, mutation_id, user_id, result, error);
+}
+
+gboolean
+signpost_store_save_mutation (SignpostStore *self,
+                              const char *mutation_id,
+                              const char *user_id,
+                              const char *result,
+                              GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->save_mutation (self, mutation_id, user_id, result, error);
+}
+
+char           *
+signpost_store_get_password_hash (SignpostStore *self,
+                                  const char *user_id,
+                                  GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->get_password_hash (self, user_id, error);
+}
+
+gboolean
+signpost_store_set_password_hash (SignpostStore *self,
+                                  const char *user_id,
+                                  const char *hash,
+                                  GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->set_password_hash (self, user_id, hash, error);
+}
+
+gboolean
+signpost_store_save_token (SignpostStore *self,
+                           const char *token_hash,
+                           const char *user_id,
+                           const char *role,
+                           gint64 expires_at,
+                           GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->save_token (self, token_hash, user_id, role, expires_at, error);
+}
+
+gboolean
+signpost_store_lookup_token (SignpostStore *self,
+                             const char *token_hash,
+                             SignpostTokenInfo *info,
+                             GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->lookup_token (self, token_hash, info, error);
+}
+
+gboolean
+signpost_store_revoke_token (SignpostStore *self,
+                             const char *token_hash,
+                             GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->revoke_token (self, token_hash, error);
+}
+
+gboolean
+signpost_store_revoke_user_tokens (SignpostStore *self,
+                                   const char *user_id,
+                                   GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->revoke_user_tokens (self, user_id, error);
+}
+
+gboolean
+signpost_store_add_login_failure (SignpostStore *self,
+                                  const char *key,
+                                  gint64 at,
+                                  GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->add_login_failure (self, key, at, error);
+}
+
+gboolean
+signpost_store_count_login_failures (SignpostStore *self,
+                                     const char *key,
+                                     gint64 since,
+                                     guint *count,
+                                     gint64 *oldest,
+                                     GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->count_login_failures (self, key, since, count, oldest, error);
+}
+
+gboolean
+signpost_store_clear_login_failures (SignpostStore *self,
+                                     const char *key,
+                                     GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->clear_login_failures (self, key, error);
+}
+
+gboolean
+signpost_store_get_line (SignpostStore *self,
+                         const char *number,
+                         char **practice_id,
+                         char **secret,
+                         GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->get_line (self, number, practice_id, secret, error);
+}
+
+gboolean
+signpost_store_set_line (SignpostStore *self,
+                         const char *number,
+                         const char *practice_id,
+                         const char *secret,
+                         GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->set_line (self, number, practice_id, secret, error);
+}
+
+gboolean
+signpost_store_remember_event (SignpostStore *self,
+                               const char *key,
+                               gint64 at,
+                               gboolean *fresh,
+                               GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->remember_event (self, key, at, fresh, error);
+}
+
+gboolean
+signpost_store_append_audit (SignpostStore *self,
+                             const SignpostAuditEvent *event,
+                             GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->append_audit (self, event, error);
+}
+
+gboolean
+signpost_store_foreach_audit (SignpostStore *self,
+                              const char *patient_id,
+                              const char *user_id,
+                              gint64 since_id,
+                              guint limit,
+                              SignpostAuditFunc func,
+                              gpointer user_data,
+                              GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_audit (self, patient_id, user_id, since_id, limit, func, user_data, error);
+}

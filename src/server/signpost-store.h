@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "signpost-core.h"
+
+G_BEGIN_DECLS
+
+#define SIGNPOST_TYPE_STORE (signpost_store_get_type ())
+G_DECLARE_INTERFACE (SignpostStore, signpost_store, SIGNPOST, STORE, GObject)
+
+/* One row of the change feed as it is stored: @data is the record's
+ * canonical JSON, written by the server itself. Borrowed for the duration
+ * of the callback only. */
+typedef struct {
+  gint64              seq;
+  SignpostRecordKind  kind;
+  const char         *id;
+  const char         *practice_id;
+  gint64              version;
+  gboolean            deleted;
+  const char         *data;
+  gsize               data_length;
+} SignpostStoredChange;
+
+/* Returns %TRUE to keep going. */
+typedef gboolean (*SignpostStoredChangeFunc) (const SignpostStoredChange *change,
+                                              gpointer                    user_data);
+
+typedef struct {
+  gint64      id;
+  gint64      at;          /* Unix microseconds */
+  const char *user_id;
+  const char *username;
+  const char *role;
+  const char *action;
+  const char *type;
+  const char *record_id;
+  const char *patient_id;
+  const char *client;
+  const char *detail;
+} SignpostAuditEvent;
+
+typedef gboolean (*SignpostAuditFunc) (const SignpostAuditEvent *event,
+                                       gpointer                  user_data);
+
+typedef struct {
+  char   *user_id;
+  char   *role;
+  gint64  expires_at;      /* Unix microseconds */
+  gboolean revoked;
+} SignpostTokenInfo;
+
+void signpost_token_info_clear (SignpostTokenInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignpostTokenInfo, signpost_token_info_clear)
+
+/**
+ * SignpostStoreInterface:
+ *
+ * Everything the HTTP layer needs from storage, with no SQL in sight. Every
+ * write happens between begin() and commit(); a commit that returns %TRUE
+ * is durable. Savepoints let one mutation of a batch fail without undoing
+ * the others. Records carry their own version; put_record() assigns the
+ * next global sequence number and refuses (SIGNPOST_ERROR_CONFLICT) to
+ * give one slot two live appointments.
+ */
+struct _SignpostStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  gboolean        (*begin)                   (SignpostStore *self, GError **error);
+  gboolean        (*commit)                  (SignpostStore *self, GError **error);
+  void            (*rollback)                (SignpostStore *self);
+  gboolean        (*savepoint)               (SignpostStore *self, GError **error);
+  gboolean        (*release_savepoint)       (SignpostStore *self, GError **error);
+  void            (*rollback_to_savepoint)   (SignpostStore *self);
+
+  gint64          (*get_last_seq)            (SignpostStore *self, GError **error);
+  gboolean        (*put_record)              (SignpostStore *self, SignpostRecord *record,
+                                              gboolean deleted, GError **error);
+  SignpostRecord *(*get_record)              (SignpostStore *self, SignpostRecordKind kind,
+                                              const char *id, gboolean *deleted, GError **error);
+  GPtrArray      *(*list_records)            (SignpostStore *self, SignpostRecordKind kind,
+                                              const char *practice_id, GError **error);
+  gboolean        (*foreach_change)          (SignpostStore *self, gint64 since, guint max_rows,
+                                              SignpostStoredChangeFunc func, gpointer user_data,
+                                              GError **error);
+
+  SignpostUser   *(*find_user)               (SignpostStore *self, const char *username,
+                                              GError **error);
+  SignpostAppointment *(*find_live_appointment) (SignpostStore *self, const char *slot_id,
+                                                 GError **error);
+  gboolean        (*patient_booked_between)  (SignpostStore *self, const char *patient_id,
+                                              GDateTime *from, GDateTime *to,
+                                              gboolean *booked, GError **error);
+  SignpostCall   *(*find_call)               (SignpostStore *self, const char *line,
+                                              const char *call_ref, GError **error);
+  GPtrArray      *(*list_queue)              (SignpostStore *self, const char *practice_id,
+                                              GError **error);
+  gboolean        (*count_calls)             (SignpostStore *self, const char *practice_id,
+                                              GDateTime *answered_since, gint64 *answered,
+                                              gint64 *on_calls, GError **error);
+
+  gboolean        (*lookup_mutation)         (SignpostStore *self, const char *mutation_id,
+                                              char **user_id, char **result, GError **error);
+  gboolean        (*save_mutation)           (SignpostStore *self, const char *mutation_id,
+                                              const char *user_id, const char *result,
+                                              GError **error);
+
+  char           *(*get_password_hash)       (SignpostStore *self, const char *user_id,
+                                              GError **error);
+  gboolean        (*set_password_hash)       (SignpostStore *self, const char *user_id,
+                                              const char *hash, GError **error);
+  gboolean        (*save_token)              (SignpostStore *self, const char *token_hash,
+                                              const char *user_id, const char *role,
+                                              gint64 expires_at, GError **error);
+  gboolean        (*lookup_token)            (SignpostStore *self, const char *token_hash,
+                                              SignpostTokenInfo *info, GError **error);
+  gboolean        (*revoke_token)            (SignpostStore *self, const char *token_hash,
+                                              GError **error);
+  gboolean        (*revoke_user_tokens)      (SignpostStore *self, const char *user_id,
+                                              GError **error);
+  gboolean        (*add_login_failure)       (SignpostStore *self, const char *key, gint64 at,
+                                              GError **error);
+  gboolean        (*count_login_failures)    (SignpostStore *self, const char *key, gint64 since,
+                                              guint *count, gint64 *oldest, GError **error);
+  gboolean        (*clear_login_failures)    (SignpostStore *self, const char *key,
+                                              GError **error);
+
+  gboolean        (*get_line)                (SignpostStore *self, const char *number,
+                                              char **practice_id, char **secret, GError **error);
+  gboolean        (*set_line)                (SignpostStore *self, const char *number,
+                                              const char *practice_id, const char *secret,
+                                              GError **error);
+  gboolean        (*remember_event)          (SignpostStore *self, const char *key, gint64 at,
+                                              gboolean *fresh, GError **error);
+
+  gboolean        (*append_audit)            (SignpostStore *self, const SignpostAuditEvent *event,
+                                              GError **error);
+  gboolean        (*foreach_audit)           (SignpostStore *self, const char *patient_id,
+                                              const char *user_id, gint64 since_id, guint limit,
+                                              SignpostAuditFunc func, gpointer user_data,
+                                              GError **error);
+
+  gpointer padding[8];
+};
+
+gboolean        signpost_store_begin                  (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_commit                 (SignpostStore  *self,
+                                                       GError        **error);
+void            signpost_store_rollback               (SignpostStore  *self);
+gboolean        signpost_store_savepoint              (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_release_savepoint      (SignpostStore  *self,
+                                                       GError        **error);
+void            signpost_store_rollback_to_savepoint  (SignpostStore  *self);
+
+gint64          signpost_store_get_last_seq           (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_put_record             (SignpostStore  *self,
+                                                       SignpostRecord *record,
+                                                       gboolean        deleted,
+                                                       GError        **error);
+SignpostRecord *signpost_store_get_record             (SignpostStore  *self,
+                                                       SignpostRecordKind kind,
+                                                       const char     *id,
+                                                       gboolean       *deleted,
+                                                       GError        **error);
+GPtrArray      *signpost_store_list_records           (SignpostStore  *self,
+                                                       SignpostRecordKind kind,
+                                                       const char     *practice_id,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_change         (SignpostStore  *self,
+                                                       gint64          since,
+                                                       guint           max_rows,
+                                                       SignpostStoredChangeFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+
+SignpostUser   *signpost_store_find_user              (SignpostStore  *self,
+                                                       const char     *username,
+                                                       GError        **error);
+SignpostAppointment *signpost_store_find_live_appointment (SignpostStore *self,
+                                                       const char     *slot_id,
+                                                       GError        **error);
+gboolean        signpost_store_patient_booked_between (SignpostStore  *self,
+                                                       const char     *patient_id,
+                                                       GDateTime      *from,
+                                                       GDateTime      *to,
+                                                       gboolean       *booked,
+                                                       GError        **error);
+SignpostCall   *signpost_store_find_call              (SignpostStore  *self,
+                                                       const char     *line,
+                                                       const char     *call_ref,
+                                                       GError        **error);
+GPtrArray      *signpost_store_list_queue             (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       GError        **error);
+gboolean        signpost_store_count_calls            (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       GDateTime      *answered_since,
+                                                       gint64         *answered,
+                                                       gint64         *on_calls,
+                                                       GError        **error);
+
+gboolean        signpost_store_lookup_mutation        (SignpostStore  *self,
+                                                       const char     *mutation_id,
+                                                       char          **user_id,
+                                                       char          **result,
+                                                       GError        **error);
+gboolean        signpost_store_save_mutation          (SignpostStore  *self,
+                                                       const char     *mutation_id,
+                                                       const char     *user_id,
+                                                       const char     *result,
+                                                       GError        **error);
+
+char           *signpost_store_get_password_hash      (SignpostStore  *self,
+                                                       const char     *user_id,
+                                                       GError        **error);
+gboolean        signpost_store_set_password_hash      (SignpostStore  *self,
+                                                       const char     *user_id,
+                                                       const char     *hash,
+                                                       GError        **error);
+gboolean        signpost_store_save_token             (SignpostStore  *self,
+                                                       const char     *token_hash,
+                                                       const char     *user_id,
+                                                       const char     *role,
+                                                       gint64          expires_at,
+                                                       GError        **error);
+gboolean        signpost_store_lookup_token           (SignpostStore  *self,
+                                                       const char     *token_hash,
+                                                       SignpostTokenInfo *info,
+                                                       GError        **error);
+gboolean        signpost_store_revoke_token           (SignpostStore  *self,
+                                                       const char     *token_hash,
+                                                       GError        **error);
+gboolean        signpost_store_revoke_user_tokens     (SignpostStore  *self,
+                                                       const char     *user_id,
+                                                       GError        **error);
+gboolean        signpost_store_add_login_failure      (SignpostStore  *self,
+                                                       const char     *key,
+                                                       gint64          at,
+                                                       GError        **error);
+gboolean        signpost_store_count_login_failures   (SignpostStore  *self,
+                                                       const char     *key,
+                                                       gint64          since,
+                                                       guint          *count,
+                                                       gint64         *oldest,
+                                                       GError        **error);
+gboolean        signpost_store_clear_login_failures   (SignpostStore  *self,
+                                                       const char     *key,
+                                                       GError        **error);
+
+gboolean        signpost_store_get_line               (SignpostStore  *self,
+                                                       const char     *number,
+                                                       char          **practice_id,
+                                                       char          **secret,
+                                                       GError        **error);
+gboolean        signpost_store_set_line               (SignpostStore  *self,
+                                                       const char     *number,
+                                                       const char     *practice_id,
+                                                       const char     *secret,
+                                                       GError        **error);
+gboolean        signpost_store_remember_event         (SignpostStore  *self,
+                                                       const char     *key,
+                                                       gint64          at,
+                                                       gboolean       *fresh,
+                                                       GError        **error);
+
+gboolean        signpost_store_append_audit           (SignpostStore  *self,
+                                                       const SignpostAuditEvent *event,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_audit          (SignpostStore  *self,
+                                                       const char     *patient_id,
+                                                       const char     *user_id,
+                                                       gint64          since_id,
+                                                       guint           limit,
+                                                       SignpostAuditFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+
+G_END_DECLS

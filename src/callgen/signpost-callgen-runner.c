@@ -1113,7 +1113,7 @@ discovered (SignpostCallgenRunner *self)
     }
 
   /* Translators: practices, lines, patients, the server, the seed */
-  line = g_strdup_printf (_("%u practices, %u lines, %u patients on %s (seed %" G_GUINT64_FORMAT ")"),
+  line = g_strdup_printf (_("Practices: %u, lines: %u, patients: %u on %s (seed %" G_GUINT64_FORMAT ")"),
                           self->stats.practices, self->stats.lines, self->stats.patients,
                           signpost_callgen_client_get_base_url (self->client), self->options.seed);
   print_line (line);

@@ -163,7 +163,7 @@ parse_options (int                      *argc,
       "mutations as the logged-in user, so consoles see them as colleagues; in replay mode "
       "their answers are telephony events (call.answered with an agent, call.ended) carrying "
       "the simulated times, for the statistics. --rate ignores --navigators: each call is "
-      "offered and hung up after a second or few.\n\n"
+      "offered and hung up after half a second to two seconds.\n\n"
       "Ctrl+C stops and prints the summary. Exit status: 0 when every event was accepted, "
       "1 when some failed, 2 for a usage error, 3 when the run could not start."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

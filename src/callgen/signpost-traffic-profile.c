@@ -49,8 +49,8 @@ signpost_traffic_params_init (SignpostTrafficParams *params)
     .callback_threshold = 5,
     .callback_accept = 0.35,
     .callback_offer_s = 30,
-    .rate_hold_min_s = 1,
-    .rate_hold_max_s = 4,
+    .rate_hold_min_s = 0.5,
+    .rate_hold_max_s = 2,
   };
 }
 

@@ -28,6 +28,7 @@
 #define SHUTDOWN_GRACE_MS 10000
 #define REFUSE_DRAIN_MS 2000
 #define REFUSE_DRAIN_BYTES (1024 * 1024)
+#define LISTEN_BACKLOG 1024
 
 typedef struct {
   const char *path;
@@ -630,6 +631,7 @@ signpost_server_listen (SignpostServer  *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listener = NULL;
   SoupServerListenOptions flags = 0;
   GSList *uris;
 
@@ -659,8 +661,17 @@ signpost_server_listen (SignpostServer  *self,
       flags |= SOUP_SERVER_LISTEN_HTTPS;
       self->https = TRUE;
     }
+  /* Our own socket, for a deeper accept queue than GSocket's default of
+   * ten: at 08:00 every console in a hub connects at once. */
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->soup, socket_address, flags, error))
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error) ||
+      !soup_server_listen_socket (self->soup, listener, flags, error))
     return FALSE;
   uris = soup_server_get_uris (self->soup);
   if (uris != NULL)

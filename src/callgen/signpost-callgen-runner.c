@@ -341,8 +341,8 @@ print_progress (SignpostCallgenRunner *self)
   double elapsed = self->first_send_us >= 0 ? (wall_now () - self->first_send_us) / (double) G_USEC_PER_SEC : 0;
 
   /* Translators: a progress line; keep it short */
-  line = g_strdup_printf (_("[%s] offered %u, answered %u, abandoned %u, callbacks %u/%u, waiting %u · "
-                            "events %u accepted, %u duplicate, %u failed · %.0f/s"),
+  line = g_strdup_printf (_("[%s] offered %u, answered %u, abandoned %u, callbacks %u/%u, waiting %u | "
+                            "events %u accepted, %u duplicate, %u failed | %.0f/s"),
                           clock, s->calls_offered, s->calls_answered, s->calls_abandoned,
                           s->callbacks_made, s->callbacks_requested, waiting,
                           s->events_accepted, s->events_duplicate, s->events_failed,

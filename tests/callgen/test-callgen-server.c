@@ -60,8 +60,7 @@ read_line_cb (GObject      *source,
 
 /* Starts `signpost-server --demo` and waits for "Listening on URL". */
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -116,8 +115,7 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture *f)
 {
   if (f->server != NULL)
     {
@@ -258,11 +256,13 @@ api (SoupSession *session,
   return object;
 }
 
-/* The calls the server holds whose call_ref starts with @prefix. */
+/* The calls the server holds whose call_ref starts with @prefix, and how
+ * many of them are in @state. */
 static guint
-count_calls (Fixture    *f,
-             const char *prefix,
-             guint      *abandoned)
+count_calls_in (Fixture    *f,
+                const char *prefix,
+                const char *state,
+                guint      *in_state)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(JsonObject) login = api (session, f->url, "POST", "login", NULL,
@@ -272,7 +272,7 @@ count_calls (Fixture    *f,
   gboolean more = TRUE;
   guint n = 0;
 
-  *abandoned = 0;
+  *in_state = 0;
   while (more)
     {
       g_autofree char *path = g_strdup_printf ("changes?since=%" G_GINT64_FORMAT "&limit=5000", since);
@@ -290,8 +290,8 @@ count_calls (Fixture    *f,
           if (!g_str_has_prefix (json_object_get_string_member (call, "call_ref"), prefix))
             continue;
           n++;
-          if (g_strcmp0 (json_object_get_string_member (call, "state"), "abandoned") == 0)
-            (*abandoned)++;
+          if (g_strcmp0 (json_object_get_string_member (call, "state"), state) == 0)
+            (*in_state)++;
         }
       since = json_object_get_int_member (page, "last_seq");
       more = json_object_get_boolean_member (page, "more");
@@ -299,10 +299,122 @@ count_calls (Fixture    *f,
   return n;
 }
 
-static void
-test_rate (Fixture       *f,
-           gconstpointer  data)
+/* One demo server for all the tests: seeding it takes seconds. */
+static Fixture shared;
+
+static Fixture *
+get_server (void)
 {
+  if (shared.url == NULL)
+    fixture_set_up (&shared);
+  return &shared;
+}
+
+static guint
+count_calls (Fixture    *f,
+             const char *prefix,
+             guint      *abandoned)
+{
+  return count_calls_in (f, prefix, "abandoned", abandoned);
+}
+
+/* Posts one signed event straight to the webhook; returns the status. */
+static guint
+post_event (Fixture    *f,
+            const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->url, g_str_has_suffix (f->url, "/") ? "" : "/",
+                                      "api/v1/telephony/events", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *stamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *message = g_strconcat (stamp, ".", body, NULL);
+  g_autofree char *hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) "demo-line-secret",
+                                                    strlen ("demo-line-secret"), message, -1);
+  g_autofree char *signature = g_strconcat ("sha256=", hex, NULL);
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Timestamp", stamp);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Signature", signature);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (msg);
+}
+
+static void
+test_replay (void)
+{
+  g_autofree char *out = NULL;
+  int status = -1;
+  guint offered, abandoned, callbacks, n_abandoned = 0, n_callbacks = 0;
+  Fixture *f;
+
+  if (!server_built ())
+    {
+      g_test_skip ("signpost-server is not built in this project yet (src/server has no server target)");
+      return;
+    }
+  f = get_server ();
+
+  /* a past Monday with nobody answering: offers, hang-ups and callbacks */
+  out = run_callgen (f, &status, "--replay", "2026-11-16", "--seed", "9", NULL);
+  g_assert_cmpint (status, ==, 0);
+  offered = summary_value (out, "calls offered");
+  abandoned = summary_value (out, "calls abandoned");
+  callbacks = summary_value (out, "callbacks requested");
+  g_assert_cmpuint (offered, >, 100);
+  g_assert_cmpuint (summary_value (out, "events failed"), ==, 0);
+  g_assert_cmpuint (summary_value (out, "calls answered"), ==, 0);
+  g_assert_cmpuint (abandoned + callbacks, ==, offered);
+  g_assert_cmpuint (summary_value (out, "events accepted"), ==, offered + abandoned + callbacks);
+
+  g_assert_cmpuint (count_calls_in (f, "cg-9-20261116-", "abandoned", &n_abandoned), ==, offered);
+  g_assert_cmpuint (n_abandoned, ==, abandoned);
+  count_calls_in (f, "cg-9-20261116-", "callback_requested", &n_callbacks);
+  g_assert_cmpuint (n_callbacks, ==, callbacks);
+}
+
+/* Simulated navigators in replay need call.answered (with an agent) on the
+ * server: until it has it, say so rather than fail. */
+static void
+test_replay_navigators (void)
+{
+  g_autofree char *out = NULL;
+  int status = -1;
+  guint offered, answered, n_ended = 0;
+  Fixture *f;
+
+  if (!server_built ())
+    {
+      g_test_skip ("signpost-server is not built in this project yet (src/server has no server target)");
+      return;
+    }
+  f = get_server ();
+  if (post_event (f, "{\"event\":\"call.answered\",\"call_ref\":\"cg-probe\",\"line\":\"+442079460001\","
+                     "\"cli\":null,\"at\":\"2026-11-16T08:00:00Z\",\"agent\":\"probe\"}") == 422)
+    {
+      g_test_skip ("the server does not take call.answered events yet (docs/PROTOCOL.md)");
+      return;
+    }
+
+  out = run_callgen (f, &status, "--replay", "2026-11-17", "--seed", "10", "--navigators", "8",
+                     "--handle-time", "120", NULL);
+  g_assert_cmpint (status, ==, 0);
+  offered = summary_value (out, "calls offered");
+  answered = summary_value (out, "calls answered");
+  g_assert_cmpuint (summary_value (out, "events failed"), ==, 0);
+  g_assert_cmpuint (answered, >, offered / 2);
+  g_assert_cmpuint (count_calls_in (f, "cg-a-20261117-", "ended", &n_ended), ==, offered);
+  g_assert_cmpuint (n_ended, ==, answered);
+}
+
+static void
+test_rate (void)
+{
+  Fixture *f;
   g_autofree char *first = NULL;
   g_autofree char *again = NULL;
   int status = -1;
@@ -313,6 +425,7 @@ test_rate (Fixture       *f,
       g_test_skip ("signpost-server is not built in this project yet (src/server has no server target)");
       return;
     }
+  f = get_server ();
 
   /* 20 calls a second for 3 s: 60 calls, each offered and hung up */
   first = run_callgen (f, &status, "--rate", "20", "--duration", "3", "--seed", "4242", NULL);
@@ -338,9 +451,9 @@ test_rate (Fixture       *f,
 }
 
 static void
-test_wrong_secret (Fixture       *f,
-                   gconstpointer  data)
+test_wrong_secret (void)
 {
+  Fixture *f;
   g_autofree char *out = NULL;
   int status = -1;
 
@@ -349,11 +462,14 @@ test_wrong_secret (Fixture       *f,
       g_test_skip ("signpost-server is not built in this project yet (src/server has no server target)");
       return;
     }
+  f = get_server ();
 
   out = run_callgen (f, &status, "--rate", "5", "--duration", "1", "--seed", "1", "--secret", "not-the-secret", NULL);
+  /* the offers are refused, so their hang-ups are never sent */
   g_assert_cmpint (status, ==, 1);
   g_assert_cmpuint (summary_value (out, "events accepted"), ==, 0);
   g_assert_cmpuint (summary_value (out, "events failed"), ==, 5);
+  g_assert_cmpuint (summary_value (out, "events skipped"), ==, 5);
 }
 
 int
@@ -362,8 +478,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/signpost/callgen/server/rate", Fixture, NULL, fixture_set_up, test_rate, fixture_tear_down);
-  g_test_add ("/signpost/callgen/server/wrong-secret", Fixture, NULL, fixture_set_up, test_wrong_secret, fixture_tear_down);
+  int status;
 
-  return g_test_run ();
+  g_test_add_func ("/signpost/callgen/server/rate", test_rate);
+  g_test_add_func ("/signpost/callgen/server/wrong-secret", test_wrong_secret);
+  g_test_add_func ("/signpost/callgen/server/replay", test_replay);
+  g_test_add_func ("/signpost/callgen/server/replay-navigators", test_replay_navigators);
+
+  status = g_test_run ();
+  fixture_tear_down (&shared);
+  return status;
 }

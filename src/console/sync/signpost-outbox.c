@@ -331,6 +331,7 @@ client_fields (SignpostRecord *record,
   g_autoptr(JsonObject) before = old ? signpost_object_to_json (SIGNPOST_OBJECT (old)) : NULL;
   JsonObject *out = json_object_new ();
   guint n_fields;
+  /* Owned by the class. */
   GParamSpec **fields = signpost_object_class_list_fields (SIGNPOST_OBJECT_GET_CLASS (record), &n_fields);
 
   for (guint i = 0; i < n_fields; i++)
@@ -350,7 +351,6 @@ client_fields (SignpostRecord *record,
         }
       json_object_set_member (out, key, json_node_copy (node));
     }
-  g_free (fields);
   return out;
 }
 

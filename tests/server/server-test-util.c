@@ -69,11 +69,32 @@ test_put_record (TestServer *ts,
   SignpostApplyContext ctx;
 
   signpost_apply_context_init (&ctx, test_server_store (ts), NULL, now);
-  g_assert_true (signpost_store_begin (test_server_store (ts), &error));
+  if (!ts->bulk)
+    g_assert_true (signpost_store_begin (test_server_store (ts), &error));
   g_assert_true (signpost_apply_write (&ctx, record, FALSE, &error));
   g_assert_no_error (error);
-  g_assert_true (signpost_store_commit (test_server_store (ts), &error));
+  if (!ts->bulk)
+    g_assert_true (signpost_store_commit (test_server_store (ts), &error));
   signpost_apply_context_clear (&ctx);
+}
+
+/* Many fixture records in one transaction (one fsync). */
+void
+test_bulk_begin (TestServer *ts)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (signpost_store_begin (test_server_store (ts), &error));
+  ts->bulk = TRUE;
+}
+
+void
+test_bulk_end (TestServer *ts)
+{
+  g_autoptr(GError) error = NULL;
+
+  ts->bulk = FALSE;
+  g_assert_true (signpost_store_commit (test_server_store (ts), &error));
 }
 
 gpointer

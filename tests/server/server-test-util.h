@@ -29,6 +29,7 @@ typedef struct {
   char *practice_b;
   char *gp_a;
   char *gp_b;
+  gboolean bulk;                  /* inside test_bulk_begin()/end() */
 } TestServer;
 
 typedef struct {
@@ -127,6 +128,8 @@ char        *test_add_clinician          (TestServer        *ts,
                                           const char        *practice_id);
 void         test_put_record             (TestServer        *ts,
                                           gpointer           record);
+void         test_bulk_begin             (TestServer        *ts);
+void         test_bulk_end               (TestServer        *ts);
 gpointer     test_get_record             (TestServer        *ts,
                                           SignpostRecordKind kind,
                                           const char        *id);

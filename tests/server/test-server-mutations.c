@@ -108,31 +108,34 @@ test_invalid_data (void)
   g_autoptr(JsonObject) bad_phone = NULL;
   g_autoptr(JsonObject) unknown = NULL;
   g_autoptr(JsonObject) red_flag = NULL;
+  g_autofree char *data = NULL;
   JsonObject *problem;
 
-  bad_phone = test_mutate_one (ts, token, "patient", "create", id, 0,
-                               g_strdup_printf ("{\"practice_id\":\"%s\",\"given_name\":\"A\","
+  data = g_strdup_printf ("{\"practice_id\":\"%s\",\"given_name\":\"A\","
                                                 "\"family_name\":\"B\",\"date_of_birth\":\"1990-01-01\","
                                                 "\"sex\":\"male\",\"phones\":[{\"number\":\"+447700900123\","
                                                 "\"kind\":\"mobile\"},{\"number\":\"07700 900123\","
-                                                "\"kind\":\"home\"}]}", ts->practice_a));
+                                                "\"kind\":\"home\"}]}", ts->practice_a);
+  bad_phone = test_mutate_one (ts, token, "patient", "create", id, 0, data);
   g_assert_cmpstr (test_result_status (bad_phone), ==, "rejected");
   problem = json_object_get_object_member (bad_phone, "problem");
   g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 422);
   g_assert_cmpstr (json_object_get_string_member (problem, "field"), ==, "phones[1].number");
 
-  unknown = test_mutate_one (ts, token, "patient", "create", id, 0,
-                             g_strdup_printf ("{\"practice_id\":\"%s\",\"given_name\":\"A\","
+  g_free (data);
+  data = g_strdup_printf ("{\"practice_id\":\"%s\",\"given_name\":\"A\","
                                               "\"family_name\":\"B\",\"date_of_birth\":\"1990-01-01\","
-                                              "\"sex\":\"male\",\"shoe_size\":9}", ts->practice_a));
+                                              "\"sex\":\"male\",\"shoe_size\":9}", ts->practice_a);
+  unknown = test_mutate_one (ts, token, "patient", "create", id, 0, data);
   problem = json_object_get_object_member (unknown, "problem");
   g_assert_cmpstr (json_object_get_string_member (problem, "field"), ==, "shoe_size");
 
   /* Cross-field rule from the model: a red flag is never routine. */
-  red_flag = test_mutate_one (ts, token, "triage", "create", id, 0,
-                              g_strdup_printf ("{\"practice_id\":\"%s\",\"reason\":\"chest pain\","
+  g_free (data);
+  data = g_strdup_printf ("{\"practice_id\":\"%s\",\"reason\":\"chest pain\","
                                                "\"red_flags\":[\"chest_pain\"],\"urgency\":\"routine\","
-                                               "\"status\":\"open\"}", ts->practice_a));
+                                               "\"status\":\"open\"}", ts->practice_a);
+  red_flag = test_mutate_one (ts, token, "triage", "create", id, 0, data);
   problem = json_object_get_object_member (red_flag, "problem");
   g_assert_cmpstr (json_object_get_string_member (problem, "field"), ==, "urgency");
   test_server_free (ts);

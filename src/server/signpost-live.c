@@ -240,6 +240,18 @@ closed_cb (SoupWebsocketConnection *connection,
   client_remove (data);
 }
 
+/* A copy of the client list to walk while clients may close. (A plain
+ * g_ptr_array_copy() would inherit the list's free function.) */
+static GPtrArray *
+snapshot_clients (SignpostLive *self)
+{
+  GPtrArray *copy = g_ptr_array_sized_new (self->clients->len);
+
+  for (guint i = 0; i < self->clients->len; i++)
+    g_ptr_array_add (copy, g_ptr_array_index (self->clients, i));
+  return copy;
+}
+
 static char *
 changes_text (gint64 last_seq)
 {
@@ -252,7 +264,7 @@ tick_cb (gpointer data)
   SignpostLive *self = data;
   gint64 now = g_get_monotonic_time ();
   gint64 wall_ms = g_get_real_time () / 1000;
-  g_autoptr(GPtrArray) snapshot = g_ptr_array_copy (self->clients, NULL, NULL);
+  g_autoptr(GPtrArray) snapshot = snapshot_clients (self);
 
   for (guint i = 0; i < snapshot->len; i++)
     {
@@ -395,7 +407,7 @@ signpost_live_notify_changes (SignpostLive *self,
   if (changed == NULL || changed->len == 0)
     return;
   /* A client closed while sending is removed from self->clients. */
-  snapshot = g_ptr_array_copy (self->clients, NULL, NULL);
+  snapshot = snapshot_clients (self);
   for (guint i = 0; i < snapshot->len; i++)
     {
       Client *client = g_ptr_array_index (snapshot, i);
@@ -432,7 +444,7 @@ signpost_live_send_call_event (SignpostLive *self,
   json_object_set_null_member (redacted, "cli");
   redacted_text = signpost_json_object_to_string (redacted, NULL);
 
-  snapshot = g_ptr_array_copy (self->clients, NULL, NULL);
+  snapshot = snapshot_clients (self);
   for (guint i = 0; i < snapshot->len; i++)
     {
       Client *client = g_ptr_array_index (snapshot, i);
@@ -456,7 +468,7 @@ signpost_live_close_all (SignpostLive *self,
 
   g_return_if_fail (SIGNPOST_IS_LIVE (self));
 
-  snapshot = g_ptr_array_copy (self->clients, NULL, NULL);
+  snapshot = snapshot_clients (self);
   for (guint i = 0; i < snapshot->len; i++)
     client_close (g_ptr_array_index (snapshot, i), code, reason);
 }

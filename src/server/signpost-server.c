@@ -134,7 +134,7 @@ signpost_server_reply_error (SoupServerMessage *msg,
   g_autoptr(JsonObject) problem = signpost_problem_from_error (error);
   guint status = signpost_error_http_status (error);
 
-  if (status >= 500)
+  if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR)
     g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
                g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
   if (status == SOUP_STATUS_UNAUTHORIZED)
@@ -513,6 +513,9 @@ signpost_server_publish (SignpostServer *self,
 {
   g_autoptr(GError) error = NULL;
 
+  /* Call events first: a ringing phone is the more urgent news. */
+  for (guint i = 0; call_events != NULL && i < call_events->len; i++)
+    signpost_live_send_call_event (self->live, g_ptr_array_index (call_events, i));
   if (changed != NULL && changed->len > 0)
     {
       gint64 last_seq = signpost_store_get_last_seq (self->store, &error);
@@ -522,8 +525,6 @@ signpost_server_publish (SignpostServer *self,
       else
         g_warning ("Could not read the last change number: %s", error->message);
     }
-  for (guint i = 0; call_events != NULL && i < call_events->len; i++)
-    signpost_live_send_call_event (self->live, g_ptr_array_index (call_events, i));
 }
 
 /* ---- object ------------------------------------------------------------ */
@@ -699,6 +700,14 @@ signpost_server_get_store (SignpostServer *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_SERVER (self), NULL);
   return self->store;
+}
+
+/* Requests whose headers are in and whose reply is not yet out. */
+guint
+signpost_server_get_n_in_flight (SignpostServer *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SERVER (self), 0);
+  return g_hash_table_size (self->in_flight);
 }
 
 SignpostLive *

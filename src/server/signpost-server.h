@@ -47,6 +47,7 @@ guint           signpost_server_get_port        (SignpostServer               *s
 gboolean        signpost_server_is_https        (SignpostServer               *self);
 SignpostStore  *signpost_server_get_store       (SignpostServer               *self);
 SignpostLive   *signpost_server_get_live        (SignpostServer               *self);
+guint           signpost_server_get_n_in_flight (SignpostServer               *self);
 void            signpost_server_shutdown_async  (SignpostServer               *self,
                                                  GCancellable                 *cancellable,
                                                  GAsyncReadyCallback           callback,

@@ -62,12 +62,16 @@ char *
 signpost_callgen_reply_describe (SignpostCallgenReply *reply)
 {
   const char *detail = NULL;
+  const char *field;
 
   g_return_val_if_fail (reply != NULL, NULL);
 
   detail = signpost_callgen_json_get_string (reply->object, "detail");
   if (detail == NULL)
     detail = signpost_callgen_json_get_string (reply->object, "title");
+  field = signpost_callgen_json_get_string (reply->object, "field");
+  if (detail != NULL && field != NULL && !g_str_has_prefix (detail, field))
+    return g_strdup_printf ("HTTP %u: %s: %s", reply->status, field, detail);
   if (detail != NULL)
     return g_strdup_printf ("HTTP %u: %s", reply->status, detail);
   return g_strdup_printf ("HTTP %u %s", reply->status,

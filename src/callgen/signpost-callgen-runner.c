@@ -335,9 +335,8 @@ print_progress (SignpostCallgenRunner *self)
   const SignpostCallgenStats *s = &self->stats;
   g_autofree char *clock = format_sim_clock (self);
   g_autofree char *line = NULL;
-  guint waiting = s->calls_offered - MIN (s->calls_offered,
-                                          s->calls_answered - s->callbacks_made +
-                                          s->calls_abandoned + s->answered_elsewhere);
+  guint gone = s->calls_answered + s->calls_abandoned + s->answered_elsewhere;
+  guint waiting = s->calls_offered - MIN (s->calls_offered, gone);
   double elapsed = self->first_send_us >= 0 ? (wall_now () - self->first_send_us) / (double) G_USEC_PER_SEC : 0;
 
   /* Translators: a progress line; keep it short */
@@ -545,7 +544,7 @@ event_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         report_failure (self, send->index, error->message);
-      if (ev->kind == SIGNPOST_TRAFFIC_OFFERED)
+      if (ev->kind == SIGNPOST_TRAFFIC_OFFERED || ev->kind == SIGNPOST_TRAFFIC_ANSWERED)
         cs->dead = TRUE;
     }
   else if (maybe_retry (self, send, reply))
@@ -558,7 +557,8 @@ event_cb (GObject      *source,
       g_autofree char *what = signpost_callgen_reply_describe (reply);
 
       report_failure (self, send->index, what);
-      if (ev->kind == SIGNPOST_TRAFFIC_OFFERED)
+      /* a call the server never took, or never saw answered, goes no further */
+      if (ev->kind == SIGNPOST_TRAFFIC_OFFERED || ev->kind == SIGNPOST_TRAFFIC_ANSWERED)
         cs->dead = TRUE;
     }
   else if (send->mutation)
@@ -595,6 +595,8 @@ event_cb (GObject      *source,
                                                    detail != NULL ? detail : "");
 
           report_failure (self, send->index, what);
+          if (ev->kind == SIGNPOST_TRAFFIC_ANSWERED)
+            cs->dead = TRUE;
         }
     }
   else

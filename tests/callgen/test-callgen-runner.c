@@ -456,11 +456,11 @@ print_to_test_log (const char *text)
   fflush (stdout);
 }
 
-/* Runs to the end, or stops it after @stop_after_ms if that is over 1
- * (1: once 20 calls are in). */
+/* Runs to the end, or stops it once @stop_after_calls calls are offered if
+ * that is not 0 (or after a minute, whichever comes first). */
 static SignpostCallgenRunner *
 run_runner (SignpostCallgenOptions *options,
-            guint                   stop_after_ms)
+            guint                   stop_after_calls)
 {
   SignpostCallgenRunner *runner = signpost_callgen_runner_new (options);
   Run run = { 0, };
@@ -469,13 +469,12 @@ run_runner (SignpostCallgenOptions *options,
   /* the runner's progress lines are not TAP */
   previous = g_set_print_handler (print_to_test_log);
   signpost_callgen_runner_run_async (runner, NULL, run_cb, &run);
-  if (stop_after_ms > 1)
-    g_timeout_add_full (G_PRIORITY_DEFAULT, stop_after_ms, stop_cb, g_object_ref (runner), g_object_unref);
+  if (stop_after_calls > 0)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 60000, stop_cb, g_object_ref (runner), g_object_unref);
   while (!run.done)
     {
       g_main_context_iteration (NULL, TRUE);
-      /* stop_after_ms == 1: stop as soon as some calls are in */
-      if (stop_after_ms == 1 && signpost_callgen_runner_get_stats (runner)->calls_offered >= 20)
+      if (stop_after_calls > 0 && signpost_callgen_runner_get_stats (runner)->calls_offered >= stop_after_calls)
         signpost_callgen_runner_stop (runner);
     }
   g_set_print_handler (previous);
@@ -659,7 +658,7 @@ test_realtime (Fake          *fake,
   options.seed = 12;
   options.navigators = 6;
   options.handle_s = 120;
-  runner = run_runner (&options, 2500);
+  runner = run_runner (&options, 300);
   signpost_callgen_options_clear (&options);
   stats = signpost_callgen_runner_get_stats (runner);
 
@@ -694,7 +693,7 @@ test_realtime (Fake          *fake,
 
   g_test_message ("realtime: %u calls, %u answered, %u ended, %u answered by someone else",
                   fake->order->len, answers, ends, taken);
-  g_assert_cmpuint (fake->order->len, >, 50);
+  g_assert_cmpuint (fake->order->len, >=, 300);
   g_assert_cmpuint (fake->order_errors, ==, 0);
   g_assert_cmpuint (fake->bad_signatures, ==, 0);
   g_assert_cmpuint (answers, >, 0);
@@ -718,8 +717,6 @@ test_stop (Fake          *fake,
   SignpostCallgenOptions options;
   g_autoptr(SignpostCallgenRunner) runner = NULL;
   const SignpostCallgenStats *stats;
-  gint64 started = g_get_monotonic_time ();
-
   fake->delay_ms = 50;
   fake->n_patients = 20000;
   options_for (fake, &options);
@@ -727,13 +724,12 @@ test_stop (Fake          *fake,
   g_date_set_dmy (&options.replay_date, 23, 11, 2026);
   options.seed = 1;
   options.concurrency = 2;
-  runner = run_runner (&options, 1);
+  runner = run_runner (&options, 20);
   signpost_callgen_options_clear (&options);
   stats = signpost_callgen_runner_get_stats (runner);
 
   /* stopped part way: some sent, nothing counted as failed */
   g_test_message ("stopped after %u calls", stats->calls_offered);
-  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpuint (stats->calls_offered, >, 0);
   g_assert_cmpuint (stats->calls_offered, <, 500);
   g_assert_cmpuint (stats->events_failed, ==, 0);

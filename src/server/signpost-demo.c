@@ -281,9 +281,12 @@ seed_patients (Seeder      *seeder,
       guint size = r < 0.30 ? 1 : r < 0.65 ? 2 : r < 0.80 ? 3 : r < 0.93 ? 4 : 5;
       const char *family = PICK (seeder, family_names);
       g_autofree char *postcode = random_postcode (seeder, postcode_area);
-      g_autofree char *landline = size >= 2 ? next_landline (seeder) : NULL;
+      g_autofree char *landline = NULL;
 
       size = MIN (size, count - made);
+      /* A landline is a household's: two to five people share it. */
+      if (size >= 2)
+        landline = next_landline (seeder);
       for (guint i = 0; i < size; i++, made++)
         {
           g_autoptr(SignpostPatient) patient = signpost_patient_new ();

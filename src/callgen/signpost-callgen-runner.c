@@ -1162,6 +1162,12 @@ changes_cb (GObject      *source,
   JsonNode *changes, *last_seq, *more;
 
   reply = signpost_callgen_client_request_finish (SIGNPOST_CALLGEN_CLIENT (source), result, &error);
+  if (self->task == NULL || self->stopping)
+    {
+      /* stopped while starting: nothing was sent, the summary is all zero */
+      complete (self, NULL);
+      return;
+    }
   if (reply == NULL)
     {
       complete (self, g_steal_pointer (&error));
@@ -1232,6 +1238,12 @@ login_cb (GObject      *source,
   JsonNode *user;
 
   reply = signpost_callgen_client_request_finish (SIGNPOST_CALLGEN_CLIENT (source), result, &error);
+  if (self->task == NULL || self->stopping)
+    {
+      /* stopped while starting: nothing was sent, the summary is all zero */
+      complete (self, NULL);
+      return;
+    }
   if (reply == NULL)
     {
       complete (self, g_steal_pointer (&error));

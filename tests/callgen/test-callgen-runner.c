@@ -736,6 +736,35 @@ test_stop (Fake          *fake,
 }
 
 static void
+test_stop_while_starting (Fake          *fake,
+                          gconstpointer  data)
+{
+  SignpostCallgenOptions options;
+  g_autoptr(SignpostCallgenRunner) runner = NULL;
+  Run run = { 0, };
+
+  fake->delay_ms = 300;
+  options_for (fake, &options);
+  options.mode = SIGNPOST_CALLGEN_MODE_REALTIME;
+  runner = signpost_callgen_runner_new (&options);
+  signpost_callgen_options_clear (&options);
+  signpost_callgen_runner_run_async (runner, NULL, run_cb, &run);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 50, stop_cb, g_object_ref (runner), g_object_unref);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (signpost_callgen_runner_get_stats (runner)->calls_offered, ==, 0);
+  /* the login reply still arrives, and must not start anything */
+  while (fake->in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (fake->webhook_posts, ==, 0);
+  g_assert_cmpuint (fake->changes_served, ==, 0);
+}
+
+static void
 test_login_fallback (Fake          *fake,
                      gconstpointer  data)
 {
@@ -789,6 +818,7 @@ main (int   argc,
   g_test_add ("/signpost/callgen/runner/retry-after-429", Fake, NULL, fake_set_up, test_retry_after_429, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/realtime", Fake, NULL, fake_set_up, test_realtime, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/stop", Fake, NULL, fake_set_up, test_stop, fake_tear_down);
+  g_test_add ("/signpost/callgen/runner/stop-while-starting", Fake, NULL, fake_set_up, test_stop_while_starting, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/login-fallback", Fake, NULL, fake_set_up, test_login_fallback, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/login-refused", Fake, NULL, fake_set_up, test_login_refused, fake_tear_down);
 

@@ -1072,7 +1072,7 @@ apply_done (GObject      *source,
     }
   self->last_seq = MAX (self->last_seq, apply->last_seq);
   emit_changes (self, &apply->changes);
-  g_task_return_pointer (outer, g_task_get_task_data (G_TASK (result)), NULL);
+  g_task_return_boolean (outer, TRUE);
 }
 
 /* ---- GObject ------------------------------------------------------------- */
@@ -1293,11 +1293,12 @@ signpost_cache_apply_changes_async (SignpostCache       *self,
   apply->user_id = g_strdup (self->user_id);
   changes_init (&apply->changes);
 
-  /* The worker's result carries the data; the outer task only reports it
-   * after ::records-changed went out on this thread. */
+  /* The outer task owns the data and reports only after ::records-changed
+   * went out on this thread; the worker's task borrows it. */
+  g_task_set_task_data (outer, apply, apply_data_free);
   inner = g_task_new (self, NULL, apply_done, g_steal_pointer (&outer));
   g_task_set_source_tag (inner, apply_in_thread);
-  g_task_set_task_data (inner, apply, apply_data_free);
+  g_task_set_task_data (inner, apply, NULL);
   g_task_run_in_thread (inner, apply_in_thread);
 }
 
@@ -1313,9 +1314,9 @@ signpost_cache_apply_changes_finish (SignpostCache  *self,
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  apply = g_task_propagate_pointer (G_TASK (result), error);
-  if (apply == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
+  apply = g_task_get_task_data (G_TASK (result));
   if (last_seq)
     *last_seq = apply->last_seq;
   if (more)

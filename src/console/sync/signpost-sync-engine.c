@@ -263,10 +263,10 @@ normalise_server_url (const char  *input,
 }
 
 static GError *
-transport_error (SignpostSyncEngine *self,
-                 const GError       *error)
+transport_error_for (const char   *url,
+                     const GError *error)
 {
-  g_autofree char *host = host_of (self->server_url ? self->server_url : "");
+  g_autofree char *host = host_of (url ? url : "");
 
   if (error->domain == G_TLS_ERROR)
     {
@@ -295,6 +295,13 @@ transport_error (SignpostSyncEngine *self,
                         _("The server at %s did not answer in time."), host);
   return g_error_new (SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_UNREACHABLE,
                       _("Could not reach the server at %s (%s)."), host, error->message);
+}
+
+static GError *
+transport_error (SignpostSyncEngine *self,
+                 const GError       *error)
+{
+  return transport_error_for (self->server_url, error);
 }
 
 /* A problem+json body (or anything else) as an error for a reply with
@@ -439,6 +446,15 @@ open_cache (SignpostSyncEngine  *self,
   g_autofree char *path = signpost_cache_build_path (self->server_url, self->username);
   g_autoptr(SignpostCache) cache = NULL;
   g_autofree char *cached_role = NULL;
+
+  /* Signing in again (an expired token, a session begun offline) keeps the
+   * open copy: the pages' models are bound to it. */
+  if (self->cache != NULL && g_strcmp0 (signpost_cache_get_path (self->cache), path) == 0)
+    {
+      g_autofree char *open_role = signpost_cache_dup_meta (self->cache, "role");
+      if (role_nick == NULL || g_strcmp0 (open_role, role_nick) == 0)
+        return TRUE;
+    }
 
   cache = signpost_cache_open (path, error);
   if (cache == NULL)
@@ -1196,7 +1212,8 @@ static void
 store_verifier (SignpostSyncEngine *self,
                 const char         *password)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, verifier_stored, g_object_ref (self->cache));
+  /* The cache, not the engine, waits for it: signing out need not. */
+  g_autoptr(GTask) task = g_task_new (self->cache, NULL, verifier_stored, g_object_ref (self->cache));
 
   g_task_set_source_tag (task, store_verifier);
   g_task_set_task_data (task, g_strdup (password), secret_free);
@@ -1427,7 +1444,7 @@ login_replied (GObject      *source,
           g_object_unref (task);
           return;
         }
-      mapped = transport_error (self, error);
+      mapped = transport_error_for (login->server_url, error);
       if (mapped->code == SIGNPOST_SYNC_ERROR_UNREACHABLE && login->allow_offline)
         {
           try_offline_login (self, task, mapped);

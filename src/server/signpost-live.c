@@ -22,6 +22,10 @@
  */
 
 #define FORCE_CLOSE_MS 5000
+/* Frames handed to libsoup between two checks that the socket can take
+ * more: a check is a poll(2), and libsoup's own queue then holds at most
+ * this many. */
+#define WRITABLE_CHECK_EVERY 8
 
 typedef struct {
   char *text;
@@ -35,6 +39,8 @@ typedef struct {
   GPollableOutputStream *output;      /* NULL if not pollable */
   GQueue frames;                      /* Frame*, not yet handed to libsoup */
   Frame *pending_changes;             /* a changes notice in @frames */
+  gint64 notify_seq;                  /* a changes notice to queue, or 0 */
+  guint unchecked;                    /* frames sent since the last writable check */
   gint64 last_heard;                  /* monotonic µs */
   GSource *writable_source;
   guint force_close_id;
@@ -51,6 +57,7 @@ struct _SignpostLive
   guint idle_timeout_ms;
   guint max_backlog;
   guint tick_id;
+  guint notify_id;
 
   SignpostLiveCheckFunc check_func;
   gpointer check_data;
@@ -149,8 +156,18 @@ writable_cb (GObject  *stream,
   Client *client = data;
 
   g_clear_pointer (&client->writable_source, g_source_unref);
+  client->unchecked = 0;
   client_flush (client);
   return G_SOURCE_REMOVE;
+}
+
+/* Whether frames can still go out: the peer may have begun to close, or
+ * the socket be gone, before libsoup tells us with "closed". */
+static gboolean
+client_is_open (Client *client)
+{
+  return soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN &&
+         (client->output == NULL || !g_output_stream_is_closed (G_OUTPUT_STREAM (client->output)));
 }
 
 static void
@@ -160,7 +177,15 @@ client_flush (Client *client)
     {
       Frame *frame;
 
-      if (client->output != NULL && !g_pollable_output_stream_is_writable (client->output))
+      if (!client_is_open (client))
+        {
+          g_queue_clear_full (&client->frames, (GDestroyNotify) frame_free);
+          client->pending_changes = NULL;
+          return;
+        }
+      if (client->output != NULL &&
+          (client->unchecked >= WRITABLE_CHECK_EVERY || client->writable_source != NULL) &&
+          !g_pollable_output_stream_is_writable (client->output))
         {
           if (client->writable_source == NULL)
             {
@@ -172,9 +197,12 @@ client_flush (Client *client)
             }
           return;
         }
+      if (client->unchecked >= WRITABLE_CHECK_EVERY)
+        client->unchecked = 0;
       frame = g_queue_pop_head (&client->frames);
       if (frame == client->pending_changes)
         client->pending_changes = NULL;
+      client->unchecked++;
       soup_websocket_connection_send_text (client->connection, frame->text);
       frame_free (frame);
     }
@@ -290,6 +318,7 @@ signpost_live_dispose (GObject *object)
   SignpostLive *self = SIGNPOST_LIVE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->notify_id, g_source_remove);
   if (self->clients != NULL)
     g_ptr_array_set_size (self->clients, 0);
 
@@ -395,26 +424,53 @@ client_may_see (Client    *client,
   return FALSE;
 }
 
+/* Change notices wait for the next turn of the main loop, so that the
+ * commits of one busy moment make one notice per client; the newest
+ * last_seq says what the older ones would have. */
+static gboolean
+notify_cb (gpointer data)
+{
+  SignpostLive *self = data;
+  g_autoptr(GPtrArray) snapshot = snapshot_clients (self);
+
+  self->notify_id = 0;
+  for (guint i = 0; i < snapshot->len; i++)
+    {
+      Client *client = g_ptr_array_index (snapshot, i);
+      gint64 seq = client->notify_seq;
+
+      if (seq > 0)
+        {
+          client->notify_seq = 0;
+          client_enqueue (client, changes_text (seq), TRUE);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
 void
 signpost_live_notify_changes (SignpostLive *self,
                               gint64        last_seq,
                               GPtrArray    *changed)
 {
-  g_autoptr(GPtrArray) snapshot = NULL;
+  gboolean any = FALSE;
 
   g_return_if_fail (SIGNPOST_IS_LIVE (self));
 
   if (changed == NULL || changed->len == 0)
     return;
-  /* A client closed while sending is removed from self->clients. */
-  snapshot = snapshot_clients (self);
-  for (guint i = 0; i < snapshot->len; i++)
+  for (guint i = 0; i < self->clients->len; i++)
     {
-      Client *client = g_ptr_array_index (snapshot, i);
+      Client *client = g_ptr_array_index (self->clients, i);
 
-      if (client_may_see (client, changed))
-        client_enqueue (client, changes_text (last_seq), TRUE);
+      if (!client->closing && client_may_see (client, changed))
+        {
+          client->notify_seq = MAX (client->notify_seq, last_seq);
+          any = TRUE;
+        }
     }
+  if (any && self->notify_id == 0)
+    self->notify_id = g_idle_add_full (G_PRIORITY_DEFAULT, notify_cb, self, NULL);
 }
 
 void

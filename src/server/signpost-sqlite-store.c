@@ -21,7 +21,17 @@ struct _SignpostSqliteStore
   GObject parent_instance;
 
   SignpostDb *db;
+
+  /* Checkpoints run in a thread of their own, on a connection of their
+   * own: inline, every thousandth commit would stall the main loop (and
+   * live fan-out) for the time it takes to copy the WAL and fsync. */
+  GThread *checkpointer;
+  GMutex lock;
+  GCond wake;
+  gboolean stopping;
 };
+
+#define CHECKPOINT_INTERVAL_US (500 * 1000)
 
 static void signpost_sqlite_store_iface_init (SignpostStoreInterface *iface);
 
@@ -121,6 +131,18 @@ static const SignpostMigration migrations[] = {
     "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;",
+    NULL },
+  { 2,
+    /* The queue in its own order (offered_at in milliseconds, then
+     * call_ref), so that a call's place is counted in the index rather
+     * than by reading every waiting call. */
+    "CREATE INDEX records_call_queue ON records ("
+    "  practice_id,"
+    "  CAST (round ((julianday (json_extract (data, '$.offered_at')) - 2440587.5)"
+    "               * 86400000.0) AS INTEGER),"
+    "  json_extract (data, '$.call_ref'))"
+    "  WHERE kind = 'call' AND deleted = 0"
+    "    AND json_extract (data, '$.state') IN ('queued', 'callback_requested');",
     NULL },
 };
 
@@ -555,6 +577,47 @@ sqlite_list_queue (SignpostStore  *store,
 }
 
 static gboolean
+sqlite_count_queue_before (SignpostStore  *store,
+                           const char     *practice_id,
+                           GDateTime      *offered_at,
+                           const char     *call_ref,
+                           const char     *exclude_id,
+                           gint64         *count,
+                           GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  gint64 offered_ms = g_date_time_to_unix (offered_at) * 1000 +
+                      g_date_time_get_microsecond (offered_at) / 1000;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Instants compared as milliseconds: the text form drops ".000", so it
+   * does not sort. Both counts walk records_call_queue only. */
+  stmt = signpost_db_prepare (db,
+                              "SELECT (SELECT count (*) FROM records"
+                              "  WHERE kind = 'call' AND deleted = 0"
+                              "  AND json_extract (data, '$.state') IN ('queued', 'callback_requested')"
+                              "  AND practice_id = ?1"
+                              "  AND CAST (round ((julianday (json_extract (data, '$.offered_at')) - 2440587.5)"
+                              "                   * 86400000.0) AS INTEGER) < ?2)"
+                              " + (SELECT count (*) FROM records"
+                              "  WHERE kind = 'call' AND deleted = 0"
+                              "  AND json_extract (data, '$.state') IN ('queued', 'callback_requested')"
+                              "  AND practice_id = ?1"
+                              "  AND CAST (round ((julianday (json_extract (data, '$.offered_at')) - 2440587.5)"
+                              "                   * 86400000.0) AS INTEGER) = ?2"
+                              "  AND json_extract (data, '$.call_ref') < ?3)",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "sIs", practice_id, offered_ms, call_ref))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  *count = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
 sqlite_count_calls (SignpostStore  *store,
                     const char     *practice_id,
                     GDateTime      *answered_since,
@@ -917,6 +980,43 @@ sqlite_foreach_audit (SignpostStore      *store,
   return rc != -1;
 }
 
+/* ---- checkpoints ------------------------------------------------------- */
+
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  SignpostSqliteStore *self = data;
+  g_autoptr(SignpostDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  db = signpost_db_open (signpost_db_get_path (self->db), SIGNPOST_DB_DEFAULT, &error);
+  if (db == NULL)
+    {
+      g_warning ("No checkpoints: %s", error->message);
+      return NULL;
+    }
+  g_mutex_lock (&self->lock);
+  while (!self->stopping)
+    {
+      gint64 until = g_get_monotonic_time () + CHECKPOINT_INTERVAL_US;
+
+      while (!self->stopping && g_cond_wait_until (&self->wake, &self->lock, until))
+        ;
+      if (self->stopping)
+        break;
+      g_mutex_unlock (&self->lock);
+      /* PASSIVE: never waits for, or blocks, the writer. */
+      if (!signpost_db_exec (db, "PRAGMA wal_checkpoint(PASSIVE)", &error))
+        {
+          g_debug ("Checkpoint: %s", error->message);
+          g_clear_error (&error);
+        }
+      g_mutex_lock (&self->lock);
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
 /* ---- object ------------------------------------------------------------ */
 
 static void
@@ -924,7 +1024,21 @@ signpost_sqlite_store_finalize (GObject *object)
 {
   SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (object);
 
+  if (self->checkpointer != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->stopping = TRUE;
+      g_cond_signal (&self->wake);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (self->checkpointer);
+      self->checkpointer = NULL;
+    }
+  /* Fold the WAL into the database before closing, if nobody else uses it. */
+  if (self->db != NULL)
+    signpost_db_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
   g_clear_object (&self->db);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->wake);
 
   G_OBJECT_CLASS (signpost_sqlite_store_parent_class)->finalize (object);
 }
@@ -938,6 +1052,8 @@ signpost_sqlite_store_class_init (SignpostSqliteStoreClass *klass)
 static void
 signpost_sqlite_store_init (SignpostSqliteStore *self)
 {
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->wake);
 }
 
 static void
@@ -959,6 +1075,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->patient_booked_between = sqlite_patient_booked_between;
   iface->find_call = sqlite_find_call;
   iface->list_queue = sqlite_list_queue;
+  iface->count_queue_before = sqlite_count_queue_before;
   iface->count_calls = sqlite_count_calls;
   iface->lookup_mutation = sqlite_lookup_mutation;
   iface->save_mutation = sqlite_save_mutation;
@@ -991,8 +1108,10 @@ signpost_sqlite_store_new (const char  *path,
   self->db = signpost_db_open (path, SIGNPOST_DB_DEFAULT, error);
   if (self->db == NULL)
     return NULL;
-  if (!signpost_db_migrate (self->db, migrations, G_N_ELEMENTS (migrations), error))
+  if (!signpost_db_migrate (self->db, migrations, G_N_ELEMENTS (migrations), error) ||
+      !signpost_db_exec (self->db, "PRAGMA wal_autocheckpoint=0", error))
     return NULL;
+  self->checkpointer = g_thread_new ("signpost-checkpoint", checkpoint_thread, self);
   return g_steal_pointer (&self);
 }
 

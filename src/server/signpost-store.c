@@ -181,6 +181,23 @@ signpost_store_list_queue (SignpostStore *self,
   return SIGNPOST_STORE_GET_IFACE (self)->list_queue (self, practice_id, error);
 }
 
+/* How many waiting calls of the practice come before (@offered_at,
+ * @call_ref) in queue order, @exclude_id aside. */
+gboolean
+signpost_store_count_queue_before (SignpostStore  *self,
+                                   const char     *practice_id,
+                                   GDateTime      *offered_at,
+                                   const char     *call_ref,
+                                   const char     *exclude_id,
+                                   gint64         *count,
+                                   GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->count_queue_before (self, practice_id, offered_at,
+                                                              call_ref, exclude_id, count, error);
+}
+
 gboolean
 signpost_store_count_calls (SignpostStore *self,
                             const char *practice_id,

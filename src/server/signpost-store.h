@@ -96,6 +96,10 @@ struct _SignpostStoreInterface
                                               const char *call_ref, GError **error);
   GPtrArray      *(*list_queue)              (SignpostStore *self, const char *practice_id,
                                               GError **error);
+  gboolean        (*count_queue_before)      (SignpostStore *self, const char *practice_id,
+                                              GDateTime *offered_at, const char *call_ref,
+                                              const char *exclude_id, gint64 *count,
+                                              GError **error);
   gboolean        (*count_calls)             (SignpostStore *self, const char *practice_id,
                                               GDateTime *answered_since, gint64 *answered,
                                               gint64 *on_calls, GError **error);
@@ -141,7 +145,7 @@ struct _SignpostStoreInterface
                                               SignpostAuditFunc func, gpointer user_data,
                                               GError **error);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 gboolean        signpost_store_begin                  (SignpostStore  *self,
@@ -195,6 +199,13 @@ SignpostCall   *signpost_store_find_call              (SignpostStore  *self,
                                                        GError        **error);
 GPtrArray      *signpost_store_list_queue             (SignpostStore  *self,
                                                        const char     *practice_id,
+                                                       GError        **error);
+gboolean        signpost_store_count_queue_before     (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       GDateTime      *offered_at,
+                                                       const char     *call_ref,
+                                                       const char     *exclude_id,
+                                                       gint64         *count,
                                                        GError        **error);
 gboolean        signpost_store_count_calls            (SignpostStore  *self,
                                                        const char     *practice_id,

@@ -63,31 +63,25 @@ is_waiting (SignpostCall *call)
 }
 
 /* The 1-based place of @call in its practice's queue as it would be with
- * @call in its present state, or 0 when it is not waiting; -1 on error. */
+ * @call in its present state, or 0 when it is not waiting; -1 on error.
+ * The store counts, so this costs no more with a long queue. */
 gint64
 signpost_queue_position (SignpostStore  *store,
                          SignpostCall   *call,
                          GError        **error)
 {
-  g_autoptr(GPtrArray) queue = NULL;
-  const char *id = signpost_record_get_id (SIGNPOST_RECORD (call));
-  gint64 position = 0;
+  gint64 before = 0;
 
   if (!is_waiting (call))
     return 0;
-  queue = signpost_store_list_queue (store, signpost_record_get_practice_id (SIGNPOST_RECORD (call)),
-                                     error);
-  if (queue == NULL)
+  if (!signpost_store_count_queue_before (store,
+                                          signpost_record_get_practice_id (SIGNPOST_RECORD (call)),
+                                          signpost_call_get_offered_at (call),
+                                          signpost_call_get_call_ref (call),
+                                          signpost_record_get_id (SIGNPOST_RECORD (call)),
+                                          &before, error))
     return -1;
-  for (guint i = 0; i < queue->len; i++)
-    if (g_strcmp0 (signpost_record_get_id (g_ptr_array_index (queue, i)), id) == 0)
-      g_ptr_array_remove_index_fast (queue, i--);
-  g_ptr_array_add (queue, g_object_ref (call));
-  signpost_queue_sort (queue);
-  for (guint i = 0; i < queue->len; i++)
-    if (g_ptr_array_index (queue, i) == (gpointer) call)
-      position = i + 1;
-  return position;
+  return before + 1;
 }
 
 char *

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "bench-server-util.h"
+
+static const char *
+server_binary (void)
+{
+  const char *bin = g_getenv ("SIGNPOST_SERVER_BIN");
+
+  if (bin == NULL)
+    g_error ("SIGNPOST_SERVER_BIN is not set");
+  return bin;
+}
+
+static char *
+admin (const char  *db,
+       const char  *input,
+       const char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, (char *) server_binary ());
+  g_ptr_array_add (argv, (char *) "admin");
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, (char *) db);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  if (process == NULL || !g_subprocess_communicate_utf8 (process, input, NULL, &out, NULL, &error) ||
+      !g_subprocess_get_successful (process))
+    g_error ("signpost-server admin %s failed", args[0]);
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static BenchServer *
+start (BenchServer *server,
+       gboolean     demo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  if (demo)
+    server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                        &error, server_binary (), "--demo", "--db", server->db,
+                                        "--listen", "127.0.0.1:0", NULL);
+  else
+    server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_binary (),
+                                        "--db", server->db, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  if (line == NULL || !g_str_has_prefix (line, "Listening on "))
+    g_error ("the server did not start");
+  server->base = g_strndup (line + strlen ("Listening on "),
+                            strlen (line) - strlen ("Listening on ") - 1);
+  return server;
+}
+
+static BenchServer *
+prepare (void)
+{
+  BenchServer *server = g_new0 (BenchServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  server->dir = g_dir_make_tmp ("signpost-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db = g_build_filename (server->dir, "bench.db", NULL);
+  return server;
+}
+
+BenchServer *
+bench_server_new_demo (void)
+{
+  return start (prepare (), TRUE);
+}
+
+/* One practice with a line, a navigator "bench" and an admin "boss". */
+BenchServer *
+bench_server_new_basic (void)
+{
+  BenchServer *server = prepare ();
+  const char *practice[] = { "add-practice", "--ods", "Y99971", "--name", "Bench Practice", NULL };
+  const char *user[] = { "add-user", "--username", "bench", "--display-name", "Bench",
+                         "--role", "navigator", "--practice", "Y99971", NULL };
+  const char *password[] = { "set-password", "bench", NULL };
+  const char *line[] = { "add-line", "--practice", "Y99971", "--number", BENCH_LINE, NULL };
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+  server->practice_id = admin (server->db, NULL, practice);
+  a = admin (server->db, NULL, user);
+  b = admin (server->db, BENCH_PASSWORD "\n", password);
+  c = admin (server->db, BENCH_SECRET "\n", line);
+  return start (server, FALSE);
+}
+
+void
+bench_server_free (BenchServer *server)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+  dir = g_dir_open (server->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (server->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (server->dir);
+  g_free (server->dir);
+  g_free (server->db);
+  g_free (server->base);
+  g_free (server->practice_id);
+  g_free (server);
+}
+
+gint64
+bench_server_rss_kb (BenchServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status",
+                                           g_subprocess_get_identifier (server->process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10) : -1;
+}
+
+GBytes *
+bench_request (SoupSession *session,
+               BenchServer *server,
+               const char  *method,
+               const char  *path,
+               const char  *token,
+               const char  *body,
+               guint       *status)
+{
+  g_autofree char *uri = g_strconcat (server->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GError) error = NULL;
+  GBytes *reply;
+
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return reply;
+}
+
+char *
+bench_login (SoupSession *session,
+             BenchServer *server,
+             const char  *username,
+             const char  *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, password);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  guint status = 0;
+
+  reply = bench_request (session, server, "POST", "/api/v1/login", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  object = signpost_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply),
+                                       G_MAXSIZE, NULL);
+  return g_strdup (json_object_get_string_member (object, "token"));
+}
+
+int
+bench_compare_doubles (gconstpointer a,
+                       gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_percentile (GArray *sorted,
+                  double  p)
+{
+  guint index;
+
+  if (sorted->len == 0)
+    return 0;
+  index = MIN ((guint) (p / 100.0 * sorted->len), sorted->len - 1);
+  return g_array_index (sorted, double, index);
+}

@@ -8,6 +8,7 @@
 
 #include "signpost-problem.h"
 #include "signpost-server-private.h"
+#include "signpost-soup-workarounds.h"
 
 /*
  * The HTTP side: routing, the early checks every request goes through, and
@@ -350,6 +351,7 @@ refuse_and_close (SignpostServer    *self,
       refusal_free (refusal);
       return;
     }
+  signpost_release_stolen_socket (G_OBJECT (refusal->stream), refusal->socket);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),
                                    g_bytes_get_size (refusal->reply),
@@ -482,6 +484,7 @@ websocket_handler (SoupServer              *soup,
   gint64 last_seq;
 
   in_flight_remove (self, msg);
+  signpost_release_stolen_socket (G_OBJECT (connection), soup_server_message_get_socket (msg));
   if (principal == NULL || self->shutting_down)
     {
       soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);

@@ -34,6 +34,7 @@ enum {
   PROP_CALLBACK_OUTCOME,
   PROP_PATIENT_ID,
   PROP_TRIAGE_ID,
+  PROP_AGENT,
   N_PROPS
 };
 
@@ -58,6 +59,7 @@ SIGNPOST_INT_ACCESSORS (SignpostCall, signpost_call, callback_attempts, PROP_CAL
 SIGNPOST_ENUM_ACCESSORS (SignpostCall, signpost_call, callback_outcome, PROP_CALLBACK_OUTCOME, SignpostCallbackOutcome)
 SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, patient_id, PROP_PATIENT_ID)
 SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, triage_id, PROP_TRIAGE_ID)
+SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, agent, PROP_AGENT)
 
 static void
 signpost_call_class_init (SignpostCallClass *klass)
@@ -100,6 +102,10 @@ signpost_call_class_init (SignpostCallClass *klass)
     signpost_field_string ("patient_id", SIGNPOST_FORMAT_UUID, 36, 0);
   properties[PROP_TRIAGE_ID] =
     signpost_field_string ("triage_id", SIGNPOST_FORMAT_UUID, 36, 0);
+  /* Who answered at the phone system (call.answered), when no Signpost
+   * user did: the phone system's own name for them. */
+  properties[PROP_AGENT] =
+    signpost_field_string ("agent", SIGNPOST_FORMAT_TEXT, 128, 0);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

@@ -46,5 +46,7 @@ const char *signpost_call_get_patient_id (SignpostCall *self);
 void signpost_call_set_patient_id (SignpostCall *self, const char *value);
 const char *signpost_call_get_triage_id (SignpostCall *self);
 void signpost_call_set_triage_id (SignpostCall *self, const char *value);
+const char *signpost_call_get_agent (SignpostCall *self);
+void signpost_call_set_agent (SignpostCall *self, const char *value);
 
 G_END_DECLS

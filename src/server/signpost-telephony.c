@@ -31,7 +31,7 @@ struct _SignpostTelephony
 G_DEFINE_FINAL_TYPE (SignpostTelephony, signpost_telephony, G_TYPE_OBJECT)
 
 static const char * const events[] = {
-  "call.offered", "call.callback_requested", "call.abandoned", "call.ended", NULL
+  "call.offered", "call.callback_requested", "call.answered", "call.abandoned", "call.ended", NULL
 };
 
 static int
@@ -160,7 +160,9 @@ static gboolean
 check_event (JsonObject  *object,
              GError     **error)
 {
-  static const char * const known[] = { "event", "call_ref", "line", "cli", "at", "number", NULL };
+  static const char * const known[] = {
+    "event", "call_ref", "line", "cli", "at", "number", "agent", NULL
+  };
   JsonObjectIter iter;
   const char *key;
   JsonNode *member;
@@ -202,6 +204,16 @@ check_event (JsonObject  *object,
   member_string (object, "number", FALSE, error);
   if (error != NULL && *error != NULL)
     return FALSE;
+  text = member_string (object, "agent", FALSE, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  if (text != NULL && (g_utf8_strlen (text, -1) > 128 ||
+                       !signpost_format_check (SIGNPOST_FORMAT_TEXT, text, NULL)))
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, "agent",
+                                _("must be one line of up to 128 characters"));
+      return FALSE;
+    }
   text = member_string (object, "at", TRUE, error);
   if (text == NULL)
     return FALSE;
@@ -237,10 +249,28 @@ static const char *
 advance_call (SignpostCall *call,
               const char   *event,
               GDateTime    *at,
-              const char   *number)
+              const char   *number,
+              const char   *agent)
 {
   SignpostCallState state = signpost_call_get_state (call);
   gboolean waiting = state == SIGNPOST_CALL_QUEUED || state == SIGNPOST_CALL_RINGING;
+
+  if (g_str_equal (event, "call.answered"))
+    {
+      /* Answered at the phone system, not through Signpost. */
+      if (!waiting && state != SIGNPOST_CALL_CALLBACK_REQUESTED)
+        return NULL;
+      if (state == SIGNPOST_CALL_CALLBACK_REQUESTED)
+        {
+          /* The callback was made and the caller reached. */
+          signpost_call_set_callback_outcome (call, SIGNPOST_CALLBACK_OUTCOME_REACHED);
+          signpost_call_set_callback_done_at (call, at);
+        }
+      signpost_call_set_state (call, SIGNPOST_CALL_ANSWERED);
+      signpost_call_set_answered_at (call, at);
+      signpost_call_set_agent (call, agent);
+      return "answered";
+    }
 
   if (g_str_equal (event, "call.callback_requested"))
     {
@@ -338,7 +368,8 @@ apply_event (SignpostTelephony     *self,
                                     _("no call with this reference was offered on this line"));
           return NULL;
         }
-      live_event = advance_call (call, event, at, number);
+      live_event = advance_call (call, event, at, number,
+                                 json_object_get_string_member_with_default (object, "agent", NULL));
     }
 
   if (live_event != NULL)

@@ -259,6 +259,50 @@ test_callbacks (void)
   test_server_free (ts);
 }
 
+/* Calls answered at the phone system (callgen's simulated navigators). */
+static void
+test_answered_elsewhere (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  g_autofree char *c1 = offer (ts, "pbx-1", "+447700900401", -20);
+  g_autofree char *c2 = offer (ts, "pbx-2", "+447700900402", -10);
+  g_autofree char *answered = NULL;
+  g_autofree char *too_long = NULL;
+  g_autofree char *agent = g_strnfill (129, 'a');
+  g_autoptr(TestReply) reply = NULL, bad = NULL;
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(SignpostCall) callback = NULL;
+
+  answered = g_strdup_printf ("{\"event\":\"call.answered\",\"call_ref\":\"pbx-1\",\"line\":\"%s\","
+                              "\"cli\":null,\"at\":\"2026-11-23T08:01:00Z\",\"agent\":\"desk 3\"}",
+                              TEST_LINE_A);
+  reply = test_webhook (ts, TEST_SECRET_A, answered, 0);
+  g_assert_cmpuint (reply->status, ==, 200);
+  call = test_get_record (ts, SIGNPOST_RECORD_CALL, c1);
+  g_assert_cmpint (signpost_call_get_state (call), ==, SIGNPOST_CALL_ANSWERED);
+  g_assert_cmpstr (signpost_call_get_agent (call), ==, "desk 3");
+  g_assert_null (signpost_call_get_answered_by (call));
+  g_assert_cmpint (signpost_call_get_position (call), ==, 0);
+  send_event (ts, "call.ended", "pbx-1", NULL);
+  g_clear_object (&call);
+  call = test_get_record (ts, SIGNPOST_RECORD_CALL, c1);
+  g_assert_cmpint (signpost_call_get_state (call), ==, SIGNPOST_CALL_ENDED);
+
+  /* On a callback: it was made, and the caller reached. */
+  send_event (ts, "call.callback_requested", "pbx-2", NULL);
+  send_event (ts, "call.answered", "pbx-2", NULL);
+  callback = test_get_record (ts, SIGNPOST_RECORD_CALL, c2);
+  g_assert_cmpint (signpost_call_get_state (callback), ==, SIGNPOST_CALL_ANSWERED);
+  g_assert_cmpint (signpost_call_get_callback_outcome (callback), ==, SIGNPOST_CALLBACK_OUTCOME_REACHED);
+  g_assert_nonnull (signpost_call_get_callback_done_at (callback));
+
+  too_long = g_strdup_printf ("{\"event\":\"call.answered\",\"call_ref\":\"pbx-2\",\"line\":\"%s\","
+                              "\"at\":\"2026-11-23T08:01:00Z\",\"agent\":\"%s\"}", TEST_LINE_A, agent);
+  bad = test_webhook (ts, TEST_SECRET_A, too_long, 0);
+  test_assert_problem (bad, 422, "agent");
+  test_server_free (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -268,6 +312,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/telephony/signatures", test_signatures);
   g_test_add_func ("/signpost/server/telephony/queue", test_queue);
   g_test_add_func ("/signpost/server/telephony/callbacks", test_callbacks);
+  g_test_add_func ("/signpost/server/telephony/answered-elsewhere", test_answered_elsewhere);
 
   return g_test_run ();
 }

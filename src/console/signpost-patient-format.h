@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "signpost-sync.h"
+
+G_BEGIN_DECLS
+
+/* How a patient is written on screen, the same everywhere (search results,
+ * summary, and the pages to come). Not a class: plain functions. */
+
+char *signpost_patient_format_name     (SignpostPatient *patient);
+char *signpost_patient_format_born     (SignpostPatient *patient,
+                                        GDateTime       *now);
+char *signpost_patient_format_nhs      (SignpostPatient *patient);
+char *signpost_patient_format_alerts   (SignpostPatient *patient);
+char *signpost_patient_format_phones   (SignpostPatient *patient);
+char *signpost_patient_describe        (SignpostPatient *patient,
+                                        GDateTime       *now);
+
+G_END_DECLS

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+#include <glib/gstdio.h>
+
 #include "server-test-util.h"
 
 static void
@@ -175,6 +178,146 @@ test_healthz (void)
   test_server_free (ts);
 }
 
+/* A client that hangs up while its password is being checked: the server
+ * drops the answer, and still counts the failure. */
+static void
+test_login_disconnect (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(TestReply) limited = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *body = "{\"username\":\"nav_a\",\"password\":\"guess\"}";
+  g_autofree char *request = g_strdup_printf ("POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Content-Length: %zu\r\n\r\n%s", strlen (body), body);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GSocketConnection) connection = NULL;
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                    signpost_server_get_port (ts->server), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                                request, strlen (request), NULL, NULL, &error));
+      /* Wait until the server has it, then hang up. */
+      while (signpost_server_get_n_in_flight (ts->server) == 0)
+        g_main_context_iteration (NULL, TRUE);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      while (signpost_server_get_n_in_flight (ts->server) > 0)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  /* Let the password checks finish. */
+  test_sleep (1500);
+  limited = test_http (ts, NULL, "POST", "/api/v1/login", NULL,
+                       "{\"username\":\"nav_a\",\"password\":\"" TEST_PASSWORD "\"}", -1);
+  test_assert_problem (limited, 429, NULL);
+  test_server_free (ts);
+}
+
+static void
+tls_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes **body = data;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+wss_connected (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(SoupWebsocketConnection **) data = soup_session_websocket_connect_finish (SOUP_SESSION (source),
+                                                                              result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+wss_message (SoupWebsocketConnection *connection,
+             SoupWebsocketDataType    type,
+             GBytes                  *message,
+             gpointer                 data)
+{
+  *(gboolean *) data = g_strstr_len (g_bytes_get_data (message, NULL), g_bytes_get_size (message),
+                                     "\"hello\"") != NULL;
+}
+
+/* HTTPS and WSS with --tls-cert/--tls-key. */
+static void
+test_tls (void)
+{
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "tls-test-cert.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "tls-test-key.pem", NULL);
+  TestServer *ts = NULL;
+  g_autoptr(SignpostServer) server = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) upgrade = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(JsonObject) login = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *live_uri = NULL;
+  g_autofree char *header = NULL;
+  SoupWebsocketConnection *connection = NULL;
+  gboolean hello = FALSE;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+  ts = test_server_new (NULL);
+  server = signpost_server_new (test_server_store (ts), NULL);
+  signpost_server_listen (server, "127.0.0.1", 0, cert, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (signpost_server_is_https (server));
+
+  /* The client trusts our test certificate and nothing else. */
+  database = g_tls_file_database_new (cert, &error);
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("tls-database", database, NULL);
+  uri = g_strdup_printf ("https://127.0.0.1:%u/api/v1/login", signpost_server_get_port (server));
+  msg = soup_message_new ("POST", uri);
+  {
+    const char *text = "{\"username\":\"nav_a\",\"password\":\"" TEST_PASSWORD "\"}";
+    g_autoptr(GBytes) request = g_bytes_new_static (text, strlen (text));
+
+    soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  }
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, tls_done, &body);
+  while (body == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  login = signpost_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), 0, NULL);
+  g_assert_nonnull (login);
+
+  live_uri = g_strdup_printf ("wss://127.0.0.1:%u/api/v1/live", signpost_server_get_port (server));
+  upgrade = soup_message_new ("GET", live_uri);
+  header = g_strconcat ("Bearer ", json_object_get_string_member (login, "token"), NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (upgrade), "Authorization", header);
+  soup_session_websocket_connect_async (session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        wss_connected, &connection);
+  while (connection == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (connection, "message", G_CALLBACK (wss_message), &hello);
+  test_wait_until (&hello, 5000);
+  soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_signal_handlers_disconnect_by_data (connection, &hello);
+  g_object_unref (connection);
+
+  g_clear_object (&server);
+  test_server_free (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -188,6 +331,8 @@ main (int    argc,
   g_test_add_func ("/signpost/server/auth/expired", test_token_expired);
   g_test_add_func ("/signpost/server/auth/revoked", test_token_revoked);
   g_test_add_func ("/signpost/server/auth/role", test_login_role);
+  g_test_add_func ("/signpost/server/auth/disconnect", test_login_disconnect);
+  g_test_add_func ("/signpost/server/auth/tls", test_tls);
 
   return g_test_run ();
 }

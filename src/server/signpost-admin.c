@@ -478,6 +478,7 @@ signpost_admin_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = admin_summary ();
 
+  g_set_prgname ("signpost-server admin");
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   /* Options after the command belong to the command. */
@@ -499,6 +500,9 @@ signpost_admin_main (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       {
+        g_autofree char *prgname = g_strconcat ("signpost-server admin ", commands[i].name, NULL);
+
+        g_set_prgname (prgname);
         store = signpost_sqlite_store_new (db_path, &error);
         if (store == NULL)
           {

@@ -19,7 +19,25 @@
  * from the command line, where other users could see them in ps.
  */
 
-typedef int (*AdminCommand) (SignpostStore *store, int argc, char **argv);
+typedef int (*AdminCommand) (const char *db_path, int argc, char **argv);
+
+static SignpostSqliteStore *
+open_store (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  SignpostSqliteStore *store = signpost_sqlite_store_new (db_path, &error);
+
+  if (store == NULL)
+    g_printerr ("%s\n", error->message);
+  return store;
+}
+
+/* Opens the database only once the command's options are in order. */
+#define OPEN_STORE(db_path)                                              \
+  g_autoptr(SignpostSqliteStore) owned_store = open_store (db_path);    \
+  SignpostStore *store = SIGNPOST_STORE (owned_store);                   \
+  if (owned_store == NULL)                                               \
+    return 1
 
 static char *
 read_secret (const char *prompt)
@@ -106,7 +124,7 @@ write_record (SignpostStore  *store,
 }
 
 static int
-cmd_add_practice (SignpostStore *store,
+cmd_add_practice (const char    *db_path,
                   int            argc,
                   char         **argv)
 {
@@ -125,6 +143,7 @@ cmd_add_practice (SignpostStore *store,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   if (ods == NULL || name == NULL)
     {
       g_printerr (_("add-practice needs --ods and --name\n"));
@@ -145,7 +164,7 @@ cmd_add_practice (SignpostStore *store,
 }
 
 static int
-cmd_add_user (SignpostStore *store,
+cmd_add_user (const char    *db_path,
               int            argc,
               char         **argv)
 {
@@ -174,6 +193,7 @@ cmd_add_user (SignpostStore *store,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   if (username == NULL || display == NULL || role == NULL || practices == NULL)
     {
       g_printerr (_("add-user needs --username, --display-name, --role and --practice\n"));
@@ -217,7 +237,7 @@ cmd_add_user (SignpostStore *store,
 }
 
 static int
-cmd_set_password (SignpostStore *store,
+cmd_set_password (const char    *db_path,
                   int            argc,
                   char         **argv)
 {
@@ -229,6 +249,7 @@ cmd_set_password (SignpostStore *store,
 
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   if (argc != 2)
     {
       g_printerr (_("set-password needs a username\n"));
@@ -329,7 +350,7 @@ set_line (SignpostStore *store,
 }
 
 static int
-cmd_add_line (SignpostStore *store,
+cmd_add_line (const char    *db_path,
               int            argc,
               char         **argv)
 {
@@ -344,6 +365,7 @@ cmd_add_line (SignpostStore *store,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   if (practice == NULL || number == NULL)
     {
       g_printerr (_("add-line needs --practice and --number\n"));
@@ -353,7 +375,7 @@ cmd_add_line (SignpostStore *store,
 }
 
 static int
-cmd_set_line_secret (SignpostStore *store,
+cmd_set_line_secret (const char    *db_path,
                      int            argc,
                      char         **argv)
 {
@@ -367,6 +389,7 @@ cmd_set_line_secret (SignpostStore *store,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   if (number == NULL)
     {
       g_printerr (_("set-line-secret needs --number\n"));
@@ -376,7 +399,7 @@ cmd_set_line_secret (SignpostStore *store,
 }
 
 static int
-cmd_list_users (SignpostStore *store,
+cmd_list_users (const char    *db_path,
                 int            argc,
                 char         **argv)
 {
@@ -386,6 +409,7 @@ cmd_list_users (SignpostStore *store,
 
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   users = signpost_store_list_records (store, SIGNPOST_RECORD_USER, NULL, &error);
   if (users == NULL)
     {
@@ -407,7 +431,7 @@ cmd_list_users (SignpostStore *store,
 }
 
 static int
-cmd_revoke_tokens (SignpostStore *store,
+cmd_revoke_tokens (const char    *db_path,
                    int            argc,
                    char         **argv)
 {
@@ -417,6 +441,7 @@ cmd_revoke_tokens (SignpostStore *store,
 
   if (!parse (context, &argc, &argv))
     return 2;
+  OPEN_STORE (db_path);
   if (argc != 2)
     {
       g_printerr (_("revoke-tokens needs a username\n"));
@@ -474,8 +499,6 @@ signpost_admin_main (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("COMMAND [OPTIONS…] — manage practices, users and lines"));
-  g_autoptr(SignpostSqliteStore) store = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *summary = admin_summary ();
 
   g_set_prgname ("signpost-server admin");
@@ -503,13 +526,7 @@ signpost_admin_main (int    argc,
         g_autofree char *prgname = g_strconcat ("signpost-server admin ", commands[i].name, NULL);
 
         g_set_prgname (prgname);
-        store = signpost_sqlite_store_new (db_path, &error);
-        if (store == NULL)
-          {
-            g_printerr ("%s\n", error->message);
-            return 1;
-          }
-        return commands[i].func (SIGNPOST_STORE (store), argc - 1, argv + 1);
+        return commands[i].func (db_path, argc - 1, argv + 1);
       }
   g_printerr (_("Unknown command “%s”\n%s\n"), argv[1], summary);
   return 2;

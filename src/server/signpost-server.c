@@ -443,6 +443,11 @@ early_handler (SoupServer        *soup,
         }
       g_object_set_data_full (G_OBJECT (msg), PRINCIPAL_KEY, principal, g_object_unref);
     }
+  /* libsoup would refuse a plain GET here with a bare 400 of its own. */
+  if (route->handler == NULL &&
+      !soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
+    signpost_server_reply_problem (msg, SIGNPOST_ERROR_MALFORMED, NULL,
+                                   _("This address takes WebSocket connections only"));
 }
 
 static void

@@ -184,7 +184,7 @@ test_refused (void)
 
   /* Not a WebSocket handshake. */
   plain = test_http (ts, NULL, "GET", "/api/v1/live", token, NULL, -1);
-  g_assert_cmpuint (plain->status, >=, 400);
+  test_assert_problem (plain, 400, NULL);
   no_token = test_http (ts, NULL, "GET", "/api/v1/live", NULL, NULL, -1);
   test_assert_problem (no_token, 401, NULL);
   test_server_free (ts);

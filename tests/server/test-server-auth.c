@@ -179,6 +179,85 @@ test_healthz (void)
   test_server_free (ts);
 }
 
+static void
+tls_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes **body = data;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static TestReply *
+login_from (TestServer *ts,
+            const char *username,
+            const char *forwarded_for)
+{
+  g_autofree char *uri = g_strconcat (ts->base, "/api/v1/login", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"wrong\"}", username);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) reply_body = NULL;
+  TestReply *reply = g_new0 (TestReply, 1);
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For",
+                                forwarded_for);
+  soup_session_send_and_read_async (ts->session, msg, G_PRIORITY_DEFAULT, NULL, tls_done, &reply_body);
+  while (reply_body == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply->status = soup_message_get_status (msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  reply->length = g_bytes_get_size (reply_body);
+  reply->body = g_strndup (g_bytes_get_data (reply_body, NULL), reply->length);
+  return reply;
+}
+
+/* Behind the trusted proxy the client is the address the proxy appended;
+ * anyone else's X-Forwarded-For is ignored. (TEST-NET addresses.) */
+static void
+test_trusted_proxy (void)
+{
+  SignpostServerOptions options;
+  TestServer *ts, *direct;
+  g_autoptr(TestReply) limited = NULL;
+  g_autoptr(TestReply) other = NULL;
+  g_autoptr(TestReply) spoofed = NULL;
+
+  signpost_server_options_init (&options);
+  options.trusted_proxy = "127.0.0.1";
+  ts = test_server_new (&options);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("nobody%u", i);
+      g_autoptr(TestReply) reply = login_from (ts, name, "198.51.100.7, 203.0.113.5");
+
+      test_assert_problem (reply, 401, NULL);
+    }
+  limited = login_from (ts, "nobody9", "203.0.113.5");
+  test_assert_problem (limited, 429, NULL);
+  other = login_from (ts, "nobody9", "203.0.113.6");
+  test_assert_problem (other, 401, NULL);
+  test_server_free (ts);
+
+  /* No trusted proxy: the header is the client's word, and ignored. */
+  direct = test_server_new (NULL);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("nobody%u", i);
+      g_autofree char *forged = g_strdup_printf ("203.0.113.%u", 10 + i);
+      g_autoptr(TestReply) reply = login_from (direct, name, forged);
+
+      test_assert_problem (reply, 401, NULL);
+    }
+  spoofed = login_from (direct, "nobody9", "203.0.113.99");
+  test_assert_problem (spoofed, 429, NULL);
+  test_server_free (direct);
+}
+
 /* A client that hangs up while its password is being checked: the server
  * drops the answer, and still counts the failure. */
 static void
@@ -214,18 +293,6 @@ test_login_disconnect (void)
                        "{\"username\":\"nav_a\",\"password\":\"" TEST_PASSWORD "\"}", -1);
   test_assert_problem (limited, 429, NULL);
   test_server_free (ts);
-}
-
-static void
-tls_done (GObject      *source,
-          GAsyncResult *result,
-          gpointer      data)
-{
-  g_autoptr(GError) error = NULL;
-  GBytes **body = data;
-
-  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -349,6 +416,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/auth/revoked", test_token_revoked);
   g_test_add_func ("/signpost/server/auth/role", test_login_role);
   g_test_add_func ("/signpost/server/auth/disconnect", test_login_disconnect);
+  g_test_add_func ("/signpost/server/auth/trusted-proxy", test_trusted_proxy);
   g_test_add_func ("/signpost/server/auth/tls", test_tls);
 
   return g_test_run ();

@@ -581,7 +581,6 @@ sqlite_count_queue_before (SignpostStore  *store,
                            const char     *practice_id,
                            GDateTime      *offered_at,
                            const char     *call_ref,
-                           const char     *exclude_id,
                            gint64         *count,
                            GError        **error)
 {

@@ -182,20 +182,19 @@ signpost_store_list_queue (SignpostStore *self,
 }
 
 /* How many waiting calls of the practice come before (@offered_at,
- * @call_ref) in queue order, @exclude_id aside. */
+ * @call_ref) in queue order. */
 gboolean
 signpost_store_count_queue_before (SignpostStore  *self,
                                    const char     *practice_id,
                                    GDateTime      *offered_at,
                                    const char     *call_ref,
-                                   const char     *exclude_id,
                                    gint64         *count,
                                    GError        **error)
 {
   g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
 
   return SIGNPOST_STORE_GET_IFACE (self)->count_queue_before (self, practice_id, offered_at,
-                                                              call_ref, exclude_id, count, error);
+                                                              call_ref, count, error);
 }
 
 gboolean

@@ -98,8 +98,7 @@ struct _SignpostStoreInterface
                                               GError **error);
   gboolean        (*count_queue_before)      (SignpostStore *self, const char *practice_id,
                                               GDateTime *offered_at, const char *call_ref,
-                                              const char *exclude_id, gint64 *count,
-                                              GError **error);
+                                              gint64 *count, GError **error);
   gboolean        (*count_calls)             (SignpostStore *self, const char *practice_id,
                                               GDateTime *answered_since, gint64 *answered,
                                               gint64 *on_calls, GError **error);
@@ -204,7 +203,6 @@ gboolean        signpost_store_count_queue_before     (SignpostStore  *self,
                                                        const char     *practice_id,
                                                        GDateTime      *offered_at,
                                                        const char     *call_ref,
-                                                       const char     *exclude_id,
                                                        gint64         *count,
                                                        GError        **error);
 gboolean        signpost_store_count_calls            (SignpostStore  *self,

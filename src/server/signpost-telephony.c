@@ -78,7 +78,6 @@ signpost_queue_position (SignpostStore  *store,
                                           signpost_record_get_practice_id (SIGNPOST_RECORD (call)),
                                           signpost_call_get_offered_at (call),
                                           signpost_call_get_call_ref (call),
-                                          signpost_record_get_id (SIGNPOST_RECORD (call)),
                                           &before, error))
     return -1;
   return before + 1;

@@ -74,9 +74,10 @@ set_busy (SignpostLoginPage *self,
           gboolean           busy)
 {
   self->busy = busy;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  /* Read-only rather than insensitive: focus stays where the user left it. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->server_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->username_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);

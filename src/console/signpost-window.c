@@ -146,7 +146,16 @@ update_banners (SignpostWindow *self)
       status = _("Offline");
       break;
     }
-  gtk_label_set_text (self->status_label, status);
+  if (signed_in && signpost_sync_engine_get_user (self->engine) != NULL)
+    {
+      /* Translators: the header's corner, "Nadia Navigator · Up to date" */
+      g_autofree char *text = g_strdup_printf (_("%s · %s"),
+                                               signpost_user_get_display_name (signpost_sync_engine_get_user (self->engine)),
+                                               status);
+      gtk_label_set_text (self->status_label, text);
+    }
+  else
+    gtk_label_set_text (self->status_label, status);
 }
 
 static void
@@ -250,6 +259,8 @@ on_signed_in (SignpostWindow *self)
   update_title (self);
   signpost_patient_search_clear (self->patient_search);
   set_search_mode (self, FALSE);
+  /* Focus leaves the login form before it is hidden. */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_stack_set_visible_child_name (self->top_stack, "main");
   signpost_sync_engine_start (self->engine);
   update_banners (self);
@@ -542,6 +553,7 @@ signpost_window_new (SignpostApplication *application)
   g_signal_connect_swapped (self->engine, "notify::outbox", G_CALLBACK (on_outbox_changed), self);
   g_signal_connect_swapped (self->engine, "notify::practice-id", G_CALLBACK (update_title), self);
   g_signal_connect_swapped (self->engine, "notify::user", G_CALLBACK (update_title), self);
+  g_signal_connect_swapped (self->engine, "notify::user", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "session-expired", G_CALLBACK (on_session_expired), self);
   on_outbox_changed (self);
 

@@ -111,6 +111,7 @@ struct _SignpostSyncEngine
 
   gboolean sending;
   guint batch_limit;
+  guint page_size;
   gboolean sending_views;
 };
 
@@ -229,6 +230,19 @@ host_of (const char *url)
   return g_strdup (g_uri_get_host (uri));
 }
 
+static gboolean
+host_looks_valid (const char *host)
+{
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 /* "127.0.0.1:8765", "https://gp.example/", "http://host/api/v1" →
  * scheme://host[:port], or NULL with an error fit to show. */
 static char *
@@ -249,7 +263,7 @@ normalise_server_url (const char  *input,
   with_scheme = strstr (text, "://") ? g_strdup (text) : g_strconcat ("https://", text, NULL);
   uri = g_uri_parse (with_scheme, G_URI_FLAGS_NONE, NULL);
   scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+  if (uri == NULL || !host_looks_valid (g_uri_get_host (uri)) ||
       (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
     {
       g_set_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_BAD_ADDRESS,
@@ -504,6 +518,7 @@ set_user (SignpostSyncEngine *self,
 {
   g_set_object (&self->user, user);
   self->role = role;
+  g_debug ("Signed in with %u practices", practices ? practices->len : 0);
   g_list_store_remove_all (self->practices);
   for (guint i = 0; practices != NULL && i < practices->len; i++)
     g_list_store_append (self->practices, g_ptr_array_index (practices, i));
@@ -870,8 +885,8 @@ pull_next (SignpostSyncEngine *self)
 
   self->pulling = TRUE;
   update_state (self);
-  path = g_strdup_printf ("changes?since=%" G_GINT64_FORMAT "&limit=%d",
-                          signpost_cache_get_last_seq (self->cache), PAGE_SIZE);
+  path = g_strdup_printf ("changes?since=%" G_GINT64_FORMAT "&limit=%u",
+                          signpost_cache_get_last_seq (self->cache), self->page_size);
   msg = new_message (self, "GET", path, NULL);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
                                     page_received, op_new (self, msg));
@@ -1808,6 +1823,11 @@ signpost_sync_engine_init (SignpostSyncEngine *self)
   self->reconnect_max_ms = 30000;
   self->batch_limit = OUTBOX_BATCH;
   self->role = SIGNPOST_ROLE_NAVIGATOR;
+  /* Smaller pages make a first sync slow enough to watch (screenshots and
+   * tests of the progress banner); not for production use. */
+  self->page_size = PAGE_SIZE;
+  if (g_getenv ("SIGNPOST_SYNC_PAGE_SIZE") != NULL)
+    self->page_size = CLAMP (g_ascii_strtoull (g_getenv ("SIGNPOST_SYNC_PAGE_SIZE"), NULL, 10), 1, 5000);
 }
 
 /* ---- public API ----------------------------------------------------------------- */

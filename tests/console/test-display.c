@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "console-test-server.h"
+#include "signpost-application.h"
+#include "signpost-patient-summary.h"
+#include "signpost-window.h"
+
+/* The real window against a real server, under Xvfb: signing in (and the
+ * errors), the pages each role sees, the offline banner coming and going,
+ * and finding a demo patient by each key. */
+
+#define TIMEOUT_MS 60000
+
+static SignpostApplication *app;
+
+typedef struct {
+  TestServer *server;
+  SignpostWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->server = test_server_new ();
+  f->window = signpost_window_new (app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static gboolean
+engine_signed_out (gpointer data)
+{
+  return !signpost_sync_engine_get_logged_in (data);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+
+  if (signpost_sync_engine_get_logged_in (engine))
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+  g_assert_true (test_wait_until (engine_signed_out, engine, TIMEOUT_MS));
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  test_server_free (f->server);
+}
+
+/* ---- finding real widgets ------------------------------------------------------ */
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             gboolean  (*match) (GtkWidget *widget, gconstpointer data),
+             gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+static gboolean
+has_action (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
+}
+
+/* ---- signing in ------------------------------------------------------------------- */
+
+static gboolean
+login_settled (gpointer data)
+{
+  Fixture *f = data;
+  SignpostLoginPage *page = signpost_window_get_login_page (f->window);
+  GtkWidget *choose = find_widget (GTK_WIDGET (page), is_button_labelled, "_Continue");
+
+  return signpost_window_get_signed_in (f->window) ||
+         (!signpost_login_page_get_busy (page) && signpost_login_page_get_error (page) != NULL) ||
+         (choose != NULL && gtk_widget_get_mapped (choose) && !signpost_login_page_get_busy (page));
+}
+
+static gboolean
+is_caught_up (gpointer data)
+{
+  SignpostSyncEngine *engine = data;
+  return signpost_sync_engine_get_state (engine) == SIGNPOST_SYNC_STATE_ONLINE &&
+         !signpost_sync_engine_get_first_sync (engine);
+}
+
+static void
+sign_in (Fixture    *f,
+         const char *username,
+         const char *password)
+{
+  signpost_window_sign_in (f->window, test_server_get_url (f->server), username, password);
+  g_assert_true (test_wait_until (login_settled, f, TIMEOUT_MS));
+}
+
+static gboolean
+window_signed_in (gpointer data)
+{
+  return signpost_window_get_signed_in (data);
+}
+
+static void
+sign_in_and_sync (Fixture    *f,
+                  const char *username)
+{
+  sign_in (f, username, "demo-password");
+  if (signpost_login_page_get_error (signpost_window_get_login_page (f->window)) != NULL)
+    g_error ("Signing in as %s: %s", username,
+             signpost_login_page_get_error (signpost_window_get_login_page (f->window)));
+  if (!signpost_window_get_signed_in (f->window))
+    {
+      /* Several practices: take the first choice offered, "All my practices". */
+      GtkWidget *button = find_widget (GTK_WIDGET (f->window), is_button_labelled, "_Continue");
+      g_assert_nonnull (button);
+      gtk_widget_activate (button);
+    }
+  g_assert_true (test_wait_until (window_signed_in, f->window, TIMEOUT_MS));
+  g_assert_true (test_wait_until (is_caught_up, signpost_window_get_engine (f->window), TIMEOUT_MS));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+test_login_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  SignpostLoginPage *page = signpost_window_get_login_page (f->window);
+
+  sign_in (f, "navigator", "not-my-password");
+  g_assert_false (signpost_window_get_signed_in (f->window));
+  g_assert_nonnull (strstr (signpost_login_page_get_error (page), "username or password is not right"));
+
+  signpost_window_sign_in (f->window, "http://127.0.0.1:1", "navigator", "demo-password");
+  g_assert_true (test_wait_until (login_settled, f, TIMEOUT_MS));
+  g_assert_nonnull (strstr (signpost_login_page_get_error (page), "Nothing is answering at 127.0.0.1:1"));
+
+  signpost_window_sign_in (f->window, "not a server", "navigator", "demo-password");
+  g_assert_true (test_wait_until (login_settled, f, TIMEOUT_MS));
+  g_assert_nonnull (strstr (signpost_login_page_get_error (page), "is not a server address"));
+  g_assert_false (signpost_window_get_signed_in (f->window));
+}
+
+static void
+assert_pages (Fixture    *f,
+              const char *first,
+              const char *visible)
+{
+  g_auto(GStrv) pages = signpost_window_list_visible_pages (f->window);
+  g_autofree char *joined = g_strjoinv (",", pages);
+
+  g_assert_cmpstr (joined, ==, visible);
+  g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, first);
+}
+
+static void
+test_roles (Fixture       *f,
+            gconstpointer  data)
+{
+  const struct { const char *user, *first, *visible; gboolean search; } roles[] = {
+    { "navigator", "queue", "queue,duty,diary", TRUE },
+    { "duty", "duty", "queue,duty,diary", TRUE },
+    { "manager", "load", "diary,load", FALSE },
+    { "hubnav", "queue", "queue,duty,diary", TRUE },
+  };
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      sign_in_and_sync (f, roles[i].user);
+      assert_pages (f, roles[i].first, roles[i].visible);
+      g_assert_cmpint (gtk_widget_get_visible (find_widget (GTK_WIDGET (f->window), has_action, "win.search")),
+                       ==, roles[i].search);
+
+      /* Pages by keyboard; a page the role lacks stays out of reach. */
+      if (roles[i].search)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "diary");
+          g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "diary");
+          gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "load");
+          g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "diary");
+        }
+      else
+        {
+          gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+          g_assert_false (gtk_widget_get_visible (GTK_WIDGET (signpost_window_get_patient_search (f->window))) &&
+                          gtk_widget_get_mapped (GTK_WIDGET (signpost_window_get_patient_search (f->window))));
+        }
+
+      gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+      g_assert_true (test_wait_until (engine_signed_out, engine, TIMEOUT_MS));
+      g_assert_false (signpost_window_get_signed_in (f->window));
+    }
+}
+
+static gboolean
+banner_shown (gpointer data)
+{
+  return signpost_window_get_offline_banner_shown (data);
+}
+
+static gboolean
+banner_hidden (gpointer data)
+{
+  return !signpost_window_get_offline_banner_shown (data);
+}
+
+static void
+test_offline_banner (Fixture       *f,
+                     gconstpointer  data)
+{
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+
+  g_object_set (engine, "reconnect-min-ms", 100, "reconnect-max-ms", 500, NULL);
+  sign_in_and_sync (f, "navigator");
+  g_assert_false (signpost_window_get_offline_banner_shown (f->window));
+
+  test_server_stop (f->server);
+  g_assert_true (test_wait_until (banner_shown, f->window, TIMEOUT_MS));
+  g_assert_true (g_str_has_prefix (signpost_window_get_offline_text (f->window),
+                                   "Offline — working from this PC’s copy"));
+
+  /* A change made meanwhile is counted. */
+  {
+    SignpostCache *cache = signpost_sync_engine_get_cache (engine);
+    g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT);
+    SignpostPatient *patient = g_ptr_array_index (patients, 0);
+    g_autoptr(GError) error = NULL;
+
+    signpost_patient_set_postcode (patient, "LS6 3AB");
+    g_assert_true (signpost_outbox_save (signpost_sync_engine_get_outbox (engine), SIGNPOST_RECORD (patient),
+                                         "Changed the postcode", &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (signpost_window_get_offline_text (f->window), ==,
+                     "Offline — working from this PC’s copy, 1 change waiting");
+  }
+
+  test_server_start (f->server);
+  g_assert_true (test_wait_until (banner_hidden, f->window, TIMEOUT_MS));
+  g_assert_true (test_wait_until (is_caught_up, engine, TIMEOUT_MS));
+  g_assert_cmpuint (signpost_outbox_get_n_waiting (signpost_sync_engine_get_outbox (engine)), ==, 0);
+}
+
+static gboolean
+results_contain (gpointer data)
+{
+  gpointer *args = data;
+  GListModel *results = args[0];
+  const char *id = args[1];
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(SignpostRecord) record = g_list_model_get_item (results, i);
+      if (g_str_equal (signpost_record_get_id (record), id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWindow *
+find_summary (const char *patient_id)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (SIGNPOST_IS_PATIENT_SUMMARY (window) &&
+          g_str_equal (signpost_record_get_id (SIGNPOST_RECORD (signpost_patient_summary_get_patient (SIGNPOST_PATIENT_SUMMARY (window)))),
+                       patient_id))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+summary_open (gpointer data)
+{
+  return find_summary (data) != NULL;
+}
+
+typedef struct {
+  TestServer *server;
+  const char *patient_id;
+} AuditCheck;
+
+static gboolean
+view_audited (gpointer data)
+{
+  AuditCheck *check = data;
+  g_autofree char *token = test_server_login (check->server, "admin");
+  g_autofree char *path = g_strdup_printf ("audit?patient_id=%s", check->patient_id);
+  g_autoptr(JsonNode) reply = test_server_request (check->server, token, "GET", path, NULL, NULL);
+  JsonArray *events;
+
+  if (reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
+    return FALSE;
+  events = json_object_get_array_member (json_node_get_object (reply), "events");
+  for (guint i = 0; events != NULL && i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      if (g_strcmp0 (json_object_get_string_member (event, "action"), "view") == 0 ||
+          g_strcmp0 (json_object_get_string_member (event, "action"), "patient.view") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_search_each_key (Fixture       *f,
+                      gconstpointer  data)
+{
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+  SignpostPatientSearch *search = signpost_window_get_patient_search (f->window);
+  g_autoptr(GPtrArray) patients = NULL;
+  SignpostPatient *patient = NULL;
+  g_autofree char *dob_uk = NULL;
+  g_autofree char *spaced_nhs = NULL;
+  g_autofree char *national = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *postcode = NULL;
+  gpointer args[2];
+  AuditCheck check;
+
+  sign_in_and_sync (f, "navigator");
+  patients = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_PATIENT);
+  /* A demo patient with every key: NHS number, a phone, a postcode. */
+  for (guint i = 0; i < patients->len && patient == NULL; i++)
+    {
+      SignpostPatient *candidate = g_ptr_array_index (patients, i);
+      if (signpost_patient_get_nhs_number (candidate) != NULL &&
+          signpost_patient_get_postcode (candidate) != NULL &&
+          signpost_patient_get_phones (candidate) != NULL &&
+          g_list_model_get_n_items (signpost_patient_get_phones (candidate)) > 0)
+        patient = candidate;
+    }
+  g_assert_nonnull (patient);
+  {
+    const char *dob = signpost_patient_get_date_of_birth (patient);
+    g_autoptr(SignpostPhone) phone = g_list_model_get_item (signpost_patient_get_phones (patient), 0);
+
+    dob_uk = g_strdup_printf ("%.2s/%.2s/%.4s", dob + 8, dob + 5, dob);
+    spaced_nhs = signpost_nhs_number_format (signpost_patient_get_nhs_number (patient));
+    national = signpost_phone_format (signpost_phone_get_number (phone));
+    name = g_strdup_printf ("%s %s", signpost_patient_get_family_name (patient),
+                            signpost_patient_get_given_name (patient));
+    postcode = g_ascii_strdown (signpost_patient_get_postcode (patient), -1);
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (search)));
+
+  args[0] = signpost_patient_search_get_results (search);
+  args[1] = (gpointer) signpost_record_get_id (SIGNPOST_RECORD (patient));
+  {
+    const char *keys[] = { name, spaced_nhs, dob_uk, national, postcode };
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autofree char *text = i == 4 ? g_strdup_printf ("%s %s", keys[i], signpost_patient_get_family_name (patient))
+                                       : g_strdup (keys[i]);
+        signpost_patient_search_set_text (search, text);
+        gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+        if (!test_wait_until (results_contain, args, 5000))
+          g_error ("Searching for “%s” did not find the patient", text);
+      }
+  }
+
+  /* Enter opens the patient, and the opening is audited. */
+  signpost_patient_search_set_text (search, spaced_nhs);
+  signpost_patient_search_activate_selected (search);
+  g_assert_true (test_wait_until (summary_open, args[1], 5000));
+  gtk_window_destroy (find_summary (args[1]));
+  check = (AuditCheck) { f->server, args[1] };
+  g_assert_true (test_wait_until (view_audited, &check, 10000));
+
+  /* Ctrl+F again (the same action) leaves the search. */
+  {
+    gboolean search_mode = TRUE;
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+    g_object_get (f->window, "search-mode", &search_mode, NULL);
+    g_assert_false (search_mode);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("signpost-display-XXXXXX", NULL);
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  app = signpost_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+#define ADD(path, func) \
+  g_test_add ("/signpost/display/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("login-errors", test_login_errors);
+  ADD ("roles", test_roles);
+  ADD ("offline-banner", test_offline_banner);
+  ADD ("search-each-key", test_search_each_key);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}

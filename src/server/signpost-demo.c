@@ -21,17 +21,24 @@
  * 020 7946 0xxx).
  */
 
+/* The drama ranges hold 1,000 mobiles and 2,000 landlines in all: each
+ * practice gets its own share, spread over its whole list. */
 typedef struct {
   const char *ods;
   const char *name;
   const char *line;
   guint patients;
   const char *postcode_area;
+  const char *landline_prefix;    /* + 000–999 */
+  guint first_mobile;             /* 07700 900000 + first … + last − 1 */
+  guint last_mobile;
 } DemoPractice;
 
 static const DemoPractice demo_practices[] = {
-  { "Y99901", "Riverside Medical Practice", SIGNPOST_DEMO_LINE_1, 10000, "LS" },
-  { "Y99902", "Hillview Surgery", SIGNPOST_DEMO_LINE_2, 6000, "BS" },
+  { "Y99901", "Riverside Medical Practice", SIGNPOST_DEMO_LINE_1, 10000, "LS",
+    "+441632960", 0, 600 },
+  { "Y99902", "Hillview Surgery", SIGNPOST_DEMO_LINE_2, 6000, "BS",
+    "+441174960", 600, 1000 },
 };
 
 static const char * const female_names[] = {
@@ -122,13 +129,19 @@ typedef struct {
   GRand *rand;
   GTimeZone *tz;
   GDate days[5];                /* the working days of the demo week */
+  const DemoPractice *practice; /* being seeded */
   guint next_mobile;            /* 07700 900000 + n */
-  guint next_landline;          /* 01632 960000 + n, then 0117 496 0000 + n */
+  guint next_landline;          /* the practice's prefix + n */
+  double mobile_chance;
+  double landline_chance;
   guint next_nhs;               /* 999 000 000 + n */
 } Seeder;
 
-#define N_MOBILES 1000
-#define N_LANDLINES 2000
+#define LANDLINES_PER_PRACTICE 1000
+/* Of a list: about 85 % are 12 or over; about one in four people heads a
+ * household of two or more. */
+#define SHARE_OVER_12 0.85
+#define SHARE_HOUSEHOLDS 0.26
 
 static const char *
 pick (Seeder             *seeder,
@@ -179,7 +192,7 @@ next_nhs_number (Seeder *seeder)
 static char *
 next_mobile (Seeder *seeder)
 {
-  if (seeder->next_mobile >= N_MOBILES)
+  if (seeder->next_mobile >= seeder->practice->last_mobile)
     return NULL;
   return g_strdup_printf ("+447700900%03u", seeder->next_mobile++);
 }
@@ -187,14 +200,9 @@ next_mobile (Seeder *seeder)
 static char *
 next_landline (Seeder *seeder)
 {
-  guint n = seeder->next_landline;
-
-  if (n >= N_LANDLINES)
+  if (seeder->next_landline >= LANDLINES_PER_PRACTICE)
     return NULL;
-  seeder->next_landline++;
-  if (n < 1000)
-    return g_strdup_printf ("+441632960%03u", n);
-  return g_strdup_printf ("+441174960%03u", n - 1000);
+  return g_strdup_printf ("%s%03u", seeder->practice->landline_prefix, seeder->next_landline++);
 }
 
 /* An outward code in @area and a valid-shaped inward code. */
@@ -285,7 +293,7 @@ seed_patients (Seeder      *seeder,
 
       size = MIN (size, count - made);
       /* A landline is a household's: two to five people share it. */
-      if (size >= 2)
+      if (size >= 2 && g_rand_double (seeder->rand) < seeder->landline_chance)
         landline = next_landline (seeder);
       for (guint i = 0; i < size; i++, made++)
         {
@@ -327,7 +335,7 @@ seed_patients (Seeder      *seeder,
 
           /* A mobile for some adults and teenagers (the drama range holds
            * only a thousand), the household's landline for the rest. */
-          if (age >= 12 && g_rand_double (seeder->rand) < 0.075)
+          if (age >= 12 && g_rand_double (seeder->rand) < seeder->mobile_chance)
             {
               g_autofree char *mobile = next_mobile (seeder);
 
@@ -458,6 +466,13 @@ seed_practice (Seeder              *seeder,
   const char * const lines[] = { demo->line, NULL };
   guint n_gps = 0;
   guint patients = MAX ((guint) (demo->patients * scale), 1);
+
+  seeder->practice = demo;
+  seeder->next_mobile = demo->first_mobile;
+  seeder->next_landline = 0;
+  seeder->mobile_chance = MIN (1.0, (demo->last_mobile - demo->first_mobile) /
+                                    (patients * SHARE_OVER_12));
+  seeder->landline_chance = MIN (1.0, LANDLINES_PER_PRACTICE / (patients * SHARE_HOUSEHOLDS));
 
   signpost_record_set_id (SIGNPOST_RECORD (practice), practice_id);
   signpost_record_set_practice_id (SIGNPOST_RECORD (practice), practice_id);

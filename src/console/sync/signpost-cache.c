@@ -28,7 +28,7 @@
 
 #define MAX_PAGE_SIZE (256 * 1024 * 1024)
 #define MAX_RECORD_SIZE (16 * 1024 * 1024)
-#define SEARCH_CANDIDATES 1000
+#define SEARCH_CANDIDATES 300
 
 enum {
   RECORDS_CHANGED,
@@ -1455,6 +1455,22 @@ signpost_cache_get_practice_name (SignpostCache *self,
 
 /* ---- patients ----------------------------------------------------------- */
 
+/* A patient with two numbers in a range comes once. */
+static void
+remove_duplicates (GPtrArray *records)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < records->len;)
+    {
+      const char *id = signpost_record_get_id (g_ptr_array_index (records, i));
+      if (!g_hash_table_add (seen, (gpointer) id))
+        g_ptr_array_remove_index (records, i);
+      else
+        i++;
+    }
+}
+
 GPtrArray *
 signpost_cache_search_patients (SignpostCache *self,
                                 const char    *text,
@@ -1482,17 +1498,19 @@ signpost_cache_search_patients (SignpostCache *self,
   if (query->phone_from != NULL)
     {
       stmt = signpost_db_prepare (self->db,
+                                  /* A number being typed matches thousands: walk the
+                                   * index in number order and stop at the limit. */
                                   "SELECT r.kind, r.data, r.pending"
-                                  " FROM (SELECT DISTINCT rid FROM patient_phones"
-                                  "       WHERE number >= ?1 AND number < ?2) ph"
+                                  " FROM patient_phones ph"
                                   " JOIN patient_index p ON p.rid = ph.rid"
                                   " JOIN records r ON r.rid = ph.rid"
-                                  " WHERE (?3 IS NULL OR p.dob = ?3)"
+                                  " WHERE ph.number >= ?1 AND ph.number < ?2"
+                                  "  AND (?3 IS NULL OR p.dob = ?3)"
                                   "  AND (?4 IS NULL OR (p.postcode_key >= ?4 AND p.postcode_key < ?5))"
                                   "  AND (?6 IS NULL OR p.rid IN (SELECT rowid FROM patient_fts"
                                   "                              WHERE patient_fts MATCH ?6))"
                                   "  AND (?7 IS NULL OR r.practice_id = ?7)"
-                                  " ORDER BY p.sort_key, p.dob LIMIT ?8",
+                                  " ORDER BY ph.number, p.sort_key, p.dob LIMIT ?8",
                                   NULL);
       ok = stmt != NULL &&
            signpost_db_bind (stmt, NULL, "sssssssi", query->phone_from, query->phone_to,
@@ -1579,6 +1597,8 @@ signpost_cache_search_patients (SignpostCache *self,
   if (!ok)
     return g_ptr_array_new_with_free_func (g_object_unref);
   records = collect_records (self, stmt);
+  if (query->phone_from != NULL)
+    remove_duplicates (records);
   if (records->len > limit)
     {
       g_ptr_array_set_size (records, limit);

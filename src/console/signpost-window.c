@@ -105,14 +105,15 @@ update_banners (SignpostWindow *self)
   if (first)
     {
       guint n = signpost_sync_engine_get_n_synced (self->engine);
+      guint percent = (guint) (signpost_sync_engine_get_progress (self->engine) * 100.0);
       g_autofree char *text =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "Copying the practice’s records to this PC: %u record so far. "
+                                      "Copying the practice’s records to this PC: %u%% done (%u record). "
                                       "You can start working; lists fill in as records arrive.",
-                                      "Copying the practice’s records to this PC: %u records so far. "
+                                      "Copying the practice’s records to this PC: %u%% done (%u records). "
                                       "You can start working; lists fill in as records arrive.",
                                       n),
-                         n);
+                         percent, n);
       gtk_label_set_text (self->sync_label, text);
       gtk_progress_bar_set_fraction (self->sync_progress, signpost_sync_engine_get_progress (self->engine));
     }

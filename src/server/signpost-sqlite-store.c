@@ -39,6 +39,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
                                G_IMPLEMENT_INTERFACE (SIGNPOST_TYPE_STORE,
                                                       signpost_sqlite_store_iface_init))
 
+/* An ISO 8601 instant (text, "Z" or an offset) as Unix milliseconds; NULL
+ * stays NULL. Instants are compared this way because their text drops
+ * ".000" and so does not sort. An index on it is used only by queries that
+ * spell the same expression. */
+#define MS(instant) \
+  "CAST (round ((julianday (" instant ") - 2440587.5) * 86400000.0) AS INTEGER)"
+
 /* Schema. Never edit a step that has shipped; add a new one. */
 static const SignpostMigration migrations[] = {
   { 1,
@@ -143,6 +150,27 @@ static const SignpostMigration migrations[] = {
     "  json_extract (data, '$.call_ref'))"
     "  WHERE kind = 'call' AND deleted = 0"
     "    AND json_extract (data, '$.state') IN ('queued', 'callback_requested');",
+    NULL },
+  { 3,
+    /* Statistics. created_ms is when the server first stored a record
+     * (records already here only know their last change). Calls are
+     * found by when they were offered and when answered, slots by their
+     * start, triage records by when they arrived: an index range each,
+     * however long the history. */
+    "ALTER TABLE records ADD COLUMN created_ms INTEGER;"
+    "UPDATE records SET created_ms = " MS ("updated_at") " WHERE kind = 'triage';"
+    "CREATE INDEX records_call_offered"
+    "  ON records (practice_id, " MS ("json_extract (data, '$.offered_at')") ")"
+    "  WHERE kind = 'call' AND deleted = 0;"
+    "CREATE INDEX records_call_answered"
+    "  ON records (practice_id, " MS ("json_extract (data, '$.answered_at')") ")"
+    "  WHERE kind = 'call' AND deleted = 0"
+    "    AND json_extract (data, '$.answered_at') IS NOT NULL;"
+    "CREATE INDEX records_slot_start"
+    "  ON records (practice_id, " MS ("json_extract (data, '$.start')") ")"
+    "  WHERE kind = 'slot' AND deleted = 0;"
+    "CREATE INDEX records_triage_created ON records (practice_id, created_ms)"
+    "  WHERE kind = 'triage' AND deleted = 0;",
     NULL },
 };
 
@@ -293,6 +321,15 @@ next_seq (SignpostDb  *db,
   return seq;
 }
 
+/* Unix milliseconds of @instant, or of now when there is none. */
+static gint64
+instant_ms (GDateTime *instant)
+{
+  if (instant == NULL)
+    return g_get_real_time () / 1000;
+  return g_date_time_to_unix (instant) * 1000 + g_date_time_get_microsecond (instant) / 1000;
+}
+
 static gboolean
 sqlite_put_record (SignpostStore   *store,
                    SignpostRecord  *record,
@@ -320,8 +357,8 @@ sqlite_put_record (SignpostStore   *store,
    * and an id already used by another kind of record is left alone. */
   stmt = signpost_db_prepare (db,
                               "INSERT INTO records (id, kind, practice_id, version, seq, "
-                              "                     updated_at, deleted, data) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                              "                     updated_at, deleted, data, created_ms) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                               "ON CONFLICT (id) DO UPDATE SET "
                               "  practice_id = excluded.practice_id,"
                               "  version = excluded.version,"
@@ -332,7 +369,7 @@ sqlite_put_record (SignpostStore   *store,
                               "WHERE records.kind = excluded.kind",
                               error);
   if (stmt == NULL ||
-      !signpost_db_bind (stmt, error, "sssIIsis",
+      !signpost_db_bind (stmt, error, "sssIIsisI",
                          signpost_record_get_id (record),
                          signpost_record_kind_to_string (signpost_record_get_kind (record)),
                          signpost_record_get_practice_id (record),
@@ -340,7 +377,8 @@ sqlite_put_record (SignpostStore   *store,
                          seq,
                          updated_at ? updated_at : "",
                          deleted ? 1 : 0,
-                         data))
+                         data,
+                         instant_ms (signpost_record_get_updated_at (record))))
     return FALSE;
   rc = signpost_db_step (db, stmt, error);
   sqlite3_reset (stmt);
@@ -651,6 +689,183 @@ sqlite_count_calls (SignpostStore  *store,
     return FALSE;
   rc = signpost_db_step (db, stmt, error);
   *on_calls = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+static gint64
+column_ms (sqlite3_stmt *stmt,
+           int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return -1;
+  return sqlite3_column_int64 (stmt, column);
+}
+
+static gboolean
+sqlite_foreach_call_times (SignpostStore          *store,
+                           const char             *practice_id,
+                           gint64                  from_ms,
+                           gint64                  to_ms,
+                           SignpostCallTimesFunc   func,
+                           gpointer                user_data,
+                           GError                **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* The calls offered in the range, then those answered in it that were
+   * offered outside it: one index range each (records_call_offered,
+   * records_call_answered). */
+#define CALL_COLUMNS \
+  MS ("json_extract (data, '$.offered_at')") ", " \
+  MS ("json_extract (data, '$.answered_at')") ", " \
+  MS ("json_extract (data, '$.abandoned_at')") ", " \
+  MS ("json_extract (data, '$.ended_at')") ", " \
+  MS ("json_extract (data, '$.callback_requested_at')") ", " \
+  MS ("json_extract (data, '$.callback_done_at')") ", " \
+  "json_extract (data, '$.callback_attempts'), json_extract (data, '$.state'), " \
+  "json_extract (data, '$.answered_by'), json_extract (data, '$.agent')"
+  stmt = signpost_db_prepare (db,
+                              "SELECT " CALL_COLUMNS " FROM records "
+                              "WHERE kind = 'call' AND deleted = 0 AND practice_id = ?1 "
+                              "AND " MS ("json_extract (data, '$.offered_at')") " >= ?2 "
+                              "AND " MS ("json_extract (data, '$.offered_at')") " < ?3 "
+                              "UNION ALL "
+                              "SELECT " CALL_COLUMNS " FROM records "
+                              "WHERE kind = 'call' AND deleted = 0 AND practice_id = ?1 "
+                              "AND json_extract (data, '$.answered_at') IS NOT NULL "
+                              "AND " MS ("json_extract (data, '$.answered_at')") " >= ?2 "
+                              "AND " MS ("json_extract (data, '$.answered_at')") " < ?3 "
+                              "AND NOT (" MS ("json_extract (data, '$.offered_at')") " >= ?2 "
+                              "         AND " MS ("json_extract (data, '$.offered_at')") " < ?3)",
+                              error);
+#undef CALL_COLUMNS
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sII", practice_id, from_ms, to_ms))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostCallTimes call = {
+        .offered_ms = column_ms (stmt, 0),
+        .answered_ms = column_ms (stmt, 1),
+        .abandoned_ms = column_ms (stmt, 2),
+        .ended_ms = column_ms (stmt, 3),
+        .callback_requested_ms = column_ms (stmt, 4),
+        .callback_done_ms = column_ms (stmt, 5),
+        .callback_attempts = sqlite3_column_int64 (stmt, 6),
+        .answered_by = column_text (stmt, 8),
+        .agent = column_text (stmt, 9),
+      };
+      int state = SIGNPOST_CALL_RINGING;
+
+      if (call.offered_ms < 0 ||
+          !signpost_enum_from_nick (SIGNPOST_TYPE_CALL_STATE, column_text (stmt, 7), &state))
+        continue;
+      call.state = state;
+      if (!func (&call, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
+sqlite_foreach_slot_use (SignpostStore        *store,
+                         const char           *practice_id,
+                         gint64                from_ms,
+                         gint64                to_ms,
+                         SignpostSlotUseFunc   func,
+                         gpointer              user_data,
+                         GError              **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Slots by records_slot_start; their live appointment by
+   * records_live_slot, whose terms the join repeats. (The unary + drops
+   * s.id's TEXT affinity, which would otherwise keep the expression
+   * index out of the join.) */
+  stmt = signpost_db_prepare (db,
+                              "SELECT json_extract (s.data, '$.clinician_id'), "
+                              "       json_extract (s.data, '$.mode'), "
+                              "       json_extract (s.data, '$.status'), "
+                              "       json_extract (a.data, '$.status') "
+                              "FROM records s LEFT JOIN records a "
+                              "  ON a.kind = 'appointment' AND a.deleted = 0 "
+                              "  AND json_extract (a.data, '$.status') <> 'cancelled' "
+                              "  AND json_extract (a.data, '$.slot_id') = +s.id "
+                              "WHERE s.kind = 'slot' AND s.deleted = 0 AND s.practice_id = ?1 "
+                              "AND " MS ("json_extract (s.data, '$.start')") " >= ?2 "
+                              "AND " MS ("json_extract (s.data, '$.start')") " < ?3",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sII", practice_id, from_ms, to_ms))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostSlotUse slot = {
+        .clinician_id = column_text (stmt, 0),
+        .mode = column_text (stmt, 1),
+        .status = column_text (stmt, 2),
+        .appointment_status = column_text (stmt, 3),
+      };
+
+      if (slot.clinician_id == NULL || slot.mode == NULL || slot.status == NULL)
+        continue;
+      if (!func (&slot, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+static gboolean
+sqlite_foreach_triage_count (SignpostStore            *store,
+                             const char               *practice_id,
+                             gint64                    from_ms,
+                             gint64                    to_ms,
+                             SignpostTriageCountFunc   func,
+                             gpointer                  user_data,
+                             GError                  **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT route, target, urgency, outcome, count (*) FROM ("
+                              "  SELECT json_extract (data, '$.route.kind') AS route,"
+                              "         CASE json_extract (data, '$.route.kind')"
+                              "           WHEN 'clinician' THEN json_extract (data, '$.route.clinician_id')"
+                              "           WHEN 'profession' THEN json_extract (data, '$.route.profession')"
+                              "           WHEN 'signpost' THEN json_extract (data, '$.route.signpost')"
+                              "         END AS target,"
+                              "         json_extract (data, '$.urgency') AS urgency,"
+                              "         json_extract (data, '$.outcome') AS outcome"
+                              "  FROM records"
+                              "  WHERE kind = 'triage' AND deleted = 0 AND practice_id = ?1"
+                              "  AND created_ms >= ?2 AND created_ms < ?3) "
+                              "GROUP BY route, target, urgency, outcome "
+                              "ORDER BY route, target, urgency, outcome",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sII", practice_id, from_ms, to_ms))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostTriageCount group = {
+        .route = column_text (stmt, 0),
+        .target = column_text (stmt, 1),
+        .urgency = column_text (stmt, 2),
+        .outcome = column_text (stmt, 3),
+        .count = sqlite3_column_int64 (stmt, 4),
+      };
+
+      if (!func (&group, user_data))
+        break;
+    }
   sqlite3_reset (stmt);
   return rc != -1;
 }
@@ -1092,6 +1307,9 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->remember_event = sqlite_remember_event;
   iface->append_audit = sqlite_append_audit;
   iface->foreach_audit = sqlite_foreach_audit;
+  iface->foreach_call_times = sqlite_foreach_call_times;
+  iface->foreach_slot_use = sqlite_foreach_slot_use;
+  iface->foreach_triage_count = sqlite_foreach_triage_count;
 }
 
 SignpostSqliteStore *

@@ -393,3 +393,67 @@ signpost_store_foreach_audit (SignpostStore *self,
 
   return SIGNPOST_STORE_GET_IFACE (self)->foreach_audit (self, patient_id, user_id, since_id, limit, func, user_data, error);
 }
+
+/**
+ * signpost_store_foreach_call_times:
+ *
+ * Calls @func for every call of @practice_id offered in [@from_ms, @to_ms),
+ * and for every call of it answered in that range though offered before
+ * or after it, each once, in no particular order.
+ */
+gboolean
+signpost_store_foreach_call_times (SignpostStore *self,
+                                   const char *practice_id,
+                                   gint64 from_ms,
+                                   gint64 to_ms,
+                                   SignpostCallTimesFunc func,
+                                   gpointer user_data,
+                                   GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_call_times (self, practice_id, from_ms, to_ms,
+                                                              func, user_data, error);
+}
+
+/**
+ * signpost_store_foreach_slot_use:
+ *
+ * Calls @func for every slot of @practice_id that starts in
+ * [@from_ms, @to_ms), with the status of its live appointment.
+ */
+gboolean
+signpost_store_foreach_slot_use (SignpostStore *self,
+                                 const char *practice_id,
+                                 gint64 from_ms,
+                                 gint64 to_ms,
+                                 SignpostSlotUseFunc func,
+                                 gpointer user_data,
+                                 GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_slot_use (self, practice_id, from_ms, to_ms,
+                                                            func, user_data, error);
+}
+
+/**
+ * signpost_store_foreach_triage_count:
+ *
+ * Counts the triage records of @practice_id that the server first stored
+ * in [@from_ms, @to_ms), grouped by route, target, urgency and outcome.
+ */
+gboolean
+signpost_store_foreach_triage_count (SignpostStore *self,
+                                     const char *practice_id,
+                                     gint64 from_ms,
+                                     gint64 to_ms,
+                                     SignpostTriageCountFunc func,
+                                     gpointer user_data,
+                                     GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_triage_count (self, practice_id, from_ms, to_ms,
+                                                                func, user_data, error);
+}

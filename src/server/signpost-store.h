@@ -43,6 +43,51 @@ typedef struct {
 typedef gboolean (*SignpostAuditFunc) (const SignpostAuditEvent *event,
                                        gpointer                  user_data);
 
+/* One call as the statistics see it: its instants in Unix milliseconds,
+ * -1 for those that have not happened. Strings are borrowed for the
+ * duration of the callback only. */
+typedef struct {
+  gint64             offered_ms;
+  gint64             answered_ms;
+  gint64             abandoned_ms;
+  gint64             ended_ms;
+  gint64             callback_requested_ms;
+  gint64             callback_done_ms;
+  gint64             callback_attempts;
+  SignpostCallState  state;
+  const char        *answered_by;   /* a Signpost user id, or NULL */
+  const char        *agent;         /* the phone system's name for them, or NULL */
+} SignpostCallTimes;
+
+typedef gboolean (*SignpostCallTimesFunc) (const SignpostCallTimes *call,
+                                           gpointer                 user_data);
+
+/* A slot and the live (not cancelled) appointment in it, if any: enum
+ * values as their wire nicks; @appointment_status is NULL for none. */
+typedef struct {
+  const char *clinician_id;
+  const char *mode;
+  const char *status;
+  const char *appointment_status;
+} SignpostSlotUse;
+
+typedef gboolean (*SignpostSlotUseFunc) (const SignpostSlotUse *slot,
+                                         gpointer               user_data);
+
+/* How many triage records share a route, urgency and outcome. @route is
+ * the route's kind (NULL when there is none) and @target its clinician
+ * id, profession or signpost service, as the kind says. */
+typedef struct {
+  const char *route;
+  const char *target;
+  const char *urgency;
+  const char *outcome;
+  gint64      count;
+} SignpostTriageCount;
+
+typedef gboolean (*SignpostTriageCountFunc) (const SignpostTriageCount *group,
+                                             gpointer                   user_data);
+
 typedef struct {
   char   *user_id;
   char   *role;
@@ -144,7 +189,21 @@ struct _SignpostStoreInterface
                                               SignpostAuditFunc func, gpointer user_data,
                                               GError **error);
 
-  gpointer padding[7];
+  /* Statistics. Instants are Unix milliseconds; ranges are [from, to). */
+  gboolean        (*foreach_call_times)      (SignpostStore *self, const char *practice_id,
+                                              gint64 from_ms, gint64 to_ms,
+                                              SignpostCallTimesFunc func, gpointer user_data,
+                                              GError **error);
+  gboolean        (*foreach_slot_use)        (SignpostStore *self, const char *practice_id,
+                                              gint64 from_ms, gint64 to_ms,
+                                              SignpostSlotUseFunc func, gpointer user_data,
+                                              GError **error);
+  gboolean        (*foreach_triage_count)    (SignpostStore *self, const char *practice_id,
+                                              gint64 from_ms, gint64 to_ms,
+                                              SignpostTriageCountFunc func, gpointer user_data,
+                                              GError **error);
+
+  gpointer padding[4];
 };
 
 gboolean        signpost_store_begin                  (SignpostStore  *self,
@@ -285,6 +344,28 @@ gboolean        signpost_store_foreach_audit          (SignpostStore  *self,
                                                        gint64          since_id,
                                                        guint           limit,
                                                        SignpostAuditFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+
+gboolean        signpost_store_foreach_call_times     (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       gint64          from_ms,
+                                                       gint64          to_ms,
+                                                       SignpostCallTimesFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_slot_use       (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       gint64          from_ms,
+                                                       gint64          to_ms,
+                                                       SignpostSlotUseFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_triage_count   (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       gint64          from_ms,
+                                                       gint64          to_ms,
+                                                       SignpostTriageCountFunc func,
                                                        gpointer        user_data,
                                                        GError        **error);
 

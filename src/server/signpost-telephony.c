@@ -31,7 +31,8 @@ struct _SignpostTelephony
 G_DEFINE_FINAL_TYPE (SignpostTelephony, signpost_telephony, G_TYPE_OBJECT)
 
 static const char * const events[] = {
-  "call.offered", "call.callback_requested", "call.answered", "call.abandoned", "call.ended", NULL
+  "call.offered", "call.callback_requested", "call.answered", "call.abandoned", "call.ended",
+  "call.missed", NULL
 };
 
 static int
@@ -289,6 +290,17 @@ advance_call (SignpostCall *call,
       signpost_call_set_state (call, SIGNPOST_CALL_ABANDONED);
       signpost_call_set_abandoned_at (call, at);
       return "abandoned";
+    }
+  if (g_str_equal (event, "call.missed"))
+    {
+      /* The phone system ended a waiting call without a person answering
+       * (voicemail, a full queue, the closed message): ended, never
+       * answered. The statistics count it as missed; consoles see an end. */
+      if (!waiting)
+        return NULL;
+      signpost_call_set_state (call, SIGNPOST_CALL_ENDED);
+      signpost_call_set_ended_at (call, at);
+      return "ended";
     }
   if (g_str_equal (event, "call.ended"))
     {

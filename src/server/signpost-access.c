@@ -310,3 +310,24 @@ signpost_access_may_see_queue (SignpostRole role)
   return role == SIGNPOST_ROLE_NAVIGATOR || role == SIGNPOST_ROLE_CLINICIAN ||
          role == SIGNPOST_ROLE_MANAGER;
 }
+
+/* Statistics are for practice managers and administrators: aggregate
+ * counts with no patient in them, but about how colleagues work. */
+gboolean
+signpost_access_may_see_stats (SignpostRole role)
+{
+  return role == SIGNPOST_ROLE_MANAGER || role == SIGNPOST_ROLE_ADMIN;
+}
+
+/* A manager sees the statistics of the practices they work for; an
+ * administrator those of every practice on the server. */
+gboolean
+signpost_access_may_see_practice_stats (SignpostPrincipal *principal,
+                                        const char        *practice_id)
+{
+  SignpostRole role = signpost_principal_get_role (principal);
+
+  if (!signpost_access_may_see_stats (role))
+    return FALSE;
+  return role == SIGNPOST_ROLE_ADMIN || signpost_principal_has_practice (principal, practice_id);
+}

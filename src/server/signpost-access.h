@@ -47,5 +47,8 @@ gboolean            signpost_access_check_fields   (SignpostRole         role,
 
 gboolean            signpost_access_may_read_audit (SignpostRole         role);
 gboolean            signpost_access_may_see_queue  (SignpostRole         role);
+gboolean            signpost_access_may_see_stats  (SignpostRole         role);
+gboolean            signpost_access_may_see_practice_stats (SignpostPrincipal *principal,
+                                                            const char        *practice_id);
 
 G_END_DECLS

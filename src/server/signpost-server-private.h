@@ -84,5 +84,11 @@ void signpost_server_handle_audit_views  (SignpostServer *self, SoupServerMessag
                                           GHashTable *query, SignpostPrincipal *principal);
 void signpost_server_handle_audit        (SignpostServer *self, SoupServerMessage *msg,
                                           GHashTable *query, SignpostPrincipal *principal);
+void signpost_server_handle_stats_day    (SignpostServer *self, SoupServerMessage *msg,
+                                          GHashTable *query, SignpostPrincipal *principal);
+void signpost_server_handle_stats_staffing (SignpostServer *self, SoupServerMessage *msg,
+                                            GHashTable *query, SignpostPrincipal *principal);
+void signpost_server_handle_stats_cbt_export (SignpostServer *self, SoupServerMessage *msg,
+                                              GHashTable *query, SignpostPrincipal *principal);
 
 G_END_DECLS

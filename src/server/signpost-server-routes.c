@@ -3,12 +3,14 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "signpost-access.h"
 #include "signpost-apply.h"
 #include "signpost-server-private.h"
+#include "signpost-stats.h"
 
 /* The handlers of PROTOCOL.md. Each runs after the early handler has
  * checked the route, the method, the body's size and the token. */
@@ -619,6 +621,298 @@ signpost_server_handle_telephony (SignpostServer    *self,
       signpost_server_publish (self, ctx.changed, ctx.call_events);
     }
   signpost_apply_context_clear (&ctx);
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+#define STAFFING_DEFAULT_TARGET 0.8
+#define STAFFING_DEFAULT_WITHIN_S 20.0
+#define STAFFING_MAX_SECONDS 86400.0
+
+/* A number in (@minimum, @maximum) (or up to @maximum itself when
+ * @maximum_included), or @default_value when absent. */
+static gboolean
+query_double (GHashTable  *query,
+              const char  *key,
+              double       default_value,
+              double       minimum,
+              double       maximum,
+              gboolean     maximum_included,
+              const char  *problem,
+              double      *value,
+              GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, key) : NULL;
+  char *end = NULL;
+  double parsed;
+
+  *value = default_value;
+  if (text == NULL)
+    return TRUE;
+  parsed = g_ascii_strtod (text, &end);
+  if (*text == '\0' || g_ascii_isspace (*text) || end == NULL || *end != '\0' ||
+      !isfinite (parsed) || parsed <= minimum || parsed > maximum ||
+      (!maximum_included && parsed == maximum))
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key, "%s", problem);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}
+
+static gboolean
+query_date (GHashTable  *query,
+            const char  *key,
+            GDate       *date,
+            GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, key) : NULL;
+
+  if (text == NULL)
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key, _("is required"));
+      return FALSE;
+    }
+  if (!signpost_date_parse (text, date, NULL))
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key,
+                                _("must be a date like 2026-11-23"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* "YYYY-MM", nothing else. */
+static gboolean
+query_month (GHashTable  *query,
+             const char  *key,
+             int         *year,
+             int         *month,
+             GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, key) : NULL;
+  gboolean ok = text != NULL && strlen (text) == 7 && text[4] == '-';
+
+  for (int i = 0; ok && i < 7; i++)
+    if (i != 4 && !g_ascii_isdigit (text[i]))
+      ok = FALSE;
+  if (ok)
+    {
+      *year = g_ascii_strtoll (text, NULL, 10);
+      *month = g_ascii_strtoll (text + 5, NULL, 10);
+      ok = *year >= 1800 && *year <= 9999 && *month >= 1 && *month <= 12;
+    }
+  if (!ok)
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key,
+                                text == NULL ? _("is required") : _("must be a month like 2026-11"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The practice a statistics request is about: named by ?practice=, or the
+ * only one the caller works for. Replies and returns NULL when the
+ * caller may not have it. */
+static SignpostPractice *
+stats_practice (SignpostServer    *self,
+                SoupServerMessage *msg,
+                GHashTable        *query,
+                SignpostPrincipal *principal)
+{
+  const char * const *practices = signpost_principal_get_practice_ids (principal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostRecord) record = NULL;
+  const char *practice_id;
+  gboolean deleted = FALSE;
+
+  if (!query_uuid (query, "practice", &practice_id, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return NULL;
+    }
+  if (practice_id == NULL)
+    {
+      if (practices == NULL || practices[0] == NULL || practices[1] != NULL)
+        {
+          signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "practice",
+                                         _("is required for someone who works for several practices"));
+          return NULL;
+        }
+      practice_id = practices[0];
+    }
+  record = signpost_store_get_record (self->store, SIGNPOST_RECORD_PRACTICE, practice_id, &deleted,
+                                      &error);
+  if (error != NULL)
+    {
+      signpost_server_reply_error (msg, error);
+      return NULL;
+    }
+  if (record == NULL || deleted)
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, "practice",
+                                     _("There is no such practice"));
+      return NULL;
+    }
+  if (!signpost_access_may_see_practice_stats (principal, practice_id))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, "practice",
+                                     _("You do not work for this practice"));
+      return NULL;
+    }
+  return SIGNPOST_PRACTICE (g_steal_pointer (&record));
+}
+
+static gboolean
+stats_allowed (SoupServerMessage *msg,
+               SignpostPrincipal *principal)
+{
+  if (signpost_access_may_see_stats (signpost_principal_get_role (principal)))
+    return TRUE;
+  signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, NULL,
+                                 _("Only practice managers and administrators see statistics"));
+  return FALSE;
+}
+
+void
+signpost_server_handle_stats_day (SignpostServer    *self,
+                                  SoupServerMessage *msg,
+                                  GHashTable        *query,
+                                  SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostPractice) practice = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GDate date;
+
+  if (!stats_allowed (msg, principal))
+    return;
+  if (!query_date (query, "date", &date, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  practice = stats_practice (self, msg, query, principal);
+  if (practice == NULL)
+    return;
+  reply = signpost_stats_day (self->store, practice, &date, now, &error);
+  if (reply == NULL)
+    signpost_server_reply_error (msg, error);
+  else
+    signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+void
+signpost_server_handle_stats_staffing (SignpostServer    *self,
+                                       SoupServerMessage *msg,
+                                       GHashTable        *query,
+                                       SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostPractice) practice = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  double target, within, aht;
+  GDate date;
+
+  if (!stats_allowed (msg, principal))
+    return;
+  if (!query_date (query, "date", &date, &error) ||
+      !query_double (query, "target", STAFFING_DEFAULT_TARGET, 0.0, 1.0, FALSE,
+                     _("must be a number between 0 and 1, such as 0.8"), &target, &error) ||
+      !query_double (query, "within", STAFFING_DEFAULT_WITHIN_S, 0.0, STAFFING_MAX_SECONDS, TRUE,
+                     _("must be a number of seconds more than 0"), &within, &error) ||
+      !query_double (query, "aht", 0.0, 0.0, STAFFING_MAX_SECONDS, TRUE,
+                     _("must be a number of seconds more than 0"), &aht, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  practice = stats_practice (self, msg, query, principal);
+  if (practice == NULL)
+    return;
+  reply = signpost_stats_staffing (self->store, practice, &date, now, target, within, aht, &error);
+  if (reply == NULL)
+    signpost_server_reply_error (msg, error);
+  else
+    signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* Every practice the caller may see the statistics of. */
+static GPtrArray *
+stats_all_practices (SignpostServer     *self,
+                     SignpostPrincipal  *principal,
+                     GError            **error)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  GPtrArray *mine;
+
+  all = signpost_store_list_records (self->store, SIGNPOST_RECORD_PRACTICE, NULL, error);
+  if (all == NULL)
+    return NULL;
+  mine = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < all->len; i++)
+    {
+      SignpostRecord *practice = g_ptr_array_index (all, i);
+
+      if (signpost_access_may_see_practice_stats (principal, signpost_record_get_id (practice)))
+        g_ptr_array_add (mine, g_object_ref (practice));
+    }
+  return mine;
+}
+
+void
+signpost_server_handle_stats_cbt_export (SignpostServer    *self,
+                                         SoupServerMessage *msg,
+                                         GHashTable        *query,
+                                         SignpostPrincipal *principal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) practices = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *disposition = NULL;
+  char *csv;
+  gsize length = 0;
+  int year = 0, month = 0;
+
+  if (!stats_allowed (msg, principal))
+    return;
+  if (!query_month (query, "month", &year, &month, &error))
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  if (query != NULL && g_hash_table_contains (query, "practice"))
+    {
+      SignpostPractice *practice = stats_practice (self, msg, query, principal);
+
+      if (practice == NULL)
+        return;
+      practices = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (practices, practice);
+    }
+  else
+    {
+      practices = stats_all_practices (self, principal, &error);
+      if (practices == NULL)
+        {
+          signpost_server_reply_error (msg, error);
+          return;
+        }
+    }
+  csv = signpost_stats_cbt_csv (self->store, practices, year, month, now, &length, &error);
+  if (csv == NULL)
+    {
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  disposition = g_strdup_printf ("attachment; filename=\"signpost-cbt-%04d-%02d.csv\"", year, month);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Disposition", disposition);
+  signpost_server_reply_text (msg, SOUP_STATUS_OK, "text/csv; charset=utf-8; header=present",
+                              csv, length);
 }
 
 /* ---- audit ------------------------------------------------------------- */

@@ -49,6 +49,9 @@ static const Route routes[] = {
   { "/api/v1/telephony/events", "POST", FALSE, signpost_server_handle_telephony },
   { "/api/v1/audit/views", "POST", TRUE, signpost_server_handle_audit_views },
   { "/api/v1/audit", "GET", TRUE, signpost_server_handle_audit },
+  { "/api/v1/stats/day", "GET", TRUE, signpost_server_handle_stats_day },
+  { "/api/v1/stats/staffing", "GET", TRUE, signpost_server_handle_stats_staffing },
+  { "/api/v1/stats/cbt-export", "GET", TRUE, signpost_server_handle_stats_cbt_export },
   { LIVE_PATH, "GET", TRUE, NULL },
 };
 

@@ -12,7 +12,7 @@
  * errors), the pages each role sees, the offline banner coming and going,
  * and finding a demo patient by each key. */
 
-#define TIMEOUT_MS 60000
+#define TIMEOUT_MS 240000
 
 static SignpostApplication *app;
 

@@ -39,9 +39,11 @@ die_with_parent (gpointer data)
 }
 
 static GSubprocess *
-spawn_server (const char *db_path,
-              guint16     port,
-              guint16    *port_out)
+spawn_server_full (const char *db_path,
+                   guint16     port,
+                   const char *tls_cert,
+                   const char *tls_key,
+                   guint16    *port_out)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -56,14 +58,18 @@ spawn_server (const char *db_path,
     flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
-                                         "--demo", NULL);
+  if (tls_cert != NULL)
+    process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
+                                           "--demo", "--tls-cert", tls_cert, "--tls-key", tls_key, NULL);
+  else
+    process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
+                                           "--demo", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   for (;;)
     {
       g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-      const char *prefix = "Listening on http://127.0.0.1:";
+      const char *prefix = tls_cert ? "Listening on https://127.0.0.1:" : "Listening on http://127.0.0.1:";
 
       g_assert_no_error (error);
       g_assert_nonnull (line);
@@ -74,6 +80,14 @@ spawn_server (const char *db_path,
         }
     }
   return g_steal_pointer (&process);
+}
+
+static GSubprocess *
+spawn_server (const char *db_path,
+              guint16     port,
+              guint16    *port_out)
+{
+  return spawn_server_full (db_path, port, NULL, NULL, port_out);
 }
 
 static void
@@ -372,6 +386,27 @@ const char *
 test_server_get_url (TestServer *server)
 {
   return server->url;
+}
+
+/* A server of its own speaking HTTPS with @cert/@key on 127.0.0.1, no
+ * proxy; its URL in @url. Stop it with g_subprocess_send_signal(). */
+GSubprocess *
+test_server_spawn_tls (const char  *cert,
+                       const char  *key,
+                       char       **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("signpost-tls-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "server.db", NULL);
+  g_autofree char *from = g_build_filename (ensure_template (), "demo.db", NULL);
+  GSubprocess *process;
+  guint16 port;
+
+  g_assert_no_error (error);
+  copy_file (from, db);
+  process = spawn_server_full (db, 0, cert, key, &port);
+  *url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  return process;
 }
 
 /* The server itself: for blocking calls, which would stall the proxy. */

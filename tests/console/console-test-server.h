@@ -28,6 +28,10 @@ void        test_server_set_blocked                  (TestServer *server,
 void        test_server_drop_next_mutation_response  (TestServer *server);
 guint       test_server_get_n_dropped                (TestServer *server);
 
+GSubprocess *test_server_spawn_tls                   (const char  *cert,
+                                                      const char  *key,
+                                                      char       **url);
+
 /* Direct calls to the server, bypassing the proxy (another console). */
 char       *test_server_login                        (TestServer *server,
                                                       const char *username);

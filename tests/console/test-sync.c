@@ -731,6 +731,62 @@ test_call_events (Fixture       *f,
   g_assert_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE);
 }
 
+/* A practice that runs its own certificate authority: refused with a
+ * message that says what to do, then trusted once its CA file is chosen. */
+static void
+test_tls_practice_ca (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("signpost-ca-XXXXXX", NULL);
+  g_autofree char *script = NULL;
+  g_autofree char *ca = g_build_filename (dir, "ca.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "server.key", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(SignpostSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  int status = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a test certificate authority");
+      return;
+    }
+  script = g_strdup_printf (
+    "set -e; cd '%s';"
+    "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2"
+    " -subj '/CN=Signpost Test Practice CA' 2>/dev/null;"
+    "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=127.0.0.1' 2>/dev/null;"
+    "printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf;"
+    "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2"
+    " -extfile ext.cnf 2>/dev/null", dir);
+  {
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                                 &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  server = test_server_spawn_tls (cert, key, &url);
+  engine = signpost_sync_engine_new ();
+  g_assert_false (login (engine, url, "navigator", "demo-password", &error));
+  g_assert_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "not trusted"));
+  g_clear_error (&error);
+
+  signpost_sync_engine_set_tls_ca_file (engine, ca);
+  g_assert_true (login (engine, url, "navigator", "demo-password", &error));
+  g_assert_no_error (error);
+  signpost_sync_engine_start (engine);
+  g_assert_true (test_wait_until (is_online_and_idle, engine, SYNC_TIMEOUT_MS));
+
+  signpost_sync_engine_stop (engine);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -760,6 +816,7 @@ main (int   argc,
   ADD ("offline-work-survives-restart", test_offline_work_survives_restart);
   ADD ("call-events", test_call_events);
 #undef ADD
+  g_test_add_func ("/signpost/sync/tls-practice-ca", test_tls_practice_ca);
 
   return g_test_run ();
 }

@@ -629,15 +629,18 @@ sqlite_count_queue_before (SignpostStore  *store,
   int rc;
 
   /* Instants compared as milliseconds: the text form drops ".000", so it
-   * does not sort. Both counts walk records_call_queue only. */
+   * does not sort. Both counts walk records_call_queue only, which holds
+   * the waiting calls and nothing else: INDEXED BY, because the planner
+   * would otherwise take records_call_offered (the same leading columns)
+   * and read every call the practice ever had. */
   stmt = signpost_db_prepare (db,
-                              "SELECT (SELECT count (*) FROM records"
+                              "SELECT (SELECT count (*) FROM records INDEXED BY records_call_queue"
                               "  WHERE kind = 'call' AND deleted = 0"
                               "  AND json_extract (data, '$.state') IN ('queued', 'callback_requested')"
                               "  AND practice_id = ?1"
                               "  AND CAST (round ((julianday (json_extract (data, '$.offered_at')) - 2440587.5)"
                               "                   * 86400000.0) AS INTEGER) < ?2)"
-                              " + (SELECT count (*) FROM records"
+                              " + (SELECT count (*) FROM records INDEXED BY records_call_queue"
                               "  WHERE kind = 'call' AND deleted = 0"
                               "  AND json_extract (data, '$.state') IN ('queued', 'callback_requested')"
                               "  AND practice_id = ?1"
@@ -663,16 +666,17 @@ sqlite_count_calls (SignpostStore  *store,
                     GError        **error)
 {
   SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
-  g_autofree char *since_text = signpost_timestamp_format (answered_since);
   sqlite3_stmt *stmt;
   int rc;
 
+  /* The calls answered since then: a range of records_call_answered. */
   stmt = signpost_db_prepare (db,
                               "SELECT count (*) FROM records WHERE kind = 'call' "
                               "AND practice_id = ?1 AND deleted = 0 "
-                              "AND json_extract (data, '$.answered_at') >= ?2",
+                              "AND json_extract (data, '$.answered_at') IS NOT NULL "
+                              "AND " MS ("json_extract (data, '$.answered_at')") " >= ?2",
                               error);
-  if (stmt == NULL || !signpost_db_bind (stmt, error, "ss", practice_id, since_text))
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sI", practice_id, instant_ms (answered_since)))
     return FALSE;
   rc = signpost_db_step (db, stmt, error);
   *answered = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;

@@ -32,6 +32,9 @@ struct _SignpostServer
   gint64 shutdown_deadline;
   guint port;
   gboolean https;
+
+  GPtrArray *webhooks;            /* webhook requests waiting for their group */
+  guint webhook_flush_id;
 };
 
 typedef void (*SignpostRouteHandler) (SignpostServer    *self,
@@ -64,6 +67,8 @@ void        signpost_server_publish            (SignpostServer    *self,
                                                 GPtrArray         *call_events);
 
 /* signpost-server-routes.c */
+GPtrArray *signpost_server_webhook_queue_new (void);
+void signpost_server_flush_webhooks      (SignpostServer *self);
 void signpost_server_handle_healthz      (SignpostServer *self, SoupServerMessage *msg,
                                           GHashTable *query, SignpostPrincipal *principal);
 void signpost_server_handle_login        (SignpostServer *self, SoupServerMessage *msg,

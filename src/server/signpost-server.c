@@ -545,6 +545,11 @@ signpost_server_dispose (GObject *object)
 {
   SignpostServer *self = SIGNPOST_SERVER (object);
 
+  /* Received in full and checked: store them before going. */
+  if (self->store != NULL && self->telephony != NULL)
+    signpost_server_flush_webhooks (self);
+  g_clear_handle_id (&self->webhook_flush_id, g_source_remove);
+
   if (self->soup != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->soup, self);
@@ -579,6 +584,7 @@ signpost_server_finalize (GObject *object)
 
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->trusted_proxy, g_free);
+  g_clear_pointer (&self->webhooks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (signpost_server_parent_class)->finalize (object);
 }
@@ -596,6 +602,7 @@ static void
 signpost_server_init (SignpostServer *self)
 {
   self->in_flight = g_hash_table_new (NULL, NULL);
+  self->webhooks = signpost_server_webhook_queue_new ();
 }
 
 SignpostServer *

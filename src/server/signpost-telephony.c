@@ -398,25 +398,24 @@ apply_event (SignpostTelephony     *self,
 }
 
 /**
- * signpost_telephony_receive:
+ * signpost_telephony_check:
+ * @practice_id: (out): the practice whose line the event is on
  *
- * Checks and applies one webhook delivery in a transaction of its own.
- * Returns the reply body, or %NULL with @error set (its code gives the
- * HTTP status). The records written and call events to send are left in
- * @ctx for after the commit.
+ * Checks one webhook delivery (signature, timestamp, line, members)
+ * without writing anything. Returns the event, or %NULL with @error set
+ * (its code gives the HTTP status).
  */
 JsonObject *
-signpost_telephony_receive (SignpostTelephony     *self,
-                            const char            *timestamp,
-                            const char            *signature,
-                            const char            *body,
-                            gsize                  length,
-                            SignpostApplyContext  *ctx,
-                            GError               **error)
+signpost_telephony_check (SignpostTelephony  *self,
+                          const char         *timestamp,
+                          const char         *signature,
+                          const char         *body,
+                          gsize               length,
+                          char              **practice_id,
+                          GError            **error)
 {
   g_autoptr(JsonObject) object = NULL;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autofree char *practice_id = NULL;
+  g_autofree char *practice = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *expected = NULL;
   JsonNode *line_node;
@@ -425,7 +424,9 @@ signpost_telephony_receive (SignpostTelephony     *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   g_return_val_if_fail (SIGNPOST_IS_TELEPHONY (self), NULL);
+  g_return_val_if_fail (practice_id != NULL, NULL);
 
+  *practice_id = NULL;
   if (timestamp == NULL || signature == NULL || !g_str_has_prefix (signature, "sha256="))
     {
       g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAUTHORIZED,
@@ -443,9 +444,9 @@ signpost_telephony_receive (SignpostTelephony     *self,
       return NULL;
     }
   line = json_node_get_string (line_node);
-  if (!signpost_store_get_line (self->store, line, &practice_id, &secret, error))
+  if (!signpost_store_get_line (self->store, line, &practice, &secret, error))
     return NULL;
-  if (practice_id == NULL)
+  if (practice == NULL)
     {
       signpost_set_field_error (error, SIGNPOST_ERROR_NOT_FOUND, "line",
                                 _("is not a line of any practice here"));
@@ -467,7 +468,57 @@ signpost_telephony_receive (SignpostTelephony     *self,
     }
   if (!check_event (object, error))
     return NULL;
+  *practice_id = g_steal_pointer (&practice);
+  return g_steal_pointer (&object);
+}
 
+/**
+ * signpost_telephony_apply:
+ * @event: an event signpost_telephony_check() passed
+ *
+ * Applies @event inside the caller's transaction. Returns the reply body,
+ * or %NULL with @error set, in which case the caller must undo what the
+ * event may have written. The records written and call events to send
+ * are added to @ctx, for after the commit.
+ */
+JsonObject *
+signpost_telephony_apply (SignpostTelephony     *self,
+                          JsonObject            *event,
+                          const char            *practice_id,
+                          SignpostApplyContext  *ctx,
+                          GError               **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_TELEPHONY (self), NULL);
+
+  return apply_event (self, event, practice_id, ctx, error);
+}
+
+/**
+ * signpost_telephony_receive:
+ *
+ * Checks and applies one webhook delivery in a transaction of its own.
+ * Returns the reply body, or %NULL with @error set (its code gives the
+ * HTTP status). The records written and call events to send are left in
+ * @ctx for after the commit.
+ */
+JsonObject *
+signpost_telephony_receive (SignpostTelephony     *self,
+                            const char            *timestamp,
+                            const char            *signature,
+                            const char            *body,
+                            gsize                  length,
+                            SignpostApplyContext  *ctx,
+                            GError               **error)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *practice_id = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_TELEPHONY (self), NULL);
+
+  object = signpost_telephony_check (self, timestamp, signature, body, length, &practice_id, error);
+  if (object == NULL)
+    return NULL;
   if (!signpost_store_begin (self->store, error))
     return NULL;
   reply = apply_event (self, object, practice_id, ctx, error);

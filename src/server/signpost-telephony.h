@@ -14,6 +14,18 @@ G_DECLARE_FINAL_TYPE (SignpostTelephony, signpost_telephony, SIGNPOST, TELEPHONY
 #define SIGNPOST_TELEPHONY_WINDOW_SECONDS 300
 
 SignpostTelephony *signpost_telephony_new           (SignpostStore         *store);
+JsonObject        *signpost_telephony_check         (SignpostTelephony     *self,
+                                                     const char            *timestamp,
+                                                     const char            *signature,
+                                                     const char            *body,
+                                                     gsize                  length,
+                                                     char                 **practice_id,
+                                                     GError               **error);
+JsonObject        *signpost_telephony_apply         (SignpostTelephony     *self,
+                                                     JsonObject            *event,
+                                                     const char            *practice_id,
+                                                     SignpostApplyContext  *ctx,
+                                                     GError               **error);
 JsonObject        *signpost_telephony_receive       (SignpostTelephony     *self,
                                                      const char            *timestamp,
                                                      const char            *signature,

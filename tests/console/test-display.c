@@ -188,6 +188,9 @@ test_roles (Fixture       *f,
     {
       sign_in_and_sync (f, roles[i].user);
       assert_pages (f, roles[i].first, roles[i].visible);
+      /* The shortcuts window is there for every role (Ctrl+?). */
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "show-help-overlay"));
+      g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
       g_assert_cmpint (gtk_widget_get_visible (find_widget (GTK_WIDGET (f->window), has_action, "win.search")),
                        ==, roles[i].search);
 

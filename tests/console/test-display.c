@@ -180,6 +180,7 @@ test_roles (Fixture       *f,
     { "navigator", "queue", "queue,duty,diary", TRUE },
     { "duty", "duty", "queue,duty,diary", TRUE },
     { "manager", "load", "diary,load", FALSE },
+    { "admin", "load", "load", FALSE },
     { "hubnav", "queue", "queue,duty,diary", TRUE },
   };
   SignpostSyncEngine *engine = signpost_application_get_engine (app);

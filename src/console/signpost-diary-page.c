@@ -109,3 +109,10 @@ signpost_diary_page_set_engine (SignpostDiaryPage  *self,
   if (g_set_object (&self->engine, engine))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
 }
+
+void
+signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
+                                          const char        *triage_id)
+{
+  g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
+}

@@ -16,5 +16,9 @@ G_DECLARE_FINAL_TYPE (SignpostDiaryPage, signpost_diary_page, SIGNPOST, DIARY_PA
 SignpostSyncEngine *signpost_diary_page_get_engine (SignpostDiaryPage *self);
 void                signpost_diary_page_set_engine (SignpostDiaryPage  *self,
                                                     SignpostSyncEngine *engine);
+/* Opens the first-suitable-slot search filled in from a triage record
+ * (win.find-slot): urgency, route, the usual GP and the contact method. */
+void                signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
+                                                              const char        *triage_id);
 
 G_END_DECLS

@@ -323,6 +323,23 @@ show_page (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* From a triage outcome "booked" or the duty list's "book": the diary,
+ * with the first suitable slots for that request (parameter: triage id). */
+static void
+find_slot (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  SignpostWindow *self = SIGNPOST_WINDOW (widget);
+
+  if (!adw_view_stack_page_get_visible (self->diary_stack_page) ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->top_stack), "main"))
+    return;
+  set_search_mode (self, FALSE);
+  adw_view_stack_set_visible_child_name (self->view_stack, "diary");
+  signpost_diary_page_find_slot_for_triage (self->diary_page, g_variant_get_string (parameter, NULL));
+}
+
 static void
 retry (GtkWidget  *widget,
        const char *action_name,
@@ -500,6 +517,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
 
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page);
+  gtk_widget_class_install_action (widget_class, "win.find-slot", "s", find_slot);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry);
   gtk_widget_class_install_action (widget_class, "win.review-problems", NULL, review_problems);

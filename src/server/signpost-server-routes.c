@@ -596,7 +596,8 @@ signpost_server_handle_queue (SignpostServer    *self,
 /*
  * Webhook events are committed in groups. Each is checked as it arrives
  * (signature, line, members: no writes), and then waits, paused, for the
- * next group: everything that arrived in the same turn of the main loop.
+ * end of this turn of the main loop: the events read in one turn are one
+ * group.
  * A group is one transaction with a savepoint per event, so an event that
  * is refused leaves no trace, and every event is on disk before its 200
  * goes out; one fsync and one write of the shared pages (the change
@@ -777,10 +778,10 @@ signpost_server_handle_telephony (SignpostServer    *self,
                                                  G_CALLBACK (webhook_disconnected_cb), request);
   soup_server_message_pause (msg);
   g_ptr_array_add (self->webhooks, request);
-  /* At the priority of the sockets: after the requests already readable
-   * in this turn of the loop, never starved by them. */
+  /* First thing in the next turn of the loop, before any other socket is
+   * served: the group is every event read in this turn. */
   if (self->webhook_flush_id == 0)
-    self->webhook_flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, webhook_flush_cb, self, NULL);
+    self->webhook_flush_id = g_idle_add_full (G_PRIORITY_HIGH, webhook_flush_cb, self, NULL);
 }
 
 /* ---- statistics -------------------------------------------------------- */

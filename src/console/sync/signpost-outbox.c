@@ -17,6 +17,11 @@ enum {
   N_PROPS
 };
 
+enum {
+  RESULT,
+  N_SIGNALS
+};
+
 struct _SignpostOutbox
 {
   GObject parent_instance;
@@ -33,6 +38,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostOutbox, signpost_outbox, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static GType
 signpost_outbox_get_item_type (GListModel *model)
@@ -204,6 +210,13 @@ signpost_outbox_class_init (SignpostOutboxClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* ::result (SignpostMutationResult *result): the server's answer to a
+   * change of ours, once it is in the cache (for its warnings, such as
+   * "patient_already_booked_today", which are not kept). */
+  signals[RESULT] =
+    g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SIGNPOST_TYPE_MUTATION_RESULT);
 }
 
 static void
@@ -558,6 +571,7 @@ signpost_outbox_apply_result (SignpostOutbox          *self,
   if (!signpost_cache_outbox_resolve (self->cache, result, error))
     return FALSE;
   signpost_outbox_reload (self);
+  g_signal_emit (self, signals[RESULT], 0, result);
   return TRUE;
 }
 

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (SignpostOutbox, signpost_outbox, SIGNPOST, OUTBOX, GObject
  * SignpostOutboxItem: waiting entries and the conflicts and rejections the
  * user still has to resolve (never dropped silently).
  *
+ * ::result (SignpostMutationResult *) follows each answer from the server
+ * to one of these changes, once the cache holds it.
+ *
  * Call commands (answer, end, complete) are not accepted here: a call
  * cannot be answered offline. Use signpost_sync_engine_send_command_async().
  */

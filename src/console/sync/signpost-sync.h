@@ -12,6 +12,7 @@
 #include "signpost-patient-search-model.h"
 #include "signpost-record-list.h"
 #include "signpost-slot-list-model.h"
+#include "signpost-slot-search.h"
 #include "signpost-sync-engine.h"
 #include "signpost-sync-enum-types.h"
 #include "signpost-sync-enums.h"

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "signpost-cache-private.h"
+#include "signpost-enum-types.h"
+#include "signpost-slot-search.h"
+
+/*
+ * The diary's searches, answered by SQLite over the cache's slot index and
+ * the records' JSON (mode, release time, hub rule, the clinician's
+ * profession), so that "first suitable slot" over eight weeks of a hub is
+ * one indexed range scan that stops at the first matches.
+ */
+
+#define MAX_RECORD_SIZE (16 * 1024 * 1024)
+
+static gint64
+instant_ms (GDateTime *instant)
+{
+  return g_date_time_to_unix (instant) * 1000 + g_date_time_get_microsecond (instant) / 1000;
+}
+
+static gboolean
+strv_contains (const char * const *strv,
+               const char         *value)
+{
+  return strv != NULL && value != NULL && g_strv_contains (strv, value);
+}
+
+static char *
+strv_json (const char * const *strv)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_array_add_string_element (array, strv[i]);
+  node = json_node_init_array (json_node_alloc (), array);
+  return json_to_string (node, FALSE);
+}
+
+SignpostSlotBookability
+signpost_slot_check_bookable (SignpostSlot             *slot,
+                              const SignpostSlotBooker *booker)
+{
+  GDateTime *release_at;
+  const char *practice_id;
+
+  g_return_val_if_fail (SIGNPOST_IS_SLOT (slot), SIGNPOST_SLOT_NOT_FREE);
+  g_return_val_if_fail (booker != NULL && booker->now != NULL, SIGNPOST_SLOT_NOT_FREE);
+
+  if (signpost_slot_get_status (slot) != SIGNPOST_SLOT_FREE)
+    return SIGNPOST_SLOT_NOT_FREE;
+  if (signpost_slot_get_start (slot) == NULL ||
+      g_date_time_compare (signpost_slot_get_start (slot), booker->now) <= 0)
+    return SIGNPOST_SLOT_STARTED;
+  release_at = signpost_slot_get_release_at (slot);
+  if (release_at != NULL && g_date_time_compare (release_at, booker->now) > 0)
+    return SIGNPOST_SLOT_EMBARGOED;
+  practice_id = signpost_record_get_practice_id (SIGNPOST_RECORD (slot));
+  if (!signpost_slot_get_hub_bookable (slot) &&
+      (booker->hub || !strv_contains (booker->practice_ids, practice_id)))
+    return SIGNPOST_SLOT_PRACTICE_ONLY;
+  return SIGNPOST_SLOT_BOOKABLE;
+}
+
+static void
+collect_slots (SignpostCache *self,
+               sqlite3_stmt  *stmt,
+               GPtrArray     *out)
+{
+  SignpostDb *db = signpost_cache_get_db (self);
+  g_autoptr(GError) error = NULL;
+  int rc;
+
+  while ((rc = signpost_db_step (db, stmt, &error)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(JsonObject) object = NULL;
+      g_autoptr(GError) local_error = NULL;
+      SignpostRecord *record;
+
+      if (text == NULL)
+        continue;
+      object = signpost_json_parse_object (text, strlen (text), MAX_RECORD_SIZE, &local_error);
+      record = object ? signpost_record_new_from_json (SIGNPOST_RECORD_SLOT, object, SIGNPOST_DECODE_FULL,
+                                                       &local_error)
+                      : NULL;
+      if (record == NULL)
+        {
+          g_warning ("A cached slot could not be read: %s", local_error->message);
+          continue;
+        }
+      signpost_record_set_pending_mark (record, sqlite3_column_int (stmt, 1));
+      g_ptr_array_add (out, record);
+    }
+  if (rc < 0)
+    g_warning ("Searching the diary failed: %s", error->message);
+  sqlite3_reset (stmt);
+}
+
+/* One pass of the search: @only (one clinician) or everyone but @except. */
+static void
+find_free (SignpostCache            *self,
+           const SignpostSlotQuery  *query,
+           const SignpostSlotBooker *booker,
+           const char               *only,
+           const char               *except,
+           guint                     limit,
+           GPtrArray                *out)
+{
+  SignpostDb *db = signpost_cache_get_db (self);
+  g_autofree char *practices = query->practice_ids ? strv_json (query->practice_ids) : NULL;
+  g_autofree char *own = strv_json (booker->practice_ids);
+  const char *mode = query->mode >= 0 ? signpost_enum_to_nick (SIGNPOST_TYPE_SLOT_MODE, query->mode) : NULL;
+  const char *profession = query->profession >= 0
+                             ? signpost_enum_to_nick (SIGNPOST_TYPE_PROFESSION, query->profession)
+                             : NULL;
+  sqlite3_stmt *stmt;
+
+  if (limit == 0)
+    return;
+  stmt = signpost_db_prepare (db,
+                              "SELECT r.data, r.pending FROM slot_index s"
+                              " JOIN records r ON r.rid = s.rid"
+                              " WHERE s.start_ms >= max (?1, ?3 + 1) AND s.start_ms < ?2 AND s.status = 0"
+                              "  AND (?4 IS NULL OR s.practice_id IN (SELECT value FROM json_each (?4)))"
+                              "  AND (?5 IS NULL OR s.clinician_id = ?5)"
+                              "  AND (?11 IS NULL OR s.clinician_id IS NOT ?11)"
+                              "  AND (?6 IS NULL OR json_extract (r.data, '$.mode') = ?6)"
+                              "  AND (?7 IS NULL OR (SELECT json_extract (c.data, '$.profession')"
+                              "                      FROM records c WHERE c.id = s.clinician_id) = ?7)"
+                              "  AND (json_extract (r.data, '$.release_at') IS NULL"
+                              "       OR unixepoch (json_extract (r.data, '$.release_at')) <= ?8)"
+                              "  AND (json_extract (r.data, '$.hub_bookable')"
+                              "       OR (?9 = 0 AND s.practice_id IN (SELECT value FROM json_each (?10))))"
+                              "  AND NOT EXISTS (SELECT 1 FROM appointment_index a"
+                              "                  WHERE a.slot_id = r.id AND a.status != ?13)"
+                              " ORDER BY s.start_ms, s.clinician_id, r.id LIMIT ?12",
+                              NULL);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, NULL, "IIIssssIissii",
+                         instant_ms (query->from), instant_ms (query->to), instant_ms (booker->now),
+                         practices, only, mode, profession,
+                         g_date_time_to_unix (booker->now), booker->hub ? 1 : 0, own,
+                         except, (int) limit, (int) SIGNPOST_APPOINTMENT_CANCELLED))
+    return;
+  collect_slots (self, stmt, out);
+}
+
+GPtrArray *
+signpost_cache_find_free_slots (SignpostCache            *self,
+                                const SignpostSlotQuery  *query,
+                                const SignpostSlotBooker *booker)
+{
+  GPtrArray *slots = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *preferred;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), slots);
+  g_return_val_if_fail (query != NULL && query->from != NULL && query->to != NULL, slots);
+  g_return_val_if_fail (booker != NULL && booker->now != NULL, slots);
+
+  preferred = query->preferred_clinician_id;
+  if (query->clinician_id != NULL || preferred == NULL)
+    {
+      find_free (self, query, booker, query->clinician_id, NULL, query->limit, slots);
+      return slots;
+    }
+  /* Continuity: the preferred clinician's slots first (if they fit the
+   * rest of the search), then everyone else's. */
+  find_free (self, query, booker, preferred, NULL, query->limit, slots);
+  find_free (self, query, booker, NULL, preferred, query->limit - slots->len, slots);
+  return slots;
+}
+
+static int
+compare_nearest (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  GDateTime *target = user_data;
+  SignpostSlot *sa = *(SignpostSlot **) a;
+  SignpostSlot *sb = *(SignpostSlot **) b;
+  GTimeSpan da = ABS (g_date_time_difference (signpost_slot_get_start (sa), target));
+  GTimeSpan db = ABS (g_date_time_difference (signpost_slot_get_start (sb), target));
+
+  if (da != db)
+    return da < db ? -1 : 1;
+  return g_date_time_compare (signpost_slot_get_start (sa), signpost_slot_get_start (sb));
+}
+
+GPtrArray *
+signpost_cache_find_nearest_slots (SignpostCache            *self,
+                                   SignpostSlot             *slot,
+                                   const SignpostSlotBooker *booker,
+                                   guint                     limit)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SignpostClinician) clinician = NULL;
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  const char * const practices[] = { signpost_record_get_practice_id (SIGNPOST_RECORD (slot)), NULL };
+  SignpostSlotQuery query = SIGNPOST_SLOT_QUERY_INIT;
+  GDateTime *start;
+  GPtrArray *nearest;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_SLOT (slot), NULL);
+  g_return_val_if_fail (booker != NULL && booker->now != NULL, NULL);
+
+  start = signpost_slot_get_start (slot);
+  clinician = signpost_cache_get_record (self, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot));
+  /* A fortnight either way, as GP Connect's free-slot search. */
+  from = g_date_time_add_days (start, -14);
+  to = g_date_time_add_days (start, 14);
+  query.practice_ids = practices[0] != NULL ? practices : NULL;
+  query.mode = signpost_slot_get_mode (slot);
+  query.from = from;
+  query.to = to;
+  query.limit = 400;
+  if (clinician != NULL)
+    query.profession = signpost_clinician_get_profession (clinician);
+  else
+    query.clinician_id = signpost_slot_get_clinician_id (slot);
+
+  find_free (self, &query, booker, query.clinician_id, NULL, query.limit, candidates);
+  g_ptr_array_sort_with_data (candidates, compare_nearest, start);
+
+  nearest = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < candidates->len && nearest->len < limit; i++)
+    {
+      SignpostSlot *candidate = g_ptr_array_index (candidates, i);
+
+      if (g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (candidate)),
+                     signpost_record_get_id (SIGNPOST_RECORD (slot))) != 0)
+        g_ptr_array_add (nearest, g_object_ref (candidate));
+    }
+  return nearest;
+}
+
+SignpostAppointment *
+signpost_cache_find_patient_booking (SignpostCache *self,
+                                     const char    *patient_id,
+                                     GDateTime     *from,
+                                     GDateTime     *to,
+                                     const char    *except_slot_id)
+{
+  g_autoptr(GPtrArray) appointments = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+
+  if (patient_id == NULL)
+    return NULL;
+  /* Live appointments from @from on, by start. */
+  appointments = signpost_cache_list_appointments_for_patient (self, patient_id, from);
+  for (guint i = 0; i < appointments->len; i++)
+    {
+      SignpostAppointment *appointment = g_ptr_array_index (appointments, i);
+      const char *slot_id = signpost_appointment_get_slot_id (appointment);
+      g_autoptr(SignpostSlot) slot = signpost_cache_get_record (self, SIGNPOST_RECORD_SLOT, slot_id);
+
+      if (slot == NULL || g_strcmp0 (slot_id, except_slot_id) == 0)
+        continue;
+      if (g_date_time_compare (signpost_slot_get_start (slot), to) >= 0)
+        break;
+      return g_object_ref (appointment);
+    }
+  return NULL;
+}

@@ -2191,6 +2191,96 @@ signpost_sync_engine_get_json_finish (SignpostSyncEngine  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+bytes_replied (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignpostSyncEngine *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, transport_error (self, error));
+      return;
+    }
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_error (task, http_error (self, msg, body));
+      return;
+    }
+  if (g_bytes_get_size (body) > MAX_RESPONSE_SIZE)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_PROTOCOL,
+                               _("The server’s answer was too large to read."));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+signpost_sync_engine_get_bytes_async (SignpostSyncEngine  *self,
+                                      const char          *path,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, signpost_sync_engine_get_bytes_async);
+  if (self->token == NULL || self->server_url == NULL)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE,
+                               _("This needs the server, and this PC is offline."));
+      return;
+    }
+  msg = new_message (self, "GET", path, NULL);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FAILED,
+                               "Not a valid path: %s", path);
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    bytes_replied, g_steal_pointer (&task));
+}
+
+GBytes *
+signpost_sync_engine_get_bytes_finish (SignpostSyncEngine  *self,
+                                       GAsyncResult        *result,
+                                       char               **content_type,
+                                       GError             **error)
+{
+  GBytes *bytes;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == signpost_sync_engine_get_bytes_async, NULL);
+
+  bytes = g_task_propagate_pointer (G_TASK (result), error);
+  if (content_type != NULL)
+    {
+      SoupMessage *msg = g_task_get_task_data (G_TASK (result));
+
+      *content_type = bytes != NULL && msg != NULL
+        ? g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Content-Type"))
+        : NULL;
+    }
+  return bytes;
+}
+
 void
 signpost_sync_engine_report_view (SignpostSyncEngine *self,
                                   const char         *patient_id,

@@ -75,6 +75,18 @@ JsonNode           *signpost_sync_engine_get_json_finish     (SignpostSyncEngine
                                                               GAsyncResult         *result,
                                                               GError              **error);
 
+/* GET a resource under /api/v1 as it comes, unparsed (the telephony export
+ * is CSV: "stats/cbt-export?…"); its Content-Type in @content_type. */
+void                signpost_sync_engine_get_bytes_async     (SignpostSyncEngine   *self,
+                                                              const char           *path,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+GBytes             *signpost_sync_engine_get_bytes_finish    (SignpostSyncEngine   *self,
+                                                              GAsyncResult         *result,
+                                                              char                **content_type,
+                                                              GError              **error);
+
 /* Records that the user opened a patient (POST /audit/views); kept on disk
  * and sent later when offline. */
 void                signpost_sync_engine_report_view         (SignpostSyncEngine   *self,

@@ -38,6 +38,7 @@ enum {
   PROP_REVIEWED_BY,
   PROP_REVIEWED_AT,
   PROP_APPOINTMENT_ID,
+  PROP_CREATED_AT,
   N_PROPS
 };
 
@@ -66,6 +67,7 @@ SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, claimed_by, PROP_CLA
 SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, reviewed_by, PROP_REVIEWED_BY)
 SIGNPOST_INSTANT_ACCESSORS (SignpostTriage, signpost_triage, reviewed_at, PROP_REVIEWED_AT)
 SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, appointment_id, PROP_APPOINTMENT_ID)
+SIGNPOST_INSTANT_ACCESSORS (SignpostTriage, signpost_triage, created_at, PROP_CREATED_AT)
 
 /* A red flag means 999 or the duty doctor now: such a request can never be
  * recorded as anything less urgent than same day. */
@@ -137,6 +139,10 @@ signpost_triage_class_init (SignpostTriageClass *klass)
     signpost_field_instant ("reviewed_at", 0);
   properties[PROP_APPOINTMENT_ID] =
     signpost_field_string ("appointment_id", SIGNPOST_FORMAT_UUID, 36, 0);
+  /* When the server first stored the request (how long it has waited).
+   * Set by the server on create; null on records older than the field. */
+  properties[PROP_CREATED_AT] =
+    signpost_field_instant ("created_at", SIGNPOST_FIELD_SERVER);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

@@ -55,5 +55,7 @@ GDateTime *signpost_triage_get_reviewed_at (SignpostTriage *self);
 void signpost_triage_set_reviewed_at (SignpostTriage *self, GDateTime *value);
 const char *signpost_triage_get_appointment_id (SignpostTriage *self);
 void signpost_triage_set_appointment_id (SignpostTriage *self, const char *value);
+GDateTime *signpost_triage_get_created_at (SignpostTriage *self);
+void signpost_triage_set_created_at (SignpostTriage *self, GDateTime *value);
 
 G_END_DECLS

@@ -449,6 +449,7 @@ apply_create (SignpostApplyContext  *ctx,
     {
     case SIGNPOST_RECORD_TRIAGE:
       signpost_triage_set_created_by (SIGNPOST_TRIAGE (record), user_id (ctx));
+      signpost_triage_set_created_at (SIGNPOST_TRIAGE (record), ctx->now);
       break;
     case SIGNPOST_RECORD_SLOT:
       if (signpost_slot_get_status (SIGNPOST_SLOT (record)) == SIGNPOST_SLOT_BOOKED)

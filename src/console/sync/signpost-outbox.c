@@ -356,6 +356,11 @@ client_fields (SignpostRecord *record,
         continue;
       if (node == NULL)
         continue;
+      /* A new record leaves out what it does not set: null is the
+       * default anyway, and the server refuses a field the user's role
+       * may not write even as null (a navigator's duty_notes). */
+      if (before == NULL && JSON_NODE_HOLDS_NULL (node))
+        continue;
       if (before != NULL)
         {
           JsonNode *was = json_object_get_member (before, key);

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "signpost-clinician.h"
 #include "signpost-enums.h"
 #include "signpost-patient.h"
 #include "signpost-route.h"

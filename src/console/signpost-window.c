@@ -14,6 +14,7 @@
 #include "signpost-patient-summary.h"
 #include "signpost-problems-window.h"
 #include "signpost-queue-page.h"
+#include "signpost-triage-form.h"
 #include "signpost-window.h"
 
 enum {
@@ -266,6 +267,8 @@ on_signed_in (SignpostWindow *self)
   signpost_sync_engine_start (self->engine);
   update_banners (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->view_stack));
+  /* Requests being written when the console last stopped. */
+  signpost_triage_form_offer_drafts (GTK_WINDOW (self), self->engine);
 }
 
 static void
@@ -372,6 +375,22 @@ on_patient_activated (SignpostWindow  *self,
   signpost_sync_engine_report_view (self->engine, signpost_record_get_id (SIGNPOST_RECORD (patient)), "search");
   summary = signpost_patient_summary_new (GTK_WINDOW (self), signpost_sync_engine_get_cache (self->engine), patient);
   gtk_window_present (GTK_WINDOW (summary));
+}
+
+/* A navigation request: (triage id, call id, patient id), each "" when
+ * not known. The form is a window of its own beside this one. */
+static void
+open_triage (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SignpostWindow *self = SIGNPOST_WINDOW (widget);
+  const char *triage_id, *call_id, *patient_id;
+
+  if (!signpost_sync_engine_get_logged_in (self->engine))
+    return;
+  g_variant_get (parameter, "(&s&s&s)", &triage_id, &call_id, &patient_id);
+  signpost_triage_form_open (GTK_WINDOW (self), self->engine, triage_id, call_id, patient_id);
 }
 
 static void
@@ -521,6 +540,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry);
   gtk_widget_class_install_action (widget_class, "win.review-problems", NULL, review_problems);
+  gtk_widget_class_install_action (widget_class, "win.open-triage", "(sss)", open_triage);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

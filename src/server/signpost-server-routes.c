@@ -655,6 +655,9 @@ webhook_apply_group (SignpostServer       *self,
 {
   g_autoptr(GError) error = NULL;
 
+  /* A group of one needs no savepoint: the transaction is the event's. */
+  gboolean savepoints = group->len > 1;
+
   if (!signpost_store_begin (self->store, &error))
     goto failed;
   for (guint i = 0; i < group->len; i++)
@@ -663,10 +666,19 @@ webhook_apply_group (SignpostServer       *self,
       guint n_changed = ctx->changed->len;
       guint n_events = ctx->call_events->len;
 
-      if (!signpost_store_savepoint (self->store, &request->error))
+      if (savepoints && !signpost_store_savepoint (self->store, &request->error))
         continue;
       request->reply = signpost_telephony_apply (self->telephony, request->event,
                                                  request->practice_id, ctx, &request->error);
+      if (!savepoints)
+        {
+          if (request->reply != NULL)
+            break;
+          /* Nothing else to keep: undo the event by not committing. */
+          signpost_store_rollback (self->store);
+          signpost_apply_context_reset (ctx);
+          return;
+        }
       if (request->reply == NULL || !signpost_store_release_savepoint (self->store, &request->error))
         {
           g_clear_pointer (&request->reply, json_object_unref);

@@ -1329,8 +1329,12 @@ signpost_sqlite_store_new (const char  *path,
   self->db = signpost_db_open (path, SIGNPOST_DB_DEFAULT, error);
   if (self->db == NULL)
     return NULL;
+  /* temp_store=MEMORY: the statement journal behind each savepoint (one
+   * per mutation of a batch, one per webhook event of a group) is kept in
+   * memory rather than written to a temporary file for every write. */
   if (!signpost_db_migrate (self->db, migrations, G_N_ELEMENTS (migrations), error) ||
-      !signpost_db_exec (self->db, "PRAGMA wal_autocheckpoint=0", error))
+      !signpost_db_exec (self->db, "PRAGMA wal_autocheckpoint=0", error) ||
+      !signpost_db_exec (self->db, "PRAGMA temp_store=MEMORY", error))
     return NULL;
   self->checkpointer = g_thread_new ("signpost-checkpoint", checkpoint_thread, self);
   return g_steal_pointer (&self);

@@ -5,7 +5,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <glib/gi18n-lib.h>
 
 #include "signpost-erlang.h"
 #include "signpost-stats.h"

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "server-test-util.h"
+#include "signpost-telephony.h"
 
 static char *
 at_offset (int seconds)
@@ -303,6 +306,142 @@ test_answered_elsewhere (void)
   test_server_free (ts);
 }
 
+typedef struct {
+  SoupMessage *msg;
+  TestReply **slot;
+  guint *pending;
+} AsyncPost;
+
+static void
+async_post_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  AsyncPost *post = data;
+  TestReply *reply = g_new0 (TestReply, 1);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &reply->error);
+
+  reply->status = soup_message_get_status (post->msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (post->msg));
+  if (bytes != NULL)
+    {
+      reply->length = g_bytes_get_size (bytes);
+      reply->body = g_strndup (g_bytes_get_data (bytes, NULL), reply->length);
+    }
+  *post->slot = reply;
+  (*post->pending)--;
+  g_object_unref (post->msg);
+  g_free (post);
+}
+
+/* Starts a signed webhook post without waiting for it. */
+static void
+webhook_start (TestServer  *ts,
+               const char  *secret,
+               const char  *body,
+               TestReply  **slot,
+               guint       *pending)
+{
+  g_autofree char *uri = g_strconcat (ts->base, "/api/v1/telephony/events", NULL);
+  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *hex = signpost_telephony_sign (secret, timestamp, body, strlen (body));
+  g_autofree char *signature = g_strconcat ("sha256=", hex, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  AsyncPost *post = g_new0 (AsyncPost, 1);
+
+  post->msg = soup_message_new ("POST", uri);
+  post->slot = slot;
+  post->pending = pending;
+  soup_message_headers_replace (soup_message_get_request_headers (post->msg), "X-Signpost-Timestamp",
+                                timestamp);
+  soup_message_headers_replace (soup_message_get_request_headers (post->msg), "X-Signpost-Signature",
+                                signature);
+  soup_message_set_request_body_from_bytes (post->msg, "application/json", bytes);
+  (*pending)++;
+  soup_session_send_and_read_async (ts->session, post->msg, G_PRIORITY_DEFAULT, NULL,
+                                    async_post_done, post);
+}
+
+/* Many events at once are committed in groups: each still gets its own
+ * answer, a refused one takes nothing else with it, and a duplicate in
+ * the same group is seen as one. */
+static void
+test_groups (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  g_autofree char *nav = test_login (ts, "nav_a");
+  TestLive *live = test_live_connect (ts, nav);
+  TestReply *replies[34] = { NULL };
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  guint pending = 0, accepted = 0, duplicate = 0, offered_events = 0;
+  JsonObject *hello;
+
+  hello = test_live_wait (live, "hello", 2000);
+  g_assert_nonnull (hello);
+  json_object_unref (hello);
+
+  for (guint i = 0; i < 32; i++)
+    {
+      g_autofree char *ref = i < 30 ? g_strdup_printf ("g-%u", i) : g_strdup ("g-dup");
+      g_autofree char *at = at_offset (-100 + (int) MIN (i, 30));
+      g_autofree char *body = test_event_json ("call.offered", ref, TEST_LINE_A, "+447700900777",
+                                               at, NULL);
+
+      webhook_start (ts, TEST_SECRET_A, body, &replies[i], &pending);
+    }
+  {
+    g_autofree char *never = test_event_json ("call.answered", "g-never", TEST_LINE_A, NULL, NULL, NULL);
+    g_autofree char *forged = test_event_json ("call.offered", "g-forged", TEST_LINE_A, NULL, NULL, NULL);
+
+    webhook_start (ts, TEST_SECRET_A, never, &replies[32], &pending);
+    webhook_start (ts, TEST_SECRET_B, forged, &replies[33], &pending);
+  }
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < 32; i++)
+    {
+      g_autoptr(JsonObject) object = NULL;
+      const char *status;
+
+      g_assert_no_error (replies[i]->error);
+      g_assert_cmpuint (replies[i]->status, ==, 200);
+      object = test_reply_json (replies[i]);
+      status = json_object_get_string_member (object, "status");
+      if (g_str_equal (status, "accepted"))
+        accepted++;
+      else if (g_str_equal (status, "duplicate"))
+        duplicate++;
+      g_assert_nonnull (json_object_get_string_member (object, "call_id"));
+    }
+  g_assert_cmpuint (accepted, ==, 31);
+  g_assert_cmpuint (duplicate, ==, 1);
+  test_assert_problem (replies[32], 404, "call_ref");
+  test_assert_problem (replies[33], 401, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    test_reply_free (replies[i]);
+
+  /* Every accepted event is in the store and went out live. */
+  calls = signpost_store_list_records (test_server_store (ts), SIGNPOST_RECORD_CALL, ts->practice_a,
+                                       NULL);
+  g_assert_cmpuint (calls->len, ==, 31);
+  summary = test_get_json (ts, "/api/v1/queue", nav);
+  g_assert_cmpint (json_object_get_int_member (summary, "waiting"), ==, 31);
+  while (offered_events < 31)
+    {
+      JsonObject *event = test_live_wait (live, "call", 5000);
+
+      g_assert_nonnull (event);
+      g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "offered");
+      offered_events++;
+      json_object_unref (event);
+    }
+  test_live_free (live);
+  test_server_free (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -313,6 +452,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/telephony/queue", test_queue);
   g_test_add_func ("/signpost/server/telephony/callbacks", test_callbacks);
   g_test_add_func ("/signpost/server/telephony/answered-elsewhere", test_answered_elsewhere);
+  g_test_add_func ("/signpost/server/telephony/groups", test_groups);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "bench-server-util.h"
@@ -51,7 +52,16 @@ start (BenchServer *server,
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
 
-  if (demo)
+  if (demo && server->demo_scale > 0)
+    {
+      char scale[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_dtostr (scale, sizeof scale, server->demo_scale);
+      server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                          &error, server_binary (), "--demo", "--demo-scale", scale,
+                                          "--db", server->db, "--listen", "127.0.0.1:0", NULL);
+    }
+  else if (demo)
     server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                         &error, server_binary (), "--demo", "--db", server->db,
                                         "--listen", "127.0.0.1:0", NULL);
@@ -84,6 +94,16 @@ BenchServer *
 bench_server_new_demo (void)
 {
   return start (prepare (), TRUE);
+}
+
+/* The demo hub with its lists scaled: 3.125 makes 50,000 patients. */
+BenchServer *
+bench_server_new_demo_scale (double scale)
+{
+  BenchServer *server = prepare ();
+
+  server->demo_scale = scale;
+  return start (server, TRUE);
 }
 
 /* One practice with a line, a navigator "bench" and an admin "boss". */
@@ -126,6 +146,23 @@ bench_server_free (BenchServer *server)
   g_free (server->base);
   g_free (server->practice_id);
   g_free (server);
+}
+
+/* User and system CPU the server has used so far. */
+gint64
+bench_server_cpu_ms (BenchServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (server->process));
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *close_paren;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (close_paren = strrchr (stat, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (close_paren + 2, " ", 0);
+  /* utime and stime: fields 14 and 15 of stat(5), 12 and 13 after the name */
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         1000 / sysconf (_SC_CLK_TCK);
 }
 
 gint64

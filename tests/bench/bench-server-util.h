@@ -18,12 +18,15 @@ typedef struct {
   char *db;
   char *base;
   char *practice_id;
+  double demo_scale;
 } BenchServer;
 
 BenchServer *bench_server_new_demo   (void);
 BenchServer *bench_server_new_basic  (void);
+BenchServer *bench_server_new_demo_scale (double scale);
 void         bench_server_free       (BenchServer  *server);
 gint64       bench_server_rss_kb     (BenchServer  *server);
+gint64       bench_server_cpu_ms     (BenchServer  *server);
 
 GBytes      *bench_request           (SoupSession  *session,
                                       BenchServer  *server,

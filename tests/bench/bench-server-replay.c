@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench-server-util.h"
+
+/*
+ * A Monday for a 50,000-patient hub, replayed at full speed: the real
+ * signpost-callgen --replay against the real signpost-server seeded with
+ * the demo hub scaled to 50,000 patients (synthetic, Ofcom drama
+ * numbers). Figures:
+ *
+ *  1. events accepted a second by the server, and server CPU per event;
+ *  2. GET /stats/day on that day (and /stats/staffing, the month's CSV);
+ *  3. events a second again with 2,000 calls waiting in the queue, the
+ *     state in which per-event costs that grow with the queue show;
+ *  4. what the webhook takes from a phone system delivering on 8
+ *     connections at once (offers and hang-ups, signed here), when the
+ *     server rather than the simulator is the limit.
+ *
+ *   bench-server-replay [SCALE]     (default 3.125: 31,250 + 18,750 patients)
+ */
+
+#define MONDAY "2026-11-16"
+#define SECOND_MONDAY "2026-11-09"
+#define WAITING 2000
+#define STATS_REPEATS 20
+#define FLOOD_CONNECTIONS 8
+#define FLOOD_CALLS 1500
+
+typedef struct {
+  double events_per_s;
+  double cpu_ms_per_event;
+  guint events;
+  guint offered;
+  double wall_s;
+} Replay;
+
+static double
+summary_number (const char *out,
+                const char *label)
+{
+  g_autofree char *pattern = g_strdup_printf ("^  %s +([0-9.]+)", label);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *digits = NULL;
+
+  if (!g_regex_match (regex, out, 0, &match))
+    g_error ("no “%s” in the simulator's summary:\n%s", label, out);
+  digits = g_match_info_fetch (match, 1);
+  return g_ascii_strtod (digits, NULL);
+}
+
+/* Runs the simulator to the end. The server's CPU is counted from the
+ * moment the simulator starts sending (it first reads the lines and the
+ * 50,000 patients from the change feed); without stdbuf(1) the output
+ * comes at the end, and the count includes the feed. */
+static Replay
+replay (BenchServer *server,
+        const char  *day,
+        const char  *seed)
+{
+  const char *bin = g_getenv ("SIGNPOST_CALLGEN_BIN");
+  g_autoptr(GSubprocess) callgen = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *stdbuf = NULL;
+  gint64 cpu_before = -1, start = 0;
+  Replay r = { 0 };
+  char *line;
+
+  if (bin == NULL)
+    g_error ("SIGNPOST_CALLGEN_BIN is not set");
+  /* Line-buffered, so that "Replaying …" arrives when it is printed. */
+  stdbuf = g_find_program_in_path ("stdbuf");
+  if (stdbuf != NULL)
+    callgen = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                &error, stdbuf, "-oL", bin, "--server", server->base, "--replay", day,
+                                "--seed", seed, "--navigators", "12", "--handle-time", "180", NULL);
+  else
+    callgen = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                &error, bin, "--server", server->base, "--replay", day, "--seed", seed,
+                                "--navigators", "12", "--handle-time", "180", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (callgen));
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      if (cpu_before < 0 && g_str_has_prefix (line, "Replaying "))
+        {
+          cpu_before = bench_server_cpu_ms (server);
+          start = g_get_monotonic_time ();
+        }
+      g_string_append_printf (out, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_subprocess_wait (callgen, NULL, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (callgen) || cpu_before < 0)
+    g_error ("signpost-callgen failed:\n%s", out->str);
+  r.wall_s = (g_get_monotonic_time () - start) / 1e6;
+  r.events = summary_number (out->str, "events accepted");
+  r.offered = summary_number (out->str, "calls offered");
+  r.events_per_s = summary_number (out->str, "events/s");
+  r.cpu_ms_per_event = r.events > 0 ? (double) (bench_server_cpu_ms (server) - cpu_before) / r.events : 0;
+  g_assert_cmpuint (summary_number (out->str, "events failed"), ==, 0);
+  return r;
+}
+
+/* @n calls offered on line 1 on the Friday before, never answered: they
+ * wait, ahead of everything the replay offers. */
+static void
+fill_queue (SoupSession *session,
+            BenchServer *server,
+            guint        n)
+{
+  g_autofree char *uri = g_strconcat (server->base, "/api/v1/telephony/events", NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      g_autofree char *body = g_strdup_printf ("{\"event\":\"call.offered\",\"call_ref\":\"bench-wait-%u\","
+                                               "\"line\":\"+442079460001\",\"cli\":\"+447700900%03u\","
+                                               "\"at\":\"2026-11-13T%02u:%02u:%02uZ\"}",
+                                               i, i % 1000, 8 + i / 3600, i / 60 % 60, i % 60);
+      g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+      g_autofree char *signed_text = g_strconcat (timestamp, ".", body, NULL);
+      g_autofree char *hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256,
+                                                        (const guchar *) "demo-line-secret",
+                                                        strlen ("demo-line-secret"), signed_text, -1);
+      g_autofree char *signature = g_strconcat ("sha256=", hex, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Timestamp", timestamp);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Signature", signature);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      reply = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    }
+}
+
+typedef struct {
+  SoupSession *session;
+  char *uri;
+  guint done;
+  guint failed;
+} Flood;
+
+/* One connection's worth: calls k, k + FLOOD_CONNECTIONS, …, each offered
+ * and then hung up, one request in flight at a time. */
+typedef struct {
+  Flood *flood;
+  guint call;
+  gboolean hang_up;
+} Lane;
+
+static void lane_send (Lane *lane);
+
+static void
+lane_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Lane *lane = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) reply = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  if (reply == NULL || soup_message_get_status (msg) != 200)
+    lane->flood->failed++;
+  lane->flood->done++;
+  if (lane->hang_up)
+    lane->call += FLOOD_CONNECTIONS;
+  lane->hang_up = !lane->hang_up;
+  lane_send (lane);
+}
+
+static void
+lane_send (Lane *lane)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *timestamp = NULL;
+  g_autofree char *signed_text = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *signature = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint call = lane->call;
+
+  if (call >= FLOOD_CALLS)
+    return;
+  body = g_strdup_printf ("{\"event\":\"%s\",\"call_ref\":\"bench-flood-%u\","
+                          "\"line\":\"+442079460002\",\"cli\":null,"
+                          "\"at\":\"2026-11-20T%02u:%02u:%02uZ\"}",
+                          lane->hang_up ? "call.abandoned" : "call.offered", call,
+                          8 + call / 3600, call / 60 % 60, call % 60);
+  timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  signed_text = g_strconcat (timestamp, ".", body, NULL);
+  hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) "demo-line-secret",
+                                   strlen ("demo-line-secret"), signed_text, -1);
+  signature = g_strconcat ("sha256=", hex, NULL);
+  bytes = g_bytes_new (body, strlen (body));
+  msg = soup_message_new ("POST", lane->flood->uri);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Timestamp", timestamp);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Signature", signature);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (lane->flood->session, msg, G_PRIORITY_DEFAULT, NULL, lane_done,
+                                    lane);
+}
+
+/* Offers and hang-ups on FLOOD_CONNECTIONS connections at once. */
+static Replay
+flood (BenchServer *server)
+{
+  Flood f = { 0 };
+  Lane lanes[FLOOD_CONNECTIONS];
+  gint64 cpu_before = bench_server_cpu_ms (server);
+  gint64 start = g_get_monotonic_time ();
+  Replay r = { 0 };
+
+  f.session = soup_session_new_with_options ("max-conns-per-host", FLOOD_CONNECTIONS,
+                                             "max-conns", FLOOD_CONNECTIONS, NULL);
+  f.uri = g_strconcat (server->base, "/api/v1/telephony/events", NULL);
+  for (guint k = 0; k < FLOOD_CONNECTIONS; k++)
+    {
+      lanes[k] = (Lane) { &f, k, FALSE };
+      lane_send (&lanes[k]);
+    }
+  while (f.done < 2 * FLOOD_CALLS)
+    g_main_context_iteration (NULL, TRUE);
+  r.wall_s = (g_get_monotonic_time () - start) / 1e6;
+  r.events = f.done - f.failed;
+  r.events_per_s = r.events / r.wall_s;
+  r.cpu_ms_per_event = (double) (bench_server_cpu_ms (server) - cpu_before) / f.done;
+  g_assert_cmpuint (f.failed, ==, 0);
+  g_object_unref (f.session);
+  g_free (f.uri);
+  return r;
+}
+
+static double
+time_get (SoupSession *session,
+          BenchServer *server,
+          const char  *path,
+          const char  *token,
+          gsize       *size)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(GBytes) reply = NULL;
+  guint status = 0;
+  double ms;
+
+  reply = bench_request (session, server, "GET", path, token, NULL, &status);
+  ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_assert_cmpuint (status, ==, 200);
+  if (size != NULL)
+    *size = g_bytes_get_size (reply);
+  return ms;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GArray) day_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(JsonObject) me = NULL;
+  g_autoptr(GBytes) me_bytes = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *day_path = NULL;
+  g_autofree char *staffing_path = NULL;
+  g_autofree char *export_path = NULL;
+  const char *practice_id;
+  double scale = argc > 1 ? g_ascii_strtod (argv[1], NULL) : 3.125;
+  BenchServer *server;
+  gint64 seed_start;
+  double seed_s, staffing_ms, export_ms;
+  gsize day_size = 0, export_size = 0;
+  guint status = 0;
+  Replay first, second, burst;
+
+  seed_start = g_get_monotonic_time ();
+  server = bench_server_new_demo_scale (scale);
+  seed_s = (g_get_monotonic_time () - seed_start) / 1e6;
+
+  first = replay (server, MONDAY, "1");
+
+  token = bench_login (session, server, "manager", "demo-password");
+  me_bytes = bench_request (session, server, "GET", "/api/v1/me", token, NULL, &status);
+  me = signpost_json_parse_object (g_bytes_get_data (me_bytes, NULL), g_bytes_get_size (me_bytes),
+                                   G_MAXSIZE, NULL);
+  /* The first demo practice: the larger list. */
+  practice_id = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (me, "practices"), 0), "id");
+  day_path = g_strdup_printf ("/api/v1/stats/day?practice=%s&date=" MONDAY, practice_id);
+  staffing_path = g_strdup_printf ("/api/v1/stats/staffing?practice=%s&date=" MONDAY, practice_id);
+  export_path = g_strdup ("/api/v1/stats/cbt-export?month=2026-11");
+  for (guint i = 0; i < STATS_REPEATS; i++)
+    {
+      double ms = time_get (session, server, day_path, token, &day_size);
+
+      g_array_append_val (day_ms, ms);
+    }
+  g_array_sort (day_ms, bench_compare_doubles);
+  staffing_ms = time_get (session, server, staffing_path, token, NULL);
+  export_ms = time_get (session, server, export_path, token, &export_size);
+
+  fill_queue (session, server, WAITING);
+  second = replay (server, SECOND_MONDAY, "2");
+  burst = flood (server);
+
+  printf ("replay: demo hub at scale %.3f seeded in %.1f s; Monday " MONDAY ", 12 simulated navigators\n",
+          scale, seed_s);
+  printf ("replay: %u calls, %u events accepted in %.1f s: %.0f events/s; server CPU %.2f ms/event\n",
+          first.offered, first.events, first.wall_s, first.events_per_s, first.cpu_ms_per_event);
+  printf ("replay with %u calls waiting: %u calls, %u events: %.0f events/s; server CPU %.2f ms/event\n",
+          WAITING, second.offered, second.events, second.events_per_s, second.cpu_ms_per_event);
+  printf ("phone system on %u connections at once: %u events in %.1f s: %.0f events/s; "
+          "server CPU %.2f ms/event\n",
+          FLOOD_CONNECTIONS, burst.events, burst.wall_s, burst.events_per_s, burst.cpu_ms_per_event);
+  printf ("/stats/day for that Monday, the larger practice (%" G_GSIZE_FORMAT " bytes): "
+          "p50 %.1f ms, p90 %.1f ms, max %.1f ms over %u requests\n",
+          day_size, bench_percentile (day_ms, 50), bench_percentile (day_ms, 90),
+          bench_percentile (day_ms, 100), STATS_REPEATS);
+  printf ("/stats/staffing %.1f ms; /stats/cbt-export for the month, both practices "
+          "(%" G_GSIZE_FORMAT " bytes) %.1f ms\n", staffing_ms, export_size, export_ms);
+  bench_server_free (server);
+  return 0;
+}

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "signpost-diary-day.h"
+#include "signpost-slot-finder.h"
 #include "signpost-sync.h"
 
 G_BEGIN_DECLS
@@ -10,15 +12,55 @@ G_BEGIN_DECLS
 #define SIGNPOST_TYPE_DIARY_PAGE (signpost_diary_page_get_type ())
 G_DECLARE_FINAL_TYPE (SignpostDiaryPage, signpost_diary_page, SIGNPOST, DIARY_PAGE, AdwBin)
 
-/* A page of the main window, bound to the sync engine of the signed-in
- * user (:engine). This shell shows what the page is for until the page
- * itself is built on the engine's models. */
-SignpostSyncEngine *signpost_diary_page_get_engine (SignpostDiaryPage *self);
-void                signpost_diary_page_set_engine (SignpostDiaryPage  *self,
-                                                    SignpostSyncEngine *engine);
+/*
+ * The day diary: one column per clinician (name, profession, the duty
+ * doctor marked), one row per time, each slot with its type, what it is
+ * (free, booked with the patient and reason, blocked, embargoed, practice
+ * only) in the practice's local time; moves by day (Alt+Left, Alt+Right,
+ * Ctrl+T, a calendar); hub navigators choose a practice or see them all.
+ * "First suitable slot" search, booking, cancelling, arrived / seen / did
+ * not attend, blocking, new sessions, and the printed day list. A booking
+ * the server did not take is shown at once with the nearest alternatives.
+ *
+ * Actions (prefix "diary."): previous-day, next-day, today, go-to-date,
+ * find-slot, print (s: clinician id, "" for everyone), new-session; and
+ * for one slot (s: slot id) book, cancel-appointment, mark-arrived,
+ * mark-seen, mark-dna, block, unblock.
+ */
+SignpostSyncEngine *signpost_diary_page_get_engine           (SignpostDiaryPage  *self);
+void                signpost_diary_page_set_engine           (SignpostDiaryPage  *self,
+                                                              SignpostSyncEngine *engine);
 /* Opens the first-suitable-slot search filled in from a triage record
  * (win.find-slot): urgency, route, the usual GP and the contact method. */
 void                signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
                                                               const char        *triage_id);
+/* The patient a booking made from the grid is for (the caller popup's
+ * patient, say), or NULL for the patient on the user's current call. */
+void                signpost_diary_page_set_booking_patient  (SignpostDiaryPage *self,
+                                                              const char        *patient_id);
+
+/* For tests, the screenshot helper and other pages. */
+const char         *signpost_diary_page_get_date             (SignpostDiaryPage *self);
+void                signpost_diary_page_set_date             (SignpostDiaryPage *self,
+                                                              const char        *date);
+void                signpost_diary_page_set_practice_id      (SignpostDiaryPage *self,
+                                                              const char        *practice_id);
+SignpostDiaryDay   *signpost_diary_page_get_day              (SignpostDiaryPage *self);
+SignpostSlotFinder *signpost_diary_page_get_finder           (SignpostDiaryPage *self);
+GtkColumnView      *signpost_diary_page_get_column_view      (SignpostDiaryPage *self);
+const char         *signpost_diary_page_get_day_note         (SignpostDiaryPage *self);
+/* Opens the booking dialog for @slot_id (as diary.book does) and returns it. */
+GtkWindow          *signpost_diary_page_book_slot            (SignpostDiaryPage *self,
+                                                              const char        *slot_id);
+/* The dialog about a booking the server did not take, when one is open. */
+GtkWindow          *signpost_diary_page_get_conflict_dialog  (SignpostDiaryPage *self);
+/* The last message shown at the foot of the page. */
+const char         *signpost_diary_page_get_last_message     (SignpostDiaryPage *self);
+/* The day list as a PDF (GtkPrintOperation's export), for everyone
+ * (@clinician_id NULL) or one clinician. */
+gboolean            signpost_diary_page_export_day_list      (SignpostDiaryPage  *self,
+                                                              const char         *clinician_id,
+                                                              const char         *pdf_path,
+                                                              GError            **error);
 
 G_END_DECLS

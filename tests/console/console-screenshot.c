@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "console-screenshot-diary.h"
 #include "signpost-application.h"
 #include "signpost-window.h"
 
@@ -15,6 +16,7 @@
  *   console-screenshot sync   URL USER      (set SIGNPOST_SYNC_PAGE_SIZE=20 to slow it)
  *   console-screenshot main   URL USER      (stop the server for the offline banner)
  *   console-screenshot search URL USER TEXT
+ *   console-screenshot diary… URL USER [DATE]   (see console-screenshot-diary.c)
  *
  * The password is "demo-password": demo servers only.
  */
@@ -41,6 +43,8 @@ on_activate (GApplication *app)
 {
   SignpostWindow *window = SIGNPOST_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
+  if (console_screenshot_diary_start (window, args))
+    return;
   if (g_str_equal (args[1], "login"))
     {
       /* Filled in as a returning user finds it, waiting for the password. */

@@ -3,19 +3,88 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "signpost-call-desk.h"
+#include "signpost-call-format.h"
+#include "signpost-call-row.h"
+#include "signpost-patient-format.h"
 #include "signpost-queue-page.h"
+#include "signpost-ticker.h"
+
+/* After a burst of call events, /queue is asked once. */
+#define FIGURES_DELAY_MS 500
 
 enum {
   PROP_0,
   PROP_ENGINE,
+  PROP_NOTICE,
   N_PROPS
 };
+
+typedef struct {
+  char *text;
+  gboolean known;
+} Caller;
 
 struct _SignpostQueuePage
 {
   AdwBin parent_instance;
 
+  /* template */
+  AdwStatusPage *offline_page;
+  GtkLabel *waiting_value;
+  GtkWidget *longest_tile;
+  GtkImage *longest_icon;
+  GtkLabel *longest_value;
+  GtkLabel *callbacks_value;
+  GtkLabel *answered_value;
+  GtkLabel *on_calls_value;
+  GtkWidget *my_call_bar;
+  GtkImage *my_call_icon;
+  GtkLabel *my_call_label;
+  GtkWidget *show_caller_button;
+  GtkWidget *reached_button;
+  GtkWidget *no_answer_button;
+  GtkWidget *end_button;
+  GtkLabel *waiting_heading;
+  GtkWidget *practice_header;
+  GtkStack *waiting_stack;
+  GtkListView *waiting_view;
+  GtkLabel *callbacks_heading;
+  GtkStack *callbacks_stack;
+  GtkListView *callbacks_view;
+  GtkLabel *in_progress_heading;
+  GtkStack *in_progress_stack;
+  GtkListView *in_progress_view;
+
   SignpostSyncEngine *engine;
+  SignpostCallHub *hub;
+  SignpostCallDesk *desk;
+  SignpostCache *cache;
+  SignpostCallListModel *waiting;
+  SignpostCallListModel *callbacks;
+  SignpostCallListModel *in_progress;
+  GtkSingleSelection *waiting_selection;
+  GtkSingleSelection *callbacks_selection;
+  GtkNoSelection *in_progress_selection;
+
+  GHashTable *callers;       /* number → Caller: one lookup per number, not per bind */
+  GHashTable *user_names;    /* user id → display name */
+  GHashTable *bound;         /* SignpostCallRow → GtkListItem, rows on screen */
+  gboolean several_practices;
+  SignpostWaitLevel longest_level;
+  SignpostCall *my_call;     /* the desk's current call, followed for its changes */
+
+  GCancellable *cancellable;
+  guint positions_id;
+  guint figures_id;
+  guint figures_timeout_id;
+  guint n_queue_requests;
+  gint64 answered_today;
+  gint64 answered_sum;
+  gboolean answered_known;
+  char *notice;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostQueuePage, signpost_queue_page, ADW_TYPE_BIN)
@@ -23,10 +92,813 @@ G_DEFINE_FINAL_TYPE (SignpostQueuePage, signpost_queue_page, ADW_TYPE_BIN)
 static GParamSpec *properties[N_PROPS];
 
 static void
+caller_free (Caller *caller)
+{
+  g_free (caller->text);
+  g_free (caller);
+}
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+/* ---- telling the navigator ----------------------------------------------------- */
+
+static void
+tell (SignpostQueuePage *self,
+      const char        *message)
+{
+  g_free (self->notice);
+  self->notice = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
+  signpost_call_show_toast (GTK_WIDGET (self), message);
+}
+
+/* ---- who is calling ---------------------------------------------------------------- */
+
+static const Caller *
+lookup_caller (SignpostQueuePage *self,
+               const char        *number)
+{
+  Caller *caller = g_hash_table_lookup (self->callers, number);
+
+  if (caller == NULL)
+    {
+      g_autoptr(GPtrArray) patients = signpost_cache_find_patients_by_phone (self->cache, number);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      caller = g_new0 (Caller, 1);
+      caller->text = signpost_call_describe_caller (number, patients, now);
+      caller->known = patients != NULL && patients->len > 0;
+      g_hash_table_insert (self->callers, g_strdup (number), caller);
+    }
+  return caller;
+}
+
+static char *
+describe_call_caller (SignpostQueuePage *self,
+                      SignpostCall      *call,
+                      gboolean          *known)
+{
+  const char *patient_id = signpost_call_get_patient_id (call);
+  const char *number = signpost_call_get_number (call);
+  const Caller *caller;
+
+  /* A navigator said who it is: that wins over the number's matches. */
+  if (patient_id != NULL && self->cache != NULL)
+    {
+      g_autoptr(SignpostPatient) patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT,
+                                                                       patient_id);
+      if (patient != NULL)
+        {
+          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+          g_ptr_array_add (one, patient);
+          *known = TRUE;
+          return signpost_call_describe_caller (number ? number : "", one, now);
+        }
+    }
+  if (number == NULL || self->cache == NULL)
+    {
+      *known = FALSE;
+      return g_strdup (_("Number withheld"));
+    }
+  caller = lookup_caller (self, number);
+  *known = caller->known;
+  return g_strdup (caller->text);
+}
+
+static const char *
+navigator_name (SignpostQueuePage *self,
+                SignpostCall      *call)
+{
+  const char *user_id = signpost_call_get_answered_by (call);
+  const char *name;
+
+  if (signpost_call_desk_is_mine (self->desk, call))
+    return _("You");
+  if (user_id == NULL)
+    {
+      /* Answered at the phone system (a switchboard agent). */
+      const char *agent = signpost_call_get_agent (call);
+      return agent ? agent : _("Phone system");
+    }
+  if (g_hash_table_size (self->user_names) == 0 && self->cache != NULL)
+    {
+      g_autoptr(GPtrArray) users = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_USER);
+
+      for (guint i = 0; i < users->len; i++)
+        {
+          SignpostUser *user = g_ptr_array_index (users, i);
+          g_hash_table_insert (self->user_names, g_strdup (signpost_record_get_id (SIGNPOST_RECORD (user))),
+                               g_strdup (signpost_user_get_display_name (user)));
+        }
+    }
+  name = g_hash_table_lookup (self->user_names, user_id);
+  return name ? name : _("Another navigator");
+}
+
+/* ---- places in the queue ----------------------------------------------------------- */
+
+/* The caller's place as the phone system tells it: among the calls of the
+ * same practice (a hub's list mixes several queues). */
+static guint
+queue_position (SignpostQueuePage *self,
+                SignpostCall      *call,
+                guint              index)
+{
+  GListModel *model = G_LIST_MODEL (self->waiting);
+  const char *practice_id = signpost_record_get_practice_id (SIGNPOST_RECORD (call));
+  guint position = 1;
+
+  if (index == GTK_INVALID_LIST_POSITION &&
+      !signpost_record_list_find (SIGNPOST_RECORD_LIST (self->waiting),
+                                  signpost_record_get_id (SIGNPOST_RECORD (call)), &index))
+    return 0;
+  if (!self->several_practices)
+    return index + 1;
+  for (guint i = 0; i < index; i++)
+    {
+      g_autoptr(SignpostRecord) other = g_list_model_get_item (model, i);
+      if (g_strcmp0 (signpost_record_get_practice_id (other), practice_id) == 0)
+        position++;
+    }
+  return position;
+}
+
+static void
+fill_row (SignpostQueuePage *self,
+          SignpostCallRow   *row,
+          GtkListItem       *item)
+{
+  SignpostCall *call = signpost_call_row_get_call (row);
+  g_autofree char *caller = NULL;
+  gboolean known = FALSE;
+  guint index;
+
+  if (call == NULL)
+    return;
+  caller = describe_call_caller (self, call, &known);
+  signpost_call_row_set_caller (row, caller, known);
+  signpost_call_row_set_practice (row, self->several_practices
+                                       ? signpost_cache_get_practice_name (self->cache,
+                                                                           signpost_record_get_practice_id (SIGNPOST_RECORD (call)))
+                                       : NULL);
+  if (signpost_call_row_get_mode (row) == SIGNPOST_CALL_ROW_IN_PROGRESS)
+    {
+      signpost_call_row_set_navigator (row, navigator_name (self, call));
+      return;
+    }
+  index = signpost_call_row_get_mode (row) == SIGNPOST_CALL_ROW_WAITING
+          ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+  signpost_call_row_set_position (row, queue_position (self, call, index));
+}
+
+static gboolean
+refresh_positions (gpointer data)
+{
+  SignpostQueuePage *self = data;
+  GHashTableIter iter;
+  gpointer row, item;
+
+  self->positions_id = 0;
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &row, &item))
+    if (signpost_call_row_get_call (row) != NULL &&
+        signpost_call_row_get_mode (row) != SIGNPOST_CALL_ROW_IN_PROGRESS)
+      {
+        guint index = signpost_call_row_get_mode (row) == SIGNPOST_CALL_ROW_WAITING
+                      ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+        signpost_call_row_set_position (row, queue_position (self, signpost_call_row_get_call (row), index));
+      }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_callers (SignpostQueuePage *self)
+{
+  GHashTableIter iter;
+  gpointer row, item;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &row, &item))
+    fill_row (self, row, item);
+}
+
+/* ---- list factories ------------------------------------------------------------------ */
+
+static void
+on_row_call_changed (SignpostCallRow   *row,
+                     SignpostQueuePage *self)
+{
+  GtkListItem *item = g_hash_table_lookup (self->bound, row);
+
+  if (item != NULL)
+    fill_row (self, row, item);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           SignpostQueuePage        *self)
+{
+  SignpostCallRowMode mode = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "mode"));
+  SignpostCallRow *row = signpost_call_row_new (mode);
+
+  g_signal_connect_object (row, "call-changed", G_CALLBACK (on_row_call_changed), self, 0);
+  gtk_list_item_set_child (item, GTK_WIDGET (row));
+  gtk_list_item_set_activatable (item, mode != SIGNPOST_CALL_ROW_IN_PROGRESS);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          SignpostQueuePage        *self)
+{
+  SignpostCallRow *row = SIGNPOST_CALL_ROW (gtk_list_item_get_child (item));
+
+  signpost_call_row_set_call (row, gtk_list_item_get_item (item));
+  g_hash_table_insert (self->bound, row, item);
+  fill_row (self, row, item);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            SignpostQueuePage        *self)
+{
+  SignpostCallRow *row = SIGNPOST_CALL_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_remove (self->bound, row);
+  signpost_call_row_set_call (row, NULL);
+}
+
+static GtkListItemFactory *
+new_factory (SignpostQueuePage   *self,
+             SignpostCallRowMode  mode)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_object_set_data (G_OBJECT (factory), "mode", GINT_TO_POINTER (mode));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  return factory;
+}
+
+/* ---- figures ------------------------------------------------------------------------- */
+
+static guint
+n_items (gpointer model)
+{
+  return model ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
+}
+
+static void
+update_longest (SignpostQueuePage *self)
+{
+  GListModel *model = self->waiting ? G_LIST_MODEL (self->waiting) : NULL;
+  gint64 now = signpost_ticker_get_now_us (signpost_ticker_get_default ());
+  gint64 seconds = -1;
+  SignpostWaitLevel level;
+
+  /* The queue is in offer order: the first caller still holding has
+   * waited longest (callbacks are not holding on the line). */
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SignpostCall) call = g_list_model_get_item (model, i);
+
+      if (signpost_call_get_state (call) == SIGNPOST_CALL_QUEUED)
+        {
+          seconds = signpost_call_seconds_since (signpost_call_get_offered_at (call), now);
+          break;
+        }
+    }
+
+  if (seconds < 0)
+    set_label (self->longest_value, "–");
+  else
+    {
+      g_autofree char *text = signpost_call_format_duration (seconds);
+      set_label (self->longest_value, text);
+    }
+  level = seconds < 0 ? SIGNPOST_WAIT_SHORT : signpost_call_wait_level (seconds);
+  if (level != self->longest_level)
+    {
+      gtk_widget_remove_css_class (self->longest_tile, signpost_call_wait_level_css (self->longest_level));
+      gtk_widget_add_css_class (self->longest_tile, signpost_call_wait_level_css (level));
+      gtk_widget_set_visible (GTK_WIDGET (self->longest_icon), level != SIGNPOST_WAIT_SHORT);
+      gtk_image_set_from_icon_name (self->longest_icon, level == SIGNPOST_WAIT_VERY_LONG
+                                                        ? "dialog-warning-symbolic" : "alarm-symbolic");
+      self->longest_level = level;
+    }
+}
+
+static void
+update_my_call (SignpostQueuePage *self);
+
+static gboolean
+update_figures (gpointer data)
+{
+  SignpostQueuePage *self = data;
+  guint waiting = n_items (self->waiting) - MIN (n_items (self->callbacks), n_items (self->waiting));
+  guint callbacks = n_items (self->callbacks);
+  guint on_calls = n_items (self->in_progress);
+  g_autofree char *text = NULL;
+
+  self->figures_id = 0;
+
+  text = g_strdup_printf ("%u", waiting);
+  set_label (self->waiting_value, text);
+  g_free (text);
+  text = g_strdup_printf ("%u", callbacks);
+  set_label (self->callbacks_value, text);
+  g_free (text);
+  text = g_strdup_printf ("%u", on_calls);
+  set_label (self->on_calls_value, text);
+  g_free (text);
+  text = self->answered_known ? g_strdup_printf ("%" G_GINT64_FORMAT, self->answered_today) : g_strdup ("–");
+  set_label (self->answered_value, text);
+  g_free (text);
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting now: %u call", "Waiting now: %u calls",
+                                       n_items (self->waiting)),
+                          n_items (self->waiting));
+  set_label (self->waiting_heading, text);
+  g_free (text);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Callbacks: %u", "Callbacks: %u", callbacks), callbacks);
+  set_label (self->callbacks_heading, text);
+  g_free (text);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "On a call now: %u", "On calls now: %u", on_calls),
+                          on_calls);
+  set_label (self->in_progress_heading, text);
+
+  gtk_stack_set_visible_child_name (self->waiting_stack, n_items (self->waiting) > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->callbacks_stack, callbacks > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->in_progress_stack, on_calls > 0 ? "list" : "empty");
+  update_longest (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_figures (SignpostQueuePage *self)
+{
+  /* Once per burst of changes, before the next frame is laid out. */
+  if (self->figures_id == 0)
+    self->figures_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 10, update_figures, self, NULL);
+}
+
+static void
+queue_replied (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SignpostQueuePage *self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    self->answered_sum += json_object_get_int_member_with_default (json_node_get_object (node),
+                                                                   "answered_today", 0);
+  else if (error != NULL)
+    g_debug ("Queue figures: %s", error->message);
+
+  if (--self->n_queue_requests == 0)
+    {
+      self->answered_today = self->answered_sum;
+      self->answered_known = TRUE;
+      schedule_figures (self);
+    }
+}
+
+/* The figures the cache cannot know (calls answered today) come from
+ * /queue, once per practice in view. */
+static gboolean
+fetch_figures (gpointer data)
+{
+  SignpostQueuePage *self = data;
+  const char *practice_id;
+  GListModel *practices;
+
+  self->figures_timeout_id = 0;
+  if (self->engine == NULL || self->n_queue_requests > 0 ||
+      !signpost_call_hub_get_available (self->hub))
+    return G_SOURCE_REMOVE;
+
+  practice_id = signpost_sync_engine_get_practice_id (self->engine);
+  practices = signpost_sync_engine_get_practices (self->engine);
+  self->answered_sum = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (practices); i++)
+    {
+      g_autoptr(SignpostPractice) practice = g_list_model_get_item (practices, i);
+      const char *id = signpost_record_get_id (SIGNPOST_RECORD (practice));
+      g_autofree char *path = NULL;
+
+      if (practice_id != NULL && g_strcmp0 (id, practice_id) != 0)
+        continue;
+      path = g_strdup_printf ("queue?practice=%s", id);
+      self->n_queue_requests++;
+      signpost_sync_engine_get_json_async (self->engine, path, self->cancellable, queue_replied, self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_fetch (SignpostQueuePage *self)
+{
+  if (self->figures_timeout_id == 0)
+    self->figures_timeout_id = g_timeout_add (FIGURES_DELAY_MS, fetch_figures, self);
+}
+
+/* ---- this navigator's call ---------------------------------------------------------- */
+
+static void
+update_my_call (SignpostQueuePage *self)
+{
+  SignpostCall *call = self->my_call;
+  gboolean callback = call != NULL && signpost_call_is_callback (call);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (self->show_caller_button, call != NULL);
+  gtk_widget_set_visible (self->end_button, call != NULL && !callback);
+  gtk_widget_set_visible (self->reached_button, callback);
+  gtk_widget_set_visible (self->no_answer_button, callback);
+  gtk_image_set_from_icon_name (self->my_call_icon, call == NULL ? "emblem-ok-symbolic"
+                                                    : callback ? "call-outgoing-symbolic" : "call-start-symbolic");
+
+  if (call == NULL)
+    {
+      set_label (self->my_call_label, _("You are free. F2 answers the caller at the front of the queue."));
+      gtk_widget_remove_css_class (self->my_call_bar, "on-call");
+      return;
+    }
+  gtk_widget_add_css_class (self->my_call_bar, "on-call");
+  {
+    g_autofree char *number = signpost_call_format_number (call);
+    g_autofree char *caller = NULL;
+    g_autofree char *duration = NULL;
+    gboolean known;
+
+    caller = describe_call_caller (self, call, &known);
+    duration = signpost_call_format_duration (signpost_call_seconds_since (signpost_call_get_answered_at (call),
+                                                                           signpost_ticker_get_now_us (signpost_ticker_get_default ())));
+    if (callback)
+      /* Translators: calling back, number, caller, for how long */
+      text = g_strdup_printf (_("Calling back %s — %s · %s. Did you reach them?"), number, caller, duration);
+    else
+      /* Translators: on a call, number, caller, for how long */
+      text = g_strdup_printf (_("On a call: %s — %s · %s"), number, caller, duration);
+  }
+  set_label (self->my_call_label, text);
+}
+
+static void
+on_current_call_changed (SignpostQueuePage *self)
+{
+  SignpostCall *call = signpost_call_desk_get_current_call (self->desk);
+
+  if (self->my_call != NULL)
+    g_signal_handlers_disconnect_by_func (self->my_call, update_my_call, self);
+  g_set_object (&self->my_call, call);
+  if (call != NULL)
+    g_signal_connect_swapped (call, "notify", G_CALLBACK (update_my_call), self);
+  update_my_call (self);
+}
+
+static void
+on_tick (SignpostQueuePage *self)
+{
+  update_longest (self);
+  if (self->my_call != NULL)
+    update_my_call (self);
+}
+
+/* ---- commands --------------------------------------------------------------------- */
+
+static void
+answered (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SignpostQueuePage) self = user_data;
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  call = signpost_call_desk_answer_finish (SIGNPOST_CALL_DESK (source), result, &error);
+  if (call == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    tell (self, error->message);
+}
+
+static gboolean
+may_answer (SignpostQueuePage *self)
+{
+  if (self->desk == NULL || self->waiting == NULL)
+    return FALSE;
+  if (!signpost_call_hub_get_available (self->hub))
+    {
+      tell (self, _("Phones are unavailable while this PC is offline."));
+      return FALSE;
+    }
+  if (signpost_call_desk_get_current_call (self->desk) != NULL)
+    {
+      tell (self, _("You are on a call. Finish it first: F3 ends it and opens the triage form."));
+      return FALSE;
+    }
+  /* One answer at a time: a second key press while the first is on its
+   * way would take two callers. */
+  return !signpost_call_desk_get_busy (self->desk);
+}
+
+static void
+answer_call (SignpostQueuePage *self,
+             const char        *call_id)
+{
+  if (call_id == NULL || !may_answer (self))
+    return;
+  signpost_call_desk_answer_async (self->desk, call_id, self->cancellable, answered, g_object_ref (self));
+}
+
+static void
+answer_next_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  signpost_queue_page_answer_next (SIGNPOST_QUEUE_PAGE (widget));
+}
+
+static void
+answer_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  answer_call (SIGNPOST_QUEUE_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+on_waiting_activate (SignpostQueuePage *self,
+                     guint              position)
+{
+  g_autoptr(SignpostCall) call = g_list_model_get_item (G_LIST_MODEL (self->waiting), position);
+
+  if (call != NULL)
+    answer_call (self, signpost_record_get_id (SIGNPOST_RECORD (call)));
+}
+
+static void
+on_callbacks_activate (SignpostQueuePage *self,
+                       guint              position)
+{
+  g_autoptr(SignpostCall) call = g_list_model_get_item (G_LIST_MODEL (self->callbacks), position);
+
+  if (call != NULL)
+    answer_call (self, signpost_record_get_id (SIGNPOST_RECORD (call)));
+}
+
+static void
+ended (GObject      *source,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  g_autoptr(SignpostQueuePage) self = user_data;
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  call = signpost_call_desk_end_finish (SIGNPOST_CALL_DESK (source), result, &error);
+  if (call == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tell (self, error->message);
+      return;
+    }
+  /* Wrap-up: the request is recorded while it is fresh. */
+  signpost_call_open_triage (GTK_WIDGET (self), call, NULL);
+}
+
+static void
+end_call_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
+  SignpostCall *call = self->desk ? signpost_call_desk_get_current_call (self->desk) : NULL;
+
+  if (call == NULL)
+    {
+      tell (self, _("You are not on a call."));
+      return;
+    }
+  if (signpost_call_is_callback (call))
+    {
+      tell (self, _("This is a callback: choose Reached or No Answer."));
+      return;
+    }
+  signpost_call_desk_end_async (self->desk, signpost_record_get_id (SIGNPOST_RECORD (call)), self->cancellable,
+                                ended, g_object_ref (self));
+}
+
+static void
+show_caller_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
+
+  if (self->desk != NULL)
+    signpost_call_desk_request_caller (self->desk);
+}
+
+static void
+completed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SignpostQueuePage) self = user_data;
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  call = signpost_call_desk_complete_finish (SIGNPOST_CALL_DESK (source), result, &error);
+  if (call == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tell (self, error->message);
+      return;
+    }
+  switch (signpost_call_get_callback_outcome (call))
+    {
+    case SIGNPOST_CALLBACK_OUTCOME_REACHED:
+      signpost_call_open_triage (GTK_WIDGET (self), call, NULL);
+      break;
+    case SIGNPOST_CALLBACK_OUTCOME_FAILED_CONTACT:
+      tell (self, _("No answer at the second try: recorded as failed contact."));
+      break;
+    case SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER:
+      tell (self, _("No answer. The callback keeps its place for a second try."));
+      break;
+    case SIGNPOST_CALLBACK_OUTCOME_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+complete_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
+  SignpostCall *call = self->desk ? signpost_call_desk_get_current_call (self->desk) : NULL;
+  gboolean reached = g_str_equal (action_name, "queue.reached");
+
+  if (call == NULL || !signpost_call_is_callback (call))
+    {
+      tell (self, _("You are not calling anyone back."));
+      return;
+    }
+  signpost_call_desk_complete_async (self->desk, signpost_record_get_id (SIGNPOST_RECORD (call)),
+                                     reached ? SIGNPOST_CALLBACK_OUTCOME_REACHED
+                                             : SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER,
+                                     self->cancellable, completed, g_object_ref (self));
+}
+
+/* ---- following the engine -------------------------------------------------------------- */
+
+static void
+update_available (SignpostQueuePage *self)
+{
+  gboolean available = self->hub != NULL && signpost_call_hub_get_available (self->hub);
+  gboolean connecting = self->engine != NULL &&
+                        signpost_sync_engine_get_state (self->engine) == SIGNPOST_SYNC_STATE_CONNECTING;
+
+  adw_status_page_set_title (self->offline_page, connecting ? _("Connecting to the Phone Queue…")
+                                                            : _("Phones Unavailable"));
+  gtk_stack_set_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (self))),
+                                    available ? "queue" : "offline");
+  if (available)
+    schedule_fetch (self);
+}
+
+static void
+on_models_changed (SignpostQueuePage *self)
+{
+  schedule_figures (self);
+  /* Places below a change move; only the rows on screen are told. */
+  if (self->positions_id == 0)
+    self->positions_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 10, refresh_positions, self, NULL);
+}
+
+static void
+on_records_changed (SignpostQueuePage *self,
+                    GPtrArray         *changed,
+                    GPtrArray         *removed)
+{
+  gboolean patients = removed->len > 0;
+  gboolean users = FALSE;
+
+  for (guint i = 0; i < changed->len; i++)
+    {
+      SignpostRecordKind kind = signpost_record_get_kind (g_ptr_array_index (changed, i));
+      patients = patients || kind == SIGNPOST_RECORD_PATIENT;
+      users = users || kind == SIGNPOST_RECORD_USER;
+    }
+  if (users)
+    g_hash_table_remove_all (self->user_names);
+  if (patients)
+    g_hash_table_remove_all (self->callers);
+  if (patients || users)
+    refresh_callers (self);
+}
+
+static void
+on_call_event (SignpostQueuePage *self,
+               SignpostCallEvent *event)
+{
+  schedule_fetch (self);
+}
+
+static void
+update_practices (SignpostQueuePage *self)
+{
+  const char *practice_id = self->engine ? signpost_sync_engine_get_practice_id (self->engine) : NULL;
+  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  gboolean several = practice_id == NULL && practices != NULL && g_list_model_get_n_items (practices) > 1;
+
+  if (self->waiting != NULL)
+    {
+      signpost_call_list_model_set_practice_id (self->waiting, practice_id);
+      signpost_call_list_model_set_practice_id (self->callbacks, practice_id);
+      signpost_call_list_model_set_practice_id (self->in_progress, practice_id);
+    }
+  gtk_widget_set_visible (self->practice_header, several);
+  if (several != self->several_practices)
+    {
+      self->several_practices = several;
+      refresh_callers (self);
+      refresh_positions (self);
+    }
+  self->answered_known = FALSE;
+  schedule_fetch (self);
+  schedule_figures (self);
+}
+
+static void
+set_models (SignpostQueuePage *self,
+            SignpostCache     *cache)
+{
+  if (self->cache != NULL)
+    g_signal_handlers_disconnect_by_data (self->cache, self);
+  if (self->waiting != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->waiting, self);
+      g_signal_handlers_disconnect_by_data (self->callbacks, self);
+      g_signal_handlers_disconnect_by_data (self->in_progress, self);
+    }
+  gtk_single_selection_set_model (self->waiting_selection, NULL);
+  gtk_single_selection_set_model (self->callbacks_selection, NULL);
+  gtk_no_selection_set_model (self->in_progress_selection, NULL);
+  g_clear_object (&self->waiting);
+  g_clear_object (&self->callbacks);
+  g_clear_object (&self->in_progress);
+  g_hash_table_remove_all (self->callers);
+  g_hash_table_remove_all (self->user_names);
+  g_set_object (&self->cache, cache);
+
+  if (cache != NULL)
+    {
+      self->waiting = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_WAITING);
+      self->callbacks = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_CALLBACKS);
+      self->in_progress = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_IN_PROGRESS);
+      g_signal_connect_swapped (self->waiting, "items-changed", G_CALLBACK (on_models_changed), self);
+      g_signal_connect_swapped (self->callbacks, "items-changed", G_CALLBACK (on_models_changed), self);
+      g_signal_connect_swapped (self->in_progress, "items-changed", G_CALLBACK (on_models_changed), self);
+      g_signal_connect_swapped (cache, "records-changed", G_CALLBACK (on_records_changed), self);
+      gtk_single_selection_set_model (self->waiting_selection, G_LIST_MODEL (self->waiting));
+      gtk_single_selection_set_model (self->callbacks_selection, G_LIST_MODEL (self->callbacks));
+      gtk_no_selection_set_model (self->in_progress_selection, G_LIST_MODEL (self->in_progress));
+    }
+  update_practices (self);
+}
+
+static void
+on_cache_changed (SignpostQueuePage *self)
+{
+  set_models (self, signpost_sync_engine_get_cache (self->engine));
+}
+
+/* ---- GObject -------------------------------------------------------------------------- */
+
+static void
 signpost_queue_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
 {
   SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (object);
 
@@ -35,6 +907,9 @@ signpost_queue_page_get_property (GObject    *object,
     case PROP_ENGINE:
       g_value_set_object (value, self->engine);
       break;
+    case PROP_NOTICE:
+      g_value_set_string (value, self->notice);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -42,9 +917,9 @@ signpost_queue_page_get_property (GObject    *object,
 
 static void
 signpost_queue_page_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
 {
   SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (object);
 
@@ -63,10 +938,32 @@ signpost_queue_page_dispose (GObject *object)
 {
   SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (object);
 
-  g_clear_object (&self->engine);
+  g_cancellable_cancel (self->cancellable);
+  signpost_queue_page_set_engine (self, NULL);
+  g_signal_handlers_disconnect_by_data (signpost_ticker_get_default (), self);
+  g_clear_handle_id (&self->positions_id, g_source_remove);
+  g_clear_handle_id (&self->figures_id, g_source_remove);
+  g_clear_handle_id (&self->figures_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_QUEUE_PAGE);
+  g_clear_object (&self->waiting_selection);
+  g_clear_object (&self->callbacks_selection);
+  g_clear_object (&self->in_progress_selection);
 
   G_OBJECT_CLASS (signpost_queue_page_parent_class)->dispose (object);
+}
+
+static void
+signpost_queue_page_finalize (GObject *object)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (object);
+
+  g_clear_pointer (&self->callers, g_hash_table_unref);
+  g_clear_pointer (&self->user_names, g_hash_table_unref);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  g_free (self->notice);
+
+  G_OBJECT_CLASS (signpost_queue_page_parent_class)->finalize (object);
 }
 
 static void
@@ -78,20 +975,105 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   object_class->get_property = signpost_queue_page_get_property;
   object_class->set_property = signpost_queue_page_set_property;
   object_class->dispose = signpost_queue_page_dispose;
+  object_class->finalize = signpost_queue_page_finalize;
 
   properties[PROP_ENGINE] =
     g_param_spec_object ("engine", NULL, NULL, SIGNPOST_TYPE_SYNC_ENGINE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTICE] =
+    g_param_spec_string ("notice", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-queue-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, offline_page);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, waiting_value);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, longest_tile);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, longest_icon);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, longest_value);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, callbacks_value);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, answered_value);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, on_calls_value);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, my_call_bar);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, my_call_icon);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, my_call_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, show_caller_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, reached_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, no_answer_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, end_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, waiting_heading);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, practice_header);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, waiting_stack);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, waiting_view);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, callbacks_heading);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, callbacks_stack);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, callbacks_view);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_heading);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_stack);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_waiting_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_callbacks_activate);
+
+  gtk_widget_class_install_action (widget_class, "queue.answer-next", NULL, answer_next_action);
+  gtk_widget_class_install_action (widget_class, "queue.answer", "s", answer_action);
+  gtk_widget_class_install_action (widget_class, "queue.call-back", "s", answer_action);
+  gtk_widget_class_install_action (widget_class, "queue.end-call", NULL, end_call_action);
+  gtk_widget_class_install_action (widget_class, "queue.reached", NULL, complete_action);
+  gtk_widget_class_install_action (widget_class, "queue.no-answer", NULL, complete_action);
+  gtk_widget_class_install_action (widget_class, "queue.show-caller", NULL, show_caller_action);
 }
 
 static void
 signpost_queue_page_init (SignpostQueuePage *self)
 {
+  GtkEventController *shortcuts;
+  g_autoptr(GtkListItemFactory) waiting_factory = NULL;
+  g_autoptr(GtkListItemFactory) callbacks_factory = NULL;
+  g_autoptr(GtkListItemFactory) in_progress_factory = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->callers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) caller_free);
+  self->user_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->bound = g_hash_table_new (NULL, NULL);
+  self->longest_level = SIGNPOST_WAIT_SHORT;
+
+  self->waiting_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->waiting_selection, TRUE);
+  self->callbacks_selection = gtk_single_selection_new (NULL);
+  self->in_progress_selection = gtk_no_selection_new (NULL);
+  waiting_factory = new_factory (self, SIGNPOST_CALL_ROW_WAITING);
+  callbacks_factory = new_factory (self, SIGNPOST_CALL_ROW_CALLBACK);
+  in_progress_factory = new_factory (self, SIGNPOST_CALL_ROW_IN_PROGRESS);
+  gtk_list_view_set_factory (self->waiting_view, waiting_factory);
+  gtk_list_view_set_factory (self->callbacks_view, callbacks_factory);
+  gtk_list_view_set_factory (self->in_progress_view, in_progress_factory);
+  gtk_list_view_set_model (self->waiting_view, GTK_SELECTION_MODEL (self->waiting_selection));
+  gtk_list_view_set_model (self->callbacks_view, GTK_SELECTION_MODEL (self->callbacks_selection));
+  gtk_list_view_set_model (self->in_progress_view, GTK_SELECTION_MODEL (self->in_progress_selection));
+
+  /* F2 and F3 work from any page of the window: the navigator may be in
+   * the diary when the phones need them. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F2, 0),
+                                                          gtk_named_action_new ("queue.answer-next")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F3, 0),
+                                                          gtk_named_action_new ("queue.end-call")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F4, 0),
+                                                          gtk_named_action_new ("queue.show-caller")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  g_signal_connect_swapped (signpost_ticker_get_default (), "tick", G_CALLBACK (on_tick), self);
+  update_my_call (self);
+  update_figures (self);
+  update_available (self);
 }
+
+/* ---- public API ---------------------------------------------------------------------- */
 
 SignpostSyncEngine *
 signpost_queue_page_get_engine (SignpostQueuePage *self)
@@ -106,6 +1088,118 @@ signpost_queue_page_set_engine (SignpostQueuePage  *self,
 {
   g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
 
-  if (g_set_object (&self->engine, engine))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+  if (self->engine == engine)
+    return;
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (self->hub, self);
+      g_signal_handlers_disconnect_by_data (self->desk, self);
+      if (self->my_call != NULL)
+        g_signal_handlers_disconnect_by_func (self->my_call, update_my_call, self);
+      g_clear_object (&self->my_call);
+      set_models (self, NULL);
+    }
+  g_set_object (&self->engine, engine);
+  self->hub = engine ? signpost_sync_engine_get_call_hub (engine) : NULL;
+  self->desk = engine ? signpost_call_desk_get_for_engine (engine) : NULL;
+  if (engine != NULL)
+    {
+      g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
+      g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (update_practices), self);
+      g_signal_connect_swapped (engine, "notify::practices", G_CALLBACK (update_practices), self);
+      g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (update_available), self);
+      g_signal_connect_swapped (self->hub, "notify::available", G_CALLBACK (update_available), self);
+      g_signal_connect_swapped (self->hub, "call-event", G_CALLBACK (on_call_event), self);
+      g_signal_connect_swapped (self->desk, "notify::current-call", G_CALLBACK (on_current_call_changed), self);
+      set_models (self, signpost_sync_engine_get_cache (engine));
+      on_current_call_changed (self);
+    }
+  update_available (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+}
+
+GListModel *
+signpost_queue_page_get_waiting (SignpostQueuePage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
+  return G_LIST_MODEL (self->waiting);
+}
+
+GListModel *
+signpost_queue_page_get_callbacks (SignpostQueuePage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
+  return G_LIST_MODEL (self->callbacks);
+}
+
+GListModel *
+signpost_queue_page_get_in_progress (SignpostQueuePage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
+  return G_LIST_MODEL (self->in_progress);
+}
+
+/* Answers the caller at the front of the queue (F2). */
+void
+signpost_queue_page_answer_next (SignpostQueuePage *self)
+{
+  g_autoptr(SignpostCall) head = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
+
+  if (self->waiting == NULL || !may_answer (self))
+    return;
+  head = g_list_model_get_item (G_LIST_MODEL (self->waiting), 0);
+  if (head == NULL)
+    {
+      tell (self, _("Nobody is waiting."));
+      return;
+    }
+  signpost_call_desk_answer_async (self->desk, signpost_record_get_id (SIGNPOST_RECORD (head)),
+                                   self->cancellable, answered, g_object_ref (self));
+}
+
+void
+signpost_queue_page_answer_call (SignpostQueuePage *self,
+                                 const char        *call_id)
+{
+  g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
+  answer_call (self, call_id);
+}
+
+const char *
+signpost_queue_page_get_notice (SignpostQueuePage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
+  return self->notice;
+}
+
+/* The headline figures as shown: "waiting", "longest", "callbacks",
+ * "answered", "on-calls". */
+const char *
+signpost_queue_page_get_figure (SignpostQueuePage *self,
+                                const char        *name)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
+
+  update_figures (self);
+  if (g_str_equal (name, "waiting"))
+    return gtk_label_get_text (self->waiting_value);
+  if (g_str_equal (name, "longest"))
+    return gtk_label_get_text (self->longest_value);
+  if (g_str_equal (name, "callbacks"))
+    return gtk_label_get_text (self->callbacks_value);
+  if (g_str_equal (name, "answered"))
+    return gtk_label_get_text (self->answered_value);
+  if (g_str_equal (name, "on-calls"))
+    return gtk_label_get_text (self->on_calls_value);
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+signpost_queue_page_get_phones_available (SignpostQueuePage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), FALSE);
+  return g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (self)))), "queue");
 }

@@ -10,11 +10,34 @@ G_BEGIN_DECLS
 #define SIGNPOST_TYPE_QUEUE_PAGE (signpost_queue_page_get_type ())
 G_DECLARE_FINAL_TYPE (SignpostQueuePage, signpost_queue_page, SIGNPOST, QUEUE_PAGE, AdwBin)
 
-/* A page of the main window, bound to the sync engine of the signed-in
- * user (:engine). This shell shows what the page is for until the page
- * itself is built on the engine's models. */
-SignpostSyncEngine *signpost_queue_page_get_engine (SignpostQueuePage *self);
-void                signpost_queue_page_set_engine (SignpostQueuePage  *self,
-                                                    SignpostSyncEngine *engine);
+/*
+ * The live phone queue (:engine is the signed-in user's sync engine):
+ * headline figures, the calls waiting in queue order with their place and
+ * time waiting, the callbacks holding their place, and who is on a call.
+ * Lists follow the cache's call models row by row; the time labels tick
+ * from one shared SignpostTicker. Offline, it says the phones are
+ * unavailable instead of showing an old queue.
+ *
+ * Keys (anywhere in the window): F2 answers the caller at the front, F3
+ * ends the current call and goes on to the triage form, F4 shows the
+ * caller popup and moves the keyboard there; Enter on a row answers that
+ * call (or calls that callback back).
+ *
+ * :notice is the last message shown as a toast ("Another navigator
+ * answered that call."), for tests and screen readers.
+ */
+SignpostSyncEngine *signpost_queue_page_get_engine          (SignpostQueuePage  *self);
+void                signpost_queue_page_set_engine          (SignpostQueuePage  *self,
+                                                             SignpostSyncEngine *engine);
+GListModel         *signpost_queue_page_get_waiting         (SignpostQueuePage  *self);
+GListModel         *signpost_queue_page_get_callbacks       (SignpostQueuePage  *self);
+GListModel         *signpost_queue_page_get_in_progress     (SignpostQueuePage  *self);
+void                signpost_queue_page_answer_next         (SignpostQueuePage  *self);
+void                signpost_queue_page_answer_call         (SignpostQueuePage  *self,
+                                                             const char         *call_id);
+const char         *signpost_queue_page_get_notice          (SignpostQueuePage  *self);
+const char         *signpost_queue_page_get_figure          (SignpostQueuePage  *self,
+                                                             const char         *name);
+gboolean            signpost_queue_page_get_phones_available (SignpostQueuePage *self);
 
 G_END_DECLS

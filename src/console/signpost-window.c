@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "signpost-application.h"
+#include "signpost-caller-popup.h"
 #include "signpost-diary-page.h"
 #include "signpost-duty-list-page.h"
 #include "signpost-load-page.h"
@@ -52,6 +53,7 @@ struct _SignpostWindow
   SignpostDiaryPage *diary_page;
   SignpostLoadPage *load_page;
   SignpostPatientSearch *patient_search;
+  SignpostCallerPopup *caller_popup;
 
   SignpostSyncEngine *engine;
   GSettings *settings;
@@ -504,6 +506,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
   g_type_ensure (SIGNPOST_TYPE_DIARY_PAGE);
   g_type_ensure (SIGNPOST_TYPE_LOAD_PAGE);
   g_type_ensure (SIGNPOST_TYPE_PATIENT_SEARCH);
+  g_type_ensure (SIGNPOST_TYPE_CALLER_POPUP);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, top_stack);
@@ -530,6 +533,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, diary_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, load_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, patient_search);
+  gtk_widget_class_bind_template_child (widget_class, SignpostWindow, caller_popup);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, on_patient_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_search_closed);
@@ -583,6 +587,7 @@ signpost_window_new (SignpostApplication *application)
   signpost_duty_list_page_set_engine (self->duty_page, self->engine);
   signpost_diary_page_set_engine (self->diary_page, self->engine);
   signpost_load_page_set_engine (self->load_page, self->engine);
+  signpost_caller_popup_set_engine (self->caller_popup, self->engine);
 
   g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "notify::progress", G_CALLBACK (update_banners), self);

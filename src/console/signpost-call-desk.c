@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-console"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "signpost-call-desk.h"
+
+enum {
+  PROP_0,
+  PROP_CURRENT_CALL,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  ANSWERED,
+  CALLER_REQUESTED,
+  N_SIGNALS
+};
+
+struct _SignpostCallDesk
+{
+  GObject parent_instance;
+
+  SignpostSyncEngine *engine;   /* weak: the desk lives in the engine's data */
+  SignpostCache *cache;
+  SignpostCallListModel *mine;  /* calls answered by this user, from the cache */
+  SignpostCall *here;           /* the last call answered from this console */
+  GHashTable *over;             /* ids of calls known to be over before the cache says so */
+  GHashTable *versions;         /* call id → version our own commands left it at */
+  SignpostCall *current;
+  guint n_in_flight;
+};
+
+G_DEFINE_FINAL_TYPE (SignpostCallDesk, signpost_call_desk, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  char *call_id;
+  SignpostOp op;
+} Command;
+
+static void
+command_free (Command *command)
+{
+  g_free (command->call_id);
+  g_free (command);
+}
+
+static const char *
+user_id (SignpostCallDesk *self)
+{
+  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+
+  return user ? signpost_record_get_id (SIGNPOST_RECORD (user)) : NULL;
+}
+
+static void
+update_current (SignpostCallDesk *self)
+{
+  SignpostCall *current = NULL;
+
+  if (self->here != NULL)
+    {
+      const char *id = signpost_record_get_id (SIGNPOST_RECORD (self->here));
+      SignpostCall *live = self->mine ? signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->mine), id) : NULL;
+
+      current = live ? live : self->here;
+    }
+  else if (self->mine != NULL)
+    {
+      GListModel *model = G_LIST_MODEL (self->mine);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model) && current == NULL; i++)
+        {
+          g_autoptr(SignpostCall) call = g_list_model_get_item (model, i);
+
+          if (!g_hash_table_contains (self->over, signpost_record_get_id (SIGNPOST_RECORD (call))))
+            current = call;
+        }
+    }
+
+  if (current == self->current)
+    return;
+  g_set_object (&self->current, current);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_CALL]);
+}
+
+static void
+mark_over (SignpostCallDesk *self,
+           const char       *call_id)
+{
+  g_hash_table_add (self->over, g_strdup (call_id));
+  if (self->here != NULL && g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (self->here)), call_id) == 0)
+    g_clear_object (&self->here);
+  update_current (self);
+}
+
+static void
+on_mine_changed (SignpostCallDesk *self)
+{
+  GHashTableIter iter;
+  const char *id;
+
+  /* Once the cache no longer shows a call as ours, it need not be
+   * remembered as over. */
+  g_hash_table_iter_init (&iter, self->over);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->mine), id) == NULL)
+      g_hash_table_iter_remove (&iter);
+  update_current (self);
+}
+
+static void
+on_call_event (SignpostCallDesk  *self,
+               SignpostCallEvent *event)
+{
+  switch (signpost_call_event_get_kind (event))
+    {
+    case SIGNPOST_CALL_EVENT_ENDED:
+    case SIGNPOST_CALL_EVENT_ABANDONED:
+    case SIGNPOST_CALL_EVENT_CALLBACK_DONE:
+    case SIGNPOST_CALL_EVENT_CALLBACK_REQUESTED:
+      mark_over (self, signpost_call_event_get_call_id (event));
+      break;
+    case SIGNPOST_CALL_EVENT_OFFERED:
+    case SIGNPOST_CALL_EVENT_ANSWERED:
+    default:
+      break;
+    }
+}
+
+static void
+rebuild (SignpostCallDesk *self)
+{
+  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
+
+  if (self->mine != NULL)
+    g_signal_handlers_disconnect_by_data (self->mine, self);
+  g_clear_object (&self->mine);
+  g_clear_object (&self->here);
+  g_hash_table_remove_all (self->over);
+  g_hash_table_remove_all (self->versions);
+  g_set_object (&self->cache, cache);
+
+  if (cache != NULL && user_id (self) != NULL)
+    {
+      self->mine = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_IN_PROGRESS);
+      signpost_call_list_model_set_answered_by (self->mine, user_id (self));
+      g_signal_connect_swapped (self->mine, "items-changed", G_CALLBACK (on_mine_changed), self);
+    }
+  update_current (self);
+}
+
+static void
+set_in_flight (SignpostCallDesk *self,
+               int               delta)
+{
+  gboolean was_busy = self->n_in_flight > 0;
+
+  self->n_in_flight += delta;
+  if (was_busy != (self->n_in_flight > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* ---- commands ------------------------------------------------------------------- */
+
+static SignpostCall *
+decode_call (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return (SignpostCall *) signpost_record_new_from_json (SIGNPOST_RECORD_CALL, json_node_get_object (node),
+                                                         SIGNPOST_DECODE_FULL, NULL);
+}
+
+/* Why a command lost, in the navigator's words. */
+static GError *
+conflict_error (SignpostCallDesk *self,
+                Command          *command,
+                SignpostCall     *current)
+{
+  const char *message;
+
+  switch (current ? signpost_call_get_state (current) : SIGNPOST_CALL_ENDED)
+    {
+    case SIGNPOST_CALL_ANSWERED:
+      message = command->op == SIGNPOST_OP_ANSWER
+                ? _("Another navigator answered that call.")
+                : _("That call is being handled by another navigator.");
+      break;
+    case SIGNPOST_CALL_ABANDONED:
+      message = _("That caller hung up before the call was answered.");
+      break;
+    case SIGNPOST_CALL_ENDED:
+      message = command->op == SIGNPOST_OP_ANSWER
+                ? _("That call has already ended.")
+                : _("That call has already ended; nothing more to do.");
+      break;
+    case SIGNPOST_CALL_CALLBACK_DONE:
+      message = _("That callback has already been made.");
+      break;
+    case SIGNPOST_CALL_CALLBACK_REQUESTED:
+      message = _("That caller is waiting for a callback; call them back from the callbacks list.");
+      break;
+    case SIGNPOST_CALL_QUEUED:
+    case SIGNPOST_CALL_RINGING:
+    default:
+      message = _("That call has moved on; the queue shows where it is now.");
+      break;
+    }
+  return g_error_new_literal (SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT, message);
+}
+
+static void
+command_replied (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignpostCallDesk *self = g_task_get_source_object (task);
+  Command *command = g_task_get_task_data (task);
+  g_autoptr(SignpostMutationResult) reply = NULL;
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_in_flight (self, -1);
+  reply = signpost_sync_engine_send_command_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  call = decode_call (signpost_mutation_result_get_record (reply));
+  switch (signpost_mutation_result_get_status (reply))
+    {
+    case SIGNPOST_RESULT_APPLIED:
+    case SIGNPOST_RESULT_DUPLICATE:
+      break;
+    case SIGNPOST_RESULT_CONFLICT:
+      /* Answered by this user already (another PC, or a retry): ours. */
+      if (command->op == SIGNPOST_OP_ANSWER && call != NULL &&
+          signpost_call_get_state (call) == SIGNPOST_CALL_ANSWERED &&
+          g_strcmp0 (signpost_call_get_answered_by (call), user_id (self)) == 0)
+        break;
+      g_task_return_error (task, conflict_error (self, command, call));
+      return;
+    case SIGNPOST_RESULT_REJECTED:
+    default:
+      {
+        JsonNode *problem = signpost_mutation_result_get_problem (reply);
+        const char *detail = NULL;
+
+        if (problem != NULL && JSON_NODE_HOLDS_OBJECT (problem))
+          detail = json_object_get_string_member_with_default (json_node_get_object (problem), "detail", NULL);
+        g_task_return_new_error (task, SIGNPOST_ERROR, SIGNPOST_ERROR_FORBIDDEN,
+                                 _("The server refused: %s"), detail ? detail : _("no reason given"));
+        return;
+      }
+    }
+
+  if (call == NULL)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_PROTOCOL,
+                               _("The server’s answer could not be read."));
+      return;
+    }
+
+  g_hash_table_insert (self->versions, g_strdup (command->call_id),
+                       GINT_TO_POINTER ((int) signpost_record_get_version (SIGNPOST_RECORD (call))));
+  if (signpost_call_get_state (call) == SIGNPOST_CALL_ANSWERED)
+    {
+      g_hash_table_remove (self->over, command->call_id);
+      g_set_object (&self->here, call);
+      update_current (self);
+      if (command->op == SIGNPOST_OP_ANSWER)
+        g_signal_emit (self, signals[ANSWERED], 0, call);
+    }
+  else
+    mark_over (self, command->call_id);
+
+  g_task_return_pointer (task, g_steal_pointer (&call), g_object_unref);
+}
+
+static void
+send_command (SignpostCallDesk    *self,
+              const char          *call_id,
+              SignpostOp           op,
+              JsonObject          *data,       /* owned */
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) owned_data = data ? data : json_object_new ();
+  g_autoptr(SignpostMutation) mutation = signpost_mutation_new ();
+  g_autoptr(JsonNode) node = NULL;
+  Command *command;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if (self->engine == NULL || call_id == NULL)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE,
+                               _("Phones are unavailable while this PC is offline."));
+      return;
+    }
+  command = g_new0 (Command, 1);
+  command->call_id = g_strdup (call_id);
+  command->op = op;
+  g_task_set_task_data (task, command, (GDestroyNotify) command_free);
+
+  node = json_node_init_object (json_node_alloc (), owned_data);
+  signpost_mutation_set_kind (mutation, SIGNPOST_RECORD_CALL);
+  signpost_mutation_set_op (mutation, op);
+  signpost_mutation_set_id (mutation, call_id);
+  signpost_mutation_set_data (mutation, node);
+  set_in_flight (self, +1);
+  signpost_sync_engine_send_command_async (self->engine, mutation, cancellable, command_replied,
+                                           g_steal_pointer (&task));
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+signpost_call_desk_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  SignpostCallDesk *self = SIGNPOST_CALL_DESK (object);
+
+  switch (prop_id)
+    {
+    case PROP_CURRENT_CALL:
+      g_value_set_object (value, self->current);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->n_in_flight > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+signpost_call_desk_dispose (GObject *object)
+{
+  SignpostCallDesk *self = SIGNPOST_CALL_DESK (object);
+
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (signpost_sync_engine_get_call_hub (self->engine), self);
+      g_object_remove_weak_pointer (G_OBJECT (self->engine), (gpointer *) &self->engine);
+      self->engine = NULL;
+    }
+  if (self->mine != NULL)
+    g_signal_handlers_disconnect_by_data (self->mine, self);
+  g_clear_object (&self->mine);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->here);
+  g_clear_object (&self->current);
+
+  G_OBJECT_CLASS (signpost_call_desk_parent_class)->dispose (object);
+}
+
+static void
+signpost_call_desk_finalize (GObject *object)
+{
+  SignpostCallDesk *self = SIGNPOST_CALL_DESK (object);
+
+  g_clear_pointer (&self->over, g_hash_table_unref);
+  g_clear_pointer (&self->versions, g_hash_table_unref);
+
+  G_OBJECT_CLASS (signpost_call_desk_parent_class)->finalize (object);
+}
+
+static void
+signpost_call_desk_class_init (SignpostCallDeskClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = signpost_call_desk_get_property;
+  object_class->dispose = signpost_call_desk_dispose;
+  object_class->finalize = signpost_call_desk_finalize;
+
+  /* The call this navigator is on now, or NULL when free. */
+  properties[PROP_CURRENT_CALL] =
+    g_param_spec_object ("current-call", NULL, NULL, SIGNPOST_TYPE_CALL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A command is on its way to the server. */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ANSWERED] = g_signal_new ("answered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, SIGNPOST_TYPE_CALL);
+  signals[CALLER_REQUESTED] = g_signal_new ("caller-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+signpost_call_desk_init (SignpostCallDesk *self)
+{
+  self->over = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* ---- public API ---------------------------------------------------------------------- */
+
+/**
+ * signpost_call_desk_get_for_engine:
+ *
+ * Returns: (transfer none): the desk of @engine, made on first use
+ */
+SignpostCallDesk *
+signpost_call_desk_get_for_engine (SignpostSyncEngine *engine)
+{
+  static GQuark quark;
+  SignpostCallDesk *self;
+
+  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("signpost-call-desk");
+  self = g_object_get_qdata (G_OBJECT (engine), quark);
+  if (self != NULL)
+    return self;
+
+  self = g_object_new (SIGNPOST_TYPE_CALL_DESK, NULL);
+  self->engine = engine;
+  g_object_add_weak_pointer (G_OBJECT (engine), (gpointer *) &self->engine);
+  g_object_set_qdata_full (G_OBJECT (engine), quark, self, g_object_unref);
+  g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (rebuild), self);
+  g_signal_connect_swapped (engine, "notify::user", G_CALLBACK (rebuild), self);
+  g_signal_connect_swapped (signpost_sync_engine_get_call_hub (engine), "call-event",
+                            G_CALLBACK (on_call_event), self);
+  rebuild (self);
+  return self;
+}
+
+SignpostSyncEngine *
+signpost_call_desk_get_engine (SignpostCallDesk *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), NULL);
+  return self->engine;
+}
+
+SignpostCall *
+signpost_call_desk_get_current_call (SignpostCallDesk *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), NULL);
+  return self->current;
+}
+
+gboolean
+signpost_call_desk_get_busy (SignpostCallDesk *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), FALSE);
+  return self->n_in_flight > 0;
+}
+
+void
+signpost_call_desk_request_caller (SignpostCallDesk *self)
+{
+  g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
+  g_signal_emit (self, signals[CALLER_REQUESTED], 0);
+}
+
+gboolean
+signpost_call_desk_is_mine (SignpostCallDesk *self,
+                            SignpostCall     *call)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), FALSE);
+  return call != NULL && user_id (self) != NULL &&
+         g_strcmp0 (signpost_call_get_answered_by (call), user_id (self)) == 0;
+}
+
+void
+signpost_call_desk_answer_async (SignpostCallDesk    *self,
+                                 const char          *call_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
+  send_command (self, call_id, SIGNPOST_OP_ANSWER, NULL, signpost_call_desk_answer_async,
+                cancellable, callback, user_data);
+}
+
+SignpostCall *
+signpost_call_desk_answer_finish (SignpostCallDesk  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+signpost_call_desk_end_async (SignpostCallDesk    *self,
+                              const char          *call_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
+  send_command (self, call_id, SIGNPOST_OP_END, NULL, signpost_call_desk_end_async,
+                cancellable, callback, user_data);
+}
+
+SignpostCall *
+signpost_call_desk_end_finish (SignpostCallDesk  *self,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+signpost_call_desk_complete_async (SignpostCallDesk        *self,
+                                   const char              *call_id,
+                                   SignpostCallbackOutcome  outcome,
+                                   GCancellable            *cancellable,
+                                   GAsyncReadyCallback      callback,
+                                   gpointer                 user_data)
+{
+  JsonObject *data = json_object_new ();
+
+  g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
+  g_return_if_fail (outcome == SIGNPOST_CALLBACK_OUTCOME_REACHED ||
+                    outcome == SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER);
+
+  json_object_set_string_member (data, "outcome",
+                                 outcome == SIGNPOST_CALLBACK_OUTCOME_REACHED ? "reached" : "no_answer");
+  send_command (self, call_id, SIGNPOST_OP_COMPLETE, data, signpost_call_desk_complete_async,
+                cancellable, callback, user_data);
+}
+
+SignpostCall *
+signpost_call_desk_complete_finish (SignpostCallDesk  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+signpost_call_desk_link_patient (SignpostCallDesk  *self,
+                                 const char        *call_id,
+                                 const char        *patient_id,
+                                 const char        *label,
+                                 GError           **error)
+{
+  g_autoptr(SignpostMutation) mutation = NULL;
+  g_autoptr(SignpostCall) cached = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  SignpostOutbox *outbox;
+  gint64 known;
+
+  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), FALSE);
+  g_return_val_if_fail (call_id != NULL && patient_id != NULL, FALSE);
+
+  outbox = self->engine ? signpost_sync_engine_get_outbox (self->engine) : NULL;
+  if (outbox == NULL || self->cache == NULL)
+    {
+      g_set_error_literal (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
+                           _("Nobody is signed in on this PC."));
+      return FALSE;
+    }
+  cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id);
+  if (cached != NULL && g_strcmp0 (signpost_call_get_patient_id (cached), patient_id) == 0)
+    return TRUE;
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "patient_id", patient_id);
+  mutation = signpost_mutation_new ();
+  signpost_mutation_set_kind (mutation, SIGNPOST_RECORD_CALL);
+  signpost_mutation_set_op (mutation, SIGNPOST_OP_UPDATE);
+  signpost_mutation_set_id (mutation, call_id);
+  node = json_node_init_object (json_node_alloc (), data);
+  signpost_mutation_set_data (mutation, node);
+  /* The answer this console just sent moved the call on; the cache may not
+   * have heard yet, and an update on the older version would conflict. */
+  known = GPOINTER_TO_INT (g_hash_table_lookup (self->versions, call_id));
+  if (cached != NULL && known > signpost_record_get_version (SIGNPOST_RECORD (cached)))
+    signpost_mutation_set_base_version (mutation, known);
+  return signpost_outbox_enqueue (outbox, mutation, label, error);
+}

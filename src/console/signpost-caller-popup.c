@@ -1,0 +1,1249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-console"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "signpost-call-desk.h"
+#include "signpost-call-format.h"
+#include "signpost-caller-popup.h"
+#include "signpost-patient-format.h"
+#include "signpost-patient-query.h"
+
+#define SEARCH_LIMIT 6
+#define APPOINTMENTS_SHOWN 3
+
+enum {
+  CONTENT_PAINTED,
+  N_SIGNALS
+};
+
+struct _SignpostCallerPopup
+{
+  AdwBin parent_instance;
+
+  /* template */
+  GtkImage *mode_icon;
+  GtkLabel *mode_label;
+  GtkLabel *number_label;
+  GtkStack *content_stack;
+  GtkLabel *name_label;
+  GtkLabel *identity_label;
+  GtkWidget *alerts_box;
+  GtkLabel *alerts_label;
+  GtkLabel *practice_label;
+  GtkLabel *gp_label;
+  GtkLabel *requests_label;
+  GtkLabel *appointments_label;
+  GtkLabel *several_label;
+  GtkListBox *household_list;
+  GtkLabel *search_label;
+  GtkSearchEntry *search_entry;
+  GtkListBox *results_list;
+  AdwEntryRow *given_row;
+  AdwEntryRow *family_row;
+  AdwEntryRow *dob_row;
+  AdwEntryRow *phone_row;
+  GtkLabel *register_error;
+  GtkLabel *hint_label;
+  GtkWidget *answer_button;
+  GtkWidget *confirm_button;
+
+  SignpostSyncEngine *engine;
+  SignpostCallHub *hub;
+  SignpostCallDesk *desk;
+  SignpostCache *cache;
+  SignpostCallListModel *waiting;      /* the queue, for the call at its front */
+  SignpostPatientSearchModel *search;  /* unknown and withheld callers */
+  GHashTable *gone;                    /* calls the hub says left the queue before the cache does */
+  GQueue offers;                       /* SignpostCallEvent: offered, not yet in the cache */
+  GHashTable *audited;                 /* "call|patient" views already reported */
+
+  /* What is shown */
+  SignpostCallerPopupMode mode;
+  char *call_id;
+  char *number;                        /* E.164, NULL when withheld */
+  char *practice_id;
+  gboolean callback;
+  GListStore *patients;                /* the number's matches */
+  char *closed_id;                     /* closed by the navigator: not shown again by itself */
+  GtkWidget *return_focus;             /* weak: where the keyboard was before F4 / answering */
+
+  GdkFrameClock *frame_clock;
+  gulong after_paint_id;
+  char *painting_id;
+};
+
+G_DEFINE_FINAL_TYPE (SignpostCallerPopup, signpost_caller_popup, ADW_TYPE_BIN)
+
+static guint signals[N_SIGNALS];
+
+static void update (SignpostCallerPopup *self);
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text ? text : "") != 0)
+    gtk_label_set_text (label, text ? text : "");
+}
+
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  if (*field != value)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+    }
+}
+
+/* ---- measuring --------------------------------------------------------------------- */
+
+static void
+on_after_paint (GdkFrameClock       *clock,
+                SignpostCallerPopup *self)
+{
+  g_autofree char *call_id = NULL;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  call_id = g_steal_pointer (&self->painting_id);
+  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_object (&self->frame_clock);
+  if (call_id != NULL)
+    g_signal_emit (self, signals[CONTENT_PAINTED], 0, call_id, g_get_monotonic_time ());
+}
+
+/* Notes the end of the next frame that has this caller on screen. */
+static void
+watch_paint (SignpostCallerPopup *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkFrameClock *clock = native ? gtk_widget_get_frame_clock (GTK_WIDGET (native)) : NULL;
+
+  set_string (&self->painting_id, self->call_id);
+  if (clock == NULL || self->after_paint_id != 0)
+    return;
+  self->frame_clock = g_object_ref (clock);
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+}
+
+/* ---- the content --------------------------------------------------------------------- */
+
+static gboolean
+several_practices (SignpostCallerPopup *self)
+{
+  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+
+  return practices != NULL && g_list_model_get_n_items (practices) > 1;
+}
+
+static GtkWidget *
+create_patient_row (gpointer item,
+                    gpointer user_data)
+{
+  SignpostCallerPopup *self = user_data;
+  SignpostPatient *patient = item;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *name = signpost_patient_format_name (patient);
+  g_autofree char *born = signpost_patient_format_born (patient, now);
+  g_autofree char *nhs = signpost_patient_format_nhs (patient);
+  g_autofree char *alerts = signpost_patient_format_alerts (patient);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+
+  /* Translators: a household member: date of birth (age) · NHS number */
+  subtitle = g_strdup_printf (_("Born %s · NHS %s"), born, nhs);
+  if (several_practices (self) && self->cache != NULL)
+    {
+      g_autofree char *with_practice =
+        g_strdup_printf ("%s · %s", subtitle,
+                         signpost_cache_get_practice_name (self->cache,
+                                                           signpost_record_get_practice_id (SIGNPOST_RECORD (patient))));
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_practice);
+    }
+  if (*alerts != '\0')
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      g_autofree char *with_alerts = g_strdup_printf ("%s\n%s", subtitle, alerts);
+
+      gtk_widget_set_tooltip_text (icon, alerts);
+      gtk_widget_add_css_class (icon, "alert-text");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_alerts);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
+static char *
+clinician_name (SignpostCache *cache,
+                const char    *clinician_id)
+{
+  g_autoptr(SignpostClinician) clinician = NULL;
+  g_autofree char *name = NULL;
+
+  if (clinician_id == NULL)
+    return NULL;
+  clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, clinician_id);
+  if (clinician == NULL)
+    return NULL;
+  name = g_strdup_printf ("%s %s %s", signpost_clinician_get_title (clinician) ? signpost_clinician_get_title (clinician) : "",
+                          signpost_clinician_get_given_name (clinician), signpost_clinician_get_family_name (clinician));
+  return g_strdup (g_strstrip (name));
+}
+
+static void
+report_view (SignpostCallerPopup *self,
+             SignpostPatient     *patient)
+{
+  const char *patient_id = signpost_record_get_id (SIGNPOST_RECORD (patient));
+  g_autofree char *key = g_strdup_printf ("%s|%s", self->call_id, patient_id);
+
+  /* Once per call and patient: the record was put on screen. */
+  if (self->engine == NULL || g_hash_table_contains (self->audited, key))
+    return;
+  g_hash_table_add (self->audited, g_steal_pointer (&key));
+  signpost_sync_engine_report_view (self->engine, patient_id, "caller-popup");
+}
+
+/* One patient on the number: what the desk needs before saying hello. */
+static void
+fill_one (SignpostCallerPopup *self,
+          SignpostPatient     *patient)
+{
+  const char *id = signpost_record_get_id (SIGNPOST_RECORD (patient));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *name = signpost_patient_format_name (patient);
+  g_autofree char *born = signpost_patient_format_born (patient, now);
+  g_autofree char *nhs = signpost_patient_format_nhs (patient);
+  g_autofree char *alerts = signpost_patient_format_alerts (patient);
+  g_autofree char *identity = NULL;
+  g_autofree char *gp = clinician_name (self->cache, signpost_patient_get_usual_clinician_id (patient));
+  g_autoptr(GPtrArray) requests = signpost_cache_list_triage_for_patient (self->cache, id);
+  g_autoptr(GPtrArray) appointments = signpost_cache_list_appointments_for_patient (self->cache, id, now);
+  g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+  GString *text = g_string_new (NULL);
+  guint open = 0;
+
+  set_label (self->name_label, name);
+  /* Translators: "Born 12-Mar-1980 (45y) · NHS 943 476 5919" */
+  identity = g_strdup_printf (_("Born %s · NHS %s"), born, nhs);
+  set_label (self->identity_label, identity);
+  gtk_widget_set_visible (self->alerts_box, *alerts != '\0');
+  set_label (self->alerts_label, alerts);
+  set_label (self->practice_label,
+             signpost_cache_get_practice_name (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (patient))));
+  set_label (self->gp_label, gp ? gp : _("None recorded"));
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      SignpostTriage *triage = g_ptr_array_index (requests, i);
+      SignpostTriageStatus status = signpost_triage_get_status (triage);
+      const char *reason = signpost_triage_get_reason (triage);
+
+      if (status != SIGNPOST_TRIAGE_OPEN && status != SIGNPOST_TRIAGE_AWAITING_DUTY)
+        continue;
+      if (open++ < 2 && reason != NULL)
+        {
+          g_autofree char *line = g_utf8_substring (reason, 0, MIN (g_utf8_strlen (reason, -1), 60));
+          g_string_append_printf (text, "%s“%s”%s", text->len ? "\n" : "", line,
+                                  status == SIGNPOST_TRIAGE_AWAITING_DUTY ? _(" — with the duty doctor") : "");
+        }
+    }
+  if (open == 0)
+    g_string_assign (text, _("None"));
+  else if (open > 2)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "\nand %u more", "\nand %u more", open - 2),
+                            open - 2);
+  set_label (self->requests_label, text->str);
+
+  g_string_truncate (text, 0);
+  for (guint i = 0; i < appointments->len && i < APPOINTMENTS_SHOWN; i++)
+    {
+      SignpostAppointment *appointment = g_ptr_array_index (appointments, i);
+      g_autoptr(SignpostSlot) slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT,
+                                                                 signpost_appointment_get_slot_id (appointment));
+      g_autofree char *when = NULL;
+      g_autofree char *who = NULL;
+
+      if (slot == NULL)
+        continue;
+      /* Translators: strftime format of an appointment, as "Mon 23 Nov, 09:10" */
+      when = signpost_format_local (signpost_slot_get_start (slot), tz, _("%a %-d %b, %H:%M"));
+      who = clinician_name (self->cache, signpost_slot_get_clinician_id (slot));
+      g_string_append_printf (text, "%s%s%s%s", text->len ? "\n" : "", when, who ? " — " : "", who ? who : "");
+    }
+  set_label (self->appointments_label, text->len ? text->str : _("None booked"));
+  g_string_free (text, TRUE);
+}
+
+static void
+fill_search (SignpostCallerPopup *self)
+{
+  g_autofree char *national = self->number ? signpost_phone_format (self->number) : NULL;
+  g_autofree char *heading = NULL;
+
+  if (self->number == NULL)
+    heading = g_strdup (_("The number is withheld. Ask who is calling, then find them here."));
+  else
+    heading = g_strdup_printf (_("No patient on this PC has %s. Find them by name or date of birth, "
+                                 "or register a temporary patient."), national);
+  set_label (self->search_label, heading);
+  /* Filled in with the number, all selected: typing a name replaces it. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), national ? national : "");
+  if (self->search != NULL)
+    signpost_patient_search_model_set_query (self->search, national ? national : "");
+}
+
+static void
+fill_content (SignpostCallerPopup *self)
+{
+  g_autoptr(GPtrArray) matches = NULL;
+  const char *kind;
+
+  g_list_store_remove_all (self->patients);
+  if (self->number != NULL && self->cache != NULL)
+    matches = signpost_cache_find_patients_by_phone (self->cache, self->number);
+  if (matches != NULL)
+    g_list_store_splice (self->patients, 0, 0, matches->pdata, matches->len);
+
+  if (matches == NULL || matches->len == 0)
+    {
+      fill_search (self);
+      kind = "search";
+    }
+  else if (matches->len == 1)
+    {
+      fill_one (self, g_ptr_array_index (matches, 0));
+      report_view (self, g_ptr_array_index (matches, 0));
+      kind = "one";
+    }
+  else
+    {
+      g_autofree char *heading =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person has this number. Who is calling?",
+                                      "%u people share this number. Who is calling?", matches->len),
+                         matches->len);
+      set_label (self->several_label, heading);
+      gtk_list_box_select_row (self->household_list, gtk_list_box_get_row_at_index (self->household_list, 0));
+      kind = "several";
+    }
+  gtk_stack_set_visible_child_name (self->content_stack, kind);
+}
+
+static void
+update_header (SignpostCallerPopup *self)
+{
+  g_autofree char *number = self->number ? signpost_phone_format (self->number) : g_strdup (_("Number withheld"));
+  g_autofree char *subtitle = NULL;
+  gboolean offered = self->mode == SIGNPOST_CALLER_POPUP_OFFERED;
+  const char *mode;
+  const char *hint;
+
+  if (offered)
+    mode = self->callback ? _("Next: callback due") : _("Next caller — ringing");
+  else
+    mode = self->callback ? _("Calling back") : _("On the phone");
+  set_label (self->mode_label, mode);
+  gtk_image_set_from_icon_name (self->mode_icon, offered ? "call-incoming-symbolic"
+                                                 : self->callback ? "call-outgoing-symbolic" : "call-start-symbolic");
+  if (several_practices (self) && self->practice_id != NULL && self->cache != NULL)
+    subtitle = g_strdup_printf ("%s · %s", number,
+                                signpost_cache_get_practice_name (self->cache, self->practice_id));
+  set_label (self->number_label, subtitle ? subtitle : number);
+
+  gtk_widget_set_visible (self->answer_button, offered);
+  gtk_widget_set_visible (self->confirm_button, !offered &&
+                          !g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "register"));
+  if (offered)
+    hint = _("F2 answers.");
+  else if (self->callback)
+    hint = _("Enter confirms. Reached or No Answer on the queue page.");
+  else
+    hint = _("Enter confirms. F3 ends the call.");
+  set_label (self->hint_label, hint);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self), offered ? "answered" : "offered");
+  gtk_widget_add_css_class (GTK_WIDGET (self), offered ? "offered" : "answered");
+}
+
+/* ---- showing and hiding ---------------------------------------------------------------- */
+
+static gboolean
+has_focus_inside (SignpostCallerPopup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
+}
+
+static void
+hide (SignpostCallerPopup *self)
+{
+  gboolean had_focus = has_focus_inside (self);
+
+  self->mode = SIGNPOST_CALLER_POPUP_HIDDEN;
+  set_string (&self->call_id, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  /* The keyboard goes back to where the navigator was. */
+  if (had_focus && self->return_focus != NULL && gtk_widget_get_mapped (self->return_focus))
+    gtk_widget_grab_focus (self->return_focus);
+  g_clear_weak_pointer (&self->return_focus);
+}
+
+static void
+show_call (SignpostCallerPopup     *self,
+           const char              *call_id,
+           const char              *number,
+           const char              *practice_id,
+           gboolean                 callback,
+           SignpostCallerPopupMode  mode)
+{
+  gboolean same = g_strcmp0 (self->call_id, call_id) == 0 && g_strcmp0 (self->number, number) == 0 &&
+                  self->mode != SIGNPOST_CALLER_POPUP_HIDDEN;
+
+  if (same && self->mode == mode && self->callback == callback)
+    return;
+  set_string (&self->call_id, call_id);
+  set_string (&self->number, number);
+  set_string (&self->practice_id, practice_id);
+  self->callback = callback;
+  self->mode = mode;
+  if (!same)
+    fill_content (self);
+  else if (mode == SIGNPOST_CALLER_POPUP_ANSWERED && g_list_model_get_n_items (G_LIST_MODEL (self->patients)) == 1)
+    {
+      g_autoptr(SignpostPatient) patient = g_list_model_get_item (G_LIST_MODEL (self->patients), 0);
+      report_view (self, patient);
+    }
+  update_header (self);
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  watch_paint (self);
+}
+
+static void
+show_record (SignpostCallerPopup     *self,
+             SignpostCall            *call,
+             SignpostCallerPopupMode  mode)
+{
+  show_call (self, signpost_record_get_id (SIGNPOST_RECORD (call)), signpost_call_get_number (call),
+             signpost_record_get_practice_id (SIGNPOST_RECORD (call)), signpost_call_is_callback (call), mode);
+}
+
+/* Moves the keyboard in, remembering where it was. */
+static void
+take_focus (SignpostCallerPopup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  const char *kind = gtk_stack_get_visible_child_name (self->content_stack);
+
+  if (self->mode == SIGNPOST_CALLER_POPUP_HIDDEN)
+    return;
+  if (!has_focus_inside (self))
+    g_set_weak_pointer (&self->return_focus, focus);
+  if (g_str_equal (kind, "several"))
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->household_list);
+      gtk_widget_grab_focus (row ? GTK_WIDGET (row) : GTK_WIDGET (self->household_list));
+    }
+  else if (g_str_equal (kind, "search"))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+      gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+    }
+  else if (gtk_widget_get_visible (self->confirm_button))
+    gtk_widget_grab_focus (self->confirm_button);
+  else
+    gtk_widget_grab_focus (self->answer_button);
+}
+
+/* ---- the call at the front of the queue --------------------------------------------------- */
+
+static gboolean
+offers_enabled (SignpostCallerPopup *self)
+{
+  return self->engine != NULL && self->waiting != NULL &&
+         signpost_sync_engine_get_role (self->engine) == SIGNPOST_ROLE_NAVIGATOR &&
+         signpost_call_hub_get_available (self->hub);
+}
+
+static const char *
+practice_in_view (SignpostCallerPopup *self)
+{
+  return self->engine ? signpost_sync_engine_get_practice_id (self->engine) : NULL;
+}
+
+/* Decides what the panel shows: the navigator's own call, else (when
+ * free) the call at the front of the queue, else nothing. */
+static void
+update (SignpostCallerPopup *self)
+{
+  SignpostCall *current = self->desk ? signpost_call_desk_get_current_call (self->desk) : NULL;
+
+  if (current != NULL)
+    {
+      const char *id = signpost_record_get_id (SIGNPOST_RECORD (current));
+
+      if (g_strcmp0 (id, self->closed_id) == 0)
+        {
+          if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
+            hide (self);
+          return;
+        }
+      show_record (self, current, SIGNPOST_CALLER_POPUP_ANSWERED);
+      return;
+    }
+
+  if (offers_enabled (self))
+    {
+      GListModel *model = G_LIST_MODEL (self->waiting);
+      g_autoptr(SignpostCall) head = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (model) && head == NULL; i++)
+        {
+          g_autoptr(SignpostCall) call = g_list_model_get_item (model, i);
+          if (!g_hash_table_contains (self->gone, signpost_record_get_id (SIGNPOST_RECORD (call))))
+            head = g_steal_pointer (&call);
+        }
+      if (head != NULL)
+        {
+          if (g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (head)), self->closed_id) != 0)
+            {
+              show_record (self, head, SIGNPOST_CALLER_POPUP_OFFERED);
+              return;
+            }
+        }
+      else
+        {
+          /* Heard from the phones, not yet in the cache. */
+          for (GList *l = self->offers.head; l != NULL; l = l->next)
+            {
+              SignpostCallEvent *event = l->data;
+              const char *id = signpost_call_event_get_call_id (event);
+
+              if (g_hash_table_contains (self->gone, id) || g_strcmp0 (id, self->closed_id) == 0)
+                continue;
+              if (practice_in_view (self) != NULL &&
+                  g_strcmp0 (signpost_call_event_get_practice_id (event), practice_in_view (self)) != 0)
+                continue;
+              show_call (self, id, signpost_call_event_get_cli (event), signpost_call_event_get_practice_id (event),
+                         FALSE, SIGNPOST_CALLER_POPUP_OFFERED);
+              return;
+            }
+        }
+    }
+  if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
+    hide (self);
+}
+
+static void
+forget_offer (SignpostCallerPopup *self,
+              const char          *call_id)
+{
+  for (GList *l = self->offers.head; l != NULL; l = l->next)
+    if (g_strcmp0 (signpost_call_event_get_call_id (l->data), call_id) == 0)
+      {
+        g_object_unref (l->data);
+        g_queue_delete_link (&self->offers, l);
+        return;
+      }
+}
+
+static void
+on_call_event (SignpostCallerPopup *self,
+               SignpostCallEvent   *event)
+{
+  const char *id = signpost_call_event_get_call_id (event);
+
+  switch (signpost_call_event_get_kind (event))
+    {
+    case SIGNPOST_CALL_EVENT_OFFERED:
+      if (!g_hash_table_contains (self->gone, id))
+        g_queue_push_tail (&self->offers, g_object_ref (event));
+      break;
+    case SIGNPOST_CALL_EVENT_ANSWERED:
+    case SIGNPOST_CALL_EVENT_ABANDONED:
+    case SIGNPOST_CALL_EVENT_ENDED:
+    case SIGNPOST_CALL_EVENT_CALLBACK_DONE:
+      g_hash_table_add (self->gone, g_strdup (id));
+      forget_offer (self, id);
+      break;
+    case SIGNPOST_CALL_EVENT_CALLBACK_REQUESTED:
+      /* Back in the queue (a callback keeps its place, or a second try). */
+      g_hash_table_remove (self->gone, id);
+      break;
+    default:
+      break;
+    }
+  update (self);
+}
+
+static void
+on_waiting_changed (SignpostCallerPopup *self)
+{
+  GHashTableIter iter;
+  const char *id;
+
+  /* What the cache now shows needs no remembering. */
+  for (GList *l = self->offers.head; l != NULL;)
+    {
+      GList *next = l->next;
+      if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting),
+                                       signpost_call_event_get_call_id (l->data)) != NULL)
+        {
+          g_object_unref (l->data);
+          g_queue_delete_link (&self->offers, l);
+        }
+      l = next;
+    }
+  g_hash_table_iter_init (&iter, self->gone);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting), id) == NULL)
+      g_hash_table_iter_remove (&iter);
+  update (self);
+}
+
+static void
+on_answered_here (SignpostCallerPopup *self,
+                  SignpostCall        *call)
+{
+  /* The navigator asked for this call: the keyboard follows. */
+  g_clear_pointer (&self->closed_id, g_free);
+  show_record (self, signpost_call_desk_get_current_call (self->desk)
+                     ? signpost_call_desk_get_current_call (self->desk) : call,
+               SIGNPOST_CALLER_POPUP_ANSWERED);
+  take_focus (self);
+}
+
+static void
+on_caller_requested (SignpostCallerPopup *self)
+{
+  g_clear_pointer (&self->closed_id, g_free);
+  update (self);
+  take_focus (self);
+}
+
+/* ---- confirming ------------------------------------------------------------------------------ */
+
+static GtkListBox *
+current_list (SignpostCallerPopup *self)
+{
+  const char *kind = gtk_stack_get_visible_child_name (self->content_stack);
+
+  if (g_str_equal (kind, "several"))
+    return self->household_list;
+  if (g_str_equal (kind, "search"))
+    return self->results_list;
+  return NULL;
+}
+
+static SignpostPatient *
+selected_patient (SignpostCallerPopup *self)
+{
+  const char *kind = gtk_stack_get_visible_child_name (self->content_stack);
+  GtkListBox *list = current_list (self);
+  GtkListBoxRow *row;
+  GListModel *model;
+
+  if (g_str_equal (kind, "one"))
+    return g_list_model_get_item (G_LIST_MODEL (self->patients), 0);
+  if (list == NULL || (row = gtk_list_box_get_selected_row (list)) == NULL)
+    return NULL;
+  model = list == self->household_list ? G_LIST_MODEL (self->patients) : G_LIST_MODEL (self->search);
+  return g_list_model_get_item (model, gtk_list_box_row_get_index (row));
+}
+
+static void
+link_and_open (SignpostCallerPopup *self,
+               SignpostPatient     *patient)
+{
+  const char *patient_id = signpost_record_get_id (SIGNPOST_RECORD (patient));
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = signpost_patient_format_name (patient);
+  g_autofree char *number = self->number ? signpost_phone_format (self->number) : g_strdup (_("a withheld number"));
+  /* Translators: what the outbox and the problems list call it */
+  g_autofree char *label = g_strdup_printf (_("Call from %s is %s"), number, name);
+  g_autofree char *call_id = g_strdup (self->call_id);
+
+  report_view (self, patient);
+  if (!signpost_call_desk_link_patient (self->desk, call_id, patient_id, label, &error))
+    {
+      signpost_call_show_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  set_string (&self->closed_id, call_id);
+  call = self->cache ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id) : NULL;
+  hide (self);
+  if (call != NULL)
+    signpost_call_open_triage (GTK_WIDGET (self), call, patient_id);
+  else if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.open-triage", "(sss)", "", call_id, patient_id))
+    g_message ("No triage form to open for call %s (win.open-triage is missing)", call_id);
+}
+
+static void
+answered (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SignpostCallerPopup) self = user_data;
+  g_autoptr(SignpostCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  call = signpost_call_desk_answer_finish (SIGNPOST_CALL_DESK (source), result, &error);
+  if (call == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    signpost_call_show_toast (GTK_WIDGET (self), error->message);
+}
+
+static void
+answer_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (widget);
+
+  if (self->mode != SIGNPOST_CALLER_POPUP_OFFERED || signpost_call_desk_get_busy (self->desk))
+    return;
+  signpost_call_desk_answer_async (self->desk, self->call_id, NULL, answered, g_object_ref (self));
+}
+
+static void
+confirm_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  signpost_caller_popup_confirm (SIGNPOST_CALLER_POPUP (widget));
+}
+
+static void
+dismiss_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  signpost_caller_popup_dismiss (SIGNPOST_CALLER_POPUP (widget));
+}
+
+static void
+register_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (widget);
+  g_autofree char *national = self->number ? signpost_phone_format (self->number) : NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->given_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->family_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->dob_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->phone_row), national ? national : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->register_error), FALSE);
+  gtk_stack_set_visible_child_name (self->content_stack, "register");
+  update_header (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->given_row));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (widget);
+
+  gtk_stack_set_visible_child_name (self->content_stack, "search");
+  update_header (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+register_failed (SignpostCallerPopup *self,
+                 const char          *message,
+                 AdwEntryRow         *row)
+{
+  set_label (self->register_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->register_error), TRUE);
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+/* A temporary patient (no NHS number yet), created through the outbox:
+ * offline too. */
+static void
+save_temporary_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (widget);
+  g_autofree char *given = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->given_row))));
+  g_autofree char *family = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->family_row))));
+  const char *phone_text = gtk_editable_get_text (GTK_EDITABLE (self->phone_row));
+  g_autoptr(SignpostPatientQuery) query = signpost_patient_query_parse (gtk_editable_get_text (GTK_EDITABLE (self->dob_row)));
+  g_autoptr(SignpostPatient) patient = NULL;
+  g_autoptr(GListStore) phones = g_list_store_new (SIGNPOST_TYPE_PHONE);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *practice_id = self->practice_id ? self->practice_id : practice_in_view (self);
+
+  if (*given == '\0')
+    {
+      register_failed (self, _("Type the patient’s first name."), self->given_row);
+      return;
+    }
+  if (*family == '\0')
+    {
+      register_failed (self, _("Type the patient’s surname."), self->family_row);
+      return;
+    }
+  if (query == NULL || query->dob == NULL || query->name_tokens->len > 0)
+    {
+      register_failed (self, _("Type the date of birth as day, month and year, such as 12/03/1980."),
+                       self->dob_row);
+      return;
+    }
+  if (*phone_text != '\0')
+    {
+      g_autofree char *number = signpost_phone_normalise (phone_text, NULL);
+      g_autoptr(SignpostPhone) phone = signpost_phone_new ();
+
+      if (number == NULL)
+        {
+          register_failed (self, _("That phone number does not look right. Check it, or leave it empty."),
+                           self->phone_row);
+          return;
+        }
+      signpost_phone_set_number (phone, number);
+      signpost_phone_set_kind (phone, g_str_has_prefix (number, "+447") ? SIGNPOST_PHONE_KIND_MOBILE
+                                                                         : SIGNPOST_PHONE_KIND_HOME);
+      g_list_store_append (phones, phone);
+    }
+  if (practice_id == NULL)
+    {
+      GListModel *practices = signpost_sync_engine_get_practices (self->engine);
+      g_autoptr(SignpostPractice) first = g_list_model_get_item (practices, 0);
+      practice_id = first ? signpost_record_get_id (SIGNPOST_RECORD (first)) : NULL;
+    }
+
+  patient = signpost_patient_new ();
+  signpost_record_set_id (SIGNPOST_RECORD (patient), id);
+  signpost_record_set_practice_id (SIGNPOST_RECORD (patient), practice_id);
+  signpost_patient_set_given_name (patient, given);
+  signpost_patient_set_family_name (patient, family);
+  signpost_patient_set_date_of_birth (patient, query->dob);
+  signpost_patient_set_sex (patient, SIGNPOST_SEX_UNKNOWN);
+  signpost_patient_set_phones (patient, G_LIST_MODEL (phones));
+  signpost_patient_set_temporary (patient, TRUE);
+  if (!signpost_object_validate (SIGNPOST_OBJECT (patient), &error))
+    {
+      register_failed (self, error->message, NULL);
+      return;
+    }
+
+  name = signpost_patient_format_name (patient);
+  /* Translators: what the outbox and the problems list call it */
+  label = g_strdup_printf (_("Registered %s as a temporary patient"), name);
+  if (!signpost_outbox_save (signpost_sync_engine_get_outbox (self->engine), SIGNPOST_RECORD (patient), label, &error))
+    {
+      register_failed (self, error->message, NULL);
+      return;
+    }
+  link_and_open (self, patient);
+}
+
+/* ---- keys ----------------------------------------------------------------------------------- */
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                SignpostCallerPopup   *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkListBox *list = current_list (self);
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Escape:
+      signpost_caller_popup_dismiss (self);
+      return TRUE;
+
+    case GDK_KEY_Up:
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Up:
+    case GDK_KEY_KP_Down:
+      {
+        GtkListBoxRow *row;
+        int index;
+
+        /* The list moves its own focus; from elsewhere (the entry, a
+         * button) the highlight moves. */
+        if (list == NULL || (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (list))))
+          return FALSE;
+        row = gtk_list_box_get_selected_row (list);
+        index = row ? gtk_list_box_row_get_index (row) : -1;
+        index += (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) ? -1 : 1;
+        row = gtk_list_box_get_row_at_index (list, MAX (index, 0));
+        if (row != NULL)
+          gtk_list_box_select_row (list, row);
+        return TRUE;
+      }
+
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      /* Buttons and the registration form keep their own Enter. */
+      if (focus != NULL && (GTK_IS_BUTTON (focus) ||
+                            gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) != NULL))
+        return FALSE;
+      if (focus != NULL && GTK_IS_LIST_BOX_ROW (focus))
+        {
+          GtkListBox *parent = GTK_LIST_BOX (gtk_widget_get_parent (focus));
+          gtk_list_box_select_row (parent, GTK_LIST_BOX_ROW (focus));
+        }
+      signpost_caller_popup_confirm (self);
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+static void
+on_row_activated (SignpostCallerPopup *self,
+                  GtkListBoxRow       *row,
+                  GtkListBox          *list)
+{
+  gtk_list_box_select_row (list, row);
+  signpost_caller_popup_confirm (self);
+}
+
+static void
+on_search_changed (SignpostCallerPopup *self)
+{
+  if (self->search == NULL)
+    return;
+  signpost_patient_search_model_set_query (self->search, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  gtk_list_box_select_row (self->results_list, gtk_list_box_get_row_at_index (self->results_list, 0));
+}
+
+static void
+on_search_activate (SignpostCallerPopup *self)
+{
+  signpost_caller_popup_confirm (self);
+}
+
+/* ---- following the engine ----------------------------------------------------------------- */
+
+static void
+set_cache (SignpostCallerPopup *self,
+           SignpostCache       *cache)
+{
+  if (self->waiting != NULL)
+    g_signal_handlers_disconnect_by_data (self->waiting, self);
+  gtk_list_box_bind_model (self->results_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->waiting);
+  g_clear_object (&self->search);
+  g_set_object (&self->cache, cache);
+  g_hash_table_remove_all (self->gone);
+  g_queue_clear_full (&self->offers, g_object_unref);
+  g_hash_table_remove_all (self->audited);
+
+  if (cache != NULL)
+    {
+      self->waiting = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_WAITING);
+      signpost_call_list_model_set_practice_id (self->waiting, practice_in_view (self));
+      g_signal_connect_swapped (self->waiting, "items-changed", G_CALLBACK (on_waiting_changed), self);
+      self->search = signpost_patient_search_model_new (cache);
+      signpost_patient_search_model_set_limit (self->search, SEARCH_LIMIT);
+      gtk_list_box_bind_model (self->results_list, G_LIST_MODEL (self->search), create_patient_row, self, NULL);
+    }
+  if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
+    hide (self);
+  update (self);
+}
+
+static void
+on_cache_changed (SignpostCallerPopup *self)
+{
+  set_cache (self, signpost_sync_engine_get_cache (self->engine));
+}
+
+static void
+on_practice_changed (SignpostCallerPopup *self)
+{
+  if (self->waiting != NULL)
+    signpost_call_list_model_set_practice_id (self->waiting, practice_in_view (self));
+  update (self);
+}
+
+/* ---- GObject ------------------------------------------------------------------------------- */
+
+static void
+signpost_caller_popup_dispose (GObject *object)
+{
+  SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (object);
+
+  signpost_caller_popup_set_engine (self, NULL);
+  if (self->frame_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_object (&self->frame_clock);
+  g_clear_weak_pointer (&self->return_focus);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_CALLER_POPUP);
+  g_clear_object (&self->patients);
+
+  G_OBJECT_CLASS (signpost_caller_popup_parent_class)->dispose (object);
+}
+
+static void
+signpost_caller_popup_finalize (GObject *object)
+{
+  SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (object);
+
+  g_clear_pointer (&self->gone, g_hash_table_unref);
+  g_clear_pointer (&self->audited, g_hash_table_unref);
+  g_free (self->call_id);
+  g_free (self->number);
+  g_free (self->practice_id);
+  g_free (self->closed_id);
+  g_free (self->painting_id);
+
+  G_OBJECT_CLASS (signpost_caller_popup_parent_class)->finalize (object);
+}
+
+static void
+signpost_caller_popup_class_init (SignpostCallerPopupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = signpost_caller_popup_dispose;
+  object_class->finalize = signpost_caller_popup_finalize;
+
+  signals[CONTENT_PAINTED] =
+    g_signal_new ("content-painted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-caller-popup.ui");
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, mode_icon);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, mode_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, number_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, name_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, alerts_box);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, alerts_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, practice_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, gp_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, requests_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, appointments_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, several_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, household_list);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, search_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, results_list);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, given_row);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, family_row);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, dob_row);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, register_error);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, answer_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, confirm_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+
+  gtk_widget_class_install_action (widget_class, "caller.answer", NULL, answer_action);
+  gtk_widget_class_install_action (widget_class, "caller.confirm", NULL, confirm_action);
+  gtk_widget_class_install_action (widget_class, "caller.dismiss", NULL, dismiss_action);
+  gtk_widget_class_install_action (widget_class, "caller.register", NULL, register_action);
+  gtk_widget_class_install_action (widget_class, "caller.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "caller.save-temporary", NULL, save_temporary_action);
+
+  gtk_widget_class_set_css_name (widget_class, "callerpopup");
+}
+
+static void
+signpost_caller_popup_init (SignpostCallerPopup *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->audited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->offers);
+  self->patients = g_list_store_new (SIGNPOST_TYPE_PATIENT);
+  gtk_list_box_bind_model (self->household_list, G_LIST_MODEL (self->patients), create_patient_row, self, NULL);
+
+  /* Before the focused child: Escape, Enter and the arrows mean the same
+   * wherever the keyboard is inside the panel. */
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
+/* ---- public API --------------------------------------------------------------------------------- */
+
+void
+signpost_caller_popup_set_engine (SignpostCallerPopup *self,
+                                  SignpostSyncEngine  *engine)
+{
+  g_return_if_fail (SIGNPOST_IS_CALLER_POPUP (self));
+
+  if (self->engine == engine)
+    return;
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (self->hub, self);
+      g_signal_handlers_disconnect_by_data (self->desk, self);
+      set_cache (self, NULL);
+    }
+  g_set_object (&self->engine, engine);
+  self->hub = engine ? signpost_sync_engine_get_call_hub (engine) : NULL;
+  self->desk = engine ? signpost_call_desk_get_for_engine (engine) : NULL;
+  if (engine == NULL)
+    return;
+
+  /* A subscriber like GNOME Calls' call window: it knows the hub and the
+   * desk, not where their events come from. */
+  g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
+  g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (on_practice_changed), self);
+  g_signal_connect_swapped (engine, "notify::role", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->hub, "call-event", G_CALLBACK (on_call_event), self);
+  g_signal_connect_swapped (self->hub, "notify::available", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->desk, "notify::current-call", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->desk, "answered", G_CALLBACK (on_answered_here), self);
+  g_signal_connect_swapped (self->desk, "caller-requested", G_CALLBACK (on_caller_requested), self);
+  set_cache (self, signpost_sync_engine_get_cache (engine));
+}
+
+SignpostCallerPopupMode
+signpost_caller_popup_get_mode (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), SIGNPOST_CALLER_POPUP_HIDDEN);
+  return self->mode;
+}
+
+const char *
+signpost_caller_popup_get_call_id (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+  return self->call_id;
+}
+
+const char *
+signpost_caller_popup_get_kind (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+/* The name (one patient) or the question (several, unknown, withheld). */
+const char *
+signpost_caller_popup_get_heading (SignpostCallerPopup *self)
+{
+  const char *kind;
+
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+
+  kind = gtk_stack_get_visible_child_name (self->content_stack);
+  if (g_str_equal (kind, "one"))
+    return gtk_label_get_text (self->name_label);
+  if (g_str_equal (kind, "several"))
+    return gtk_label_get_text (self->several_label);
+  return gtk_label_get_text (self->search_label);
+}
+
+GListModel *
+signpost_caller_popup_get_patients (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+  return G_LIST_MODEL (self->patients);
+}
+
+/**
+ * signpost_caller_popup_get_selected:
+ *
+ * Returns: (transfer full) (nullable): the highlighted patient
+ */
+SignpostPatient *
+signpost_caller_popup_get_selected (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+  return selected_patient (self);
+}
+
+void
+signpost_caller_popup_select (SignpostCallerPopup *self,
+                              guint                index)
+{
+  GtkListBox *list;
+
+  g_return_if_fail (SIGNPOST_IS_CALLER_POPUP (self));
+
+  list = current_list (self);
+  if (list != NULL)
+    gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, index));
+}
+
+const char *
+signpost_caller_popup_get_search_text (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
+/* Enter: this is the caller. On a call offered here it answers instead. */
+void
+signpost_caller_popup_confirm (SignpostCallerPopup *self)
+{
+  g_autoptr(SignpostPatient) patient = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_CALLER_POPUP (self));
+
+  if (self->mode == SIGNPOST_CALLER_POPUP_OFFERED)
+    {
+      answer_action (GTK_WIDGET (self), NULL, NULL);
+      return;
+    }
+  if (self->mode != SIGNPOST_CALLER_POPUP_ANSWERED)
+    return;
+  patient = selected_patient (self);
+  if (patient == NULL)
+    {
+      signpost_call_show_toast (GTK_WIDGET (self), _("Choose who is calling first."));
+      return;
+    }
+  link_and_open (self, patient);
+}
+
+/* Escape: put the panel away. The navigator's own call comes back with F4;
+ * a call offered here stays away until another one is at the front. */
+void
+signpost_caller_popup_dismiss (SignpostCallerPopup *self)
+{
+  g_return_if_fail (SIGNPOST_IS_CALLER_POPUP (self));
+
+  if (self->mode == SIGNPOST_CALLER_POPUP_HIDDEN)
+    return;
+  set_string (&self->closed_id, self->call_id);
+  hide (self);
+}
+

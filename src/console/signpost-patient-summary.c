@@ -5,8 +5,10 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-navigation.h"
 #include "signpost-patient-format.h"
 #include "signpost-patient-summary.h"
+#include "signpost-triage-format.h"
 
 struct _SignpostPatientSummary
 {
@@ -24,6 +26,7 @@ struct _SignpostPatientSummary
   AdwActionRow *usual_gp_row;
   AdwActionRow *requests_row;
   AdwActionRow *appointments_row;
+  AdwPreferencesGroup *requests_group;
 
   SignpostPatient *patient;
 };
@@ -96,6 +99,35 @@ fill (SignpostPatientSummary *self,
       if (status == SIGNPOST_TRIAGE_OPEN || status == SIGNPOST_TRIAGE_AWAITING_DUTY)
         open++;
     }
+  /* Each request with where it stands: "has the doctor seen it?" */
+  for (guint i = 0; i < requests->len && i < 6; i++)
+    {
+      SignpostTriage *triage = g_ptr_array_index (requests, i);
+      SignpostUrgency urgency = signpost_triage_get_urgency (triage);
+      g_autoptr(GTimeZone) london = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+      GDateTime *arrived = signpost_triage_get_arrived (triage);
+      /* Translators: strftime format of when a request was made, "Mon 23 Nov, 09:12" */
+      g_autofree char *when = arrived ? signpost_format_local (arrived, london, _("%a %-d %b, %H:%M")) : g_strdup ("");
+      /* Translators: a request in the patient summary: "Mon 23 Nov, 09:12 · Red — today · With the duty doctor" */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %s · %s"), when, signpost_navigation_urgency_label (urgency),
+                                                   signpost_triage_format_status (triage));
+      g_autofree char *title = g_markup_printf_escaped ("“%s”", signpost_triage_get_reason (triage));
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name (signpost_triage_format_urgency_icon (urgency));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_widget_add_css_class (icon, signpost_triage_format_urgency_class (urgency));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "summary.open-request");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", signpost_record_get_id (SIGNPOST_RECORD (triage)));
+      adw_preferences_group_add (self->requests_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->requests_group), requests->len > 0);
+
   requests_text = open == 0 ? g_strdup (_("None"))
                             : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u open request",
                                                             "%u open requests", open), open);
@@ -114,6 +146,39 @@ fill (SignpostPatientSummary *self,
         next_text = signpost_format_local (signpost_slot_get_start (slot), tz, _("%a %-d %b, %H:%M"));
     }
   adw_action_row_set_subtitle (self->appointments_row, next_text ? next_text : _("None booked"));
+}
+
+/* The form is a window beside the main one; this (modal) summary makes
+ * way for it. */
+static void
+open_triage (SignpostPatientSummary *self,
+             const char             *triage_id)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  const char *patient_id = signpost_record_get_id (SIGNPOST_RECORD (self->patient));
+
+  if (parent == NULL)
+    return;
+  g_object_ref (parent);
+  gtk_window_destroy (GTK_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-triage", "(sss)", triage_id, "", patient_id);
+  g_object_unref (parent);
+}
+
+static void
+new_request (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  open_triage (SIGNPOST_PATIENT_SUMMARY (widget), "");
+}
+
+static void
+open_request (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  open_triage (SIGNPOST_PATIENT_SUMMARY (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -149,6 +214,11 @@ signpost_patient_summary_class_init (SignpostPatientSummaryClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSummary, usual_gp_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSummary, requests_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSummary, appointments_row);
+  gtk_widget_class_bind_template_child (widget_class, SignpostPatientSummary, requests_group);
+
+  gtk_widget_class_install_action (widget_class, "summary.new-request", NULL, new_request);
+  gtk_widget_class_install_action (widget_class, "summary.open-request", "s", open_request);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "summary.new-request", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

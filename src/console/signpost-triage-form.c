@@ -108,6 +108,7 @@ static void update_red_flags (SignpostTriageForm *self);
 static void update_pharmacy_first (SignpostTriageForm *self);
 static void update_state (SignpostTriageForm *self);
 static void rebuild_red_flags (SignpostTriageForm *self);
+static void sync_outcome (SignpostTriageForm *self);
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -499,6 +500,7 @@ apply_default_route (SignpostTriageForm *self)
   else
     gtk_drop_down_set_selected (self->route_dropdown, ROUTE_ROW_DUTY);
   self->loading = was_loading;
+  sync_outcome (self);
   update_route_hint (self);
 }
 
@@ -763,8 +765,7 @@ update_red_flags (SignpostTriageForm *self)
   set_urgency_labels (self, any && action == SIGNPOST_RED_FLAG_CALL_999);
   if (any)
     {
-      gtk_label_set_text (self->red_flag_title,
-                          action == SIGNPOST_RED_FLAG_CALL_999 ? _("Call 999 now") : _("Put through to the duty doctor now"));
+      gtk_label_set_text (self->red_flag_title, signpost_navigation_red_flag_headline (action));
       gtk_label_set_text (self->red_flag_detail, signpost_navigation_red_flag_advice (action));
       self->loading = TRUE;
       gtk_check_button_set_active (self->red_check, TRUE);
@@ -912,6 +913,22 @@ decline_pharmacy_first (GtkWidget  *widget,
 
 /* ---- route and outcome --------------------------------------------------------------- */
 
+/* Until the navigator picks an outcome, it follows the route. */
+static void
+sync_outcome (SignpostTriageForm *self)
+{
+  guint row = gtk_drop_down_get_selected (self->route_dropdown);
+  gboolean was_loading = self->loading;
+
+  if (self->outcome_touched)
+    return;
+  self->loading = TRUE;
+  gtk_drop_down_set_selected (self->outcome_dropdown,
+                              row == ROUTE_ROW_DUTY ? SIGNPOST_OUTCOME_SENT_TO_DUTY :
+                              row == ROUTE_ROW_SIGNPOST ? SIGNPOST_OUTCOME_SIGNPOSTED : SIGNPOST_OUTCOME_NONE);
+  self->loading = was_loading;
+}
+
 static void
 on_route_changed (SignpostTriageForm *self)
 {
@@ -930,14 +947,7 @@ on_route_changed (SignpostTriageForm *self)
       self->pharmacy_dismissed = TRUE;
       update_pharmacy_first (self);
     }
-  if (!self->outcome_touched)
-    {
-      self->loading = TRUE;
-      gtk_drop_down_set_selected (self->outcome_dropdown,
-                                  row == ROUTE_ROW_DUTY ? SIGNPOST_OUTCOME_SENT_TO_DUTY :
-                                  row == ROUTE_ROW_SIGNPOST ? SIGNPOST_OUTCOME_SIGNPOSTED : SIGNPOST_OUTCOME_NONE);
-      self->loading = FALSE;
-    }
+  sync_outcome (self);
   changed (self);
 }
 

@@ -160,17 +160,29 @@ signpost_navigation_red_flag_action (const char * const    *keys,
 }
 
 const char *
+signpost_navigation_red_flag_headline (SignpostRedFlagAction action)
+{
+  switch (action)
+    {
+    case SIGNPOST_RED_FLAG_CALL_999:
+      return _("Call 999 now");
+    case SIGNPOST_RED_FLAG_DUTY_NOW:
+    default:
+      return _("Put through to the duty doctor now");
+    }
+}
+
+const char *
 signpost_navigation_red_flag_advice (SignpostRedFlagAction action)
 {
   switch (action)
     {
     case SIGNPOST_RED_FLAG_CALL_999:
-      return _("Call 999 now. Tell the caller to hang up and dial 999 straight away, "
-               "or call 999 for them if they cannot. Then tell the duty doctor.");
+      return _("Tell the caller to hang up and dial 999 straight away, or call 999 for them "
+               "if they cannot. Then tell the duty doctor.");
     case SIGNPOST_RED_FLAG_DUTY_NOW:
     default:
-      return _("Put the caller through to the duty doctor now. Do not book a later "
-               "appointment; if the patient is in danger right now, call 999.");
+      return _("Do not book a later appointment. If the patient is in danger right now, call 999.");
     }
 }
 

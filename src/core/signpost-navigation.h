@@ -67,7 +67,8 @@ GPtrArray             *signpost_navigation_red_flags_for    (SignpostRedFlagGrou
  * doctor. FALSE when none of @keys is a known red flag. */
 gboolean               signpost_navigation_red_flag_action  (const char * const *keys,
                                                              SignpostRedFlagAction *action);
-/* What a navigator does now, in plain words ("Call 999 now …"). */
+/* What a navigator does now, in plain words: "Call 999 now", then how. */
+const char            *signpost_navigation_red_flag_headline (SignpostRedFlagAction action);
 const char            *signpost_navigation_red_flag_advice  (SignpostRedFlagAction action);
 /* The least urgent urgency the ticked flags allow: emergency for a 999
  * flag, same_day for the others, routine when none is ticked. */

@@ -1,0 +1,1048 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-console"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "signpost-duty-request-view.h"
+#include "signpost-navigation.h"
+#include "signpost-patient-format.h"
+#include "signpost-triage-format.h"
+
+#define PREVIOUS_SHOWN 5
+
+/* The outcomes a doctor closes a request with, in the order offered. */
+static const SignpostTriageOutcome close_outcomes[] = {
+  SIGNPOST_OUTCOME_ADVICE_GIVEN,
+  SIGNPOST_OUTCOME_BOOKED,
+  SIGNPOST_OUTCOME_SIGNPOSTED,
+  SIGNPOST_OUTCOME_FAILED_CONTACT,
+};
+
+struct _SignpostDutyRequestView
+{
+  AdwBin parent_instance;
+
+  GtkStack *stack;
+  GtkRevealer *claim_revealer;
+  GtkLabel *claim_label;
+  GtkWidget *take_over_button;
+  GtkRevealer *conflict_revealer;
+  GtkLabel *conflict_label;
+  GtkImage *urgency_icon;
+  GtkLabel *badge_label;
+  GtkLabel *name_label;
+  GtkLabel *patient_label;
+  GtkLabel *alerts_label;
+  GtkLabel *waited_label;
+  GtkLabel *contact_label;
+  GtkLabel *reason_label;
+  GtkLabel *flags_label;
+  GtkLabel *notes_label;
+  GtkLabel *routed_label;
+  GtkLabel *previous_label;
+  GtkTextView *duty_notes_view;
+  GtkLabel *state_label;
+  GtkWidget *clinical_heading;
+  GtkWidget *clinical_scroller;
+  GtkWidget *actions_box;
+  GtkWidget *edit_button;
+
+  SignpostSyncEngine *engine;
+  SignpostCache *cache;
+  SignpostOutbox *outbox;
+  SignpostTriage *triage;       /* as the cache has it now */
+  char *triage_id;
+  const char *urgency_class;
+  char *conflict_mutation_id;
+  gboolean loading;
+  gboolean notes_dirty;
+  guint tick_source;
+};
+
+G_DEFINE_FINAL_TYPE (SignpostDutyRequestView, signpost_duty_request_view, ADW_TYPE_BIN)
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static const char *
+my_user_id (SignpostDutyRequestView *self)
+{
+  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+
+  return user ? signpost_record_get_id (SIGNPOST_RECORD (user)) : NULL;
+}
+
+static gboolean
+is_clinician (SignpostDutyRequestView *self)
+{
+  return self->engine != NULL && signpost_sync_engine_get_role (self->engine) == SIGNPOST_ROLE_CLINICIAN;
+}
+
+static gboolean
+is_open (SignpostTriage *triage)
+{
+  SignpostTriageStatus status = signpost_triage_get_status (triage);
+
+  return status == SIGNPOST_TRIAGE_OPEN || status == SIGNPOST_TRIAGE_AWAITING_DUTY;
+}
+
+static char *
+text_view_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static char *
+patient_name (SignpostDutyRequestView *self,
+              SignpostPatient         *patient)
+{
+  if (patient != NULL)
+    return signpost_patient_format_name (patient);
+  return g_strdup (_("the caller"));
+}
+
+static SignpostPatient *
+get_patient (SignpostDutyRequestView *self)
+{
+  const char *id = self->triage ? signpost_triage_get_patient_id (self->triage) : NULL;
+
+  return id ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, id) : NULL;
+}
+
+static char *
+local_time (SignpostDutyRequestView *self,
+            GDateTime               *instant,
+            const char              *format)
+{
+  g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+
+  return instant ? signpost_format_local (instant, tz, format) : g_strdup ("");
+}
+
+static void
+show_error (SignpostDutyRequestView *self,
+            GError                  *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              _("Could Not Save"), signpost_error_get_detail (error));
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Saves @changed (a copy of the request) through the outbox: only the
+ * fields that differ go, on top of the version this PC has. @label is
+ * what the problems list shows. */
+static gboolean
+save_copy (SignpostDutyRequestView  *self,
+           SignpostTriage           *changed,
+           const char               *label,
+           GError                  **error)
+{
+  return signpost_outbox_save (self->outbox, SIGNPOST_RECORD (changed), label, error);
+}
+
+static char *
+current_name (SignpostDutyRequestView *self)
+{
+  g_autoptr(SignpostPatient) patient = get_patient (self);
+
+  return patient_name (self, patient);
+}
+
+/* ---- showing ---------------------------------------------------------------------- */
+
+static void
+update_claim (SignpostDutyRequestView *self)
+{
+  const char *claimed = signpost_triage_get_claimed_by (self->triage);
+  g_autofree char *text = NULL;
+
+  if (claimed != NULL && g_strcmp0 (claimed, my_user_id (self)) != 0 && is_open (self->triage))
+    {
+      g_autofree char *who = signpost_triage_format_user (self->cache, claimed);
+      /* Translators: "Dr Dana Duty has this open." */
+      text = g_strdup_printf (_("%s has this open. Check with them before you call the patient."),
+                              who ? who : _("Another clinician"));
+    }
+  gtk_label_set_text (self->claim_label, text ? text : "");
+  gtk_widget_set_visible (self->take_over_button, is_clinician (self));
+  gtk_revealer_set_reveal_child (self->claim_revealer, text != NULL);
+}
+
+static void
+update_conflict (SignpostDutyRequestView *self)
+{
+  g_autofree char *found = NULL;
+  GListModel *items = self->outbox ? G_LIST_MODEL (self->outbox) : NULL;
+
+  for (guint i = 0; items != NULL && self->triage_id != NULL && i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(SignpostOutboxItem) item = g_list_model_get_item (items, i);
+
+      if (signpost_outbox_item_get_state (item) == SIGNPOST_OUTBOX_CONFLICT &&
+          g_strcmp0 (signpost_outbox_item_get_record_id (item), self->triage_id) == 0)
+        {
+          g_free (found);
+          found = g_strdup (signpost_outbox_item_get_mutation_id (item));
+        }
+    }
+  g_free (self->conflict_mutation_id);
+  self->conflict_mutation_id = g_steal_pointer (&found);
+  if (self->conflict_mutation_id != NULL)
+    {
+      SignpostOutboxItem *item = signpost_outbox_find (self->outbox, self->conflict_mutation_id);
+      SignpostRecord *current = item ? signpost_outbox_item_get_current (item) : NULL;
+      g_autofree char *who = NULL;
+      g_autofree char *text = NULL;
+
+      if (current != NULL && SIGNPOST_IS_TRIAGE (current))
+        who = signpost_triage_format_user (self->cache, signpost_triage_get_reviewed_by (SIGNPOST_TRIAGE (current)));
+      if (who == NULL && current != NULL && SIGNPOST_IS_TRIAGE (current))
+        who = signpost_triage_format_user (self->cache, signpost_triage_get_claimed_by (SIGNPOST_TRIAGE (current)));
+      text = g_strdup_printf (_("%s changed this request while you were working on it. Nothing has been "
+                                "overwritten: their version is shown; yours is kept until you decide."),
+                              who ? who : _("Someone else"));
+      gtk_label_set_text (self->conflict_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->conflict_revealer, self->conflict_mutation_id != NULL);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  SignpostDutyRequestView *self = data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *waited = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->triage == NULL)
+    return G_SOURCE_CONTINUE;
+  waited = signpost_triage_format_waited (signpost_triage_get_arrived (self->triage), now);
+  /* Translators: strftime format of when a request arrived, "09:12" */
+  since = local_time (self, signpost_triage_get_arrived (self->triage), _("%H:%M"));
+  text = g_strdup_printf (_("Waiting %s (since %s) · %s"), waited, since,
+                          signpost_triage_format_status (self->triage));
+  gtk_label_set_text (self->waited_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fill (SignpostDutyRequestView *self)
+{
+  SignpostTriage *triage = self->triage;
+  SignpostUrgency urgency = signpost_triage_get_urgency (triage);
+  g_autoptr(SignpostPatient) patient = get_patient (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *route = signpost_triage_format_route (self->cache, signpost_triage_get_route (triage));
+  g_autofree char *navigator = signpost_triage_format_user (self->cache, signpost_triage_get_created_by (triage));
+  g_autofree char *arrived = local_time (self, signpost_triage_get_arrived (triage), _("%a %-d %b, %H:%M"));
+  g_autofree char *flags = signpost_triage_format_red_flags (triage);
+  g_autofree char *reason = g_strdup_printf ("“%s”", signpost_triage_get_reason (triage));
+  g_autofree char *routed = NULL;
+  g_autofree char *contact = NULL;
+  g_autofree char *number = NULL;
+  GString *previous = g_string_new (NULL);
+  const char *urgency_class = signpost_triage_format_urgency_class (urgency);
+
+  if (self->urgency_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->badge_label), self->urgency_class);
+  gtk_widget_add_css_class (GTK_WIDGET (self->badge_label), urgency_class);
+  self->urgency_class = urgency_class;
+  gtk_label_set_text (self->badge_label, signpost_triage_format_urgency_badge (urgency));
+  gtk_image_set_from_icon_name (self->urgency_icon, signpost_triage_format_urgency_icon (urgency));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge_label), signpost_navigation_urgency_label (urgency));
+
+  if (patient != NULL)
+    {
+      g_autofree char *name = signpost_patient_format_name (patient);
+      g_autofree char *born = signpost_patient_format_born (patient, now);
+      g_autofree char *nhs = signpost_patient_format_nhs (patient);
+      g_autofree char *alerts = signpost_patient_format_alerts (patient);
+      g_autofree char *phones = signpost_patient_format_phones (patient);
+      g_autofree char *gp = signpost_triage_format_clinician (self->cache, signpost_patient_get_usual_clinician_id (patient));
+      g_autofree char *detail =
+        /* Translators: the patient summary in the duty list */
+        g_strdup_printf (_("Born %s · NHS %s · %s\nUsual GP: %s\nPhones: %s"), born, nhs,
+                         signpost_cache_get_practice_name (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (patient))),
+                         gp ? gp : _("none recorded"), *phones ? phones : _("none recorded"));
+      g_autoptr(GPtrArray) requests = signpost_cache_list_triage_for_patient (self->cache,
+                                                                             signpost_record_get_id (SIGNPOST_RECORD (patient)));
+      guint shown = 0;
+
+      gtk_label_set_text (self->name_label, name);
+      gtk_label_set_text (self->patient_label, detail);
+      gtk_label_set_text (self->alerts_label, alerts);
+      gtk_widget_set_visible (GTK_WIDGET (self->alerts_label), *alerts != '\0');
+      for (guint i = 0; i < requests->len && shown < PREVIOUS_SHOWN; i++)
+        {
+          SignpostTriage *other = g_ptr_array_index (requests, i);
+          g_autofree char *when = NULL;
+
+          if (g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (other)), self->triage_id) == 0)
+            continue;
+          /* Translators: strftime format of a previous request's date, "12 Nov 2026" */
+          when = local_time (self, signpost_triage_get_arrived (other), _("%-d %b %Y"));
+          if (previous->len > 0)
+            g_string_append_c (previous, '\n');
+          /* Translators: a previous request: date — status — "reason" */
+          g_string_append_printf (previous, _("%s — %s — “%s”"), when, signpost_triage_format_status (other),
+                                  signpost_triage_get_reason (other));
+          shown++;
+        }
+    }
+  else
+    {
+      gtk_label_set_text (self->name_label, signpost_triage_get_caller_name (triage) ? signpost_triage_get_caller_name (triage)
+                                                                                   : _("Patient not yet identified"));
+      gtk_label_set_text (self->patient_label, _("No patient record is linked to this request yet."));
+      gtk_widget_set_visible (GTK_WIDGET (self->alerts_label), FALSE);
+    }
+  gtk_label_set_text (self->previous_label, previous->len ? previous->str : _("None on record."));
+  g_string_free (previous, TRUE);
+
+  number = signpost_triage_get_contact_number (triage) ? signpost_phone_format (signpost_triage_get_contact_number (triage)) : NULL;
+  if (signpost_triage_get_caller_relationship (triage) != SIGNPOST_CALLER_SELF)
+    /* Translators: how to reach them: "Phone call on 07700 900123 · caller: Parent or guardian, Sam Smith" */
+    contact = g_strdup_printf (_("%s on %s · caller: %s%s%s"),
+                               signpost_triage_format_contact (signpost_triage_get_contact_method (triage)),
+                               number ? number : _("no number given"),
+                               signpost_triage_format_relationship (signpost_triage_get_caller_relationship (triage)),
+                               signpost_triage_get_caller_name (triage) ? ", " : "",
+                               signpost_triage_get_caller_name (triage) ? signpost_triage_get_caller_name (triage) : "");
+  else
+    contact = g_strdup_printf (_("%s on %s"),
+                               signpost_triage_format_contact (signpost_triage_get_contact_method (triage)),
+                               number ? number : _("no number given"));
+  gtk_label_set_text (self->contact_label, contact);
+
+  gtk_label_set_text (self->reason_label, reason);
+  if (*flags != '\0')
+    {
+      g_autofree char *text = g_strdup_printf (_("Red flags ticked:\n%s"), flags);
+      gtk_label_set_text (self->flags_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->flags_label), *flags != '\0');
+  gtk_label_set_text (self->notes_label, signpost_triage_get_navigator_notes (triage)
+                                         ? signpost_triage_get_navigator_notes (triage) : _("No further notes."));
+  /* Translators: "Routed to Duty doctor by Nadia Navigator, Mon 23 Nov, 09:12" */
+  routed = g_strdup_printf (_("Routed to %s by %s, %s"), route, navigator ? navigator : _("a navigator"), arrived);
+  gtk_label_set_text (self->routed_label, routed);
+
+  if (!self->notes_dirty)
+    {
+      self->loading = TRUE;
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->duty_notes_view),
+                                signpost_triage_get_duty_notes (triage) ? signpost_triage_get_duty_notes (triage) : "", -1);
+      self->loading = FALSE;
+    }
+  gtk_label_set_text (self->state_label,
+                      signpost_cache_record_is_pending (SIGNPOST_RECORD (triage))
+                      ? _("Saved on this PC; it goes to the server as soon as it can be reached.")
+                      : self->notes_dirty ? _("Clinical notes changed: not saved yet.") : "");
+
+  update_claim (self);
+  update_conflict (self);
+  tick (self);
+
+  /* The actions are a clinician's, and for open requests. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duty.save-notes", is_clinician (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duty.call-back", is_clinician (self) && is_open (triage));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duty.book", is_open (triage));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duty.send-back", is_clinician (self) && is_open (triage));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duty.close", is_clinician (self) && is_open (triage));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "duty.take-over", is_clinician (self));
+  gtk_text_view_set_editable (self->duty_notes_view, is_clinician (self));
+  /* Navigators never see clinical notes (the server sends them none):
+   * they get the form instead. */
+  gtk_widget_set_visible (self->clinical_heading, is_clinician (self));
+  gtk_widget_set_visible (self->clinical_scroller, is_clinician (self));
+  gtk_widget_set_visible (self->actions_box, is_clinician (self));
+  gtk_widget_set_visible (self->edit_button, !is_clinician (self));
+}
+
+static void
+claim (SignpostDutyRequestView *self)
+{
+  g_autoptr(SignpostTriage) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+
+  if (!is_clinician (self) || my_user_id (self) == NULL || !is_open (self->triage))
+    return;
+  copy = signpost_object_copy (SIGNPOST_OBJECT (self->triage));
+  signpost_triage_set_claimed_by (copy, my_user_id (self));
+  name = current_name (self);
+  label = g_strdup_printf (_("Opened the request for %s"), name);
+
+  if (!save_copy (self, copy, label, &error))
+    g_warning ("Could not claim request %s: %s", self->triage_id, error->message);
+}
+
+/* Lets the request go for colleagues, unless it is finished. */
+static void
+release (SignpostDutyRequestView *self)
+{
+  g_autoptr(SignpostTriage) current = NULL;
+  g_autoptr(SignpostTriage) copy = NULL;
+
+  if (self->triage_id == NULL || self->cache == NULL || self->outbox == NULL)
+    return;
+  current = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
+  if (current == NULL || !is_open (current) ||
+      g_strcmp0 (signpost_triage_get_claimed_by (current), my_user_id (self)) != 0)
+    return;
+  copy = signpost_object_copy (SIGNPOST_OBJECT (current));
+  signpost_triage_set_claimed_by (copy, NULL);
+  {
+    g_autofree char *name = current_name (self);
+    g_autofree char *label = g_strdup_printf (_("Left the request for %s"), name);
+    save_copy (self, copy, label, NULL);
+  }
+}
+
+/* ---- following the cache and the outbox --------------------------------------------- */
+
+static void
+on_records_changed (SignpostDutyRequestView *self,
+                    GPtrArray               *changed,
+                    GPtrArray               *removed)
+{
+  for (guint i = 0; changed != NULL && i < changed->len; i++)
+    {
+      SignpostRecord *record = g_ptr_array_index (changed, i);
+
+      if (self->triage_id != NULL && SIGNPOST_IS_TRIAGE (record) &&
+          g_strcmp0 (signpost_record_get_id (record), self->triage_id) == 0)
+        {
+          g_set_object (&self->triage, SIGNPOST_TRIAGE (record));
+          fill (self);
+        }
+    }
+}
+
+/* A claim that lost a race is dropped (the view then shows who has it);
+ * any other conflict waits for the user. */
+static gboolean
+is_claim_only (SignpostOutboxItem *item)
+{
+  SignpostMutation *mutation = signpost_outbox_item_get_mutation (item);
+  JsonNode *data = mutation ? signpost_mutation_get_data (mutation) : NULL;
+  JsonObject *object = data && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+
+  return signpost_outbox_item_get_kind (item) == SIGNPOST_RECORD_TRIAGE &&
+         signpost_outbox_item_get_op (item) == SIGNPOST_OP_UPDATE &&
+         object != NULL && json_object_get_size (object) == 1 && json_object_has_member (object, "claimed_by");
+}
+
+static void
+on_outbox_changed (SignpostDutyRequestView *self)
+{
+  GListModel *items = G_LIST_MODEL (self->outbox);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(SignpostOutboxItem) item = g_list_model_get_item (items, i);
+
+      if (signpost_outbox_item_get_state (item) == SIGNPOST_OUTBOX_CONFLICT && is_claim_only (item))
+        g_ptr_array_add (stale, g_strdup (signpost_outbox_item_get_mutation_id (item)));
+    }
+  for (guint i = 0; i < stale->len; i++)
+    signpost_outbox_discard (self->outbox, g_ptr_array_index (stale, i), NULL);
+  if (self->triage != NULL)
+    update_conflict (self);
+}
+
+static void
+on_notes_changed (SignpostDutyRequestView *self)
+{
+  if (self->loading)
+    return;
+  self->notes_dirty = TRUE;
+  gtk_label_set_text (self->state_label, _("Clinical notes changed: not saved yet."));
+}
+
+/* ---- actions ---------------------------------------------------------------------- */
+
+gboolean
+signpost_duty_request_view_save_notes (SignpostDutyRequestView  *self,
+                                       GError                  **error)
+{
+  g_autoptr(SignpostTriage) copy = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self), FALSE);
+  if (self->triage == NULL)
+    return TRUE;
+  notes = g_strstrip (text_view_get_text (self->duty_notes_view));
+  copy = signpost_object_copy (SIGNPOST_OBJECT (self->triage));
+  signpost_triage_set_duty_notes (copy, *notes ? notes : NULL);
+  name = current_name (self);
+  /* Translators: what the problems list shows, "Clinical notes for SMITH, Ann" */
+  label = g_strdup_printf (_("Clinical notes for %s"), name);
+  if (!save_copy (self, copy, label, error))
+    return FALSE;
+  self->notes_dirty = FALSE;
+  fill (self);
+  return TRUE;
+}
+
+static void
+save_notes_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!signpost_duty_request_view_save_notes (self, &error))
+    show_error (self, error);
+}
+
+/* Adds a line to the clinical notes: "10:42 Called back: no answer". */
+static void
+append_note (SignpostDutyRequestView *self,
+             const char              *line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->duty_notes_view);
+  GtkTextIter end;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = local_time (self, now, _("%H:%M"));
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  text = g_strdup_printf ("%s%s %s", gtk_text_buffer_get_char_count (buffer) > 0 ? "\n" : "", time, line);
+  gtk_text_buffer_insert (buffer, &end, text, -1);
+}
+
+static guint
+count_failed_attempts (SignpostDutyRequestView *self)
+{
+  g_autofree char *notes = text_view_get_text (self->duty_notes_view);
+  const char *marker = _("Called back: no answer");
+  guint n = 0;
+
+  for (const char *p = strstr (notes, marker); p != NULL; p = strstr (p + 1, marker))
+    n++;
+  return n;
+}
+
+static void close_with (SignpostDutyRequestView *self, SignpostTriageOutcome outcome);
+
+static void
+on_failed_contact_response (AdwMessageDialog        *dialog,
+                            const char              *response,
+                            SignpostDutyRequestView *self)
+{
+  if (g_str_equal (response, "close"))
+    close_with (self, SIGNPOST_OUTCOME_FAILED_CONTACT);
+}
+
+static void
+call_back_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+  const char *outcome = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (outcome, "reached"))
+    append_note (self, _("Called back: spoke to them."));
+  else
+    append_note (self, _("Called back: no answer."));
+  if (!signpost_duty_request_view_save_notes (self, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  /* Two attempts that found nobody: the failed-contact rule. */
+  if (!g_str_equal (outcome, "reached") && count_failed_attempts (self) >= 2)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                  _("Two Attempts Without an Answer"),
+                                                  _("The practice’s rule is two attempts. Close the request as "
+                                                    "failed contact? The patient can ring again."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep It Open"),
+                                        "close", _("Close as _Failed Contact"),
+                                        NULL);
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_failed_contact_response), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+book_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+
+  if (self->triage_id == NULL)
+    return;
+  if (self->notes_dirty)
+    signpost_duty_request_view_save_notes (self, NULL);
+  if (!gtk_widget_activate_action (widget, "win.find-slot", "s", self->triage_id))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                  _("The Diary Is Not Available Here"),
+                                                  _("Book from the Diary page; the request stays on this list until it is booked."));
+
+      g_warning ("No diary to book from (win.find-slot) for request %s", self->triage_id);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+close_with (SignpostDutyRequestView *self,
+            SignpostTriageOutcome    outcome)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(SignpostPatient) patient = get_patient (self);
+  g_autofree char *name = patient_name (self, patient);
+  g_autofree char *notes = g_strstrip (text_view_get_text (self->duty_notes_view));
+  g_autofree char *label = NULL;
+  g_autoptr(GError) error = NULL;
+  SignpostTriageStatus status = signpost_navigation_status_for_outcome (outcome);
+
+  if (self->triage_id == NULL)
+    return;
+  /* The doctor's decision closes the loop whatever the navigator chose. */
+  if (status == SIGNPOST_TRIAGE_OPEN || status == SIGNPOST_TRIAGE_AWAITING_DUTY)
+    status = SIGNPOST_TRIAGE_REVIEWED;
+  if (*notes != '\0')
+    json_object_set_string_member (data, "duty_notes", notes);
+  json_object_set_string_member (data, "status", signpost_enum_to_nick (SIGNPOST_TYPE_TRIAGE_STATUS, status));
+  json_object_set_string_member (data, "outcome", signpost_enum_to_nick (SIGNPOST_TYPE_TRIAGE_OUTCOME, outcome));
+  /* Translators: "Closed the request for SMITH, Ann: Advice given" */
+  label = g_strdup_printf (_("Closed the request for %s: %s"), name, signpost_triage_format_outcome (outcome));
+  if (!signpost_outbox_command (self->outbox, SIGNPOST_RECORD_TRIAGE, self->triage_id, SIGNPOST_OP_REVIEW,
+                                data, label, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  self->notes_dirty = FALSE;
+}
+
+static void
+on_close_response (AdwMessageDialog        *dialog,
+                   const char              *response,
+                   SignpostDutyRequestView *self)
+{
+  GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+
+  if (!g_str_equal (response, "close"))
+    return;
+  close_with (self, close_outcomes[MIN (gtk_drop_down_get_selected (choice), G_N_ELEMENTS (close_outcomes) - 1)]);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) labels = NULL;
+  GtkWidget *dialog;
+  GtkWidget *choice;
+
+  for (guint i = 0; i < G_N_ELEMENTS (close_outcomes); i++)
+    g_strv_builder_add (builder, signpost_triage_format_outcome (close_outcomes[i]));
+  labels = g_strv_builder_end (builder);
+  choice = gtk_drop_down_new_from_strings ((const char * const *) labels);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (choice), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcome"), -1);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Close the Request"),
+                                   _("What was the outcome? Your clinical notes are saved with it."));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), choice);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "close", _("Close _Request"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Back to the navigators: the instructions go in the navigator's notes
+ * (which navigators can read; duty notes they cannot), then the review
+ * reopens it for them. */
+static void
+send_back (SignpostDutyRequestView *self,
+           const char              *instructions)
+{
+  g_autoptr(SignpostTriage) copy = NULL;
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = local_time (self, now, _("%H:%M"));
+  g_autofree char *who = signpost_triage_format_user (self->cache, my_user_id (self));
+  g_autofree char *notes = g_strstrip (text_view_get_text (self->duty_notes_view));
+  g_autofree char *line = NULL;
+  g_autofree char *combined = NULL;
+  const char *before;
+  g_autoptr(GError) error = NULL;
+
+  if (self->triage == NULL)
+    return;
+  before = signpost_triage_get_navigator_notes (self->triage);
+  /* Translators: instructions added to the navigator's notes: "From Dr Dana Duty at 10:42: book with the nurse" */
+  line = g_strdup_printf (_("From %s at %s: %s"), who ? who : _("the duty doctor"), time, instructions);
+  combined = before && *before ? g_strdup_printf ("%s\n\n%s", before, line) : g_strdup (line);
+  copy = signpost_object_copy (SIGNPOST_OBJECT (self->triage));
+  signpost_triage_set_navigator_notes (copy, combined);
+  signpost_triage_set_claimed_by (copy, NULL);
+  {
+    g_autofree char *name = current_name (self);
+    g_autofree char *label = g_strdup_printf (_("Sent the request for %s back to the navigators"), name);
+    if (!save_copy (self, copy, label, &error))
+      {
+        show_error (self, error);
+        return;
+      }
+  }
+  if (*notes != '\0')
+    json_object_set_string_member (data, "duty_notes", notes);
+  json_object_set_string_member (data, "status", "open");
+  json_object_set_string_member (data, "outcome", "none");
+  if (!signpost_outbox_command (self->outbox, SIGNPOST_RECORD_TRIAGE, self->triage_id, SIGNPOST_OP_REVIEW,
+                                data, _("Sent a request back to the navigators"), &error))
+    show_error (self, error);
+  self->notes_dirty = FALSE;
+}
+
+static void
+on_send_back_response (AdwMessageDialog        *dialog,
+                       const char              *response,
+                       SignpostDutyRequestView *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  if (!g_str_equal (response, "send") || *text == '\0')
+    return;
+  send_back (self, text);
+}
+
+static void
+send_back_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *dialog;
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. Book a routine GP appointment next week"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Instructions for the navigators"), -1);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Send Back to the Navigators"),
+                                   _("Say what the navigators should do. They see it with the request and the "
+                                     "patient’s record; your clinical notes stay with the clinicians."));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "send", _("_Send Back"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_send_back_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+
+  if (self->triage_id != NULL)
+    gtk_widget_activate_action (widget, "win.open-triage", "(sss)", self->triage_id, "", "");
+}
+
+static void
+take_over_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+
+  if (self->triage != NULL)
+    claim (self);
+}
+
+/* Sends this PC's notes again on top of the server's version: theirs
+ * first, then these. */
+static void
+merge_notes_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
+  SignpostOutboxItem *item;
+  SignpostRecord *current;
+  SignpostMutation *mutation;
+  JsonNode *node;
+  JsonObject *mine;
+  g_autoptr(JsonObject) data = json_object_new ();
+  const char *theirs;
+  const char *own;
+  g_autoptr(GError) error = NULL;
+
+  if (self->conflict_mutation_id == NULL ||
+      (item = signpost_outbox_find (self->outbox, self->conflict_mutation_id)) == NULL)
+    return;
+  current = signpost_outbox_item_get_current (item);
+  mutation = signpost_outbox_item_get_mutation (item);
+  node = signpost_mutation_get_data (mutation);
+  mine = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  theirs = current && SIGNPOST_IS_TRIAGE (current) ? signpost_triage_get_duty_notes (SIGNPOST_TRIAGE (current)) : NULL;
+  own = mine ? json_object_get_string_member_with_default (mine, "duty_notes", NULL) : NULL;
+
+  if (mine != NULL)
+    {
+      JsonObjectIter iter;
+      const char *key;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, mine);
+      while (json_object_iter_next (&iter, &key, &member))
+        if (!g_str_equal (key, "claimed_by"))
+          json_object_set_member (data, key, json_node_copy (member));
+    }
+  if (own != NULL && theirs != NULL && g_strstr_len (theirs, -1, own) == NULL)
+    {
+      g_autofree char *merged = g_strdup_printf ("%s\n\n%s", theirs, own);
+      json_object_set_string_member (data, "duty_notes", merged);
+    }
+  if (!signpost_outbox_retry (self->outbox, self->conflict_mutation_id, data, &error))
+    show_error (self, error);
+}
+
+/* ---- GObject ----------------------------------------------------------------------- */
+
+static void
+disconnect (SignpostDutyRequestView *self)
+{
+  if (self->cache != NULL)
+    g_signal_handlers_disconnect_by_data (self->cache, self);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->outbox);
+}
+
+static void
+on_engine_changed (SignpostDutyRequestView *self)
+{
+  SignpostCache *cache = signpost_sync_engine_get_cache (self->engine);
+  SignpostOutbox *outbox = signpost_sync_engine_get_outbox (self->engine);
+
+  if (cache == self->cache && outbox == self->outbox)
+    return;
+  signpost_duty_request_view_show (self, NULL);
+  disconnect (self);
+  if (cache != NULL && outbox != NULL)
+    {
+      self->cache = g_object_ref (cache);
+      self->outbox = g_object_ref (outbox);
+      g_signal_connect_object (cache, "records-changed", G_CALLBACK (on_records_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (outbox, "items-changed", G_CALLBACK (on_outbox_changed), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+signpost_duty_request_view_dispose (GObject *object)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (object);
+
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  disconnect (self);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->triage);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_DUTY_REQUEST_VIEW);
+
+  G_OBJECT_CLASS (signpost_duty_request_view_parent_class)->dispose (object);
+}
+
+static void
+signpost_duty_request_view_finalize (GObject *object)
+{
+  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (object);
+
+  g_free (self->triage_id);
+  g_free (self->conflict_mutation_id);
+
+  G_OBJECT_CLASS (signpost_duty_request_view_parent_class)->finalize (object);
+}
+
+static void
+signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = signpost_duty_request_view_dispose;
+  object_class->finalize = signpost_duty_request_view_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/signpost/Signpost/signpost-duty-request-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, stack);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, claim_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, claim_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, take_over_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, conflict_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, conflict_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, urgency_icon);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, badge_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, name_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, patient_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, alerts_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, waited_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, contact_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, flags_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, routed_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, previous_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, duty_notes_view);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, clinical_heading);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, clinical_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, edit_button);
+
+  gtk_widget_class_install_action (widget_class, "duty.save-notes", NULL, save_notes_action);
+  gtk_widget_class_install_action (widget_class, "duty.call-back", "s", call_back_action);
+  gtk_widget_class_install_action (widget_class, "duty.book", NULL, book_action);
+  gtk_widget_class_install_action (widget_class, "duty.send-back", NULL, send_back_action);
+  gtk_widget_class_install_action (widget_class, "duty.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "duty.take-over", NULL, take_over_action);
+  gtk_widget_class_install_action (widget_class, "duty.merge-notes", NULL, merge_notes_action);
+  gtk_widget_class_install_action (widget_class, "duty.edit", NULL, edit_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "duty.save-notes", NULL);
+}
+
+static void
+signpost_duty_request_view_init (SignpostDutyRequestView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (gtk_text_view_get_buffer (self->duty_notes_view), "changed",
+                           G_CALLBACK (on_notes_changed), self, G_CONNECT_SWAPPED);
+  /* The waiting time moves on by the minute. */
+  self->tick_source = g_timeout_add_seconds (20, tick, self);
+}
+
+SignpostDutyRequestView *
+signpost_duty_request_view_new (void)
+{
+  return g_object_new (SIGNPOST_TYPE_DUTY_REQUEST_VIEW, NULL);
+}
+
+void
+signpost_duty_request_view_set_engine (SignpostDutyRequestView *self,
+                                       SignpostSyncEngine      *engine)
+{
+  g_return_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self));
+
+  if (self->engine == engine)
+    return;
+  signpost_duty_request_view_show (self, NULL);
+  disconnect (self);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    {
+      g_signal_connect_object (engine, "notify::cache", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::outbox", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      on_engine_changed (self);
+    }
+}
+
+void
+signpost_duty_request_view_show (SignpostDutyRequestView *self,
+                                 const char              *triage_id)
+{
+  g_autoptr(SignpostTriage) triage = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self));
+
+  if (triage_id != NULL && g_strcmp0 (triage_id, self->triage_id) == 0 && self->triage != NULL)
+    return;
+  /* Unsaved notes are kept, not lost, when the doctor moves on. */
+  if (self->notes_dirty && self->triage != NULL)
+    signpost_duty_request_view_save_notes (self, NULL);
+  release (self);
+
+  g_clear_pointer (&self->triage_id, g_free);
+  g_clear_object (&self->triage);
+  self->notes_dirty = FALSE;
+  if (triage_id != NULL && self->cache != NULL)
+    triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
+  if (triage == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      return;
+    }
+  self->triage_id = g_strdup (triage_id);
+  self->triage = g_steal_pointer (&triage);
+  fill (self);
+  gtk_stack_set_visible_child_name (self->stack, "request");
+  if (signpost_triage_get_claimed_by (self->triage) == NULL)
+    claim (self);
+  if (signpost_triage_get_patient_id (self->triage) != NULL && self->engine != NULL)
+    signpost_sync_engine_report_view (self->engine, signpost_triage_get_patient_id (self->triage), "duty-list");
+}
+
+const char *
+signpost_duty_request_view_get_triage_id (SignpostDutyRequestView *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self), NULL);
+  return self->triage_id;
+}
+
+const char *
+signpost_duty_request_view_get_claim_text (SignpostDutyRequestView *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->claim_revealer) ? gtk_label_get_text (self->claim_label) : NULL;
+}
+
+gboolean
+signpost_duty_request_view_get_conflict_shown (SignpostDutyRequestView *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->conflict_revealer);
+}
+
+void
+signpost_duty_request_view_set_notes (SignpostDutyRequestView *self,
+                                      const char              *text)
+{
+  g_return_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->duty_notes_view), text, -1);
+}

@@ -407,6 +407,69 @@ test_patient_booking (Fixture       *f,
   g_assert_null (cancelled);
 }
 
+/* A booking and a cancel of one slot, both waiting (offline) or the
+ * cancel straight after the booking came back: each is checked against
+ * the version the slot will have by then, not a stale one. */
+static void
+test_command_versions (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SignpostOutbox) outbox = signpost_outbox_new (f->cache);
+  g_autofree char *slot_id = NULL;
+  g_autofree char *patient = test_uuid_for ("patient", 4);
+  g_autoptr(JsonObject) booking = json_object_new ();
+  g_autoptr(JsonObject) appointment = json_object_new ();
+  g_autoptr(SignpostMutationResult) result = signpost_mutation_result_new ();
+  g_autoptr(SignpostSlot) slot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  SignpostOutboxItem *item;
+  gint64 book_base;
+
+  slot_id = add_slot (f, 20, GP_A, "11:00", "face_to_face", NULL, TRUE, "free");
+  json_object_set_string_member (booking, "patient_id", patient);
+  g_assert_true (signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_BOOK, booking,
+                                          "Booked", &error));
+  g_assert_no_error (error);
+  g_assert_true (signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_CANCEL, NULL,
+                                          "Cancelled", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 2);
+  item = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+  book_base = signpost_mutation_get_base_version (signpost_outbox_item_get_mutation (item));
+  g_assert_cmpint (book_base, ==, 1);
+  g_object_unref (item);
+  item = g_list_model_get_item (G_LIST_MODEL (outbox), 1);
+  g_assert_cmpint (signpost_mutation_get_base_version (signpost_outbox_item_get_mutation (item)), ==, 2);
+  g_object_unref (item);
+
+  /* The booking is applied: the slot is at version 2 before the change
+   * feed says so. */
+  item = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+  json_object_set_string_member (appointment, "id",
+                                 json_object_get_string_member (booking, "appointment_id"));
+  json_object_set_string_member (appointment, "practice_id", TEST_PRACTICE_A);
+  json_object_set_int_member (appointment, "version", 1);
+  json_object_set_string_member (appointment, "updated_at", "2026-11-23T08:31:00Z");
+  json_object_set_int_member (appointment, "seq", 500);
+  json_object_set_string_member (appointment, "slot_id", slot_id);
+  json_object_set_string_member (appointment, "patient_id", patient);
+  json_object_set_string_member (appointment, "status", "booked");
+  node = json_node_init_object (json_node_alloc (), appointment);
+  signpost_mutation_result_set_mutation_id (result, signpost_outbox_item_get_mutation_id (item));
+  signpost_mutation_result_set_status (result, SIGNPOST_RESULT_APPLIED);
+  signpost_mutation_result_set_id (result, slot_id);
+  signpost_mutation_result_set_version (result, 1);
+  signpost_mutation_result_set_seq (result, 500);
+  signpost_mutation_result_set_record (result, node);
+  g_object_unref (item);
+  g_assert_true (signpost_outbox_apply_result (outbox, result, &error));
+  g_assert_no_error (error);
+  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, slot_id);
+  g_assert_cmpint (signpost_record_get_version (SIGNPOST_RECORD (slot)), ==, 2);
+  g_assert_cmpuint (signpost_outbox_get_n_waiting (outbox), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +484,7 @@ main (int   argc,
   ADD ("bookable", test_bookable);
   ADD ("nearest", test_nearest);
   ADD ("patient-booking", test_patient_booking);
+  ADD ("command-versions", test_command_versions);
 #undef ADD
 
   return g_test_run ();

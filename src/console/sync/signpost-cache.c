@@ -1923,15 +1923,16 @@ signpost_cache_expected_version (SignpostCache *self,
   gboolean found = FALSE;
 
   /* After the last change still waiting for this record, it will be at
-   * that change's base + 1; with none waiting, at the server's version. */
+   * that change's base + 1 (a slot's book and cancel change it too); with
+   * none waiting, at the server's version. */
   stmt = signpost_db_prepare (self->db,
                               "SELECT op, mutation FROM outbox"
-                              " WHERE state = 0 AND record_id = ?1 AND op IN (?2, ?3)"
+                              " WHERE state = 0 AND record_id = ?1 AND op IN (?2, ?3, ?4, ?5)"
                               " ORDER BY position DESC LIMIT 1",
                               NULL);
   if (stmt != NULL &&
-      signpost_db_bind (stmt, NULL, "sii", record_id, (int) SIGNPOST_OP_CREATE,
-                        (int) SIGNPOST_OP_UPDATE) &&
+      signpost_db_bind (stmt, NULL, "siiii", record_id, (int) SIGNPOST_OP_CREATE,
+                        (int) SIGNPOST_OP_UPDATE, (int) SIGNPOST_OP_BOOK, (int) SIGNPOST_OP_CANCEL) &&
       sqlite3_step (stmt) == SQLITE_ROW)
     {
       SignpostOp op = sqlite3_column_int (stmt, 0);
@@ -2088,6 +2089,12 @@ promote (SignpostCache           *self,
   if (record != NULL && overlay->op != SIGNPOST_OP_BOOK && overlay->op != SIGNPOST_OP_CANCEL &&
       signpost_mutation_result_get_version (result) > 0)
     signpost_record_set_version (record, signpost_mutation_result_get_version (result));
+  /* A slot command's result carries the appointment's version; the slot
+   * itself moved on by one from the version the command was checked
+   * against, so a cancel straight after a booking is not refused as stale. */
+  else if (record != NULL && (overlay->op == SIGNPOST_OP_BOOK || overlay->op == SIGNPOST_OP_CANCEL) &&
+           signpost_mutation_get_base_version (overlay->mutation) > 0)
+    signpost_record_set_version (record, signpost_mutation_get_base_version (overlay->mutation) + 1);
   if (record != NULL)
     signpost_record_set_seq (record, MAX (seq, row.seq));
   if (!set_server_state (self->db, overlay->record_id, overlay->kind, record,

@@ -1216,6 +1216,15 @@ signpost_chart_get_unit (SignpostChart *self)
   return priv->unit;
 }
 
+const char *
+signpost_chart_get_empty_text (SignpostChart *self)
+{
+  SignpostChartPrivate *priv = signpost_chart_get_instance_private (self);
+
+  g_return_val_if_fail (SIGNPOST_IS_CHART (self), NULL);
+  return priv->empty_text;
+}
+
 void
 signpost_chart_set_empty_text (SignpostChart *self,
                                const char    *text)

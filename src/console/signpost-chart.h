@@ -74,6 +74,7 @@ void          signpost_chart_set_x_title       (SignpostChart       *self,
                                                 const char          *title);
 const char   *signpost_chart_get_y_title       (SignpostChart       *self);
 SignpostChartUnit signpost_chart_get_unit      (SignpostChart       *self);
+const char   *signpost_chart_get_empty_text    (SignpostChart       *self);
 void          signpost_chart_set_empty_text    (SignpostChart       *self,
                                                 const char          *text);
 /* The legend's name for the hatched shortfall under a target series. */

@@ -120,6 +120,7 @@ struct _SignpostLoadPage
   gint64 last_day_request_us;
   guint n_day_requests;
   char *error;
+  GDateTime *updated_at; /* when the day's figures last came */
   gboolean quiet; /* setting the calendar or the drop-down ourselves */
 };
 
@@ -242,6 +243,11 @@ update_date_widgets (SignpostLoadPage *self)
     }
   else
     gtk_menu_button_set_label (self->date_button, label);
+  {
+    /* Translators: the accessible name of the date button, "Day shown: Monday 16 November 2026. Choose another day" */
+    g_autofree char *spoken = g_strdup_printf (_("Day shown: %s. Choose another day"), label);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->date_button), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+  }
 
   self->quiet = TRUE;
   gtk_calendar_select_day (self->calendar, local);
@@ -314,15 +320,26 @@ update_status (SignpostLoadPage *self)
   gboolean busy = self->day_busy || self->staffing_busy || self->compare_busy > 0;
   g_autofree char *text = NULL;
 
+  /* An empty chart says "fetching" until there is something to say. */
+  {
+    SignpostChart *charts[] = { self->calls_chart, self->waits_chart, self->appointments_chart,
+                                self->triage_chart, self->staffing_chart };
+    for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+      {
+        gboolean fetching = charts[i] == self->staffing_chart ? self->staffing == NULL : self->day == NULL;
+        const char *idle = g_object_get_data (G_OBJECT (charts[i]), "signpost-idle-text");
+        signpost_chart_set_empty_text (charts[i], fetching && is_allowed (self) ? _("Fetching the figures…") : idle);
+      }
+  }
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   if (is_live (self))
     {
       g_autoptr(GDateTime) now = g_date_time_new_now (self->tz);
-      g_autofree char *time = g_date_time_format (now, "%H:%M");
+      g_autofree char *time = g_date_time_format (self->updated_at ? self->updated_at : now, "%H:%M:%S");
 
-      /* Translators: the load page's status for today, "Live: updates as calls come in (last 08:42)" */
-      text = g_strdup_printf (_("Live: updates as calls come in (last %s)"), time);
+      /* Translators: the load page's status for today, "Live, updated 08:42" */
+      text = g_strdup_printf (_("Live, updated %s"), time);
       gtk_image_set_from_icon_name (self->status_icon, "media-record-symbolic");
       gtk_widget_set_visible (GTK_WIDGET (self->status_icon), TRUE);
     }
@@ -410,6 +427,8 @@ day_fetched (GObject      *source,
       set_error (self, NULL);
       g_clear_pointer (&self->day, signpost_day_stats_unref);
       self->day = g_steal_pointer (&day);
+      g_clear_pointer (&self->updated_at, g_date_time_unref);
+      self->updated_at = g_date_time_new_now (self->tz);
       apply_day (self);
     }
   if (self->day_again)
@@ -635,6 +654,27 @@ load_visible (SignpostLoadPage *self)
   load_compare (self);
 }
 
+static void
+clear_figures (SignpostLoadPage *self)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  SignpostChart *charts[] = { self->calls_chart, self->waits_chart, self->appointments_chart,
+                              self->triage_chart, self->staffing_chart };
+  GtkLabel *values[] = { self->calls_value, self->answered_value, self->abandoned_value, self->longest_value,
+                         self->callbacks_value };
+  GtkLabel *details[] = { self->calls_detail, self->answered_detail, self->abandoned_detail, self->longest_detail,
+                          self->callbacks_detail };
+
+  for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+    signpost_chart_set_rows (charts[i], none);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      set_text (values[i], "—");
+      set_text (details[i], "");
+    }
+  set_text (self->staffing_summary, "");
+}
+
 /* A new day or practice: forget the old one's figures and requests. */
 static void
 reset_day (SignpostLoadPage *self)
@@ -650,6 +690,7 @@ reset_day (SignpostLoadPage *self)
   g_clear_pointer (&self->day, signpost_day_stats_unref);
   g_clear_pointer (&self->staffing, signpost_staffing_stats_unref);
   self->day_stale = self->staffing_stale = TRUE;
+  clear_figures (self);
   set_error (self, NULL);
   update_date_widgets (self);
   update_status (self);
@@ -755,6 +796,7 @@ update_headlines (SignpostLoadPage *self)
   /* Translators: under the callbacks still to make, "27 of 27 made" */
   callbacks_detail = g_strdup_printf (_("%.0f of %.0f made"), totals->callbacks_made, totals->callbacks_requested);
 
+  set_text (caption_of (self->calls_card), is_live (self) ? _("Calls today") : _("Calls on this day"));
   headline (self->calls_card, self->calls_value, self->calls_detail, caption_of (self->calls_card), calls, calls_detail);
   headline (self->answered_card, self->answered_value, self->answered_detail, caption_of (self->answered_card),
             answered, answered_detail);
@@ -1266,6 +1308,15 @@ update_role (SignpostLoadPage *self)
   }
 }
 
+/* Back online after a failed fetch: try again by itself. */
+static void
+on_state_changed (SignpostLoadPage *self)
+{
+  if (signpost_sync_engine_get_state (self->engine) == SIGNPOST_SYNC_STATE_ONLINE && self->error != NULL &&
+      gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_activate_action (GTK_WIDGET (self), "load.refresh", NULL);
+}
+
 static void
 on_call_hub_changed (SignpostLoadPage *self)
 {
@@ -1739,6 +1790,7 @@ signpost_load_page_finalize (GObject *object)
   g_clear_pointer (&self->staffing, signpost_staffing_stats_unref);
   g_clear_pointer (&self->past_days, g_hash_table_unref);
   g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
   g_free (self->practice_id);
   g_free (self->error);
 
@@ -1862,6 +1914,14 @@ signpost_load_page_init (SignpostLoadPage *self)
   self->tz = g_time_zone_new_identifier (SIGNPOST_DEFAULT_TIME_ZONE);
   g_date_clear (&self->date, 1);
 
+  {
+    SignpostChart *charts[] = { self->calls_chart, self->waits_chart, self->appointments_chart,
+                                self->triage_chart, self->staffing_chart };
+    for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+      g_object_set_data_full (G_OBJECT (charts[i]), "signpost-idle-text",
+                              g_strdup (signpost_chart_get_empty_text (charts[i])), g_free);
+  }
+
   name = gtk_property_expression_new (SIGNPOST_TYPE_PRACTICE, NULL, "name");
   gtk_drop_down_set_expression (self->practice_dropdown, name);
   g_signal_connect_swapped (self->practice_dropdown, "notify::selected", G_CALLBACK (on_practice_selected), self);
@@ -1896,6 +1956,7 @@ signpost_load_page_set_engine (SignpostLoadPage   *self,
       g_signal_connect_swapped (engine, "notify::practices", G_CALLBACK (update_role), self);
       g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (update_role), self);
       g_signal_connect_swapped (engine, "notify::call-hub", G_CALLBACK (on_call_hub_changed), self);
+      g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (on_state_changed), self);
     }
   on_call_hub_changed (self);
   update_role (self);

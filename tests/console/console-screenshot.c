@@ -6,6 +6,7 @@
 
 #include "console-screenshot-diary.h"
 #include "signpost-application.h"
+#include "signpost-load-page.h"
 #include "signpost-window.h"
 
 /*
@@ -16,6 +17,7 @@
  *   console-screenshot sync   URL USER      (set SIGNPOST_SYNC_PAGE_SIZE=20 to slow it)
  *   console-screenshot main   URL USER      (stop the server for the offline banner)
  *   console-screenshot search URL USER TEXT
+ *   console-screenshot load   URL USER DATE [day|staffing|compare|table]
  *   console-screenshot diary… URL USER [DATE]   (see console-screenshot-diary.c)
  *
  * The password is "demo-password": demo servers only.
@@ -38,6 +40,68 @@ type_search (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static GtkWidget *
+find_load_page (GtkWidget *widget)
+{
+  if (SIGNPOST_IS_LOAD_PAGE (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_load_page (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_continue (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Continue") == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_continue (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The load page on a day (args[4]), in a view (args[5]); a manager of
+ * several practices takes the first choice at sign-in. */
+static gboolean
+show_load (gpointer data)
+{
+  SignpostWindow *window = data;
+  SignpostSyncEngine *engine = signpost_window_get_engine (window);
+  SignpostLoadPage *page;
+  const char *how = args[5] ? args[5] : "day";
+  GDate date;
+
+  if (!signpost_window_get_signed_in (window) && find_continue (GTK_WIDGET (window)) != NULL)
+    gtk_widget_activate (find_continue (GTK_WIDGET (window)));
+  /* The figures come from the server: no need to wait for the first copy. */
+  if (!signpost_window_get_signed_in (window) || signpost_sync_engine_get_state (engine) == SIGNPOST_SYNC_STATE_OFFLINE)
+    return G_SOURCE_CONTINUE;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "load");
+  page = SIGNPOST_LOAD_PAGE (find_load_page (GTK_WIDGET (window)));
+  if (signpost_load_page_get_practice_id (page) == NULL)
+    return G_SOURCE_CONTINUE;
+  g_date_clear (&date, 1);
+  if (!signpost_date_parse (args[4], &date, NULL))
+    g_error ("Not a date: %s", args[4]);
+  signpost_load_page_set_date (page, &date);
+  if (g_str_equal (how, "staffing"))
+    signpost_load_page_set_view (page, "staffing");
+  else if (g_str_equal (how, "compare"))
+    signpost_load_page_set_compare (page, TRUE);
+  else if (g_str_equal (how, "table"))
+    signpost_chart_panel_set_show_table (signpost_load_page_get_panel (page, "calls"), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_activate (GApplication *app)
 {
@@ -55,6 +119,8 @@ on_activate (GApplication *app)
   signpost_window_sign_in (window, args[2], args[3], "demo-password");
   if (g_str_equal (args[1], "search"))
     g_timeout_add (100, type_search, window);
+  else if (g_str_equal (args[1], "load"))
+    g_timeout_add (100, show_load, window);
 }
 
 int
@@ -69,9 +135,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2 || (!g_str_equal (argv[1], "login") && argc < 4) || argc == 3 ||
-      (g_str_equal (argv[1], "search") && argc < 5))
+      ((g_str_equal (argv[1], "search") || g_str_equal (argv[1], "load")) && argc < 5))
     {
-      g_printerr ("usage: %s login [URL USER] | sync URL USER | main URL USER | search URL USER TEXT\n", argv[0]);
+      g_printerr ("usage: %s login [URL USER] | sync URL USER | main URL USER | search URL USER TEXT"
+                  " | load URL USER DATE [day|staffing|compare|table]\n", argv[0]);
       return 2;
     }
   args = argv;

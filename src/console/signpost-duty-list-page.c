@@ -25,8 +25,7 @@ struct _SignpostDutyListPage
 {
   AdwBin parent_instance;
 
-  AdwLeaflet *leaflet;
-  GtkWidget *list_pane;
+  GtkBox *panes;
   GtkLabel *title_label;
   GtkLabel *summary_label;
   GtkStack *list_stack;
@@ -250,7 +249,6 @@ signpost_duty_list_page_open (SignpostDutyListPage *self,
 
   signpost_duty_request_view_show (self->request_view, triage_id);
   mark_open_rows (self);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
@@ -434,14 +432,12 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
 
   g_type_ensure (SIGNPOST_TYPE_DUTY_REQUEST_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-duty-list-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, leaflet);
-  gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, panes);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, request_view);
 
   gtk_widget_class_install_action (widget_class, "duty-list.new-request", NULL, new_request);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "duty-list.new-request", NULL);
@@ -453,6 +449,10 @@ signpost_duty_list_page_init (SignpostDutyListPage *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Beside the list: at a reception PC's 1366 pixels both fit. */
+  self->request_view = signpost_duty_request_view_new ();
+  gtk_widget_set_hexpand (GTK_WIDGET (self->request_view), TRUE);
+  gtk_box_append (self->panes, GTK_WIDGET (self->request_view));
   self->rows = g_hash_table_new (NULL, NULL);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);

@@ -1283,6 +1283,13 @@ find_slot_action (GtkWidget  *widget,
 
 /* ---- closing --------------------------------------------------------------------------- */
 
+static gboolean
+destroy_later (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_close_response (AdwMessageDialog   *dialog,
                    const char         *response,
@@ -1300,7 +1307,10 @@ on_close_response (AdwMessageDialog   *dialog,
     }
   else
     return;
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* The dialog closes after this handler: the form (its parent) goes
+   * once it has. */
+  self->closing = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_later, g_object_ref (self), g_object_unref);
 }
 
 static gboolean

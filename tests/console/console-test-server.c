@@ -61,6 +61,10 @@ spawn_server_full (const char *db_path,
   if (tls_cert != NULL)
     process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
                                            "--demo", "--tls-cert", tls_cert, "--tls-key", tls_key, NULL);
+  /* A smaller hub, for test programs that do not need 16,000 patients. */
+  else if (g_getenv ("SIGNPOST_TEST_DEMO_SCALE") != NULL)
+    process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
+                                           "--demo", "--demo-scale", g_getenv ("SIGNPOST_TEST_DEMO_SCALE"), NULL);
   else
     process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
                                            "--demo", NULL);
@@ -562,4 +566,36 @@ test_wait_until (gboolean (*condition) (gpointer data),
   if (!expired)
     g_source_remove (source);
   return condition (data);
+}
+
+/* Runs `signpost-server admin ARGS…` on this server's database, with
+ * @input on standard input (a password), while the server is stopped:
+ * the admin commands write the store directly. */
+void
+test_server_admin (TestServer         *server,
+                   const char         *input,
+                   const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean running = server->process != NULL;
+
+  if (running)
+    test_server_stop (server);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("SIGNPOST_SERVER_BIN"));
+  g_ptr_array_add (argv, (gpointer) "admin");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, server->db_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  if (running)
+    test_server_start (server);
 }

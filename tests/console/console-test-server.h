@@ -46,6 +46,12 @@ GHashTable *test_server_fetch_records                (TestServer *server,
                                                       const char *token,
                                                       const char *kind);
 
+/* `signpost-server admin ARGS…` on the server's database (the server is
+ * stopped meanwhile), @input on standard input. */
+void        test_server_admin                        (TestServer         *server,
+                                                      const char         *input,
+                                                      const char * const *args);
+
 /* Runs the default main context until @condition holds or @timeout_ms. */
 gboolean    test_wait_until                          (gboolean  (*condition) (gpointer data),
                                                       gpointer    data,

@@ -28,7 +28,8 @@ struct _SignpostDiaryPage
 {
   AdwBin parent_instance;
 
-  /* template */
+  /* template (the bin's own child is not bound: dispose_template would
+   * unparent it behind AdwBin's back) */
   AdwToastOverlay *toast_overlay;
   GtkMenuButton *date_button;
   GtkPopover *date_popover;
@@ -75,6 +76,7 @@ struct _SignpostDiaryPage
   gboolean finder_open;
   gboolean updating_practices;
   gboolean updating_calendar;
+  gboolean practice_chosen;  /* by the user, not by default */
 };
 
 G_DEFINE_FINAL_TYPE (SignpostDiaryPage, signpost_diary_page, ADW_TYPE_BIN)
@@ -474,6 +476,7 @@ on_practice_selected (SignpostDiaryPage *self)
   if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->practice_choices->len)
     id = g_ptr_array_index (self->practice_choices, selected - 1);
   signpost_diary_page_set_practice_id (self, id);
+  self->practice_chosen = TRUE;
 }
 
 static void
@@ -501,6 +504,29 @@ fill_practices (SignpostDiaryPage *self)
   gtk_drop_down_set_selected (self->practice_dropdown, selected);
   self->updating_practices = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->practice_dropdown), n > 1);
+}
+
+/* The practice chosen at sign-in; someone who works for one practice
+ * sees that practice's diary; a hub user who chose none, all of theirs. */
+static char *
+default_practice (SignpostDiaryPage *self)
+{
+  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+  const char * const *ids = user ? signpost_user_get_practice_ids (user) : NULL;
+
+  if (self->engine == NULL)
+    return NULL;
+  if (signpost_sync_engine_get_practice_id (self->engine) != NULL)
+    return g_strdup (signpost_sync_engine_get_practice_id (self->engine));
+  if (practices != NULL && g_list_model_get_n_items (practices) == 1)
+    {
+      g_autoptr(SignpostPractice) only = g_list_model_get_item (practices, 0);
+      return g_strdup (signpost_record_get_id (SIGNPOST_RECORD (only)));
+    }
+  if (ids != NULL && ids[0] != NULL && ids[1] == NULL)
+    return g_strdup (ids[0]);
+  return NULL;
 }
 
 /* ---- conflicts -------------------------------------------------------------------- */
@@ -644,13 +670,14 @@ on_cache_changed (SignpostDiaryPage *self)
   g_set_object (&self->outbox, outbox);
   g_hash_table_remove_all (self->problems_seen);
   update_booker (self);
+  self->practice_chosen = FALSE;
 
   if (cache != NULL)
     {
       g_autofree char *today = NULL;
 
       g_free (self->practice_id);
-      self->practice_id = g_strdup (signpost_sync_engine_get_practice_id (self->engine));
+      self->practice_id = default_practice (self);
       self->day = signpost_diary_day_new (cache);
       g_signal_connect_swapped (self->day, "columns-changed", G_CALLBACK (on_columns_changed), self);
       g_signal_connect_swapped (self->day, "items-changed", G_CALLBACK (on_rows_changed), self);
@@ -680,6 +707,11 @@ on_user_changed (SignpostDiaryPage *self)
   gboolean staff = role == SIGNPOST_ROLE_CLINICIAN || role == SIGNPOST_ROLE_MANAGER;
 
   update_booker (self);
+  if (self->cache != NULL && !self->practice_chosen)
+    {
+      g_free (self->practice_id);
+      self->practice_id = default_practice (self);
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diary.book", books);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diary.cancel-appointment", books);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diary.mark-arrived", books);
@@ -1246,7 +1278,6 @@ signpost_diary_page_class_init (SignpostDiaryPageClass *klass)
 
   g_type_ensure (SIGNPOST_TYPE_SLOT_FINDER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-diary-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, SignpostDiaryPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SignpostDiaryPage, date_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostDiaryPage, date_popover);
   gtk_widget_class_bind_template_child (widget_class, SignpostDiaryPage, calendar);
@@ -1294,6 +1325,7 @@ signpost_diary_page_init (SignpostDiaryPage *self)
   g_autoptr(GtkListItemFactory) time_factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
   self->clinician_columns = g_ptr_array_new_with_free_func (g_object_unref);
   self->practice_choices = g_ptr_array_new_with_free_func (g_free);
   self->problems_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -341,16 +341,20 @@ server_has (gpointer data)
          g_strcmp0 (json_object_get_string_member_with_default (record, want->field, NULL), want->value) == 0;
 }
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+typedef struct {
+  SignpostCache *cache;
+  const char *key;
+  const char *reason;
+} DraftOnDisk;
 
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
+static gboolean
+draft_on_disk (gpointer data)
+{
+  DraftOnDisk *want = data;
+  g_autoptr(JsonObject) draft = signpost_cache_load_draft (want->cache, want->key);
+
+  return draft != NULL && g_strcmp0 (json_object_get_string_member (draft, "reason"), want->reason) == 0 &&
+         json_object_get_boolean_member (draft, "pharmacy_first_taken");
 }
 
 /* ---- a form opened from a call, filled in and saved --------------------------------------- */
@@ -441,15 +445,16 @@ test_form_from_call (Fixture       *f,
 
   /* What is typed is on disk within moments (a crash loses nothing):
    * read it through a connection of its own. */
-  spin (700);
   key = g_strconcat ("triage:", triage_id, NULL);
   {
     g_autoptr(SignpostCache) other = signpost_cache_open (signpost_cache_get_path (cache), &error);
     g_autoptr(JsonObject) draft = NULL;
+    DraftOnDisk on_disk;
 
     g_assert_no_error (error);
+    on_disk = (DraftOnDisk) { other, key, "Sore throat since Saturday, hurts to swallow" };
+    g_assert_true (test_wait_until (draft_on_disk, &on_disk, 5000));
     draft = signpost_cache_load_draft (other, key);
-    g_assert_nonnull (draft);
     g_assert_cmpstr (json_object_get_string_member (draft, "reason"), ==, "Sore throat since Saturday, hurts to swallow");
     g_assert_cmpstr (json_object_get_string_member (draft, "call_id"), ==, call_id);
   }

@@ -10,6 +10,7 @@
 enum {
   PROP_0,
   PROP_CURRENT_CALL,
+  PROP_NEXT_CALL,
   PROP_BUSY,
   N_PROPS
 };
@@ -26,7 +27,12 @@ struct _SignpostCallDesk
 
   SignpostSyncEngine *engine;   /* weak: the desk lives in the engine's data */
   SignpostCache *cache;
+  char *user_id;                /* whose desk it is */
   SignpostCallListModel *mine;  /* calls answered by this user, from the cache */
+  SignpostCallListModel *waiting; /* the queue of the practices in view */
+  GHashTable *gone;             /* ids the phones say left the queue before the cache does */
+  GQueue offers;                /* SignpostCall: offered by the phones, not yet in the cache */
+  SignpostCall *next;
   SignpostCall *here;           /* the last call answered from this console */
   GHashTable *over;             /* ids of calls known to be over before the cache says so */
   GHashTable *versions;         /* call id → version our own commands left it at */
@@ -90,6 +96,119 @@ update_current (SignpostCallDesk *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_CALL]);
 }
 
+static const char *
+practice_in_view (SignpostCallDesk *self)
+{
+  return self->engine ? signpost_sync_engine_get_practice_id (self->engine) : NULL;
+}
+
+/* The front of the queue: the cache's first call the phones have not
+ * since seen go, else the first call the phones offered that the cache
+ * has not heard of yet (a new call joins at the back, so it is the front
+ * only of an empty queue). */
+static void
+update_next (SignpostCallDesk *self)
+{
+  SignpostCall *next = NULL;
+
+  if (self->waiting != NULL)
+    {
+      GListModel *model = G_LIST_MODEL (self->waiting);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model) && next == NULL; i++)
+        {
+          g_autoptr(SignpostCall) call = g_list_model_get_item (model, i);
+          if (!g_hash_table_contains (self->gone, signpost_record_get_id (SIGNPOST_RECORD (call))))
+            next = call;
+        }
+      for (GList *l = self->offers.head; l != NULL && next == NULL; l = l->next)
+        {
+          SignpostRecord *call = l->data;
+
+          if (!g_hash_table_contains (self->gone, signpost_record_get_id (call)) &&
+              (practice_in_view (self) == NULL ||
+               g_strcmp0 (signpost_record_get_practice_id (call), practice_in_view (self)) == 0))
+            next = l->data;
+        }
+    }
+
+  if (next == self->next)
+    return;
+  g_set_object (&self->next, next);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_CALL]);
+}
+
+static void
+forget_offer (SignpostCallDesk *self,
+              const char       *call_id)
+{
+  for (GList *l = self->offers.head; l != NULL; l = l->next)
+    if (g_strcmp0 (signpost_record_get_id (l->data), call_id) == 0)
+      {
+        g_object_unref (l->data);
+        g_queue_delete_link (&self->offers, l);
+        return;
+      }
+}
+
+/* A call as the phones announced it, until the cache has the record. */
+static SignpostCall *
+call_from_event (SignpostCallEvent *event)
+{
+  SignpostCall *call = signpost_call_new ();
+
+  signpost_record_set_id (SIGNPOST_RECORD (call), signpost_call_event_get_call_id (event));
+  signpost_record_set_practice_id (SIGNPOST_RECORD (call), signpost_call_event_get_practice_id (event));
+  signpost_call_set_line (call, signpost_call_event_get_line (event));
+  signpost_call_set_cli (call, signpost_call_event_get_cli (event));
+  signpost_call_set_state (call, SIGNPOST_CALL_QUEUED);
+  signpost_call_set_offered_at (call, signpost_call_event_get_at (event));
+  return call;
+}
+
+static void
+on_waiting_changed (SignpostCallDesk *self)
+{
+  GHashTableIter iter;
+  const char *id;
+
+  /* What the cache now shows needs no remembering. */
+  for (GList *l = self->offers.head; l != NULL;)
+    {
+      GList *following = l->next;
+
+      if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting), signpost_record_get_id (l->data)) != NULL)
+        {
+          g_object_unref (l->data);
+          g_queue_delete_link (&self->offers, l);
+        }
+      l = following;
+    }
+  g_hash_table_iter_init (&iter, self->gone);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting), id) == NULL)
+      g_hash_table_iter_remove (&iter);
+  update_next (self);
+}
+
+/* After a break the phones' news may be out of date: the cache (synced
+ * again on reconnecting) is the truth. */
+static void
+on_available_changed (SignpostCallDesk *self)
+{
+  g_hash_table_remove_all (self->gone);
+  g_queue_clear_full (&self->offers, g_object_unref);
+  update_next (self);
+}
+
+static void
+on_practice_changed (SignpostCallDesk *self)
+{
+  if (self->waiting != NULL)
+    signpost_call_list_model_set_practice_id (self->waiting, practice_in_view (self));
+  update_next (self);
+}
+
 static void
 mark_over (SignpostCallDesk *self,
            const char       *call_id)
@@ -119,13 +238,40 @@ static void
 on_call_event (SignpostCallDesk  *self,
                SignpostCallEvent *event)
 {
+  const char *id = signpost_call_event_get_call_id (event);
+
+  /* The front of the queue. */
+  switch (signpost_call_event_get_kind (event))
+    {
+    case SIGNPOST_CALL_EVENT_OFFERED:
+      if (!g_hash_table_contains (self->gone, id) &&
+          (self->waiting == NULL || signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting), id) == NULL))
+        g_queue_push_tail (&self->offers, call_from_event (event));
+      break;
+    case SIGNPOST_CALL_EVENT_ANSWERED:
+    case SIGNPOST_CALL_EVENT_ABANDONED:
+    case SIGNPOST_CALL_EVENT_ENDED:
+    case SIGNPOST_CALL_EVENT_CALLBACK_DONE:
+      g_hash_table_add (self->gone, g_strdup (id));
+      forget_offer (self, id);
+      break;
+    case SIGNPOST_CALL_EVENT_CALLBACK_REQUESTED:
+      /* Back in the queue, in its place (a callback, or a second try). */
+      g_hash_table_remove (self->gone, id);
+      break;
+    default:
+      break;
+    }
+  update_next (self);
+
+  /* This navigator's own call. */
   switch (signpost_call_event_get_kind (event))
     {
     case SIGNPOST_CALL_EVENT_ENDED:
     case SIGNPOST_CALL_EVENT_ABANDONED:
     case SIGNPOST_CALL_EVENT_CALLBACK_DONE:
     case SIGNPOST_CALL_EVENT_CALLBACK_REQUESTED:
-      mark_over (self, signpost_call_event_get_call_id (event));
+      mark_over (self, id);
       break;
     case SIGNPOST_CALL_EVENT_OFFERED:
     case SIGNPOST_CALL_EVENT_ANSWERED:
@@ -139,12 +285,24 @@ rebuild (SignpostCallDesk *self)
 {
   SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
 
+  /* The user record is refreshed by the change feed too: only another
+   * cache or another person starts the desk afresh. */
+  if (cache == self->cache && g_strcmp0 (user_id (self), self->user_id) == 0)
+    return;
+  g_free (self->user_id);
+  self->user_id = g_strdup (user_id (self));
+
   if (self->mine != NULL)
     g_signal_handlers_disconnect_by_data (self->mine, self);
+  if (self->waiting != NULL)
+    g_signal_handlers_disconnect_by_data (self->waiting, self);
   g_clear_object (&self->mine);
+  g_clear_object (&self->waiting);
   g_clear_object (&self->here);
   g_hash_table_remove_all (self->over);
   g_hash_table_remove_all (self->versions);
+  g_hash_table_remove_all (self->gone);
+  g_queue_clear_full (&self->offers, g_object_unref);
   g_set_object (&self->cache, cache);
 
   if (cache != NULL && user_id (self) != NULL)
@@ -152,8 +310,12 @@ rebuild (SignpostCallDesk *self)
       self->mine = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_IN_PROGRESS);
       signpost_call_list_model_set_answered_by (self->mine, user_id (self));
       g_signal_connect_swapped (self->mine, "items-changed", G_CALLBACK (on_mine_changed), self);
+      self->waiting = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_WAITING);
+      signpost_call_list_model_set_practice_id (self->waiting, practice_in_view (self));
+      g_signal_connect_swapped (self->waiting, "items-changed", G_CALLBACK (on_waiting_changed), self);
     }
   update_current (self);
+  update_next (self);
 }
 
 static void
@@ -341,6 +503,9 @@ signpost_call_desk_get_property (GObject    *object,
     case PROP_CURRENT_CALL:
       g_value_set_object (value, self->current);
       break;
+    case PROP_NEXT_CALL:
+      g_value_set_object (value, self->next);
+      break;
     case PROP_BUSY:
       g_value_set_boolean (value, self->n_in_flight > 0);
       break;
@@ -363,10 +528,15 @@ signpost_call_desk_dispose (GObject *object)
     }
   if (self->mine != NULL)
     g_signal_handlers_disconnect_by_data (self->mine, self);
+  if (self->waiting != NULL)
+    g_signal_handlers_disconnect_by_data (self->waiting, self);
   g_clear_object (&self->mine);
+  g_clear_object (&self->waiting);
   g_clear_object (&self->cache);
   g_clear_object (&self->here);
   g_clear_object (&self->current);
+  g_clear_object (&self->next);
+  g_queue_clear_full (&self->offers, g_object_unref);
 
   G_OBJECT_CLASS (signpost_call_desk_parent_class)->dispose (object);
 }
@@ -378,6 +548,8 @@ signpost_call_desk_finalize (GObject *object)
 
   g_clear_pointer (&self->over, g_hash_table_unref);
   g_clear_pointer (&self->versions, g_hash_table_unref);
+  g_clear_pointer (&self->gone, g_hash_table_unref);
+  g_free (self->user_id);
 
   G_OBJECT_CLASS (signpost_call_desk_parent_class)->finalize (object);
 }
@@ -394,6 +566,10 @@ signpost_call_desk_class_init (SignpostCallDeskClass *klass)
   /* The call this navigator is on now, or NULL when free. */
   properties[PROP_CURRENT_CALL] =
     g_param_spec_object ("current-call", NULL, NULL, SIGNPOST_TYPE_CALL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The call at the front of the queue in view, or NULL. */
+  properties[PROP_NEXT_CALL] =
+    g_param_spec_object ("next-call", NULL, NULL, SIGNPOST_TYPE_CALL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* A command is on its way to the server. */
   properties[PROP_BUSY] =
@@ -412,6 +588,8 @@ signpost_call_desk_init (SignpostCallDesk *self)
 {
   self->over = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->offers);
 }
 
 /* ---- public API ---------------------------------------------------------------------- */
@@ -441,8 +619,11 @@ signpost_call_desk_get_for_engine (SignpostSyncEngine *engine)
   g_object_set_qdata_full (G_OBJECT (engine), quark, self, g_object_unref);
   g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (rebuild), self);
   g_signal_connect_swapped (engine, "notify::user", G_CALLBACK (rebuild), self);
+  g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (on_practice_changed), self);
   g_signal_connect_swapped (signpost_sync_engine_get_call_hub (engine), "call-event",
                             G_CALLBACK (on_call_event), self);
+  g_signal_connect_swapped (signpost_sync_engine_get_call_hub (engine), "notify::available",
+                            G_CALLBACK (on_available_changed), self);
   rebuild (self);
   return self;
 }
@@ -459,6 +640,13 @@ signpost_call_desk_get_current_call (SignpostCallDesk *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), NULL);
   return self->current;
+}
+
+SignpostCall *
+signpost_call_desk_get_next_call (SignpostCallDesk *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), NULL);
+  return self->next;
 }
 
 gboolean
@@ -594,7 +782,7 @@ signpost_call_desk_link_patient (SignpostCallDesk  *self,
   /* The answer this console just sent moved the call on; the cache may not
    * have heard yet, and an update on the older version would conflict. */
   known = GPOINTER_TO_INT (g_hash_table_lookup (self->versions, call_id));
-  if (cached != NULL && known > signpost_record_get_version (SIGNPOST_RECORD (cached)))
+  if (known > (cached != NULL ? signpost_record_get_version (SIGNPOST_RECORD (cached)) : 0))
     signpost_mutation_set_base_version (mutation, known);
   return signpost_outbox_enqueue (outbox, mutation, label, error);
 }

@@ -18,7 +18,10 @@ G_DECLARE_FINAL_TYPE (SignpostCallDesk, signpost_call_desk, SIGNPOST, CALL_DESK,
  *
  * ::answered (SignpostCall *call) is emitted when an answer sent from this
  * console won: the popup follows it and takes the keyboard then, because
- * the navigator has just asked for that call. ::caller-requested asks the
+ * the navigator has just asked for that call. :next-call is the call at
+ * the front of the queue of the practices in view, known from the phones'
+ * own events before the cache has it: what F2 answers, and what the popup
+ * offers a free navigator. ::caller-requested asks the
  * popup to show the current caller again and take the keyboard (F4, the
  * queue page's "Show Caller").
  */
@@ -26,6 +29,7 @@ G_DECLARE_FINAL_TYPE (SignpostCallDesk, signpost_call_desk, SIGNPOST, CALL_DESK,
 SignpostCallDesk   *signpost_call_desk_get_for_engine   (SignpostSyncEngine *engine);
 SignpostSyncEngine *signpost_call_desk_get_engine       (SignpostCallDesk   *self);
 SignpostCall       *signpost_call_desk_get_current_call (SignpostCallDesk   *self);
+SignpostCall       *signpost_call_desk_get_next_call    (SignpostCallDesk   *self);
 gboolean            signpost_call_desk_get_busy         (SignpostCallDesk   *self);
 void                signpost_call_desk_request_caller   (SignpostCallDesk   *self);
 gboolean            signpost_call_desk_is_mine          (SignpostCallDesk   *self,

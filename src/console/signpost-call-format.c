@@ -181,6 +181,7 @@ signpost_call_show_toast (GtkWidget  *widget,
   g_autofree char *escaped = NULL;
   AdwToast *toast;
 
+  g_debug ("Told the navigator: %s", message);
   if (overlay == NULL)
     {
       g_message ("%s", message);

@@ -54,10 +54,7 @@ struct _SignpostCallerPopup
   SignpostCallHub *hub;
   SignpostCallDesk *desk;
   SignpostCache *cache;
-  SignpostCallListModel *waiting;      /* the queue, for the call at its front */
   SignpostPatientSearchModel *search;  /* unknown and withheld callers */
-  GHashTable *gone;                    /* calls the hub says left the queue before the cache does */
-  GQueue offers;                       /* SignpostCallEvent: offered, not yet in the cache */
   GHashTable *audited;                 /* "call|patient" views already reported */
 
   /* What is shown */
@@ -103,6 +100,17 @@ set_string (char       **field,
 /* ---- measuring --------------------------------------------------------------------- */
 
 static void
+stop_watching_paint (SignpostCallerPopup *self)
+{
+  /* By data, not by id: a clock that went with its window has dropped
+   * its handlers already. */
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame_clock, self);
+  self->after_paint_id = 0;
+  g_clear_object (&self->frame_clock);
+}
+
+static void
 on_after_paint (GdkFrameClock       *clock,
                 SignpostCallerPopup *self)
 {
@@ -111,8 +119,7 @@ on_after_paint (GdkFrameClock       *clock,
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   call_id = g_steal_pointer (&self->painting_id);
-  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
-  g_clear_object (&self->frame_clock);
+  stop_watching_paint (self);
   if (call_id != NULL)
     g_signal_emit (self, signals[CONTENT_PAINTED], 0, call_id, g_get_monotonic_time ());
 }
@@ -474,7 +481,7 @@ take_focus (SignpostCallerPopup *self)
 static gboolean
 offers_enabled (SignpostCallerPopup *self)
 {
-  return self->engine != NULL && self->waiting != NULL &&
+  return self->engine != NULL && self->cache != NULL &&
          signpost_sync_engine_get_role (self->engine) == SIGNPOST_ROLE_NAVIGATOR &&
          signpost_call_hub_get_available (self->hub);
 }
@@ -491,128 +498,24 @@ static void
 update (SignpostCallerPopup *self)
 {
   SignpostCall *current = self->desk ? signpost_call_desk_get_current_call (self->desk) : NULL;
+  SignpostCall *next = self->desk ? signpost_call_desk_get_next_call (self->desk) : NULL;
 
   if (current != NULL)
     {
-      const char *id = signpost_record_get_id (SIGNPOST_RECORD (current));
-
-      if (g_strcmp0 (id, self->closed_id) == 0)
-        {
-          if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
-            hide (self);
-          return;
-        }
-      show_record (self, current, SIGNPOST_CALLER_POPUP_ANSWERED);
+      if (g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (current)), self->closed_id) != 0)
+        show_record (self, current, SIGNPOST_CALLER_POPUP_ANSWERED);
+      else if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
+        hide (self);
       return;
     }
-
-  if (offers_enabled (self))
+  if (next != NULL && offers_enabled (self) &&
+      g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (next)), self->closed_id) != 0)
     {
-      GListModel *model = G_LIST_MODEL (self->waiting);
-      g_autoptr(SignpostCall) head = NULL;
-
-      for (guint i = 0; i < g_list_model_get_n_items (model) && head == NULL; i++)
-        {
-          g_autoptr(SignpostCall) call = g_list_model_get_item (model, i);
-          if (!g_hash_table_contains (self->gone, signpost_record_get_id (SIGNPOST_RECORD (call))))
-            head = g_steal_pointer (&call);
-        }
-      if (head != NULL)
-        {
-          if (g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (head)), self->closed_id) != 0)
-            {
-              show_record (self, head, SIGNPOST_CALLER_POPUP_OFFERED);
-              return;
-            }
-        }
-      else
-        {
-          /* Heard from the phones, not yet in the cache. */
-          for (GList *l = self->offers.head; l != NULL; l = l->next)
-            {
-              SignpostCallEvent *event = l->data;
-              const char *id = signpost_call_event_get_call_id (event);
-
-              if (g_hash_table_contains (self->gone, id) || g_strcmp0 (id, self->closed_id) == 0)
-                continue;
-              if (practice_in_view (self) != NULL &&
-                  g_strcmp0 (signpost_call_event_get_practice_id (event), practice_in_view (self)) != 0)
-                continue;
-              show_call (self, id, signpost_call_event_get_cli (event), signpost_call_event_get_practice_id (event),
-                         FALSE, SIGNPOST_CALLER_POPUP_OFFERED);
-              return;
-            }
-        }
+      show_record (self, next, SIGNPOST_CALLER_POPUP_OFFERED);
+      return;
     }
   if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
     hide (self);
-}
-
-static void
-forget_offer (SignpostCallerPopup *self,
-              const char          *call_id)
-{
-  for (GList *l = self->offers.head; l != NULL; l = l->next)
-    if (g_strcmp0 (signpost_call_event_get_call_id (l->data), call_id) == 0)
-      {
-        g_object_unref (l->data);
-        g_queue_delete_link (&self->offers, l);
-        return;
-      }
-}
-
-static void
-on_call_event (SignpostCallerPopup *self,
-               SignpostCallEvent   *event)
-{
-  const char *id = signpost_call_event_get_call_id (event);
-
-  switch (signpost_call_event_get_kind (event))
-    {
-    case SIGNPOST_CALL_EVENT_OFFERED:
-      if (!g_hash_table_contains (self->gone, id))
-        g_queue_push_tail (&self->offers, g_object_ref (event));
-      break;
-    case SIGNPOST_CALL_EVENT_ANSWERED:
-    case SIGNPOST_CALL_EVENT_ABANDONED:
-    case SIGNPOST_CALL_EVENT_ENDED:
-    case SIGNPOST_CALL_EVENT_CALLBACK_DONE:
-      g_hash_table_add (self->gone, g_strdup (id));
-      forget_offer (self, id);
-      break;
-    case SIGNPOST_CALL_EVENT_CALLBACK_REQUESTED:
-      /* Back in the queue (a callback keeps its place, or a second try). */
-      g_hash_table_remove (self->gone, id);
-      break;
-    default:
-      break;
-    }
-  update (self);
-}
-
-static void
-on_waiting_changed (SignpostCallerPopup *self)
-{
-  GHashTableIter iter;
-  const char *id;
-
-  /* What the cache now shows needs no remembering. */
-  for (GList *l = self->offers.head; l != NULL;)
-    {
-      GList *next = l->next;
-      if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting),
-                                       signpost_call_event_get_call_id (l->data)) != NULL)
-        {
-          g_object_unref (l->data);
-          g_queue_delete_link (&self->offers, l);
-        }
-      l = next;
-    }
-  g_hash_table_iter_init (&iter, self->gone);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
-    if (signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting), id) == NULL)
-      g_hash_table_iter_remove (&iter);
-  update (self);
 }
 
 static void
@@ -953,21 +856,13 @@ static void
 set_cache (SignpostCallerPopup *self,
            SignpostCache       *cache)
 {
-  if (self->waiting != NULL)
-    g_signal_handlers_disconnect_by_data (self->waiting, self);
   gtk_list_box_bind_model (self->results_list, NULL, NULL, NULL, NULL);
-  g_clear_object (&self->waiting);
   g_clear_object (&self->search);
   g_set_object (&self->cache, cache);
-  g_hash_table_remove_all (self->gone);
-  g_queue_clear_full (&self->offers, g_object_unref);
   g_hash_table_remove_all (self->audited);
 
   if (cache != NULL)
     {
-      self->waiting = signpost_call_list_model_new (cache, SIGNPOST_CALL_LIST_WAITING);
-      signpost_call_list_model_set_practice_id (self->waiting, practice_in_view (self));
-      g_signal_connect_swapped (self->waiting, "items-changed", G_CALLBACK (on_waiting_changed), self);
       self->search = signpost_patient_search_model_new (cache);
       signpost_patient_search_model_set_limit (self->search, SEARCH_LIMIT);
       gtk_list_box_bind_model (self->results_list, G_LIST_MODEL (self->search), create_patient_row, self, NULL);
@@ -983,15 +878,8 @@ on_cache_changed (SignpostCallerPopup *self)
   set_cache (self, signpost_sync_engine_get_cache (self->engine));
 }
 
-static void
-on_practice_changed (SignpostCallerPopup *self)
-{
-  if (self->waiting != NULL)
-    signpost_call_list_model_set_practice_id (self->waiting, practice_in_view (self));
-  update (self);
-}
-
 /* ---- GObject ------------------------------------------------------------------------------- */
+
 
 static void
 signpost_caller_popup_dispose (GObject *object)
@@ -999,9 +887,7 @@ signpost_caller_popup_dispose (GObject *object)
   SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (object);
 
   signpost_caller_popup_set_engine (self, NULL);
-  if (self->frame_clock != NULL)
-    g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
-  g_clear_object (&self->frame_clock);
+  stop_watching_paint (self);
   g_clear_weak_pointer (&self->return_focus);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_CALLER_POPUP);
   g_clear_object (&self->patients);
@@ -1014,7 +900,6 @@ signpost_caller_popup_finalize (GObject *object)
 {
   SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (object);
 
-  g_clear_pointer (&self->gone, g_hash_table_unref);
   g_clear_pointer (&self->audited, g_hash_table_unref);
   g_free (self->call_id);
   g_free (self->number);
@@ -1084,9 +969,7 @@ signpost_caller_popup_init (SignpostCallerPopup *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->audited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_queue_init (&self->offers);
   self->patients = g_list_store_new (SIGNPOST_TYPE_PATIENT);
   gtk_list_box_bind_model (self->household_list, G_LIST_MODEL (self->patients), create_patient_row, self, NULL);
 
@@ -1124,11 +1007,10 @@ signpost_caller_popup_set_engine (SignpostCallerPopup *self,
   /* A subscriber like GNOME Calls' call window: it knows the hub and the
    * desk, not where their events come from. */
   g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
-  g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (on_practice_changed), self);
   g_signal_connect_swapped (engine, "notify::role", G_CALLBACK (update), self);
-  g_signal_connect_swapped (self->hub, "call-event", G_CALLBACK (on_call_event), self);
   g_signal_connect_swapped (self->hub, "notify::available", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->desk, "notify::current-call", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->desk, "notify::next-call", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->desk, "answered", G_CALLBACK (on_answered_here), self);
   g_signal_connect_swapped (self->desk, "caller-requested", G_CALLBACK (on_caller_requested), self);
   set_cache (self, signpost_sync_engine_get_cache (engine));

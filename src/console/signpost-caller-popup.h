@@ -25,7 +25,7 @@ typedef enum {
 
 /*
  * Who is calling, from the local cache, before the navigator says hello: a
- * panel over the top right of the main window. It never takes the
+ * panel over the bottom right of the main window. It never takes the
  * keyboard by itself (it is part of the window, not a window of its own,
  * so what the navigator is typing keeps the focus on every platform); the
  * keyboard moves into it only when this navigator answers a call from this

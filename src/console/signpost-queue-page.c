@@ -76,6 +76,7 @@ struct _SignpostQueuePage
   SignpostWaitLevel longest_level;
   SignpostCall *my_call;     /* the desk's current call, followed for its changes */
 
+  GtkEventController *window_keys;  /* on the window, while the page is in it */
   GCancellable *cancellable;
   guint positions_id;
   guint figures_id;
@@ -892,6 +893,60 @@ on_cache_changed (SignpostQueuePage *self)
   set_models (self, signpost_sync_engine_get_cache (self->engine));
 }
 
+/* ---- keys for the whole window ------------------------------------------------------ */
+
+static gboolean
+on_window_key (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  SignpostQueuePage *self = user_data;
+
+  return gtk_widget_activate_action (GTK_WIDGET (self), g_variant_get_string (args, NULL), NULL);
+}
+
+static void
+add_window_key (SignpostQueuePage *self,
+                guint              keyval,
+                const char        *action_name)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyval, 0),
+                                            gtk_callback_action_new (on_window_key, self, NULL));
+
+  gtk_shortcut_set_arguments (shortcut, g_variant_new_string (action_name));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (self->window_keys), shortcut);
+}
+
+/* F2, F3 and F4 work on every page of the window (the navigator may be in
+ * the diary when the phone needs them), so they go on the window itself:
+ * shortcuts of a page that is not shown are not looked at. */
+static void
+signpost_queue_page_root (GtkWidget *widget)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (signpost_queue_page_parent_class)->root (widget);
+
+  self->window_keys = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_name (self->window_keys, "signpost-queue-keys");
+  add_window_key (self, GDK_KEY_F2, "queue.answer-next");
+  add_window_key (self, GDK_KEY_F3, "queue.end-call");
+  add_window_key (self, GDK_KEY_F4, "queue.show-caller");
+  gtk_widget_add_controller (GTK_WIDGET (gtk_widget_get_root (widget)), self->window_keys);
+}
+
+static void
+signpost_queue_page_unroot (GtkWidget *widget)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
+
+  if (self->window_keys != NULL)
+    gtk_widget_remove_controller (GTK_WIDGET (gtk_widget_get_root (widget)), self->window_keys);
+  self->window_keys = NULL;
+
+  GTK_WIDGET_CLASS (signpost_queue_page_parent_class)->unroot (widget);
+}
+
 /* ---- GObject -------------------------------------------------------------------------- */
 
 static void
@@ -976,6 +1031,8 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   object_class->set_property = signpost_queue_page_set_property;
   object_class->dispose = signpost_queue_page_dispose;
   object_class->finalize = signpost_queue_page_finalize;
+  widget_class->root = signpost_queue_page_root;
+  widget_class->unroot = signpost_queue_page_unroot;
 
   properties[PROP_ENGINE] =
     g_param_spec_object ("engine", NULL, NULL, SIGNPOST_TYPE_SYNC_ENGINE,
@@ -1026,7 +1083,6 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
 static void
 signpost_queue_page_init (SignpostQueuePage *self)
 {
-  GtkEventController *shortcuts;
   g_autoptr(GtkListItemFactory) waiting_factory = NULL;
   g_autoptr(GtkListItemFactory) callbacks_factory = NULL;
   g_autoptr(GtkListItemFactory) in_progress_factory = NULL;
@@ -1052,20 +1108,6 @@ signpost_queue_page_init (SignpostQueuePage *self)
   gtk_list_view_set_model (self->callbacks_view, GTK_SELECTION_MODEL (self->callbacks_selection));
   gtk_list_view_set_model (self->in_progress_view, GTK_SELECTION_MODEL (self->in_progress_selection));
 
-  /* F2 and F3 work from any page of the window: the navigator may be in
-   * the diary when the phones need them. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F2, 0),
-                                                          gtk_named_action_new ("queue.answer-next")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F3, 0),
-                                                          gtk_named_action_new ("queue.end-call")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F4, 0),
-                                                          gtk_named_action_new ("queue.show-caller")));
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   g_signal_connect_swapped (signpost_ticker_get_default (), "tick", G_CALLBACK (on_tick), self);
   update_my_call (self);
@@ -1144,13 +1186,14 @@ signpost_queue_page_get_in_progress (SignpostQueuePage *self)
 void
 signpost_queue_page_answer_next (SignpostQueuePage *self)
 {
-  g_autoptr(SignpostCall) head = NULL;
+  SignpostCall *head;
 
   g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
 
   if (self->waiting == NULL || !may_answer (self))
     return;
-  head = g_list_model_get_item (G_LIST_MODEL (self->waiting), 0);
+  /* The front as the phones last told it (the popup shows the same). */
+  head = signpost_call_desk_get_next_call (self->desk);
   if (head == NULL)
     {
       tell (self, _("Nobody is waiting."));

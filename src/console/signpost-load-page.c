@@ -20,6 +20,7 @@
 #define REFRESH_BATCH_MS 300
 /* A new staffing target once the manager stops turning the spin button. */
 #define TARGET_SETTLE_MS 400
+#define CALENDAR_SETTLE_MS 250
 #define COMPARE_WEEKS 4
 /* The opening hours always drawn, by the practice's clock. */
 #define OPEN_MINUTE (8 * 60)
@@ -117,6 +118,8 @@ struct _SignpostLoadPage
   guint compare_busy;
   guint refresh_id;
   guint target_id;
+  guint calendar_id;
+  gboolean calendar_browsing;
   gint64 last_day_request_us;
   guint n_day_requests;
   char *error;
@@ -1333,21 +1336,40 @@ on_call_hub_changed (SignpostLoadPage *self)
 
 /* ---- callbacks from the template ---------------------------------------------------- */
 
-static void
-on_calendar_day_selected (SignpostLoadPage *self)
+/* A day clicked closes the calendar; a month or year turned leaves it
+ * open (the day follows, and the figures with it). */
+static gboolean
+calendar_settled (gpointer data)
 {
-  g_autoptr(GDateTime) chosen = NULL;
+  SignpostLoadPage *self = data;
+  g_autoptr(GDateTime) chosen = gtk_calendar_get_date (self->calendar);
   GDate date;
 
-  if (self->quiet)
-    return;
-  chosen = gtk_calendar_get_date (self->calendar);
+  self->calendar_id = 0;
+  if (!self->calendar_browsing)
+    gtk_popover_popdown (self->date_popover);
+  self->calendar_browsing = FALSE;
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, g_date_time_get_day_of_month (chosen), g_date_time_get_month (chosen),
                   g_date_time_get_year (chosen));
-  gtk_popover_popdown (self->date_popover);
   if (is_allowed (self))
     show_date (self, &date);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_calendar_day_selected (SignpostLoadPage *self)
+{
+  if (self->quiet)
+    return;
+  g_clear_handle_id (&self->calendar_id, g_source_remove);
+  self->calendar_id = g_timeout_add (CALENDAR_SETTLE_MS, calendar_settled, self);
+}
+
+static void
+on_calendar_browsed (SignpostLoadPage *self)
+{
+  self->calendar_browsing = TRUE;
 }
 
 static void
@@ -1768,6 +1790,7 @@ signpost_load_page_dispose (GObject *object)
   g_cancellable_cancel (self->day_cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->target_id, g_source_remove);
+  g_clear_handle_id (&self->calendar_id, g_source_remove);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   if (self->call_hub != NULL)
@@ -1871,6 +1894,7 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, aht_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, staffing_summary);
   gtk_widget_class_bind_template_callback (widget_class, on_calendar_day_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_calendar_browsed);
   gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_target_changed);
 

@@ -26,6 +26,7 @@ struct _SignpostChartPanel
   GtkLabel *title_label;
   GtkLabel *subtitle_label;
   GtkToggleButton *table_button;
+  GtkLabel *table_label;
   GtkStack *stack;
   AdwBin *chart_bin;
   GtkColumnView *column_view;
@@ -148,6 +149,7 @@ on_table_toggled (SignpostChartPanel *self)
   gboolean show = gtk_toggle_button_get_active (self->table_button);
 
   gtk_stack_set_visible_child_name (self->stack, show ? "table" : "chart");
+  gtk_label_set_text (self->table_label, show ? _("Show as Chart") : _("Show as Table"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_TABLE]);
 }
 
@@ -274,6 +276,7 @@ signpost_chart_panel_class_init (SignpostChartPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, title_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, table_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, table_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, chart_bin);
   gtk_widget_class_bind_template_child (widget_class, SignpostChartPanel, column_view);

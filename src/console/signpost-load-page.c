@@ -348,7 +348,7 @@ update_status (SignpostLoadPage *self)
     }
   else
     {
-      text = g_strdup (_("A past day: these figures are final"));
+      text = g_strdup (_("A past day, as the figures stand now"));
       gtk_widget_set_visible (GTK_WIDGET (self->status_icon), FALSE);
     }
   if (self->day != NULL)

@@ -64,6 +64,7 @@ struct _SignpostCallerPopup
   char *practice_id;
   gboolean callback;
   GListStore *patients;                /* the number's matches */
+  GListStore *household;               /* the same, when there are several to pick from */
   char *closed_id;                     /* closed by the navigator: not shown again by itself */
   GtkWidget *return_focus;             /* weak: where the keyboard was before F4 / answering */
 
@@ -323,6 +324,12 @@ fill_content (SignpostCallerPopup *self)
     matches = signpost_cache_find_patients_by_phone (self->cache, self->number);
   if (matches != NULL)
     g_list_store_splice (self->patients, 0, 0, matches->pdata, matches->len);
+  /* Rows are made only for a list that is shown. */
+  if (matches != NULL && matches->len > 1)
+    g_list_store_splice (self->household, 0, g_list_model_get_n_items (G_LIST_MODEL (self->household)),
+                         matches->pdata, matches->len);
+  else
+    g_list_store_remove_all (self->household);
 
   if (matches == NULL || matches->len == 0)
     {
@@ -564,7 +571,7 @@ selected_patient (SignpostCallerPopup *self)
     return g_list_model_get_item (G_LIST_MODEL (self->patients), 0);
   if (list == NULL || (row = gtk_list_box_get_selected_row (list)) == NULL)
     return NULL;
-  model = list == self->household_list ? G_LIST_MODEL (self->patients) : G_LIST_MODEL (self->search);
+  model = list == self->household_list ? G_LIST_MODEL (self->household) : G_LIST_MODEL (self->search);
   return g_list_model_get_item (model, gtk_list_box_row_get_index (row));
 }
 
@@ -891,6 +898,7 @@ signpost_caller_popup_dispose (GObject *object)
   g_clear_weak_pointer (&self->return_focus);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_CALLER_POPUP);
   g_clear_object (&self->patients);
+  g_clear_object (&self->household);
 
   G_OBJECT_CLASS (signpost_caller_popup_parent_class)->dispose (object);
 }
@@ -971,7 +979,8 @@ signpost_caller_popup_init (SignpostCallerPopup *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->audited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->patients = g_list_store_new (SIGNPOST_TYPE_PATIENT);
-  gtk_list_box_bind_model (self->household_list, G_LIST_MODEL (self->patients), create_patient_row, self, NULL);
+  self->household = g_list_store_new (SIGNPOST_TYPE_PATIENT);
+  gtk_list_box_bind_model (self->household_list, G_LIST_MODEL (self->household), create_patient_row, self, NULL);
 
   /* Before the focused child: Escape, Enter and the arrows mean the same
    * wherever the keyboard is inside the panel. */

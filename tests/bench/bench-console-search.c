@@ -22,68 +22,19 @@
 #define PAGE 1000
 #define N_LOOKUPS 20000
 
-static const char *drama_blocks[] = {
-  "+447700900", "+441134960", "+441144960", "+441154960", "+441164960", "+441174960",
-  "+441184960", "+441214960", "+441314960", "+441414960", "+441514960", "+441614960",
-  "+441914980", "+442079460", "+442896496", "+442920180", "+441632960",
-};
-
 static char *
 drama_number (guint n)
 {
-  guint block = (n / 1000) % G_N_ELEMENTS (drama_blocks);
-  guint line = n % 1000;
-
-  return g_strdup_printf ("%s%03u", drama_blocks[block], line);
+  return test_drama_number (n, NULL);
 }
 
 static void
 fill (SignpostCache *cache)
 {
-  gint64 seq = 2;
   gint64 start = g_get_monotonic_time ();
   double seconds;
 
-  {
-    g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-    g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
-    g_autoptr(GBytes) page = NULL;
-    g_autoptr(GError) error = NULL;
-
-    g_ptr_array_add (records, test_practice_json (TEST_PRACTICE_A, "Riverside Medical Practice", 1));
-    g_ptr_array_add (kinds, (gpointer) "practice");
-    g_ptr_array_add (records, test_practice_json (TEST_PRACTICE_B, "Hillview Surgery", 2));
-    g_ptr_array_add (kinds, (gpointer) "practice");
-    page = test_changes_page (records, kinds, 2, FALSE);
-    if (!signpost_cache_apply_changes (cache, page, NULL, NULL, NULL, &error))
-      g_error ("%s", error->message);
-  }
-
-  for (guint first = 0; first < N_PATIENTS; first += PAGE)
-    {
-      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-      g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
-      g_autoptr(GBytes) page = NULL;
-      g_autoptr(GError) error = NULL;
-
-      for (guint i = first; i < first + PAGE; i++)
-        {
-          JsonObject *patient = test_patient_json (i, i % 5 == 4 ? TEST_PRACTICE_B : TEST_PRACTICE_A, ++seq);
-          JsonArray *phones = json_array_new ();
-          JsonObject *phone = json_object_new ();
-          g_autofree char *number = drama_number (i);
-
-          json_object_set_string_member (phone, "number", number);
-          json_object_set_string_member (phone, "kind", i % 2 ? "home" : "mobile");
-          json_array_add_object_element (phones, phone);
-          json_object_set_array_member (patient, "phones", phones);
-          g_ptr_array_add (records, patient);
-          g_ptr_array_add (kinds, (gpointer) "patient");
-        }
-      page = test_changes_page (records, kinds, seq, first + PAGE < N_PATIENTS);
-      if (!signpost_cache_apply_changes (cache, page, NULL, NULL, NULL, &error))
-        g_error ("%s", error->message);
-    }
+  test_fill_drama_patients (cache, N_PATIENTS, NULL);
   seconds = (g_get_monotonic_time () - start) / 1e6;
   g_print ("Filled the cache with %d patients in %.1f s (%.0f records/s applied, pages of %d, "
            "parse + decode + index + FTS)\n", N_PATIENTS, seconds, N_PATIENTS / seconds, PAGE);

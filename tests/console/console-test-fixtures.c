@@ -282,3 +282,84 @@ test_fill_patients (SignpostCache *cache,
   g_assert_true (signpost_cache_apply_changes (cache, page, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 }
+
+static const char *drama_blocks[] = {
+  "+447700900", "+441134960", "+441144960", "+441154960", "+441164960", "+441174960",
+  "+441184960", "+441214960", "+441314960", "+441414960", "+441514960", "+441614960",
+  "+441914980", "+442079460", "+442896496", "+442920180", "+441632960",
+};
+
+static gboolean
+avoided (const char         *block,
+         const char * const *avoid)
+{
+  for (guint i = 0; avoid != NULL && avoid[i] != NULL; i++)
+    if (g_str_has_prefix (block, avoid[i]) || g_str_has_prefix (avoid[i], block))
+      return TRUE;
+  return FALSE;
+}
+
+char *
+test_drama_number (guint               n,
+                   const char * const *avoid)
+{
+  const char *blocks[G_N_ELEMENTS (drama_blocks)];
+  guint n_blocks = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (drama_blocks); i++)
+    if (!avoided (drama_blocks[i], avoid))
+      blocks[n_blocks++] = drama_blocks[i];
+  g_assert_cmpuint (n_blocks, >, 0);
+  return g_strdup_printf ("%s%03u", blocks[(n / 1000) % n_blocks], n % 1000);
+}
+
+void
+test_fill_drama_patients (SignpostCache       *cache,
+                          guint                n,
+                          const char * const  *avoid)
+{
+  gint64 last_seq = signpost_cache_get_last_seq (cache);
+  gint64 seq = 2;
+
+  {
+    g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+    g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+    g_autoptr(GBytes) page = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_ptr_array_add (records, test_practice_json (TEST_PRACTICE_A, "Riverside Medical Practice", 1));
+    g_ptr_array_add (kinds, (gpointer) "practice");
+    g_ptr_array_add (records, test_practice_json (TEST_PRACTICE_B, "Hillview Surgery", 2));
+    g_ptr_array_add (kinds, (gpointer) "practice");
+    page = test_changes_page (records, kinds, last_seq > 0 ? last_seq : 2, FALSE);
+    if (!signpost_cache_apply_changes (cache, page, NULL, NULL, NULL, &error))
+      g_error ("%s", error->message);
+  }
+
+  for (guint first = 0; first < n; first += 1000)
+    {
+      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+      g_autoptr(GBytes) page = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = first; i < MIN (first + 1000, n); i++)
+        {
+          JsonObject *patient = test_patient_json (i, i % 5 == 4 ? TEST_PRACTICE_B : TEST_PRACTICE_A, ++seq);
+          JsonArray *phones = json_array_new ();
+          JsonObject *phone = json_object_new ();
+          g_autofree char *number = test_drama_number (i, avoid);
+
+          json_object_set_string_member (phone, "number", number);
+          json_object_set_string_member (phone, "kind", i % 2 ? "home" : "mobile");
+          json_array_add_object_element (phones, phone);
+          json_object_set_array_member (patient, "phones", phones);
+          g_ptr_array_add (records, patient);
+          g_ptr_array_add (kinds, (gpointer) "patient");
+        }
+      /* A cache that follows a server stays where the feed left it. */
+      page = test_changes_page (records, kinds, last_seq > 0 ? last_seq : seq, first + 1000 < n);
+      if (!signpost_cache_apply_changes (cache, page, NULL, NULL, NULL, &error))
+        g_error ("%s", error->message);
+    }
+}

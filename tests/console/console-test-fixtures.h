@@ -44,5 +44,16 @@ void        test_apply_record        (SignpostCache *cache,
 /* Fills @cache with @n patients (practice A) and the practices. */
 void        test_fill_patients       (SignpostCache *cache,
                                       guint          n);
+/* Adds @n patients (4 in 5 of practice A, and the two practices) in
+ * pages of 1,000, each with one number from Ofcom's drama ranges (17
+ * blocks of 1,000: a number is shared by about n / 17,000 patients, like
+ * a household line), leaving out the blocks that start with one of
+ * @avoid (E.164 prefixes, or NULL). The cache's change-feed position is
+ * kept, so this can follow a real first sync. */
+void        test_fill_drama_patients (SignpostCache       *cache,
+                                      guint                n,
+                                      const char * const  *avoid);
+char       *test_drama_number        (guint                n,
+                                      const char * const  *avoid);
 
 G_END_DECLS

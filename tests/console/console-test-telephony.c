@@ -19,7 +19,9 @@ test_post_call_event (TestServer  *server,
                       const char  *number,
                       char       **call_id)
 {
-  static SoupSession *session;
+  /* One session per thread: benchmarks send from threads of their own. */
+  static GPrivate sessions = G_PRIVATE_INIT (g_object_unref);
+  SoupSession *session = g_private_get (&sessions);
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -36,7 +38,10 @@ test_post_call_event (TestServer  *server,
   gsize length;
 
   if (session == NULL)
-    session = soup_session_new ();
+    {
+      session = soup_session_new ();
+      g_private_set (&sessions, session);
+    }
 
   json_object_set_string_member (body, "event", event);
   json_object_set_string_member (body, "call_ref", call_ref);

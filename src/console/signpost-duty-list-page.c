@@ -43,6 +43,9 @@ struct _SignpostDutyListPage
   SignpostRole role;
   gboolean clinician;
   guint tick_source;
+  guint top_source;
+  guint reset_source;
+  gint64 pin_until;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostDutyListPage, signpost_duty_list_page, ADW_TYPE_BIN)
@@ -208,7 +211,7 @@ bind_row (GtkSignalListItemFactory *factory,
   SignpostTriageRow *row = SIGNPOST_TRIAGE_ROW (gtk_list_item_get_child (item));
   SignpostTriage *triage = gtk_list_item_get_item (item);
 
-  signpost_triage_row_bind (row, triage, self->cache, self->user_id);
+  signpost_triage_row_bind (row, triage, self->cache, self->user_id, self->clinician);
   signpost_triage_row_set_open (row, g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (triage)),
                                                 signpost_duty_request_view_get_triage_id (self->request_view)) == 0);
   g_hash_table_add (self->rows, row);
@@ -260,6 +263,85 @@ on_activate (GtkListView          *view,
 
   if (triage != NULL)
     signpost_duty_list_page_open (self, signpost_record_get_id (SIGNPOST_RECORD (triage)));
+}
+
+/* A changed row is taken out and put back by the sort, and a new one may
+ * arrive above the first: the list view keeps its old first row in place,
+ * which would slide the most urgent request out of sight above the top.
+ * When the list was at its top, it is held there for the moment it takes
+ * the view to settle. */
+#define PIN_USEC (300 * G_TIME_SPAN_MILLISECOND)
+
+static GtkAdjustment *
+list_adjustment (SignpostDutyListPage *self)
+{
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+}
+
+static gboolean
+back_to_top (gpointer data)
+{
+  SignpostDutyListPage *self = data;
+  GtkAdjustment *adjustment = list_adjustment (self);
+
+  self->top_source = 0;
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_scrolled (SignpostDutyListPage *self,
+             GtkAdjustment        *adjustment)
+{
+  if (g_get_monotonic_time () < self->pin_until &&
+      gtk_adjustment_get_value (adjustment) > gtk_adjustment_get_lower (adjustment))
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
+/* Coming back to the page shows the top of the list: the most urgent.
+ * Rows that came while the page was hidden moved the view's anchor
+ * without scrolling (GTK 4.8): setting the model again starts it at the
+ * top. Not while a model is telling of a change (the page can be mapped
+ * from inside one): from an idle. */
+static gboolean
+reset_to_top (gpointer data)
+{
+  SignpostDutyListPage *self = data;
+  GtkSelectionModel *model = gtk_list_view_get_model (self->list_view);
+
+  self->reset_source = 0;
+  if (model != NULL)
+    {
+      g_object_ref (model);
+      gtk_list_view_set_model (self->list_view, NULL);
+      gtk_list_view_set_model (self->list_view, model);
+      g_object_unref (model);
+    }
+  self->pin_until = g_get_monotonic_time () + PIN_USEC;
+  if (self->top_source == 0)
+    self->top_source = g_idle_add (back_to_top, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_list_mapped (SignpostDutyListPage *self)
+{
+  if (self->reset_source == 0)
+    self->reset_source = g_idle_add (reset_to_top, self);
+}
+
+static void
+on_rows_changed (SignpostDutyListPage *self)
+{
+  GtkAdjustment *adjustment = list_adjustment (self);
+
+  if (adjustment == NULL ||
+      gtk_adjustment_get_value (adjustment) > gtk_adjustment_get_lower (adjustment) + 1)
+    return;
+  self->pin_until = g_get_monotonic_time () + PIN_USEC;
+  if (self->top_source == 0)
+    self->top_source = g_idle_add (back_to_top, self);
 }
 
 /* ---- following the signed-in user -------------------------------------------------------- */
@@ -335,6 +417,7 @@ rebuild (SignpostDutyListPage *self)
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->source)), GTK_FILTER (filter));
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), GTK_SORTER (sorter));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (on_rows_changed), self, G_CONNECT_SWAPPED);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   update_summary (self);
@@ -404,6 +487,8 @@ signpost_duty_list_page_dispose (GObject *object)
   SignpostDutyListPage *self = SIGNPOST_DUTY_LIST_PAGE (object);
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->top_source, g_source_remove);
+  g_clear_handle_id (&self->reset_source, g_source_remove);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   if (self->list_view != NULL)
@@ -461,6 +546,9 @@ signpost_duty_list_page_init (SignpostDutyListPage *self)
   g_object_unref (factory);
   g_signal_connect_object (self->list_view, "activate", G_CALLBACK (on_activate), self, 0);
   self->tick_source = g_timeout_add_seconds (TICK_SECONDS, tick, self);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), "value-changed",
+                           G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_view, "map", G_CALLBACK (on_list_mapped), self, G_CONNECT_SWAPPED);
   gtk_label_set_text (self->title_label, _("Duty List"));
 }
 

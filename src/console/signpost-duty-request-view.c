@@ -229,7 +229,8 @@ tick (gpointer data)
   /* Translators: strftime format of when a request arrived, "09:12" */
   since = local_time (self, signpost_triage_get_arrived (self->triage), _("%H:%M"));
   text = g_strdup_printf (_("Waiting %s (since %s) · %s"), waited, since,
-                          signpost_triage_format_status (self->triage));
+                          g_strcmp0 (signpost_triage_get_claimed_by (self->triage), my_user_id (self)) == 0
+                          ? _("you have it open") : signpost_triage_format_status (self->triage));
   gtk_label_set_text (self->waited_label, text);
   return G_SOURCE_CONTINUE;
 }

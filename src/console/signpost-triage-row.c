@@ -26,6 +26,7 @@ struct _SignpostTriageRow
   SignpostTriage *triage;
   SignpostCache *cache;
   char *my_user_id;
+  gboolean for_clinician;
   const char *urgency_class;
 };
 
@@ -75,13 +76,23 @@ status_text (SignpostTriageRow *self)
   if (signpost_cache_record_is_pending (SIGNPOST_RECORD (triage)))
     /* Translators: a request saved on this PC and not yet on the server */
     return g_strdup_printf (_("%s · %s · not yet sent to the server"), status, route);
-  if (claimed != NULL && g_strcmp0 (claimed, self->my_user_id) == 0)
-    return g_strdup_printf (_("You have this open · %s"), route);
-  if (claimed != NULL)
+  if (self->for_clinician)
     {
-      g_autofree char *who = signpost_triage_format_user (self->cache, claimed);
-      /* Translators: another doctor is looking at this request */
-      return g_strdup_printf (_("%s has this open · %s"), who ? who : _("Another clinician"), route);
+      /* For a doctor, where it stands is who has it. */
+      if (claimed != NULL && g_strcmp0 (claimed, self->my_user_id) == 0)
+        return g_strdup (_("You have this open"));
+      if (claimed != NULL)
+        {
+          g_autofree char *who = signpost_triage_format_user (self->cache, claimed);
+          /* Translators: another doctor is looking at this request */
+          return g_strdup_printf (_("%s has this open"), who ? who : _("Another clinician"));
+        }
+      if (signpost_triage_get_status (triage) == SIGNPOST_TRIAGE_OPEN)
+        return g_strdup (_("Not opened yet · the navigator is still on it"));
+      if (signpost_triage_get_route (triage) != NULL &&
+          signpost_route_get_kind (signpost_triage_get_route (triage)) == SIGNPOST_ROUTE_CLINICIAN)
+        return g_strdup (_("Not opened yet · sent to you by name"));
+      return g_strdup (_("Not opened yet"));
     }
   if (signpost_triage_get_route (triage) == NULL ||
       signpost_route_get_kind (signpost_triage_get_route (triage)) == SIGNPOST_ROUTE_DUTY)
@@ -194,7 +205,8 @@ void
 signpost_triage_row_bind (SignpostTriageRow *self,
                           SignpostTriage    *triage,
                           SignpostCache     *cache,
-                          const char        *my_user_id)
+                          const char        *my_user_id,
+                          gboolean           for_clinician)
 {
   g_return_if_fail (SIGNPOST_IS_TRIAGE_ROW (self));
   g_return_if_fail (SIGNPOST_IS_TRIAGE (triage));
@@ -203,6 +215,7 @@ signpost_triage_row_bind (SignpostTriageRow *self,
   self->triage = g_object_ref (triage);
   self->cache = cache ? g_object_ref (cache) : NULL;
   self->my_user_id = g_strdup (my_user_id);
+  self->for_clinician = for_clinician;
   g_signal_connect_object (triage, "notify", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   refresh (self);
 }

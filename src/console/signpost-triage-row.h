@@ -19,7 +19,8 @@ SignpostTriageRow *signpost_triage_row_new         (void);
 void               signpost_triage_row_bind        (SignpostTriageRow *self,
                                                     SignpostTriage    *triage,
                                                     SignpostCache     *cache,
-                                                    const char        *my_user_id);
+                                                    const char        *my_user_id,
+                                                    gboolean           for_clinician);
 void               signpost_triage_row_unbind      (SignpostTriageRow *self);
 SignpostTriage    *signpost_triage_row_get_triage  (SignpostTriageRow *self);
 void               signpost_triage_row_tick        (SignpostTriageRow *self,

@@ -5,6 +5,7 @@
 
 #include "signpost-diary-day.h"
 #include "signpost-diary-format.h"
+#include "signpost-patient-format.h"
 
 enum {
   PROP_0,
@@ -36,6 +37,7 @@ struct _SignpostDiaryDay
   GHashTable *clinicians;   /* id → SignpostClinician: every one in the cache */
   GHashTable *appointments; /* slot id → SignpostAppointment, or NULL for none */
   GHashTable *patients;     /* id → SignpostPatient */
+  GHashTable *names;        /* patient id → "SMITH, Ann" */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -219,6 +221,56 @@ group_clear (gpointer data)
   g_clear_pointer (&group->slots, g_hash_table_unref);
 }
 
+/* Looks up every booked slot's appointment, and their patients, in two
+ * queries, rather than two per cell as the cells are drawn. */
+static void
+prefetch (SignpostDiaryDay *self)
+{
+  GListModel *slots = G_LIST_MODEL (self->slots);
+  guint n = slots ? g_list_model_get_n_items (slots) : 0;
+  g_autoptr(GPtrArray) booked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) appointments = NULL;
+  g_autoptr(GPtrArray) patient_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) names = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SignpostSlot) slot = g_list_model_get_item (slots, i);
+      if (signpost_slot_get_status (slot) == SIGNPOST_SLOT_BOOKED)
+        g_ptr_array_add (booked, g_strdup (signpost_record_get_id (SIGNPOST_RECORD (slot))));
+    }
+  appointments = signpost_cache_list_live_appointments_for_slots (self->cache, booked);
+  for (guint i = 0; i < booked->len; i++)
+    g_hash_table_insert (self->appointments, g_strdup (g_ptr_array_index (booked, i)), NULL);
+  for (guint i = 0; i < appointments->len; i++)
+    {
+      SignpostAppointment *appointment = g_ptr_array_index (appointments, i);
+      const char *slot_id = signpost_appointment_get_slot_id (appointment);
+      const char *patient_id = signpost_appointment_get_patient_id (appointment);
+
+      /* The newest first, as signpost_cache_get_live_appointment() has it. */
+      if (g_hash_table_lookup (self->appointments, slot_id) != NULL)
+        continue;
+      g_hash_table_insert (self->appointments, g_strdup (slot_id), g_object_ref (appointment));
+      if (patient_id != NULL && !g_hash_table_contains (self->names, patient_id))
+        g_ptr_array_add (patient_ids, g_strdup (patient_id));
+    }
+  /* The grid needs only the names: whole records are read when opened. */
+  names = signpost_cache_get_patient_names (self->cache, patient_ids);
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      char **pair = value;
+      g_autoptr(SignpostPatient) card = signpost_patient_new ();
+
+      signpost_patient_set_given_name (card, pair[0]);
+      signpost_patient_set_family_name (card, pair[1]);
+      g_hash_table_insert (self->names, g_strdup (key), signpost_patient_format_name (card));
+    }
+}
+
 /* Groups the day's slots by start time and brings the rows in line,
  * reporting exactly which rows came, went or changed. */
 static void
@@ -232,6 +284,9 @@ rebuild (SignpostDiaryDay *self)
 
   g_array_set_clear_func (groups, group_clear);
   g_hash_table_remove_all (self->appointments);
+  g_hash_table_remove_all (self->patients);
+  g_hash_table_remove_all (self->names);
+  prefetch (self);
 
   for (guint i = 0; i < n; i++)
     {
@@ -366,9 +421,10 @@ on_records_changed (SignpostDiaryDay *self,
       load_clinicians (self);
       update_columns (self);
     }
-  if (patients && g_hash_table_size (self->patients) > 0)
+  if (patients && (g_hash_table_size (self->patients) > 0 || g_hash_table_size (self->names) > 0))
     {
       g_hash_table_remove_all (self->patients);
+      g_hash_table_remove_all (self->names);
       for (guint i = 0; i < self->rows->len; i++)
         signpost_diary_row_changed (g_ptr_array_index (self->rows, i));
     }
@@ -467,6 +523,7 @@ signpost_diary_day_finalize (GObject *object)
   g_clear_pointer (&self->clinicians, g_hash_table_unref);
   g_clear_pointer (&self->appointments, g_hash_table_unref);
   g_clear_pointer (&self->patients, g_hash_table_unref);
+  g_clear_pointer (&self->names, g_hash_table_unref);
 
   G_OBJECT_CLASS (signpost_diary_day_parent_class)->finalize (object);
 }
@@ -511,6 +568,7 @@ signpost_diary_day_init (SignpostDiaryDay *self)
   self->clinicians = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->appointments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_if_set);
   self->patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* ---- public API --------------------------------------------------------------- */
@@ -723,4 +781,25 @@ signpost_diary_day_get_patient (SignpostDiaryDay *self,
         g_hash_table_insert (self->patients, g_strdup (patient_id), patient);
     }
   return patient;
+}
+
+const char *
+signpost_diary_day_get_patient_name (SignpostDiaryDay *self,
+                                     const char       *patient_id)
+{
+  const char *name;
+  SignpostPatient *patient;
+
+  g_return_val_if_fail (SIGNPOST_IS_DIARY_DAY (self), NULL);
+
+  if (patient_id == NULL)
+    return NULL;
+  name = g_hash_table_lookup (self->names, patient_id);
+  if (name != NULL)
+    return name;
+  patient = signpost_diary_day_get_patient (self, patient_id);
+  if (patient == NULL)
+    return NULL;
+  g_hash_table_insert (self->names, g_strdup (patient_id), signpost_patient_format_name (patient));
+  return g_hash_table_lookup (self->names, patient_id);
 }

@@ -48,5 +48,8 @@ SignpostAppointment *signpost_diary_day_get_appointment (SignpostDiaryDay *self,
                                                          SignpostSlot     *slot);
 SignpostPatient   *signpost_diary_day_get_patient      (SignpostDiaryDay  *self,
                                                         const char        *patient_id);
+/* "SMITH, Ann": the grid needs no more, and it is read for a whole day at once. */
+const char        *signpost_diary_day_get_patient_name (SignpostDiaryDay  *self,
+                                                        const char        *patient_id);
 
 G_END_DECLS

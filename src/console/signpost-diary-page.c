@@ -48,6 +48,7 @@ struct _SignpostDiaryPage
   SignpostSlotFinder *finder;
 
   SignpostSyncEngine *engine;
+  SignpostUser *shown_user;      /* without an engine: signpost_diary_page_show_cache() */
   SignpostCache *cache;
   SignpostOutbox *outbox;
   SignpostDiaryDay *day;
@@ -77,6 +78,7 @@ struct _SignpostDiaryPage
   gboolean updating_practices;
   gboolean updating_calendar;
   gboolean practice_chosen;  /* by the user, not by default */
+  guint batch;               /* the rows are away while the day changes */
 };
 
 G_DEFINE_FINAL_TYPE (SignpostDiaryPage, signpost_diary_page, ADW_TYPE_BIN)
@@ -88,10 +90,18 @@ static void check_problems (SignpostDiaryPage *self);
 
 /* ---- helpers ------------------------------------------------------------------ */
 
+static SignpostUser *
+page_user (SignpostDiaryPage *self)
+{
+  return self->engine ? signpost_sync_engine_get_user (self->engine) : self->shown_user;
+}
+
 static SignpostRole
 get_role (SignpostDiaryPage *self)
 {
-  return self->engine ? signpost_sync_engine_get_role (self->engine) : SIGNPOST_ROLE_ADMIN;
+  if (self->engine != NULL)
+    return signpost_sync_engine_get_role (self->engine);
+  return self->shown_user ? signpost_user_get_role (self->shown_user) : SIGNPOST_ROLE_ADMIN;
 }
 
 static GtkWindow *
@@ -129,7 +139,7 @@ today_string (SignpostDiaryPage *self)
 static void
 update_booker (SignpostDiaryPage *self)
 {
-  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+  SignpostUser *user = page_user (self);
 
   g_clear_pointer (&self->now, g_date_time_unref);
   self->now = g_date_time_new_now_utc ();
@@ -274,11 +284,31 @@ update_print_menu (SignpostDiaryPage *self)
   gtk_menu_button_set_menu_model (self->print_button, G_MENU_MODEL (menu));
 }
 
+/* A new day, practice or set of columns: the view lets go of its rows
+ * first and takes them back once, at the end, rather than making a cell
+ * in every row for every column added, and again for every row replaced
+ * (over a second for a hub day). */
+static void
+begin_batch (SignpostDiaryPage *self)
+{
+  if (self->batch++ == 0)
+    gtk_no_selection_set_model (self->selection, NULL);
+}
+
+static void
+end_batch (SignpostDiaryPage *self)
+{
+  g_return_if_fail (self->batch > 0);
+  if (--self->batch == 0)
+    gtk_no_selection_set_model (self->selection, self->day ? G_LIST_MODEL (self->day) : NULL);
+}
+
 static void
 rebuild_columns (SignpostDiaryPage *self)
 {
   guint n = self->day ? signpost_diary_day_get_n_columns (self->day) : 0;
 
+  begin_batch (self);
   for (guint i = 0; i < self->clinician_columns->len; i++)
     gtk_column_view_remove_column (self->column_view, g_ptr_array_index (self->clinician_columns, i));
   g_ptr_array_set_size (self->clinician_columns, 0);
@@ -301,6 +331,7 @@ rebuild_columns (SignpostDiaryPage *self)
       gtk_column_view_append_column (self->column_view, column);
       g_ptr_array_add (self->clinician_columns, column);
     }
+  end_batch (self);
   update_print_menu (self);
 }
 
@@ -409,7 +440,11 @@ show_date (SignpostDiaryPage *self,
       self->date = g_strdup (date);
     }
   if (self->day != NULL)
-    signpost_diary_day_set_date (self->day, self->date);
+    {
+      begin_batch (self);
+      signpost_diary_day_set_date (self->day, self->date);
+      end_batch (self);
+    }
   {
     g_autoptr(GDateTime) noon = g_date_time_new_utc (g_date_get_year (&parsed), g_date_get_month (&parsed),
                                                      g_date_get_day (&parsed), 12, 0, 0);
@@ -458,10 +493,12 @@ apply_scope (SignpostDiaryPage *self)
 {
   const char *one[] = { self->practice_id, NULL };
 
+  begin_batch (self);
   if (self->day != NULL)
     signpost_diary_day_set_practice_id (self->day, self->practice_id);
   signpost_slot_finder_set_scope (self->finder, self->practice_id ? one : NULL, &self->booker);
   rebuild_columns (self);
+  end_batch (self);
   update_day_view (self);
 }
 
@@ -483,18 +520,22 @@ static void
 fill_practices (SignpostDiaryPage *self)
 {
   GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  SignpostUser *user = page_user (self);
+  const char * const *ids = user ? signpost_user_get_practice_ids (user) : NULL;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  guint n = practices ? g_list_model_get_n_items (practices) : 0;
+  guint n = practices ? g_list_model_get_n_items (practices) : (ids ? g_strv_length ((char **) ids) : 0);
   guint selected = 0;
 
   g_ptr_array_set_size (self->practice_choices, 0);
   gtk_string_list_append (names, _("All my practices"));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(SignpostPractice) practice = g_list_model_get_item (practices, i);
-      const char *id = signpost_record_get_id (SIGNPOST_RECORD (practice));
+      g_autoptr(SignpostPractice) practice = practices ? g_list_model_get_item (practices, i) : NULL;
+      const char *id = practice ? signpost_record_get_id (SIGNPOST_RECORD (practice)) : ids[i];
+      const char *name = practice ? signpost_practice_get_name (practice)
+                                  : signpost_cache_get_practice_name (self->cache, id);
 
-      gtk_string_list_append (names, signpost_practice_get_name (practice));
+      gtk_string_list_append (names, name ? name : id);
       g_ptr_array_add (self->practice_choices, g_strdup (id));
       if (g_strcmp0 (id, self->practice_id) == 0)
         selected = i + 1;
@@ -512,12 +553,10 @@ static char *
 default_practice (SignpostDiaryPage *self)
 {
   GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
-  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+  SignpostUser *user = page_user (self);
   const char * const *ids = user ? signpost_user_get_practice_ids (user) : NULL;
 
-  if (self->engine == NULL)
-    return NULL;
-  if (signpost_sync_engine_get_practice_id (self->engine) != NULL)
+  if (self->engine != NULL && signpost_sync_engine_get_practice_id (self->engine) != NULL)
     return g_strdup (signpost_sync_engine_get_practice_id (self->engine));
   if (practices != NULL && g_list_model_get_n_items (practices) == 1)
     {
@@ -653,11 +692,10 @@ on_outbox_result (SignpostDiaryPage      *self,
 /* ---- following the engine --------------------------------------------------------- */
 
 static void
-on_cache_changed (SignpostDiaryPage *self)
+use_cache (SignpostDiaryPage *self,
+           SignpostCache     *cache,
+           SignpostOutbox    *outbox)
 {
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
-  SignpostOutbox *outbox = self->engine ? signpost_sync_engine_get_outbox (self->engine) : NULL;
-
   if (self->day != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->day, self);
@@ -682,7 +720,8 @@ on_cache_changed (SignpostDiaryPage *self)
       g_signal_connect_swapped (self->day, "columns-changed", G_CALLBACK (on_columns_changed), self);
       g_signal_connect_swapped (self->day, "items-changed", G_CALLBACK (on_rows_changed), self);
       signpost_diary_day_set_practice_id (self->day, self->practice_id);
-      gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->day));
+      if (self->batch == 0)
+        gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->day));
       today = today_string (self);
       if (self->date == NULL)
         self->date = g_steal_pointer (&today);
@@ -697,6 +736,14 @@ on_cache_changed (SignpostDiaryPage *self)
   apply_scope (self);
   show_date (self, self->date);
   check_problems (self);
+}
+
+static void
+on_cache_changed (SignpostDiaryPage *self)
+{
+  use_cache (self,
+             self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL,
+             self->engine ? signpost_sync_engine_get_outbox (self->engine) : NULL);
 }
 
 static void
@@ -738,7 +785,7 @@ static SignpostPatient *
 default_patient (SignpostDiaryPage *self)
 {
   const SignpostCallState answered[] = { SIGNPOST_CALL_ANSWERED, -1 };
-  SignpostUser *user = signpost_sync_engine_get_user (self->engine);
+  SignpostUser *user = page_user (self);
   g_autoptr(GPtrArray) calls = NULL;
 
   if (self->context_patient_id != NULL)
@@ -785,7 +832,7 @@ signpost_diary_page_book_slot (SignpostDiaryPage *self,
 
   g_return_val_if_fail (SIGNPOST_IS_DIARY_PAGE (self), NULL);
 
-  if (self->cache == NULL)
+  if (self->cache == NULL || self->engine == NULL)
     return NULL;
   slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id);
   if (slot == NULL)
@@ -1217,6 +1264,7 @@ signpost_diary_page_dispose (GObject *object)
   g_clear_object (&self->outbox);
   g_clear_object (&self->cache);
   g_clear_object (&self->engine);
+  g_clear_object (&self->shown_user);
 
   G_OBJECT_CLASS (signpost_diary_page_parent_class)->dispose (object);
 }
@@ -1623,4 +1671,17 @@ signpost_diary_page_export_day_list (SignpostDiaryPage  *self,
   gtk_print_operation_set_export_filename (GTK_PRINT_OPERATION (operation), pdf_path);
   return gtk_print_operation_run (GTK_PRINT_OPERATION (operation), GTK_PRINT_OPERATION_ACTION_EXPORT,
                                   NULL, error) != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
+void
+signpost_diary_page_show_cache (SignpostDiaryPage *self,
+                                SignpostCache     *cache,
+                                SignpostUser      *user)
+{
+  g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
+  g_return_if_fail (self->engine == NULL);
+
+  g_set_object (&self->shown_user, user);
+  use_cache (self, cache, NULL);
+  on_user_changed (self);
 }

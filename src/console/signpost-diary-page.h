@@ -56,6 +56,11 @@ GtkWindow          *signpost_diary_page_book_slot            (SignpostDiaryPage 
 GtkWindow          *signpost_diary_page_get_conflict_dialog  (SignpostDiaryPage *self);
 /* The last message shown at the foot of the page. */
 const char         *signpost_diary_page_get_last_message     (SignpostDiaryPage *self);
+/* Shows @cache's diary as @user sees it, without a sync engine (for
+ * benchmarks over a synthetic cache): reading only; nothing is saved. */
+void                signpost_diary_page_show_cache           (SignpostDiaryPage  *self,
+                                                              SignpostCache      *cache,
+                                                              SignpostUser       *user);
 /* The day list as a PDF (GtkPrintOperation's export), for everyone
  * (@clinician_id NULL) or one clinician. */
 gboolean            signpost_diary_page_export_day_list      (SignpostDiaryPage  *self,

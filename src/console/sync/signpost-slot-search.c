@@ -69,9 +69,10 @@ signpost_slot_check_bookable (SignpostSlot             *slot,
 }
 
 static void
-collect_slots (SignpostCache *self,
-               sqlite3_stmt  *stmt,
-               GPtrArray     *out)
+collect (SignpostCache      *self,
+         SignpostRecordKind  kind,
+         sqlite3_stmt       *stmt,
+         GPtrArray          *out)
 {
   SignpostDb *db = signpost_cache_get_db (self);
   g_autoptr(GError) error = NULL;
@@ -87,20 +88,32 @@ collect_slots (SignpostCache *self,
       if (text == NULL)
         continue;
       object = signpost_json_parse_object (text, strlen (text), MAX_RECORD_SIZE, &local_error);
-      record = object ? signpost_record_new_from_json (SIGNPOST_RECORD_SLOT, object, SIGNPOST_DECODE_FULL,
-                                                       &local_error)
+      record = object ? signpost_record_new_from_json (kind, object, SIGNPOST_DECODE_FULL, &local_error)
                       : NULL;
       if (record == NULL)
         {
-          g_warning ("A cached slot could not be read: %s", local_error->message);
+          g_warning ("A cached %s could not be read: %s", signpost_record_kind_to_string (kind),
+                     local_error->message);
           continue;
         }
       signpost_record_set_pending_mark (record, sqlite3_column_int (stmt, 1));
       g_ptr_array_add (out, record);
     }
   if (rc < 0)
-    g_warning ("Searching the diary failed: %s", error->message);
+    g_warning ("Reading the diary failed: %s", error->message);
   sqlite3_reset (stmt);
+}
+
+static char *
+ids_json (GPtrArray *ids)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (ids, i));
+  node = json_node_init_array (json_node_alloc (), array);
+  return json_to_string (node, FALSE);
 }
 
 /* One pass of the search: @only (one clinician) or everyone but @except. */
@@ -132,8 +145,8 @@ find_free (SignpostCache            *self,
                               "  AND (?5 IS NULL OR s.clinician_id = ?5)"
                               "  AND (?11 IS NULL OR s.clinician_id IS NOT ?11)"
                               "  AND (?6 IS NULL OR json_extract (r.data, '$.mode') = ?6)"
-                              "  AND (?7 IS NULL OR (SELECT json_extract (c.data, '$.profession')"
-                              "                      FROM records c WHERE c.id = s.clinician_id) = ?7)"
+                              "  AND (?7 IS NULL OR s.clinician_id IN (SELECT c.id FROM records c"
+                              "       WHERE c.kind = ?14 AND json_extract (c.data, '$.profession') = ?7))"
                               "  AND (json_extract (r.data, '$.release_at') IS NULL"
                               "       OR unixepoch (json_extract (r.data, '$.release_at')) <= ?8)"
                               "  AND (json_extract (r.data, '$.hub_bookable')"
@@ -143,13 +156,14 @@ find_free (SignpostCache            *self,
                               " ORDER BY s.start_ms, s.clinician_id, r.id LIMIT ?12",
                               NULL);
   if (stmt == NULL ||
-      !signpost_db_bind (stmt, NULL, "IIIssssIissii",
+      !signpost_db_bind (stmt, NULL, "IIIssssIissiii",
                          instant_ms (query->from), instant_ms (query->to), instant_ms (booker->now),
                          practices, only, mode, profession,
                          g_date_time_to_unix (booker->now), booker->hub ? 1 : 0, own,
-                         except, (int) limit, (int) SIGNPOST_APPOINTMENT_CANCELLED))
+                         except, (int) limit, (int) SIGNPOST_APPOINTMENT_CANCELLED,
+                         (int) SIGNPOST_RECORD_CLINICIAN))
     return;
-  collect_slots (self, stmt, out);
+  collect (self, SIGNPOST_RECORD_SLOT, stmt, out);
 }
 
 GPtrArray *
@@ -271,4 +285,91 @@ signpost_cache_find_patient_booking (SignpostCache *self,
       return g_object_ref (appointment);
     }
   return NULL;
+}
+
+GPtrArray *
+signpost_cache_list_live_appointments_for_slots (SignpostCache *self,
+                                                 GPtrArray     *slot_ids)
+{
+  GPtrArray *appointments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *ids = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), appointments);
+
+  if (slot_ids == NULL || slot_ids->len == 0)
+    return appointments;
+  ids = ids_json (slot_ids);
+  stmt = signpost_db_prepare (signpost_cache_get_db (self),
+                              "SELECT r.data, r.pending FROM appointment_index a"
+                              " JOIN records r ON r.rid = a.rid"
+                              " WHERE a.slot_id IN (SELECT value FROM json_each (?1)) AND a.status != ?2"
+                              " ORDER BY a.slot_id, r.rid DESC",
+                              NULL);
+  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "si", ids, (int) SIGNPOST_APPOINTMENT_CANCELLED))
+    return appointments;
+  collect (self, SIGNPOST_RECORD_APPOINTMENT, stmt, appointments);
+  return appointments;
+}
+
+GPtrArray *
+signpost_cache_get_records (SignpostCache      *self,
+                            SignpostRecordKind  kind,
+                            GPtrArray          *ids)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *list = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), records);
+
+  if (ids == NULL || ids->len == 0)
+    return records;
+  list = ids_json (ids);
+  stmt = signpost_db_prepare (signpost_cache_get_db (self),
+                              "SELECT data, pending FROM records"
+                              " WHERE id IN (SELECT value FROM json_each (?1)) AND kind = ?2 AND data IS NOT NULL",
+                              NULL);
+  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "si", list, (int) kind))
+    return records;
+  collect (self, kind, stmt, records);
+  return records;
+}
+
+GHashTable *
+signpost_cache_get_patient_names (SignpostCache *self,
+                                  GPtrArray     *ids)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  SignpostDb *db;
+  g_autofree char *list = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), names);
+
+  if (ids == NULL || ids->len == 0)
+    return names;
+  db = signpost_cache_get_db (self);
+  list = ids_json (ids);
+  stmt = signpost_db_prepare (db,
+                              "SELECT id, json_extract (data, '$.given_name'), json_extract (data, '$.family_name')"
+                              " FROM records WHERE id IN (SELECT value FROM json_each (?1)) AND kind = ?2"
+                              " AND data IS NOT NULL",
+                              NULL);
+  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "si", list, (int) SIGNPOST_RECORD_PATIENT))
+    return names;
+  while ((rc = signpost_db_step (db, stmt, &error)) == SQLITE_ROW)
+    {
+      char **pair = g_new0 (char *, 3);
+
+      pair[0] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      pair[1] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_hash_table_insert (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), pair);
+    }
+  if (rc < 0)
+    g_warning ("Reading patients' names failed: %s", error->message);
+  sqlite3_reset (stmt);
+  return names;
 }

@@ -83,4 +83,17 @@ SignpostAppointment    *signpost_cache_find_patient_booking (SignpostCache      
                                                              GDateTime                *to,
                                                              const char               *except_slot_id);
 
+/* Many at once, for a day of the diary: the live appointments of @slot_ids
+ * (a SignpostAppointment per slot that has one) and the records of @kind
+ * with @ids (those the cache has). One query each. */
+GPtrArray              *signpost_cache_list_live_appointments_for_slots (SignpostCache      *self,
+                                                                         GPtrArray          *slot_ids);
+GPtrArray              *signpost_cache_get_records          (SignpostCache            *self,
+                                                             SignpostRecordKind        kind,
+                                                             GPtrArray                *ids);
+/* Just the names of the patients with @ids, without reading their whole
+ * records: id → a NULL-terminated { given_name, family_name }. */
+GHashTable             *signpost_cache_get_patient_names    (SignpostCache            *self,
+                                                             GPtrArray                *ids);
+
 G_END_DECLS

@@ -263,8 +263,11 @@ fill_one (SignpostCallerPopup *self,
         continue;
       if (open++ < 2 && reason != NULL)
         {
-          g_autofree char *line = g_utf8_substring (reason, 0, MIN (g_utf8_strlen (reason, -1), 60));
-          g_string_append_printf (text, "%s“%s”%s", text->len ? "\n" : "", line,
+          glong length = g_utf8_strlen (reason, -1);
+          g_autofree char *line = g_utf8_substring (reason, 0, MIN (length, 60));
+
+          g_string_append_printf (text, "%s“%s%s”%s", text->len ? "\n" : "", g_strstrip (line),
+                                  length > 60 ? "…" : "",
                                   status == SIGNPOST_TRIAGE_AWAITING_DUTY ? _(" — with the duty doctor") : "");
         }
     }
@@ -852,6 +855,13 @@ on_search_changed (SignpostCallerPopup *self)
 }
 
 static void
+on_results_changed (SignpostCallerPopup *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->results_list),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->search)) > 0);
+}
+
+static void
 on_search_activate (SignpostCallerPopup *self)
 {
   signpost_caller_popup_confirm (self);
@@ -873,6 +883,8 @@ set_cache (SignpostCallerPopup *self,
       self->search = signpost_patient_search_model_new (cache);
       signpost_patient_search_model_set_limit (self->search, SEARCH_LIMIT);
       gtk_list_box_bind_model (self->results_list, G_LIST_MODEL (self->search), create_patient_row, self, NULL);
+      g_signal_connect_swapped (self->search, "items-changed", G_CALLBACK (on_results_changed), self);
+      on_results_changed (self);
     }
   if (self->mode != SIGNPOST_CALLER_POPUP_HIDDEN)
     hide (self);

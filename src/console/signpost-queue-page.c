@@ -427,9 +427,15 @@ update_figures (gpointer data)
   set_label (self->answered_value, text);
   g_free (text);
 
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting now: %u call", "Waiting now: %u calls",
-                                       n_items (self->waiting)),
-                          n_items (self->waiting));
+  if (callbacks == 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In the queue: %u caller holding",
+                                         "In the queue: %u callers holding", waiting),
+                            waiting);
+  else
+    /* Translators: "In the queue: 12 — 9 holding, 3 callbacks keeping their place" */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In the queue: %u — %u holding, %u callback keeping its place",
+                                         "In the queue: %u — %u holding, %u callbacks keeping their place", callbacks),
+                            n_items (self->waiting), waiting, callbacks);
   set_label (self->waiting_heading, text);
   g_free (text);
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Callbacks: %u", "Callbacks: %u", callbacks), callbacks);

@@ -12,6 +12,7 @@
 #include "signpost-caller-popup.h"
 #include "signpost-patient-format.h"
 #include "signpost-queue-page.h"
+#include "signpost-ticker.h"
 #include "signpost-window.h"
 
 /* The phone queue and the caller popup in the real window, against a real
@@ -691,8 +692,8 @@ test_two_consoles (Fixture       *f,
   signpost_sync_engine_stop (other_engine);
 }
 
-/* The page's order and places are the server's (/queue), and a callback
- * keeps its place. */
+/* The page's order and places are the server's (/queue), a callback
+ * keeps its place, and the clock only changes the time labels. */
 typedef struct {
   SignpostQueuePage *page;
   guint n;
@@ -705,6 +706,12 @@ queue_has (gpointer data)
   GListModel *waiting = signpost_queue_page_get_waiting (want->page);
 
   return waiting != NULL && g_list_model_get_n_items (waiting) == want->n;
+}
+
+static gboolean
+ticked_twice (gpointer data)
+{
+  return signpost_ticker_get_n_ticks (signpost_ticker_get_default ()) >= *(guint64 *) data + 2;
 }
 
 static void
@@ -785,6 +792,34 @@ test_queue_matches_server (Fixture       *f,
             }
         }
     }
+
+  /* Two ticks later: the same rows showing the same calls (nothing was
+   * rebuilt or bound again), only their times moved on. */
+  {
+    g_autoptr(GPtrArray) later = g_ptr_array_new ();
+    g_autoptr(GPtrArray) calls_before = g_ptr_array_new ();
+    g_autoptr(GPtrArray) waits_before = g_ptr_array_new_with_free_func (g_free);
+    guint64 ticks = signpost_ticker_get_n_ticks (signpost_ticker_get_default ());
+
+    for (guint r = 0; r < rows->len; r++)
+      {
+        SignpostCallRow *row = g_ptr_array_index (rows, r);
+        g_ptr_array_add (calls_before, signpost_call_row_get_call (row));
+        g_ptr_array_add (waits_before, g_strdup (signpost_call_row_get_wait_text (row)));
+      }
+    g_assert_true (test_wait_until (ticked_twice, &ticks, TIMEOUT_MS));
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+    collect_rows (GTK_WIDGET (page), later);
+    g_assert_cmpuint (later->len, ==, rows->len);
+    for (guint r = 0; r < rows->len; r++)
+      {
+        SignpostCallRow *row = g_ptr_array_index (rows, r);
+
+        g_assert_true (g_ptr_array_find (later, row, NULL));
+        g_assert_true (signpost_call_row_get_call (row) == g_ptr_array_index (calls_before, r));
+        g_assert_cmpstr (signpost_call_row_get_wait_text (row), !=, g_ptr_array_index (waits_before, r));
+      }
+  }
 }
 
 /* A callback at the front is due; calling back and finding nobody twice

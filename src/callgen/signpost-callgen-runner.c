@@ -1076,6 +1076,7 @@ static void
 discovered (SignpostCallgenRunner *self)
 {
   g_autofree char *line = NULL;
+  g_autofree char *seed = NULL;
 
   self->model = signpost_traffic_model_new (self->pool, self->options.seed);
   signpost_traffic_model_set_navigators (self->model, self->options.navigators, self->options.handle_s);
@@ -1115,9 +1116,10 @@ discovered (SignpostCallgenRunner *self)
     }
 
   /* Translators: practices, lines, patients, the server, the seed */
-  line = g_strdup_printf (_("Practices: %u, lines: %u, patients: %u on %s (seed %" G_GUINT64_FORMAT ")"),
+  seed = g_strdup_printf ("%" G_GUINT64_FORMAT, self->options.seed);
+  line = g_strdup_printf (_("Practices: %u, lines: %u, patients: %u on %s (seed %s)"),
                           self->stats.practices, self->stats.lines, self->stats.patients,
-                          signpost_callgen_client_get_base_url (self->client), self->options.seed);
+                          signpost_callgen_client_get_base_url (self->client), seed);
   print_line (line);
   start_playing (self);
 }

@@ -131,9 +131,12 @@ signpost_json_check_bytes (const char  *data,
     max_size = SIGNPOST_JSON_DEFAULT_MAX_SIZE;
   if (length > max_size)
     {
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, max_size);
+
+      /* Translators: two sizes in bytes */
       g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_TOO_LARGE,
-                   _("The body is %" G_GSIZE_FORMAT " bytes; the limit is %" G_GSIZE_FORMAT),
-                   length, max_size);
+                   _("The body is %s bytes; the limit is %s"), size, limit);
       return FALSE;
     }
   if (data == NULL || length == 0)

@@ -966,9 +966,12 @@ decode_value (GParamSpec          *pspec,
         n = json_node_get_int (node);
         if (n < ispec->minimum || n > ispec->maximum)
           {
+            g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, ispec->minimum);
+            g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, ispec->maximum);
+
+            /* Translators: the two numbers are the lowest and highest allowed */
             signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, path,
-                                      _("must be between %" G_GINT64_FORMAT " and %"
-                                        G_GINT64_FORMAT), ispec->minimum, ispec->maximum);
+                                      _("must be between %s and %s"), low, high);
             return FALSE;
           }
         g_value_set_int64 (value, n);

@@ -43,9 +43,12 @@ query_int (GHashTable  *query,
     return TRUE;
   if (!g_ascii_string_to_signed (text, 10, minimum, maximum, &parsed, NULL))
     {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, minimum);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, maximum);
+
+      /* Translators: the two numbers are the lowest and highest allowed */
       signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key,
-                                _("must be a whole number from %" G_GINT64_FORMAT " to %"
-                                  G_GINT64_FORMAT), minimum, maximum);
+                                _("must be a whole number from %s to %s"), low, high);
       return FALSE;
     }
   *value = parsed;

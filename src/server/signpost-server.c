@@ -388,10 +388,12 @@ early_handler (SoupServer        *soup,
     case SOUP_ENCODING_CONTENT_LENGTH:
       if (soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
         {
-          g_autofree char *detail =
-            g_strdup_printf (_("The body is %" G_GOFFSET_FORMAT " bytes; the limit is %"
-                               G_GSIZE_FORMAT),
-                             soup_message_headers_get_content_length (headers), self->max_body);
+          g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT,
+                                                   soup_message_headers_get_content_length (headers));
+          g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, self->max_body);
+          /* Translators: two sizes in bytes */
+          g_autofree char *detail = g_strdup_printf (_("The body is %s bytes; the limit is %s"),
+                                                     size, limit);
 
           refuse_and_close (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                             signpost_error_code_nick (SIGNPOST_ERROR_TOO_LARGE),

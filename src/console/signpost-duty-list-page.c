@@ -25,7 +25,6 @@ struct _SignpostDutyListPage
 {
   AdwBin parent_instance;
 
-  GtkBox *panes;
   GtkLabel *title_label;
   GtkLabel *summary_label;
   GtkStack *list_stack;
@@ -517,7 +516,6 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
 
   g_type_ensure (SIGNPOST_TYPE_DUTY_REQUEST_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-duty-list-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, panes);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, list_stack);
@@ -537,7 +535,9 @@ signpost_duty_list_page_init (SignpostDutyListPage *self)
   /* Beside the list: at a reception PC's 1366 pixels both fit. */
   self->request_view = signpost_duty_request_view_new ();
   gtk_widget_set_hexpand (GTK_WIDGET (self->request_view), TRUE);
-  gtk_box_append (self->panes, GTK_WIDGET (self->request_view));
+  /* The bin's own child is not bound: dispose_template would unparent it
+   * behind AdwBin's back. */
+  gtk_box_append (GTK_BOX (adw_bin_get_child (ADW_BIN (self))), GTK_WIDGET (self->request_view));
   self->rows = g_hash_table_new (NULL, NULL);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);

@@ -25,7 +25,6 @@ struct _SignpostDutyRequestView
 {
   AdwBin parent_instance;
 
-  GtkStack *stack;
   GtkRevealer *claim_revealer;
   GtkLabel *claim_label;
   GtkWidget *take_over_button;
@@ -910,7 +909,6 @@ signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/signpost/Signpost/signpost-duty-request-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, claim_revealer);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, claim_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, take_over_button);
@@ -945,6 +943,15 @@ signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
   gtk_widget_class_install_action (widget_class, "duty.edit", NULL, edit_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "duty.save-notes", NULL);
+}
+
+
+/* The bin's own child, not bound by name: dispose_template would unparent
+ * it behind AdwBin's back. */
+static GtkStack *
+view_stack (SignpostDutyRequestView *self)
+{
+  return GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 }
 
 static void
@@ -1006,13 +1013,13 @@ signpost_duty_request_view_show (SignpostDutyRequestView *self,
     triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
   if (triage == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "none");
+      gtk_stack_set_visible_child_name (view_stack (self), "none");
       return;
     }
   self->triage_id = g_strdup (triage_id);
   self->triage = g_steal_pointer (&triage);
   fill (self);
-  gtk_stack_set_visible_child_name (self->stack, "request");
+  gtk_stack_set_visible_child_name (view_stack (self), "request");
   if (signpost_triage_get_claimed_by (self->triage) == NULL)
     claim (self);
   if (signpost_triage_get_patient_id (self->triage) != NULL && self->engine != NULL)

@@ -168,7 +168,28 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
   g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
                        slots->pdata, slots->len);
   if (slots->len == 0)
-    status = g_strdup (_("No free slot you can book now matches. Try more days, any clinician or any type."));
+    {
+      g_autoptr(GPtrArray) embargoed = NULL;
+
+      /* At 07:55, say when the first of the day's embargoed slots opens. */
+      query.ignore_release = TRUE;
+      query.limit = 1;
+      embargoed = signpost_cache_find_free_slots (self->cache, &query, self->booker);
+      if (embargoed->len > 0)
+        {
+          SignpostSlot *first = g_ptr_array_index (embargoed, 0);
+          g_autoptr(GTimeZone) slot_tz = signpost_practice_time_zone (self->cache,
+                                                                      signpost_record_get_practice_id (SIGNPOST_RECORD (first)));
+          g_autofree char *when = signpost_slot_format_when (first, slot_tz);
+          g_autofree char *opens = signpost_format_local (signpost_slot_get_release_at (first), slot_tz, "%H:%M");
+
+          /* Translators: no slot can be booked yet: "None you can book yet: the first that fits, Mon 23 Nov, 08:30, opens for booking at 08:00." */
+          status = g_strdup_printf (_("None you can book yet: the first that fits, %s, opens for booking at %s."),
+                                    when, opens);
+        }
+      else
+        status = g_strdup (_("No free slot you can book now matches. Try more days, any clinician or any type."));
+    }
   else if (slots->len >= query.limit)
     status = g_strdup_printf (_("The first %u slots you can book now."), slots->len);
   else

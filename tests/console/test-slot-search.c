@@ -222,6 +222,13 @@ test_rules (Fixture       *f,
   /* A hub navigator may not book practice-only slots. */
   for_hub = search (f, &query, &hub);
   g_assert_cmpstr (for_hub, ==, "s0 s6 s3 s7 s8");
+  /* Embargoed slots counted in, to say when the first one opens. */
+  query.ignore_release = TRUE;
+  {
+    g_autofree char *with_embargoed = search (f, &query, &navigator);
+    g_assert_cmpstr (with_embargoed, ==, "s0 s6 s1 s2 s3 s7 s8");
+  }
+  query.ignore_release = FALSE;
   /* The embargo lifts at 10:00; by 10:10 the morning has started. */
   navigator.now = ten_past_ten;
   later = search (f, &query, &navigator);

@@ -147,7 +147,7 @@ find_free (SignpostCache            *self,
                               "  AND (?6 IS NULL OR json_extract (r.data, '$.mode') = ?6)"
                               "  AND (?7 IS NULL OR s.clinician_id IN (SELECT c.id FROM records c"
                               "       WHERE c.kind = ?14 AND json_extract (c.data, '$.profession') = ?7))"
-                              "  AND (json_extract (r.data, '$.release_at') IS NULL"
+                              "  AND (?15 OR json_extract (r.data, '$.release_at') IS NULL"
                               "       OR unixepoch (json_extract (r.data, '$.release_at')) <= ?8)"
                               "  AND (json_extract (r.data, '$.hub_bookable')"
                               "       OR (?9 = 0 AND s.practice_id IN (SELECT value FROM json_each (?10))))"
@@ -156,12 +156,12 @@ find_free (SignpostCache            *self,
                               " ORDER BY s.start_ms, s.clinician_id, r.id LIMIT ?12",
                               NULL);
   if (stmt == NULL ||
-      !signpost_db_bind (stmt, NULL, "IIIssssIissiii",
+      !signpost_db_bind (stmt, NULL, "IIIssssIissiiii",
                          instant_ms (query->from), instant_ms (query->to), instant_ms (booker->now),
                          practices, only, mode, profession,
                          g_date_time_to_unix (booker->now), booker->hub ? 1 : 0, own,
                          except, (int) limit, (int) SIGNPOST_APPOINTMENT_CANCELLED,
-                         (int) SIGNPOST_RECORD_CLINICIAN))
+                         (int) SIGNPOST_RECORD_CLINICIAN, query->ignore_release ? 1 : 0))
     return;
   collect (self, SIGNPOST_RECORD_SLOT, stmt, out);
 }

@@ -35,6 +35,8 @@ typedef struct {
  * @preferred_clinician_id: whose slots come first (the usual GP, for
  *   continuity), or %NULL
  * @limit: at most this many slots
+ * @ignore_release: count embargoed slots as released (to say when the
+ *   first of them opens)
  *
  * "First suitable slot": free slots the booker can book now, preferred
  * clinician first, then everyone else, each by start time.
@@ -48,9 +50,10 @@ typedef struct {
   GDateTime *to;
   const char *preferred_clinician_id;
   guint limit;
+  gboolean ignore_release;
 } SignpostSlotQuery;
 
-#define SIGNPOST_SLOT_QUERY_INIT { NULL, NULL, -1, -1, NULL, NULL, NULL, 50 }
+#define SIGNPOST_SLOT_QUERY_INIT { NULL, NULL, -1, -1, NULL, NULL, NULL, 50, FALSE }
 
 /* Why a slot cannot be booked by this user now (or OK). */
 typedef enum {

@@ -166,6 +166,23 @@ call_from_event (SignpostCallEvent *event)
   return call;
 }
 
+/* An offer the cache has not confirmed within a minute is forgotten: the
+ * change feed would have brought it (events missed while reconnecting). */
+static void
+prune_offers (SignpostCallDesk *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  while (!g_queue_is_empty (&self->offers))
+    {
+      gint64 received = (gint64) GPOINTER_TO_SIZE (g_object_get_data (g_queue_peek_head (&self->offers),
+                                                                    "signpost-received-us"));
+      if (now - received < 60 * G_USEC_PER_SEC)
+        break;
+      g_object_unref (g_queue_pop_head (&self->offers));
+    }
+}
+
 static void
 on_waiting_changed (SignpostCallDesk *self)
 {
@@ -244,9 +261,20 @@ on_call_event (SignpostCallDesk  *self,
   switch (signpost_call_event_get_kind (event))
     {
     case SIGNPOST_CALL_EVENT_OFFERED:
+      /* Only the practices in view; and the cache is the truth for any
+       * call it has, or that it should have heard of by now. */
+      prune_offers (self);
       if (!g_hash_table_contains (self->gone, id) &&
+          (practice_in_view (self) == NULL ||
+           g_strcmp0 (signpost_call_event_get_practice_id (event), practice_in_view (self)) == 0) &&
           (self->waiting == NULL || signpost_record_list_lookup (SIGNPOST_RECORD_LIST (self->waiting), id) == NULL))
-        g_queue_push_tail (&self->offers, call_from_event (event));
+        {
+          SignpostCall *call = call_from_event (event);
+
+          g_object_set_data (G_OBJECT (call), "signpost-received-us",
+                             GSIZE_TO_POINTER ((gsize) signpost_call_event_get_received_us (event)));
+          g_queue_push_tail (&self->offers, call);
+        }
       break;
     case SIGNPOST_CALL_EVENT_ANSWERED:
     case SIGNPOST_CALL_EVENT_ABANDONED:

@@ -1086,7 +1086,12 @@ signpost_triage_form_build (SignpostTriageForm  *self,
   if (!signpost_object_validate (SIGNPOST_OBJECT (route), error))
     return NULL;
 
-  triage = self->original ? signpost_object_copy (SIGNPOST_OBJECT (self->original)) : signpost_triage_new ();
+  /* On top of what this PC has now (a doctor may have opened or
+   * reviewed it meanwhile): only the fields this form fills differ. */
+  if (self->original != NULL && self->cache != NULL)
+    triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
+  if (triage == NULL)
+    triage = self->original ? signpost_object_copy (SIGNPOST_OBJECT (self->original)) : signpost_triage_new ();
   signpost_record_set_id (SIGNPOST_RECORD (triage), self->triage_id);
   if (self->original == NULL)
     signpost_record_set_practice_id (SIGNPOST_RECORD (triage), self->practice_id);

@@ -48,7 +48,7 @@ struct _SignpostDayListPrint
 
 G_DEFINE_FINAL_TYPE (SignpostDayListPrint, signpost_day_list_print, GTK_TYPE_PRINT_OPERATION)
 
-static const double column_share[7] = { 0.08, 0.10, 0.21, 0.13, 0.12, 0.22, 0.14 };
+static const double column_share[7] = { 0.07, 0.12, 0.21, 0.15, 0.12, 0.20, 0.13 };
 
 #define TABLE_FONT "Sans 8.5"
 #define HEADER_FONT "Sans Bold 8.5"

@@ -201,9 +201,33 @@ step (gpointer data)
         return G_SOURCE_REMOVE;
       if (g_str_equal (shot->mode, "diary-find"))
         {
-          gtk_widget_activate_action (GTK_WIDGET (page), "diary.find-slot", NULL);
-          signpost_slot_finder_set_filters (signpost_diary_page_get_finder (page), NULL, SIGNPOST_PROFESSION_GP,
-                                            SIGNPOST_SLOT_MODE_TELEPHONE, 0, NULL, NULL);
+          /* A request from triage: a GP today, face to face, for a patient
+           * with a usual GP; its outcome "booked" opens the diary. */
+          SignpostCache *cache = signpost_sync_engine_get_cache (engine);
+          g_autoptr(GPtrArray) patients = patients_of (cache, signpost_user_get_practice_ids (signpost_sync_engine_get_user (engine))[0]);
+          g_autoptr(SignpostTriage) triage = signpost_triage_new ();
+          g_autoptr(SignpostRoute) route = signpost_route_new ();
+          g_autofree char *id = g_uuid_string_random ();
+          SignpostPatient *patient = NULL;
+
+          for (guint i = 20; i < patients->len && patient == NULL; i++)
+            if (signpost_patient_get_usual_clinician_id (g_ptr_array_index (patients, i)) != NULL)
+              patient = g_ptr_array_index (patients, i);
+          if (patient == NULL)
+            return G_SOURCE_REMOVE;
+          signpost_record_set_id (SIGNPOST_RECORD (triage), id);
+          signpost_record_set_practice_id (SIGNPOST_RECORD (triage), signpost_record_get_practice_id (SIGNPOST_RECORD (patient)));
+          signpost_triage_set_patient_id (triage, signpost_record_get_id (SIGNPOST_RECORD (patient)));
+          signpost_triage_set_reason (triage, "Earache since Friday, worse at night");
+          signpost_triage_set_urgency (triage, SIGNPOST_URGENCY_SAME_DAY);
+          signpost_route_set_kind (route, SIGNPOST_ROUTE_PROFESSION);
+          signpost_route_set_profession (route, "gp");
+          signpost_triage_set_route (triage, route);
+          signpost_triage_set_contact_method (triage, SIGNPOST_CONTACT_IN_PERSON);
+          signpost_triage_set_status (triage, SIGNPOST_TRIAGE_OPEN);
+          signpost_outbox_save (signpost_sync_engine_get_outbox (engine), SIGNPOST_RECORD (triage),
+                                "Request (screenshot)", NULL);
+          gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.find-slot", "s", id);
           return G_SOURCE_REMOVE;
         }
       if (g_str_equal (shot->mode, "diary-conflict"))

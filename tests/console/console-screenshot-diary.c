@@ -53,6 +53,21 @@ find_type (GtkWidget *root,
   return NULL;
 }
 
+static GtkWidget *
+find_continue (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Continue") == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_continue (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static SignpostDiaryPage *
 diary (Shot *shot)
 {
@@ -191,7 +206,15 @@ step (gpointer data)
   switch (shot->step)
     {
     case 0: /* signed in and caught up */
-      if (!signpost_window_get_signed_in (shot->window) || !online (engine))
+      if (!signpost_window_get_signed_in (shot->window))
+        {
+          /* A hub navigator is asked how they work today: all practices. */
+          GtkWidget *next = find_continue (GTK_WIDGET (shot->window));
+          if (next != NULL)
+            gtk_widget_activate (next);
+          return G_SOURCE_CONTINUE;
+        }
+      if (!online (engine))
         return G_SOURCE_CONTINUE;
       gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.show-page", "s", "diary");
       page = diary (shot);
@@ -323,6 +346,19 @@ console_screenshot_diary_start (SignpostWindow  *window,
   shot->user = g_strdup (args[3]);
   shot->date = args[4] != NULL && *args[4] != '\0' ? g_strdup (args[4]) : NULL;
   shot->pdf = args[4] != NULL && args[5] != NULL ? g_strdup (args[5]) : NULL;
+  {
+    /* The whole screen, as a maximised window would be (no window
+     * manager under Xvfb). */
+    GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (window)));
+    g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+    GdkRectangle area;
+
+    if (monitor != NULL)
+      {
+        gdk_monitor_get_geometry (monitor, &area);
+        gtk_window_set_default_size (GTK_WINDOW (window), area.width, area.height);
+      }
+  }
   signpost_window_sign_in (window, shot->url, shot->user, "demo-password");
   /* Left running for the screenshot: never freed. */
   g_timeout_add (200, step, shot);

@@ -53,21 +53,6 @@ find_type (GtkWidget *root,
   return NULL;
 }
 
-static GtkWidget *
-find_continue (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Continue") == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_continue (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static SignpostDiaryPage *
 diary (Shot *shot)
 {
@@ -209,7 +194,7 @@ step (gpointer data)
       if (!signpost_window_get_signed_in (shot->window))
         {
           /* A hub navigator is asked how they work today: all practices. */
-          GtkWidget *next = find_continue (GTK_WIDGET (shot->window));
+          GtkWidget *next = console_screenshot_find_continue (GTK_WIDGET (shot->window));
           if (next != NULL)
             gtk_widget_activate (next);
           return G_SOURCE_CONTINUE;

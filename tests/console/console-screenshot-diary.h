@@ -10,4 +10,7 @@ G_BEGIN_DECLS
 gboolean console_screenshot_diary_start (SignpostWindow  *window,
                                          char           **args);
 
+/* The sign-in page's Continue button (a choice of practice), when shown. */
+GtkWidget *console_screenshot_find_continue (GtkWidget *widget);
+
 G_END_DECLS

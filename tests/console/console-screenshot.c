@@ -54,15 +54,15 @@ find_load_page (GtkWidget *widget)
   return NULL;
 }
 
-static GtkWidget *
-find_continue (GtkWidget *widget)
+GtkWidget *
+console_screenshot_find_continue (GtkWidget *widget)
 {
   if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Continue") == 0 &&
       gtk_widget_get_mapped (widget))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_continue (child);
+      GtkWidget *found = console_screenshot_find_continue (child);
       if (found != NULL)
         return found;
     }
@@ -80,8 +80,8 @@ show_load (gpointer data)
   const char *how = args[5] ? args[5] : "day";
   GDate date;
 
-  if (!signpost_window_get_signed_in (window) && find_continue (GTK_WIDGET (window)) != NULL)
-    gtk_widget_activate (find_continue (GTK_WIDGET (window)));
+  if (!signpost_window_get_signed_in (window) && console_screenshot_find_continue (GTK_WIDGET (window)) != NULL)
+    gtk_widget_activate (console_screenshot_find_continue (GTK_WIDGET (window)));
   /* The figures come from the server: no need to wait for the first copy. */
   if (!signpost_window_get_signed_in (window) || signpost_sync_engine_get_state (engine) == SIGNPOST_SYNC_STATE_OFFLINE)
     return G_SOURCE_CONTINUE;

@@ -2112,17 +2112,16 @@ signpost_sync_engine_send_command_finish (SignpostSyncEngine  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-json_replied (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* The body of a GET's 200 answer, or an error already returned on @task. */
+static GBytes *
+read_reply (GTask        *task,
+            GObject      *source,
+            GAsyncResult *result)
 {
-  g_autoptr(GTask) task = user_data;
   SignpostSyncEngine *self = g_task_get_source_object (task);
   SoupMessage *msg = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  JsonNode *node;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (body == NULL)
@@ -2131,22 +2130,72 @@ json_replied (GObject      *source,
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_error (task, transport_error (self, error));
-      return;
+      return NULL;
     }
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     {
       g_task_return_error (task, http_error (self, msg, body));
-      return;
+      return NULL;
     }
-  {
-    gsize length;
-    const char *data = g_bytes_get_data (body, &length);
-    node = signpost_json_parse (data, length, MAX_RESPONSE_SIZE, &error);
-  }
+  if (g_bytes_get_size (body) > MAX_RESPONSE_SIZE)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_PROTOCOL,
+                               _("The server’s answer was too large to read."));
+      return NULL;
+    }
+  return g_steal_pointer (&body);
+}
+
+static void
+json_replied (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = read_reply (task, source, result);
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize length;
+  JsonNode *node;
+
+  if (body == NULL)
+    return;
+  data = g_bytes_get_data (body, &length);
+  node = signpost_json_parse (data, length, MAX_RESPONSE_SIZE, &error);
   if (node == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+/* Sends GET @path for @task (its task data becomes the message), or
+ * returns why it cannot on the task. */
+static void
+send_get (SignpostSyncEngine  *self,
+          GTask               *task,
+          const char          *path,
+          GAsyncReadyCallback  replied)
+{
+  SoupMessage *msg;
+
+  if (self->token == NULL || self->server_url == NULL)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE,
+                               _("This needs the server, and this PC is offline."));
+      g_object_unref (task);
+      return;
+    }
+  msg = new_message (self, "GET", path, NULL);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FAILED,
+                               "Not a valid path: %s", path);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), replied, task);
 }
 
 void
@@ -2156,30 +2205,14 @@ signpost_sync_engine_get_json_async (SignpostSyncEngine  *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SoupMessage *msg;
+  GTask *task;
 
   g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
   g_return_if_fail (path != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, signpost_sync_engine_get_json_async);
-  if (self->token == NULL || self->server_url == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE,
-                               _("This needs the server, and this PC is offline."));
-      return;
-    }
-  msg = new_message (self, "GET", path, NULL);
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FAILED,
-                               "Not a valid path: %s", path);
-      return;
-    }
-  g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    json_replied, g_steal_pointer (&task));
+  send_get (self, task, path, json_replied);
 }
 
 JsonNode *
@@ -2197,32 +2230,10 @@ bytes_replied (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SignpostSyncEngine *self = g_task_get_source_object (task);
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  GBytes *body = read_reply (task, source, result);
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, transport_error (self, error));
-      return;
-    }
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
-    {
-      g_task_return_error (task, http_error (self, msg, body));
-      return;
-    }
-  if (g_bytes_get_size (body) > MAX_RESPONSE_SIZE)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_PROTOCOL,
-                               _("The server’s answer was too large to read."));
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+  if (body != NULL)
+    g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
 }
 
 void
@@ -2232,30 +2243,14 @@ signpost_sync_engine_get_bytes_async (SignpostSyncEngine  *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SoupMessage *msg;
+  GTask *task;
 
   g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
   g_return_if_fail (path != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, signpost_sync_engine_get_bytes_async);
-  if (self->token == NULL || self->server_url == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE,
-                               _("This needs the server, and this PC is offline."));
-      return;
-    }
-  msg = new_message (self, "GET", path, NULL);
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FAILED,
-                               "Not a valid path: %s", path);
-      return;
-    }
-  g_task_set_task_data (task, msg, g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    bytes_replied, g_steal_pointer (&task));
+  send_get (self, task, path, bytes_replied);
 }
 
 GBytes *

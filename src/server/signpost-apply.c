@@ -158,10 +158,10 @@ rejected (SignpostMutation *mutation,
 {
   SignpostMutationResult *result = result_new (mutation, SIGNPOST_RESULT_REJECTED);
   g_autoptr(JsonNode) node = json_node_alloc ();
-  g_autoptr(GError) owned = error;
+  g_autoptr(GError) owned = error; /* rejected() takes @error */
 
   json_node_take_object (json_node_init (node, JSON_NODE_OBJECT),
-                         signpost_problem_from_error (error));
+                         signpost_problem_from_error (owned));
   signpost_mutation_result_set_id (result, signpost_mutation_get_id (mutation));
   signpost_mutation_result_set_problem (result, node);
   return result;

@@ -25,8 +25,9 @@ test_known_vector (void)
 static void
 test_matches_ghmac (void)
 {
-  static const char * const secrets[] = { "demo-line-secret", "s", "a much longer secret than the block size of sha-256, "
-                                          "which is sixty-four bytes, so that the key is hashed first" };
+#define LONG_SECRET "a much longer secret than the block size of sha-256, " \
+                    "which is sixty-four bytes, so that the key is hashed first"
+  static const char * const secrets[] = { "demo-line-secret", "s", LONG_SECRET };
   static const gint64 stamps[] = { 0, 1795420800, G_GINT64_CONSTANT (4102444800) };
   static const char * const bodies[] = { "", "{}", BODY, "caf\xc3\xa9 \xe2\x80\x94 not JSON at all" };
 

@@ -100,6 +100,7 @@ test_too_large (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(JsonNode) node = signpost_json_parse ("[1]", 3, 3, &error);
     g_assert_no_error (error);
+    g_assert_nonnull (node);
   }
   /* The size is checked before anything else. */
   assert_rejected_len ("\xff\xff\xff\xff", 4, 3, SIGNPOST_ERROR_TOO_LARGE, NULL);

@@ -323,7 +323,6 @@ test_full_hub (void)
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     {
       TestServer ts = { 0 };
-      g_autofree char *token = NULL;
 
       ts.server = server;
       ts.session = session;

@@ -242,6 +242,12 @@ test_unique_index (void)
                                              FALSE, &error));
   g_assert_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT);
   signpost_store_rollback (test_server_store (ts));
+  {
+    /* The first stays as it was. */
+    g_autoptr(SignpostRecord) kept = test_get_record (ts, SIGNPOST_RECORD_APPOINTMENT, first);
+    g_assert_nonnull (kept);
+    g_assert_cmpstr (signpost_appointment_get_slot_id (SIGNPOST_APPOINTMENT (kept)), ==, slot);
+  }
 
   /* A cancelled one may sit beside the live one. */
   g_clear_error (&error);
@@ -404,7 +410,7 @@ test_mixed_batch (void)
   g_autofree char *c3 = NULL;
   g_autofree char *batch = NULL;
   g_autoptr(JsonArray) results = NULL;
-  g_autoptr(SignpostRecord) one = NULL, two = NULL, three = NULL;
+  g_autoptr(SignpostRecord) one = NULL, two = NULL;
 
   c3 = g_strdup_printf ("{\"mutation_id\":\"%s\",\"type\":\"patient\",\"op\":\"update\","
                         "\"id\":\"%s\",\"base_version\":1,\"data\":{\"postcode\":\"LS2 9JT\"}}",

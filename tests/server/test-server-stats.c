@@ -1204,7 +1204,6 @@ test_csv_field (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GString) out = g_string_new (NULL);
-      g_autofree char *row = NULL;
       g_autoptr(GPtrArray) rows = NULL;
 
       signpost_stats_csv_append_field (out, cases[i].in);

@@ -95,13 +95,29 @@ spawn_server (const char *db_path,
 }
 
 static void
-stop_process (GSubprocess *process)
+process_exited (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  g_subprocess_send_signal (process, SIGTERM);
-  g_subprocess_wait (process, NULL, &error);
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
   g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The main loop keeps running meanwhile, so that this process's consoles
+ * answer the server's closing of their WebSockets; otherwise the server
+ * waits out libsoup's close timeout (seconds) for each. */
+static void
+stop_process (GSubprocess *process)
+{
+  gboolean exited = FALSE;
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait_async (process, NULL, process_exited, &exited);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void

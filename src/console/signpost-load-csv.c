@@ -18,21 +18,7 @@ signpost_csv_append_field (GString    *out,
 
   if (!first)
     g_string_append_c (out, ',');
-  if (field == NULL)
-    return;
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, field);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  signpost_csv_append (out, field, TRUE);
 }
 
 void
@@ -49,10 +35,10 @@ append_number (GString    *out,
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (isnan (value))
-    signpost_csv_append_field (out, NULL, FALSE);
-  else
-    signpost_csv_append_field (out, g_ascii_formatd (buffer, sizeof buffer, format, value), FALSE);
+  /* A number, never guarded: a negative gap stays a number. */
+  g_string_append_c (out, ',');
+  if (!isnan (value))
+    signpost_csv_append (out, g_ascii_formatd (buffer, sizeof buffer, format, value), FALSE);
 }
 
 static void

@@ -166,3 +166,47 @@ signpost_postcode_normalise (const char  *input,
                        _("This is not a UK postcode"));
   return NULL;
 }
+
+/**
+ * signpost_csv_append:
+ * @out: the file so far
+ * @field: (nullable): the field's text; %NULL for an empty field
+ * @text: %TRUE for text (names, labels), %FALSE for a number this program
+ *   formatted itself
+ *
+ * Appends one CSV field (RFC 4180: a field holding a comma, a double quote,
+ * CR or LF goes in double quotes, its double quotes doubled). Text that a
+ * spreadsheet would take for a formula — starting with "=", "+", "-", "@",
+ * a tab or a carriage return — gets a leading apostrophe, so that opening
+ * an export never runs anything a name smuggled in.
+ */
+void
+signpost_csv_append (GString    *out,
+                     const char *field,
+                     gboolean    text)
+{
+  gboolean guard;
+
+  g_return_if_fail (out != NULL);
+
+  if (field == NULL)
+    return;
+  guard = text && field[0] != '\0' && strchr ("=+-@\t\r", field[0]) != NULL;
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    {
+      if (guard)
+        g_string_append_c (out, '\'');
+      g_string_append (out, field);
+      return;
+    }
+  g_string_append_c (out, '"');
+  if (guard)
+    g_string_append_c (out, '\'');
+  for (const char *p = field; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}

@@ -32,5 +32,8 @@ gboolean    signpost_format_check        (SignpostFormat   format,
 gboolean    signpost_uuid_is_canonical   (const char      *value);
 char       *signpost_postcode_normalise  (const char      *input,
                                           GError         **error);
+void        signpost_csv_append          (GString         *out,
+                                          const char      *field,
+                                          gboolean         text);
 
 G_END_DECLS

@@ -703,27 +703,12 @@ signpost_stats_staffing (SignpostStore     *store,
 
 /* ---- /stats/cbt-export ------------------------------------------------- */
 
-/* RFC 4180: a field with a comma, a double quote, CR or LF goes in double
- * quotes, with its double quotes doubled. */
+/* A text field (see signpost_csv_append()). */
 void
 signpost_stats_csv_append_field (GString    *out,
                                  const char *field)
 {
-  if (field == NULL)
-    return;
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, field);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  signpost_csv_append (out, field, TRUE);
 }
 
 static void

@@ -313,6 +313,43 @@ test_postcode_normalise (void)
   }
 }
 
+/* CSV fields: RFC 4180 quoting, and no formula a spreadsheet would run. */
+static void
+test_csv (void)
+{
+  static const struct { const char *in; gboolean text; const char *out; } cases[] = {
+    { "Hillview Surgery", TRUE, "Hillview Surgery" },
+    { "a,b", TRUE, "\"a,b\"" },
+    { "say \"hi\"", TRUE, "\"say \"\"hi\"\"\"" },
+    { "two\r\nlines", TRUE, "\"two\r\nlines\"" },
+    { "", TRUE, "" },
+    { "=HYPERLINK(\"http://x\")", TRUE, "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+    { "=1+1", TRUE, "'=1+1" },
+    { "+44 20", TRUE, "'+44 20" },
+    { "-1+cmd", TRUE, "'-1+cmd" },
+    { "@SUM(A1)", TRUE, "'@SUM(A1)" },
+    { "\tx", TRUE, "'\tx" },
+    { "\r=x", TRUE, "\"'\r=x\"" },
+    { "Dr =Smith", TRUE, "Dr =Smith" },
+    { "-2.5", FALSE, "-2.5" },
+    { "12", FALSE, "12" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      signpost_csv_append (out, cases[i].in, cases[i].text);
+      g_assert_cmpstr (out->str, ==, cases[i].out);
+    }
+  {
+    g_autoptr(GString) out = g_string_new ("x,");
+
+    signpost_csv_append (out, NULL, TRUE);
+    g_assert_cmpstr (out->str, ==, "x,");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -330,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/signpost/format/postcode", test_postcode);
   g_test_add_func ("/signpost/format/username", test_username);
   g_test_add_func ("/signpost/format/postcode-normalise", test_postcode_normalise);
+  g_test_add_func ("/signpost/format/csv", test_csv);
 
   return g_test_run ();
 }

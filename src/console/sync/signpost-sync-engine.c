@@ -2168,15 +2168,21 @@ json_replied (GObject      *source,
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
-/* Sends GET @path for @task (its task data becomes the message), or
- * returns why it cannot on the task. */
+/* Sends GET @path for a new task tagged @source_tag (its task data
+ * becomes the message), or returns why it cannot on the task. */
 static void
 send_get (SignpostSyncEngine  *self,
-          GTask               *task,
           const char          *path,
-          GAsyncReadyCallback  replied)
+          gpointer             source_tag,
+          GAsyncReadyCallback  replied,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   SoupMessage *msg;
+
+  g_task_set_source_tag (task, source_tag);
 
   if (self->token == NULL || self->server_url == NULL)
     {
@@ -2205,14 +2211,10 @@ signpost_sync_engine_get_json_async (SignpostSyncEngine  *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, signpost_sync_engine_get_json_async);
-  send_get (self, task, path, json_replied);
+  send_get (self, path, signpost_sync_engine_get_json_async, json_replied, cancellable, callback, user_data);
 }
 
 JsonNode *
@@ -2243,14 +2245,10 @@ signpost_sync_engine_get_bytes_async (SignpostSyncEngine  *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, signpost_sync_engine_get_bytes_async);
-  send_get (self, task, path, bytes_replied);
+  send_get (self, path, signpost_sync_engine_get_bytes_async, bytes_replied, cancellable, callback, user_data);
 }
 
 GBytes *

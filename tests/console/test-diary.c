@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "console-display-util.h"
 #include "console-test-server.h"
 #include "signpost-application.h"
 #include "signpost-booking-conflict-dialog.h"
@@ -43,21 +44,6 @@ typedef struct {
 } Fixture;
 
 /* ---- finding things ------------------------------------------------------------------ */
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_button (GtkWidget  *root,
@@ -186,7 +172,7 @@ signed_in:
     f->token = test_server_login (f->server, "duty");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "diary");
   g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "diary");
-  f->page = SIGNPOST_DIARY_PAGE (find_type (GTK_WIDGET (f->window), SIGNPOST_TYPE_DIARY_PAGE));
+  f->page = SIGNPOST_DIARY_PAGE (display_find_widget_of_type (GTK_WIDGET (f->window), SIGNPOST_TYPE_DIARY_PAGE));
   g_assert_nonnull (f->page);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
@@ -491,14 +477,14 @@ open_booking (SignpostDiaryPage *page,
       g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Find Patient…") ?
                              find_button (GTK_WIDGET (dialog), "_Find Patient…") :
                              find_button (GTK_WIDGET (dialog), "_Change Patient…"), "clicked");
-      search = SIGNPOST_PATIENT_SEARCH (find_type (GTK_WIDGET (dialog), SIGNPOST_TYPE_PATIENT_SEARCH));
+      search = SIGNPOST_PATIENT_SEARCH (display_find_widget_of_type (GTK_WIDGET (dialog), SIGNPOST_TYPE_PATIENT_SEARCH));
       signpost_patient_search_set_text (search, signpost_patient_get_nhs_number (patient));
       signpost_patient_search_activate_selected (search);
       g_assert_cmpstr (id_of (signpost_booking_dialog_get_patient (dialog)), ==, id_of (patient));
     }
   if (reason != NULL)
     {
-      GtkWidget *row = find_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW);
+      GtkWidget *row = display_find_widget_of_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW);
       gtk_editable_set_text (GTK_EDITABLE (row), reason);
     }
   return dialog;
@@ -1090,7 +1076,7 @@ test_from_triage (Fixture       *f,
   g_assert_true (test_wait_until (toplevel_present, GSIZE_TO_POINTER (SIGNPOST_TYPE_BOOKING_DIALOG), 5000));
   dialog = SIGNPOST_BOOKING_DIALOG (find_toplevel (SIGNPOST_TYPE_BOOKING_DIALOG));
   g_assert_cmpstr (id_of (signpost_booking_dialog_get_patient (dialog)), ==, id_of (patient));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (display_find_widget_of_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW))), ==,
                    "Earache since Friday");
   book_ok (dialog);
 

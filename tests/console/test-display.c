@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "console-display-util.h"
 #include "console-test-server.h"
 #include "signpost-application.h"
 #include "signpost-patient-summary.h"
@@ -52,29 +53,6 @@ fixture_tear_down (Fixture       *f,
 
 /* ---- finding real widgets ------------------------------------------------------ */
 
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             gboolean  (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
-}
-
 static gboolean
 has_action (GtkWidget     *widget,
             gconstpointer  data)
@@ -90,7 +68,7 @@ login_settled (gpointer data)
 {
   Fixture *f = data;
   SignpostLoginPage *page = signpost_window_get_login_page (f->window);
-  GtkWidget *choose = find_widget (GTK_WIDGET (page), is_button_labelled, "_Continue");
+  GtkWidget *choose = display_find_widget (GTK_WIDGET (page), display_is_button_labelled, "_Continue");
 
   return signpost_window_get_signed_in (f->window) ||
          (!signpost_login_page_get_busy (page) && signpost_login_page_get_error (page) != NULL) ||
@@ -131,7 +109,7 @@ sign_in_and_sync (Fixture    *f,
   if (!signpost_window_get_signed_in (f->window))
     {
       /* Several practices: take the first choice offered, "All my practices". */
-      GtkWidget *button = find_widget (GTK_WIDGET (f->window), is_button_labelled, "_Continue");
+      GtkWidget *button = display_find_widget (GTK_WIDGET (f->window), display_is_button_labelled, "_Continue");
       g_assert_nonnull (button);
       gtk_widget_activate (button);
     }
@@ -192,7 +170,7 @@ test_roles (Fixture       *f,
       /* The shortcuts window is there for every role (Ctrl+?). */
       g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "show-help-overlay"));
       g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
-      g_assert_cmpint (gtk_widget_get_visible (find_widget (GTK_WIDGET (f->window), has_action, "win.search")),
+      g_assert_cmpint (gtk_widget_get_visible (display_find_widget (GTK_WIDGET (f->window), has_action, "win.search")),
                        ==, roles[i].search);
 
       /* Pages by keyboard; a page the role lacks stays out of reach. */

@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "console-display-util.h"
 #include "console-test-server.h"
 #include "signpost-application.h"
 #include "signpost-duty-list-page.h"
@@ -68,37 +69,7 @@ fixture_tear_down (Fixture       *f,
   test_server_free (f->server);
 }
 
-/* ---- finding real widgets (as test-display.c does) -------------------------------- */
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             gboolean  (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
-}
-
-static gboolean
-is_type (GtkWidget     *widget,
-         gconstpointer  data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
+/* ---- finding real widgets (display_find_widget() and friends do the walking) ---- */
 
 static SignpostTriageForm *
 find_form (void)
@@ -164,7 +135,7 @@ login_settled (gpointer data)
 {
   Fixture *f = data;
   SignpostLoginPage *page = signpost_window_get_login_page (f->window);
-  GtkWidget *choose = find_widget (GTK_WIDGET (page), is_button_labelled, "_Continue");
+  GtkWidget *choose = display_find_widget (GTK_WIDGET (page), display_is_button_labelled, "_Continue");
 
   return signpost_window_get_signed_in (f->window) ||
          (!signpost_login_page_get_busy (page) && signpost_login_page_get_error (page) != NULL) ||
@@ -195,7 +166,7 @@ sign_in_and_sync (Fixture    *f,
   if (!signpost_window_get_signed_in (f->window))
     {
       /* Several practices: "All my practices". */
-      GtkWidget *button = find_widget (GTK_WIDGET (f->window), is_button_labelled, "_Continue");
+      GtkWidget *button = display_find_widget (GTK_WIDGET (f->window), display_is_button_labelled, "_Continue");
       g_assert_nonnull (button);
       gtk_widget_activate (button);
     }
@@ -648,8 +619,8 @@ create_request (TestServer *server,
 static SignpostDutyListPage *
 duty_page (Fixture *f)
 {
-  return SIGNPOST_DUTY_LIST_PAGE (find_widget (GTK_WIDGET (f->window), is_type,
-                                               GSIZE_TO_POINTER (SIGNPOST_TYPE_DUTY_LIST_PAGE)));
+  return SIGNPOST_DUTY_LIST_PAGE (display_find_widget_of_type (GTK_WIDGET (f->window),
+                                                               SIGNPOST_TYPE_DUTY_LIST_PAGE));
 }
 
 typedef struct {

@@ -1128,6 +1128,14 @@ signpost_caller_popup_confirm (SignpostCallerPopup *self)
     }
   if (self->mode != SIGNPOST_CALLER_POPUP_ANSWERED)
     return;
+  /* Enter typed faster than the search entry's delay: the results must be
+   * for what is in the box now, not for what was there 50 ms ago (the
+   * wrong patient would be linked to the call). */
+  if (self->search != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "search") == 0 &&
+      g_strcmp0 (signpost_patient_search_model_get_query (self->search),
+                 gtk_editable_get_text (GTK_EDITABLE (self->search_entry))) != 0)
+    on_search_changed (self);
   patient = selected_patient (self);
   if (patient == NULL)
     {

@@ -594,6 +594,29 @@ test_popup_unknown_and_withheld (Fixture       *f,
   g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "search");
   g_assert_cmpstr (signpost_caller_popup_get_search_text (popup), ==, "");
   g_assert_nonnull (strstr (signpost_caller_popup_get_heading (popup), "withheld"));
+
+  /* Answered; the caller gives an NHS number and the navigator presses
+   * Enter before the search's delay is up: the patient typed is the one
+   * linked, not whatever the box held a moment before. */
+  {
+    g_autoptr(GPtrArray) matches = NULL;
+    g_autofree char *mobile = number_shared_by (f, 1, 1, &matches);
+    SignpostPatient *caller = g_ptr_array_index (matches, 0);
+    const char *caller_id = signpost_record_get_id (SIGNPOST_RECORD (caller));
+    GtkWidget *entry;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (queue_page (f->window)), "queue.answer-next", NULL));
+    assert_popup_within (popup, second, SIGNPOST_CALLER_POPUP_ANSWERED, start, TIMEOUT_MS);
+    entry = find_of_type (GTK_WIDGET (popup), GTK_TYPE_SEARCH_ENTRY);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "smi");
+    gtk_editable_set_text (GTK_EDITABLE (entry), signpost_patient_get_nhs_number (caller));
+    signpost_caller_popup_confirm (popup);
+    {
+      g_autoptr(SignpostCall) linked = signpost_cache_get_record (cache (f), SIGNPOST_RECORD_CALL, second);
+      g_assert_cmpstr (signpost_call_get_patient_id (linked), ==, caller_id);
+    }
+    (void) mobile;
+  }
 }
 
 /* Two consoles press Answer on the same call at once: the server gives it

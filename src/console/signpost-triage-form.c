@@ -651,7 +651,11 @@ on_patient_search_changed (SignpostTriageForm *self)
 static void
 on_patient_search_activate (SignpostTriageForm *self)
 {
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->patient_results, 0);
+  GtkListBoxRow *first;
+
+  /* Enter before the entry's search delay: search for what is typed now. */
+  on_patient_search_changed (self);
+  first = gtk_list_box_get_row_at_index (self->patient_results, 0);
 
   if (first != NULL && gtk_widget_get_visible (GTK_WIDGET (self->patient_results)))
     on_patient_row_activated (self, first);

@@ -1170,7 +1170,14 @@ signpost_apply_mutation (SignpostApplyContext  *ctx,
   if (result == NULL ||
       signpost_mutation_result_get_status (result) != SIGNPOST_RESULT_APPLIED)
     {
-      signpost_store_rollback_to_savepoint (ctx->store);
+      if (!signpost_store_rollback_to_savepoint (ctx->store) && result != NULL)
+        {
+          /* The transaction went with it: nothing of the batch may be
+           * acknowledged (the caller rolls back and answers 5xx). */
+          g_clear_object (&result);
+          g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                               _("The changes could not be stored"));
+        }
       g_ptr_array_set_size (ctx->changed, n_changed);
       g_ptr_array_set_size (ctx->call_events, n_events);
       return g_steal_pointer (&result);

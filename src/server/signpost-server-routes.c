@@ -685,7 +685,13 @@ webhook_apply_group (SignpostServer       *self,
       if (request->reply == NULL || !signpost_store_release_savepoint (self->store, &request->error))
         {
           g_clear_pointer (&request->reply, json_object_unref);
-          signpost_store_rollback_to_savepoint (self->store);
+          if (!signpost_store_rollback_to_savepoint (self->store))
+            {
+              /* The events before it went with the transaction. */
+              g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                                   _("The events could not be stored"));
+              goto failed;
+            }
           g_ptr_array_set_size (ctx->changed, n_changed);
           g_ptr_array_set_size (ctx->call_events, n_events);
           if (request->error == NULL)

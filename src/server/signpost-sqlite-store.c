@@ -269,15 +269,19 @@ sqlite_release_savepoint (SignpostStore  *store,
   return signpost_db_exec (SIGNPOST_SQLITE_STORE (store)->db, "RELEASE mutation", error);
 }
 
-static void
+static gboolean
 sqlite_rollback_to_savepoint (SignpostStore *store)
 {
   SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
 
   /* ROLLBACK TO keeps the savepoint open; RELEASE closes it. */
-  if (!signpost_db_exec (db, "ROLLBACK TO mutation", NULL) ||
-      !signpost_db_exec (db, "RELEASE mutation", NULL))
-    g_warning ("Could not roll back to a savepoint");
+  if (signpost_db_in_transaction (db) &&
+      signpost_db_exec (db, "ROLLBACK TO mutation", NULL) &&
+      signpost_db_exec (db, "RELEASE mutation", NULL) &&
+      signpost_db_in_transaction (db))
+    return TRUE;
+  g_warning ("Could not roll back to a savepoint: the transaction is gone");
+  return FALSE;
 }
 
 /* ---- records ----------------------------------------------------------- */

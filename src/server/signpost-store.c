@@ -63,12 +63,21 @@ signpost_store_release_savepoint (SignpostStore *self,
   return SIGNPOST_STORE_GET_IFACE (self)->release_savepoint (self, error);
 }
 
-void
+/**
+ * signpost_store_rollback_to_savepoint:
+ *
+ * Undoes what was written since the savepoint.
+ *
+ * Returns: %FALSE when the transaction itself is gone (SQLite rolls the
+ *   whole of it back after some errors, such as a full disk): nothing
+ *   written in it since begin() may then be acknowledged.
+ */
+gboolean
 signpost_store_rollback_to_savepoint (SignpostStore *self)
 {
-  g_return_if_fail (SIGNPOST_IS_STORE (self));
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
 
-  SIGNPOST_STORE_GET_IFACE (self)->rollback_to_savepoint (self);
+  return SIGNPOST_STORE_GET_IFACE (self)->rollback_to_savepoint (self);
 }
 
 gint64

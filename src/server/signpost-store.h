@@ -117,7 +117,7 @@ struct _SignpostStoreInterface
   void            (*rollback)                (SignpostStore *self);
   gboolean        (*savepoint)               (SignpostStore *self, GError **error);
   gboolean        (*release_savepoint)       (SignpostStore *self, GError **error);
-  void            (*rollback_to_savepoint)   (SignpostStore *self);
+  gboolean        (*rollback_to_savepoint)   (SignpostStore *self);
 
   gint64          (*get_last_seq)            (SignpostStore *self, GError **error);
   gboolean        (*put_record)              (SignpostStore *self, SignpostRecord *record,
@@ -215,7 +215,7 @@ gboolean        signpost_store_savepoint              (SignpostStore  *self,
                                                        GError        **error);
 gboolean        signpost_store_release_savepoint      (SignpostStore  *self,
                                                        GError        **error);
-void            signpost_store_rollback_to_savepoint  (SignpostStore  *self);
+gboolean        signpost_store_rollback_to_savepoint  (SignpostStore  *self);
 
 gint64          signpost_store_get_last_seq           (SignpostStore  *self,
                                                        GError        **error);

@@ -429,6 +429,27 @@ test_mixed_batch (void)
   test_server_free (ts);
 }
 
+/* When SQLite has rolled the whole transaction back by itself (a full
+ * disk, say), undoing one savepoint must say so: the writes before it
+ * are gone and nothing of the batch may be acknowledged. */
+static void
+test_savepoint_without_transaction (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  SignpostStore *store = test_server_store (ts);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (signpost_store_begin (store, &error));
+  g_assert_true (signpost_store_savepoint (store, &error));
+  g_assert_true (signpost_store_rollback_to_savepoint (store));
+  g_assert_true (signpost_store_savepoint (store, &error));
+  signpost_store_rollback (store);
+  g_test_expect_message ("signpost-server", G_LOG_LEVEL_WARNING, "*transaction is gone*");
+  g_assert_false (signpost_store_rollback_to_savepoint (store));
+  g_test_assert_expected_messages ();
+  test_server_free (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -440,6 +461,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/mutations/invalid-data", test_invalid_data);
   g_test_add_func ("/signpost/server/mutations/concurrent-booking", test_concurrent_booking);
   g_test_add_func ("/signpost/server/mutations/unique-index", test_unique_index);
+  g_test_add_func ("/signpost/server/mutations/savepoint-without-transaction", test_savepoint_without_transaction);
   g_test_add_func ("/signpost/server/mutations/booking-rules", test_booking_rules);
   g_test_add_func ("/signpost/server/mutations/appointment-cancel", test_appointment_cancel_by_update);
   g_test_add_func ("/signpost/server/mutations/review", test_review);

@@ -248,11 +248,27 @@ typedef struct {
   guint8 buffer[16 * 1024];
   gsize drained;
   gint64 deadline;
+  /* A client that stops reading or sending must not hold the connection:
+   * everything is given up after twice the drain time. */
+  GCancellable *cancellable;
+  guint give_up_id;
 } Refusal;
+
+static gboolean
+refusal_give_up (gpointer data)
+{
+  Refusal *refusal = data;
+
+  refusal->give_up_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 refusal_free (Refusal *refusal)
 {
+  g_clear_handle_id (&refusal->give_up_id, g_source_remove);
+  g_clear_object (&refusal->cancellable);
   g_clear_object (&refusal->stream);
   g_clear_object (&refusal->socket);
   g_clear_pointer (&refusal->reply, g_bytes_unref);
@@ -289,7 +305,7 @@ refusal_drained (GObject      *source,
       return;
     }
   g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buffer, sizeof refusal->buffer,
-                             G_PRIORITY_DEFAULT, NULL, refusal_drained, refusal);
+                             G_PRIORITY_DEFAULT, refusal->cancellable, refusal_drained, refusal);
 }
 
 static void
@@ -312,8 +328,8 @@ refusal_written (GObject      *source,
   g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
   refusal->deadline = g_get_monotonic_time () + REFUSE_DRAIN_MS * 1000;
   g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
-                             sizeof refusal->buffer, G_PRIORITY_DEFAULT, NULL, refusal_drained,
-                             refusal);
+                             sizeof refusal->buffer, G_PRIORITY_DEFAULT, refusal->cancellable,
+                             refusal_drained, refusal);
 }
 
 static void
@@ -355,10 +371,12 @@ refuse_and_close (SignpostServer    *self,
       return;
     }
   signpost_release_stolen_socket (G_OBJECT (refusal->stream), refusal->socket);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->give_up_id = g_timeout_add (2 * REFUSE_DRAIN_MS, refusal_give_up, refusal);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),
                                    g_bytes_get_size (refusal->reply),
-                                   G_PRIORITY_DEFAULT, NULL, refusal_written, refusal);
+                                   G_PRIORITY_DEFAULT, refusal->cancellable, refusal_written, refusal);
 }
 
 /* ---- handlers ---------------------------------------------------------- */

@@ -242,6 +242,56 @@ test_garbage (void)
   test_server_free (ts);
 }
 
+static gboolean
+flag_set_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+count_open_files (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* A client that announces a huge body, then neither sends nor reads: the
+ * server answers 413 and, within a few seconds, lets go of the connection
+ * altogether (it must not hold a file descriptor for every such client). */
+static void
+test_refused_client_let_go (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  const char *request = "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Length: 52428800\r\n\r\n";
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback,
+                                                                 signpost_server_get_port (ts->server));
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean waited = FALSE;
+  guint before;
+
+  /* The server is in this process: its sockets are among our files. */
+  before = count_open_files ();
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_cmpint (g_socket_send (socket, request, strlen (request), NULL, &error), ==, (gssize) strlen (request));
+  /* Silent for longer than the server gives a refused client. */
+  g_timeout_add (5000, flag_set_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  /* Only this end is still open. */
+  g_assert_cmpuint (count_open_files (), ==, before + 1);
+  test_server_free (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -249,6 +299,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/signpost/server/bad-input/too-large", test_too_large);
+  g_test_add_func ("/signpost/server/bad-input/refused-client-let-go", test_refused_client_let_go);
   g_test_add_func ("/signpost/server/bad-input/chunked", test_chunked);
   g_test_add_func ("/signpost/server/bad-input/malformed", test_malformed);
   g_test_add_func ("/signpost/server/bad-input/routes", test_routes);

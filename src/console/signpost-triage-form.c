@@ -323,7 +323,8 @@ update_state (SignpostTriageForm *self)
   const char *text;
   const char *icon;
 
-  if (self->cache != NULL && self->original != NULL)
+  /* Not on every keystroke: while typing, the line does not need it. */
+  if (!self->dirty && self->cache != NULL && self->original != NULL)
     cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
 
   if (self->dirty)

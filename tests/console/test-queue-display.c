@@ -517,6 +517,16 @@ test_popup_household (Fixture       *f,
 
 /* No patient has the number: a search filled in with it; withheld: an
  * empty search. Registering a temporary patient links them. */
+/* args: the cache, a call id */
+static gboolean
+call_in_cache (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(SignpostCall) call = signpost_cache_get_record (args[0], SIGNPOST_RECORD_CALL, args[1]);
+
+  return call != NULL;
+}
+
 static void
 test_popup_unknown_and_withheld (Fixture       *f,
                                  gconstpointer  data)
@@ -607,12 +617,17 @@ test_popup_unknown_and_withheld (Fixture       *f,
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (queue_page (f->window)), "queue.answer-next", NULL));
     assert_popup_within (popup, second, SIGNPOST_CALLER_POPUP_ANSWERED, start, TIMEOUT_MS);
+    {
+      gpointer args[] = { cache (f), second };
+      g_assert_true (test_wait_until (call_in_cache, args, TIMEOUT_MS));
+    }
     entry = find_of_type (GTK_WIDGET (popup), GTK_TYPE_SEARCH_ENTRY);
     gtk_editable_set_text (GTK_EDITABLE (entry), "smi");
     gtk_editable_set_text (GTK_EDITABLE (entry), signpost_patient_get_nhs_number (caller));
     signpost_caller_popup_confirm (popup);
     {
       g_autoptr(SignpostCall) linked = signpost_cache_get_record (cache (f), SIGNPOST_RECORD_CALL, second);
+      g_assert_nonnull (linked);
       g_assert_cmpstr (signpost_call_get_patient_id (linked), ==, caller_id);
     }
     (void) mobile;

@@ -49,5 +49,10 @@ if grep -E "CRITICAL|-ERROR|Trace/breakpoint|Segmentation" "$log"; then
   fail "errors in the demo's output"
 fi
 grep -q "Call simulator running" "$log" || fail "the call simulator did not start"
-grep -q "Practices: 2" "$XDG_STATE_HOME/signpost-demo/callgen.log" || fail "the call simulator found no practices"
+# It signs in and reads the patients first (slower in a sanitizer build).
+for _ in $(seq 600); do
+  grep -q "Practices: 2" "$XDG_STATE_HOME/signpost-demo/callgen.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q "Practices: 2" "$XDG_STATE_HOME/signpost-demo/callgen.log" || fail "the call simulator found no practices within 60 s"
 echo "ok: server, simulator and console up; console signed in"

@@ -4,6 +4,7 @@
 /* libsignpost-core: the model and rules shared by server, console and
  * simulator. No GTK, no server code. */
 
+#include "signpost-booking.h"
 #include "signpost-db.h"
 #include "signpost-enum-types.h"
 #include "signpost-enums.h"

@@ -628,19 +628,6 @@ static const CommandField book_fields[] = {
   { "triage_id", SIGNPOST_FORMAT_UUID, 36, FALSE, G_TYPE_INVALID },
 };
 
-static gboolean
-hub_may_book (SignpostApplyContext *ctx,
-              SignpostSlot         *slot)
-{
-  const char *practice_id = signpost_record_get_practice_id (SIGNPOST_RECORD (slot));
-
-  if (signpost_slot_get_hub_bookable (slot) || ctx->principal == NULL)
-    return TRUE;
-  /* Practice-only slots are for the practice's own staff. */
-  return !signpost_principal_is_hub (ctx->principal) &&
-         signpost_principal_has_practice (ctx->principal, practice_id);
-}
-
 /* Whether @patient_id already holds a live appointment on the practice's
  * local day of @slot. */
 static gboolean
@@ -654,7 +641,6 @@ booked_same_day (SignpostApplyContext  *ctx,
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
-  GDate day, next;
 
   practice = signpost_store_get_record (ctx->store, SIGNPOST_RECORD_PRACTICE,
                                         signpost_record_get_practice_id (SIGNPOST_RECORD (slot)),
@@ -665,11 +651,7 @@ booked_same_day (SignpostApplyContext  *ctx,
                                         : SIGNPOST_DEFAULT_TIME_ZONE, NULL);
   if (tz == NULL)
     tz = g_time_zone_new_utc ();
-  signpost_local_date (signpost_slot_get_start (slot), tz, &day);
-  next = day;
-  g_date_add_days (&next, 1);
-  from = signpost_local_time_to_utc (&day, 0, 0, tz);
-  to = signpost_local_time_to_utc (&next, 0, 0, tz);
+  signpost_slot_get_local_day (slot, tz, &from, &to);
   return signpost_store_patient_booked_between (ctx->store, patient_id, from, to, booked, error);
 }
 
@@ -685,12 +667,13 @@ apply_book (SignpostApplyContext  *ctx,
   g_autoptr(SignpostRecord) existing = NULL;
   g_autoptr(SignpostRecord) triage = NULL;
   g_autoptr(SignpostAppointment) appointment = NULL;
+  g_autoptr(SignpostBooking) booking = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *practice_id;
   const char *appointment_id;
   const char *patient_id;
   const char *triage_id;
-  GDateTime *release_at;
+  SignpostSlotBooker booker;
   SignpostSlot *slot;
   gboolean booked_today = FALSE;
 
@@ -701,27 +684,44 @@ apply_book (SignpostApplyContext  *ctx,
     return result;
   slot = SIGNPOST_SLOT (record);
   practice_id = signpost_record_get_practice_id (record);
-  appointment_id = data_string (data, "appointment_id");
-  patient_id = data_string (data, "patient_id");
-  triage_id = data_string (data, "triage_id");
+  booking = signpost_booking_new_from_json (data);
+  appointment_id = booking->appointment_id;
+  patient_id = booking->patient_id;
+  triage_id = booking->triage_id;
 
-  if (!base_version_matches (mutation, record, FALSE) ||
-      signpost_slot_get_status (slot) != SIGNPOST_SLOT_FREE)
+  if (!base_version_matches (mutation, record, FALSE))
     return conflict (ctx, mutation, record);
-  if (g_date_time_compare (signpost_slot_get_start (slot), ctx->now) <= 0)
-    return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "start",
-                      _("the slot has already started"));
-  release_at = signpost_slot_get_release_at (slot);
-  if (release_at != NULL && g_date_time_compare (release_at, ctx->now) > 0)
-    {
-      g_autofree char *when = signpost_timestamp_format (release_at);
+  /* The booking rule the consoles follow too (signpost-booking.h). A
+   * second live appointment is refused as it is written, by the store's
+   * unique index (a conflict as well). */
+  {
+    const char * const own[] = { practice_id, NULL };
 
-      return rejectedf (mutation, SIGNPOST_ERROR_FORBIDDEN, "release_at",
-                        _("the slot is embargoed until %s"), when);
-    }
-  if (!hub_may_book (ctx, slot))
-    return rejectedf (mutation, SIGNPOST_ERROR_FORBIDDEN, "hub_bookable",
-                      _("the slot is for the practice’s own staff to book"));
+    booker.hub = ctx->principal != NULL && signpost_principal_is_hub (ctx->principal);
+    booker.practice_ids = ctx->principal != NULL ? signpost_principal_get_practice_ids (ctx->principal) : own;
+    booker.now = ctx->now;
+    switch (signpost_slot_check_bookable (slot, NULL, &booker))
+      {
+      case SIGNPOST_SLOT_NOT_FREE:
+        return conflict (ctx, mutation, record);
+      case SIGNPOST_SLOT_STARTED:
+        return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "start",
+                          _("the slot has already started"));
+      case SIGNPOST_SLOT_EMBARGOED:
+        {
+          g_autofree char *when = signpost_timestamp_format (signpost_slot_get_release_at (slot));
+
+          return rejectedf (mutation, SIGNPOST_ERROR_FORBIDDEN, "release_at",
+                            _("the slot is embargoed until %s"), when);
+        }
+      case SIGNPOST_SLOT_PRACTICE_ONLY:
+        return rejectedf (mutation, SIGNPOST_ERROR_FORBIDDEN, "hub_bookable",
+                          _("the slot is for the practice’s own staff to book"));
+      case SIGNPOST_SLOT_BOOKABLE:
+      default:
+        break;
+      }
+  }
 
   patient = signpost_store_get_record (ctx->store, SIGNPOST_RECORD_PATIENT, patient_id, NULL,
                                        &local_error);
@@ -759,17 +759,7 @@ apply_book (SignpostApplyContext  *ctx,
   if (!booked_same_day (ctx, slot, patient_id, &booked_today, error))
     return NULL;
 
-  appointment = signpost_appointment_new ();
-  signpost_record_set_id (SIGNPOST_RECORD (appointment), appointment_id);
-  signpost_record_set_practice_id (SIGNPOST_RECORD (appointment), practice_id);
-  signpost_appointment_set_slot_id (appointment, signpost_record_get_id (record));
-  signpost_appointment_set_patient_id (appointment, patient_id);
-  signpost_appointment_set_reason (appointment, data_string (data, "reason"));
-  signpost_appointment_set_status (appointment, SIGNPOST_APPOINTMENT_BOOKED);
-  signpost_appointment_set_booked_by (appointment, user_id (ctx));
-  signpost_appointment_set_triage_id (appointment, triage_id);
-
-  signpost_slot_set_status (slot, SIGNPOST_SLOT_BOOKED);
+  appointment = signpost_slot_book (slot, booking, user_id (ctx));
   if (!signpost_apply_write (ctx, record, FALSE, error))
     return NULL;
   if (!signpost_apply_write (ctx, SIGNPOST_RECORD (appointment), FALSE, &local_error))
@@ -782,9 +772,7 @@ apply_book (SignpostApplyContext  *ctx,
     }
   if (triage != NULL)
     {
-      signpost_triage_set_appointment_id (SIGNPOST_TRIAGE (triage), appointment_id);
-      signpost_triage_set_status (SIGNPOST_TRIAGE (triage), SIGNPOST_TRIAGE_BOOKED);
-      signpost_triage_set_outcome (SIGNPOST_TRIAGE (triage), SIGNPOST_OUTCOME_BOOKED);
+      signpost_triage_note_booking (SIGNPOST_TRIAGE (triage), appointment_id);
       if (!signpost_apply_write (ctx, triage, FALSE, error))
         return NULL;
     }
@@ -813,6 +801,7 @@ apply_cancel (SignpostApplyContext  *ctx,
   g_autoptr(SignpostRecord) record = NULL;
   g_autoptr(SignpostAppointment) live = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean was_booked;
 
   if (!check_command_data (data, cancel_fields, G_N_ELEMENTS (cancel_fields), &local_error))
     return rejected (mutation, g_steal_pointer (&local_error));
@@ -831,16 +820,12 @@ apply_cancel (SignpostApplyContext  *ctx,
   if (live == NULL)
     return conflict (ctx, mutation, record);
 
-  signpost_appointment_set_status (live, SIGNPOST_APPOINTMENT_CANCELLED);
-  signpost_appointment_set_cancel_reason (live, data_string (data, "reason"));
+  was_booked = signpost_slot_get_status (SIGNPOST_SLOT (record)) == SIGNPOST_SLOT_BOOKED;
+  signpost_slot_cancel_booking (SIGNPOST_SLOT (record), live, data_string (data, "reason"));
   if (!signpost_apply_write (ctx, SIGNPOST_RECORD (live), FALSE, error))
     return NULL;
-  if (signpost_slot_get_status (SIGNPOST_SLOT (record)) == SIGNPOST_SLOT_BOOKED)
-    {
-      signpost_slot_set_status (SIGNPOST_SLOT (record), SIGNPOST_SLOT_FREE);
-      if (!signpost_apply_write (ctx, record, FALSE, error))
-        return NULL;
-    }
+  if (was_booked && !signpost_apply_write (ctx, record, FALSE, error))
+    return NULL;
   return applied (ctx, mutation, SIGNPOST_RECORD (live));
 }
 

@@ -100,7 +100,7 @@ fill_day (Shot *shot)
       GPtrArray *list;
       SignpostPatient *patient;
 
-      if (i % 4 == 3 || signpost_slot_check_bookable (slot, &booker) != SIGNPOST_SLOT_BOOKABLE)
+      if (i % 4 == 3 || signpost_slot_check_bookable (slot, NULL, &booker) != SIGNPOST_SLOT_BOOKABLE)
         continue;
       list = g_hash_table_lookup (patients, practice);
       if (list == NULL)
@@ -160,7 +160,7 @@ first_bookable_hub_slot (Shot *shot)
     {
       g_autoptr(SignpostSlot) slot = g_list_model_get_item (slots, i);
       if (signpost_slot_get_hub_bookable (slot) && signpost_slot_get_mode (slot) == SIGNPOST_SLOT_MODE_FACE_TO_FACE &&
-          signpost_slot_check_bookable (slot, &booker) == SIGNPOST_SLOT_BOOKABLE)
+          signpost_slot_check_bookable (slot, NULL, &booker) == SIGNPOST_SLOT_BOOKABLE)
         return g_steal_pointer (&slot);
     }
   return NULL;

@@ -329,6 +329,7 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
   g_autoptr(SignpostClinician) clinician = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(SignpostAppointment) live = NULL;
   g_autoptr(JsonObject) data = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *when = NULL;
@@ -347,7 +348,9 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
   current = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
                                        signpost_record_get_id (SIGNPOST_RECORD (choice)));
   signpost_slot_booker_init (&booker, self->engine, now);
-  if (current == NULL || signpost_slot_check_bookable (current, &booker) != SIGNPOST_SLOT_BOOKABLE)
+  live = current ? signpost_cache_get_live_appointment (get_cache (self), signpost_record_get_id (SIGNPOST_RECORD (current)))
+                 : NULL;
+  if (current == NULL || signpost_slot_check_bookable (current, live, &booker) != SIGNPOST_SLOT_BOOKABLE)
     {
       load_alternatives (self);
       gtk_label_set_text (self->body_label, _("That slot has just gone too. Here are the free ones now."));

@@ -70,16 +70,11 @@ update_warning (SignpostBookingDialog *self)
   g_autoptr(SignpostAppointment) other = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
-  GDate day, next;
 
   g_clear_pointer (&self->warning, g_free);
   if (self->patient != NULL)
     {
-      signpost_local_date (signpost_slot_get_start (self->slot), self->tz, &day);
-      next = day;
-      g_date_add_days (&next, 1);
-      from = signpost_local_time_to_utc (&day, 0, 0, self->tz);
-      to = signpost_local_time_to_utc (&next, 0, 0, self->tz);
+      signpost_slot_get_local_day (self->slot, self->tz, &from, &to);
       other = signpost_cache_find_patient_booking (get_cache (self),
                                                    signpost_record_get_id (SIGNPOST_RECORD (self->patient)),
                                                    from, to, signpost_record_get_id (SIGNPOST_RECORD (self->slot)));
@@ -333,6 +328,7 @@ signpost_booking_dialog_book (SignpostBookingDialog *self)
   SignpostCache *cache;
   SignpostOutbox *outbox;
   g_autoptr(SignpostSlot) current = NULL;
+  g_autoptr(SignpostAppointment) live = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(JsonObject) data = NULL;
   g_autoptr(GError) error = NULL;
@@ -373,7 +369,8 @@ signpost_booking_dialog_book (SignpostBookingDialog *self)
   /* The diary may have moved on since the dialog opened. */
   current = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (self->slot)));
   signpost_slot_booker_init (&booker, self->engine, now);
-  switch (current ? signpost_slot_check_bookable (current, &booker) : SIGNPOST_SLOT_NOT_FREE)
+  live = current ? signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (current))) : NULL;
+  switch (current ? signpost_slot_check_bookable (current, live, &booker) : SIGNPOST_SLOT_NOT_FREE)
     {
     case SIGNPOST_SLOT_NOT_FREE:
       show_error (self, _("This slot has just been taken or blocked. Close this and choose another: "

@@ -306,7 +306,7 @@ refresh (SignpostSlotCell *self)
 
     case SIGNPOST_SLOT_FREE:
     default:
-      switch (signpost_slot_check_bookable (slot, self->booker))
+      switch (signpost_slot_check_bookable (slot, signpost_diary_day_get_appointment (self->day, slot), self->booker))
         {
         case SIGNPOST_SLOT_EMBARGOED:
           status = signpost_slot_format_embargo (slot, signpost_diary_day_get_time_zone (self->day));

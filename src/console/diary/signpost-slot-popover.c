@@ -127,9 +127,9 @@ signpost_slot_popover_set_slot (SignpostSlotPopover      *self,
   tz = signpost_diary_day_get_time_zone (day);
   clinician = signpost_diary_day_lookup_clinician (day, signpost_slot_get_clinician_id (slot));
   status = signpost_slot_get_status (slot);
-  bookable = signpost_slot_check_bookable (slot, booker);
   if (status == SIGNPOST_SLOT_BOOKED)
     appointment = signpost_diary_day_get_appointment (day, slot);
+  bookable = signpost_slot_check_bookable (slot, appointment, booker);
 
   when = signpost_slot_format_when (slot, tz);
   name = signpost_clinician_format_name (clinician);

@@ -163,7 +163,8 @@ signpost_slot_format_status (SignpostSlot             *slot,
     default:
       break;
     }
-  switch (signpost_slot_check_bookable (slot, booker))
+  /* A free slot: its appointment, if any, shows as booked above. */
+  switch (signpost_slot_check_bookable (slot, NULL, booker))
     {
     case SIGNPOST_SLOT_EMBARGOED:
       return signpost_slot_format_embargo (slot, tz);

@@ -648,13 +648,17 @@ apply_overlay (SignpostRecord     *record,
           return NULL;
 
         case SIGNPOST_OP_BOOK:
-          if (record != NULL)
-            patch_field (record, "status", "booked");
+          if (record != NULL && SIGNPOST_IS_SLOT (record))
+            {
+              g_autoptr(SignpostBooking) booking = signpost_booking_new_from_json (data);
+              g_autoptr(SignpostAppointment) made = booking ? signpost_slot_book (SIGNPOST_SLOT (record), booking, user_id)
+                                                            : NULL;
+            }
           return record;
 
         case SIGNPOST_OP_CANCEL:
-          if (record != NULL)
-            patch_field (record, "status", "free");
+          if (record != NULL && SIGNPOST_IS_SLOT (record))
+            signpost_slot_cancel_booking (SIGNPOST_SLOT (record), NULL, data_string (data, "reason"));
           return record;
 
         case SIGNPOST_OP_ANSWER:
@@ -668,36 +672,27 @@ apply_overlay (SignpostRecord     *record,
   /* The appointment a booking or a cancellation of a slot makes or ends. */
   if (overlay->op == SIGNPOST_OP_BOOK)
     {
-      g_autoptr(JsonObject) fields = json_object_new ();
+      g_autoptr(SignpostBooking) booking = signpost_booking_new_from_json (data);
+      g_autoptr(SignpostSlot) slot = NULL;
       SignpostRecord *created;
 
-      json_object_set_string_member (fields, "practice_id", overlay->practice_id);
-      json_object_set_string_member (fields, "slot_id", overlay->record_id);
-      json_object_set_string_member (fields, "patient_id", data_string (data, "patient_id"));
-      if (data_string (data, "reason") != NULL)
-        json_object_set_string_member (fields, "reason", data_string (data, "reason"));
-      if (data_string (data, "triage_id") != NULL)
-        json_object_set_string_member (fields, "triage_id", data_string (data, "triage_id"));
-      json_object_set_string_member (fields, "status", "booked");
-      if (user_id != NULL)
-        json_object_set_string_member (fields, "booked_by", user_id);
-      created = signpost_record_new_from_json (SIGNPOST_RECORD_APPOINTMENT, fields,
-                                               SIGNPOST_DECODE_CREATE, &error);
-      if (created == NULL)
+      if (booking == NULL || booking->patient_id == NULL)
         {
-          g_debug ("A waiting booking does not decode: %s", error->message);
+          g_debug ("A waiting booking of slot %s names no patient", overlay->record_id);
           return record;
         }
+      /* The slot as the outbox knows it: what booking it makes of the
+       * appointment needs only its id and practice. */
+      slot = signpost_slot_new ();
+      signpost_record_set_id (SIGNPOST_RECORD (slot), overlay->record_id);
+      signpost_record_set_practice_id (SIGNPOST_RECORD (slot), overlay->practice_id);
+      created = SIGNPOST_RECORD (signpost_slot_book (slot, booking, user_id));
       stamp_local (created, id);
       g_clear_object (&record);
       return created;
     }
-  if (overlay->op == SIGNPOST_OP_CANCEL && record != NULL)
-    {
-      patch_field (record, "status", "cancelled");
-      if (data_string (data, "reason") != NULL)
-        patch_field (record, "cancel_reason", data_string (data, "reason"));
-    }
+  if (overlay->op == SIGNPOST_OP_CANCEL && record != NULL && SIGNPOST_IS_APPOINTMENT (record))
+    signpost_slot_cancel_booking (NULL, SIGNPOST_APPOINTMENT (record), data_string (data, "reason"));
   return record;
 }
 

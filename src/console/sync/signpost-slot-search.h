@@ -6,24 +6,6 @@
 G_BEGIN_DECLS
 
 /**
- * SignpostSlotBooker:
- * @hub: a hub navigator: practice-only slots are not theirs to book
- * @practice_ids: the practices the user works for (%NULL-terminated)
- * @now: the time to judge by (release times, slots already started)
- *
- * Who is booking, for the booking rules the server applies (PROTOCOL.md,
- * Booking rules): a slot is bookable when it is free, starts after @now,
- * is released (no `release_at`, or one at or before @now), and is
- * `hub_bookable` unless the user is a practice (not hub) user of the
- * slot's practice.
- */
-typedef struct {
-  gboolean hub;
-  const char * const *practice_ids;
-  GDateTime *now;
-} SignpostSlotBooker;
-
-/**
  * SignpostSlotQuery:
  * @practice_ids: the practices to look in (%NULL-terminated), or %NULL for
  *   every practice in the cache
@@ -38,7 +20,8 @@ typedef struct {
  * @ignore_release: count embargoed slots as released (to say when the
  *   first of them opens)
  *
- * "First suitable slot": free slots the booker can book now, preferred
+ * "First suitable slot": free slots the booker can book now (the booking
+ * rule, signpost-booking.h), preferred
  * clinician first, then everyone else, each by start time.
  */
 typedef struct {
@@ -54,18 +37,6 @@ typedef struct {
 } SignpostSlotQuery;
 
 #define SIGNPOST_SLOT_QUERY_INIT { NULL, NULL, -1, -1, NULL, NULL, NULL, 50, FALSE }
-
-/* Why a slot cannot be booked by this user now (or OK). */
-typedef enum {
-  SIGNPOST_SLOT_BOOKABLE,
-  SIGNPOST_SLOT_NOT_FREE,
-  SIGNPOST_SLOT_STARTED,
-  SIGNPOST_SLOT_EMBARGOED,
-  SIGNPOST_SLOT_PRACTICE_ONLY,
-} SignpostSlotBookability;
-
-SignpostSlotBookability signpost_slot_check_bookable        (SignpostSlot             *slot,
-                                                             const SignpostSlotBooker *booker);
 
 /* The search runs in the cache (SQLite), never over widgets. */
 GPtrArray              *signpost_cache_find_free_slots      (SignpostCache            *self,

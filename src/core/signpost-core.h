@@ -5,11 +5,13 @@
  * simulator. No GTK, no server code. */
 
 #include "signpost-booking.h"
+#include "signpost-csv-reader.h"
 #include "signpost-db.h"
 #include "signpost-enum-types.h"
 #include "signpost-enums.h"
 #include "signpost-error.h"
 #include "signpost-format.h"
+#include "signpost-import-values.h"
 #include "signpost-json.h"
 #include "signpost-model.h"
 #include "signpost-nhs-number.h"

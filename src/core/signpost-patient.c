@@ -27,6 +27,8 @@ enum {
   PROP_USUAL_CLINICIAN_ID,
   PROP_ALERTS,
   PROP_TEMPORARY,
+  PROP_PATIENT_REF,
+  PROP_LEFT_AT,
   N_PROPS
 };
 
@@ -44,6 +46,8 @@ SIGNPOST_STRING_ACCESSORS (SignpostPatient, signpost_patient, postcode, PROP_POS
 SIGNPOST_STRING_ACCESSORS (SignpostPatient, signpost_patient, usual_clinician_id, PROP_USUAL_CLINICIAN_ID)
 SIGNPOST_LIST_ACCESSORS (SignpostPatient, signpost_patient, alerts, PROP_ALERTS)
 SIGNPOST_BOOLEAN_ACCESSORS (SignpostPatient, signpost_patient, temporary, PROP_TEMPORARY)
+SIGNPOST_STRING_ACCESSORS (SignpostPatient, signpost_patient, patient_ref, PROP_PATIENT_REF)
+SIGNPOST_INSTANT_ACCESSORS (SignpostPatient, signpost_patient, left_at, PROP_LEFT_AT)
 
 static void
 signpost_patient_class_init (SignpostPatientClass *klass)
@@ -72,6 +76,14 @@ signpost_patient_class_init (SignpostPatientClass *klass)
     signpost_field_list ("alerts", SIGNPOST_TYPE_ALERT, 20, 0);
   properties[PROP_TEMPORARY] =
     signpost_field_boolean ("temporary", FALSE, 0);
+  /* The practice's clinical system's own reference for the patient (an
+   * EMIS patient number, a SystmOne id): what a list import matches on. */
+  properties[PROP_PATIENT_REF] =
+    signpost_field_string ("patient_ref", SIGNPOST_FORMAT_TEXT, 64, 0);
+  /* When a full list import no longer included the patient: they left the
+   * practice. Kept for audit and history; null while registered. */
+  properties[PROP_LEFT_AT] =
+    signpost_field_instant ("left_at", 0);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

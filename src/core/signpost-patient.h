@@ -34,5 +34,9 @@ GListModel *signpost_patient_get_alerts (SignpostPatient *self);
 void signpost_patient_set_alerts (SignpostPatient *self, GListModel *value);
 gboolean signpost_patient_get_temporary (SignpostPatient *self);
 void signpost_patient_set_temporary (SignpostPatient *self, gboolean value);
+const char *signpost_patient_get_patient_ref (SignpostPatient *self);
+void signpost_patient_set_patient_ref (SignpostPatient *self, const char *value);
+GDateTime *signpost_patient_get_left_at (SignpostPatient *self);
+void signpost_patient_set_left_at (SignpostPatient *self, GDateTime *value);
 
 G_END_DECLS

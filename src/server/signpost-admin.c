@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
-#include "signpost-admin.h"
+#include "signpost-admin-private.h"
 #include "signpost-apply.h"
 #include "signpost-auth.h"
 #include "signpost-sqlite-store.h"
@@ -21,8 +21,8 @@
 
 typedef int (*AdminCommand) (const char *db_path, int argc, char **argv);
 
-static SignpostSqliteStore *
-open_store (const char *db_path)
+SignpostSqliteStore *
+signpost_admin_open_store (const char *db_path)
 {
   g_autoptr(GError) error = NULL;
   SignpostSqliteStore *store = signpost_sqlite_store_new (db_path, &error);
@@ -32,15 +32,8 @@ open_store (const char *db_path)
   return store;
 }
 
-/* Opens the database only once the command's options are in order. */
-#define OPEN_STORE(db_path)                                              \
-  g_autoptr(SignpostSqliteStore) owned_store = open_store (db_path);    \
-  SignpostStore *store = SIGNPOST_STORE (owned_store);                   \
-  if (owned_store == NULL)                                               \
-    return 1
-
-static char *
-read_secret (const char *prompt)
+char *
+signpost_admin_read_secret (const char *prompt)
 {
   char buffer[1024];
   gsize length;
@@ -59,10 +52,10 @@ read_secret (const char *prompt)
   return g_strdup (buffer);
 }
 
-static gboolean
-parse (GOptionContext  *context,
-       int             *argc,
-       char          ***argv)
+gboolean
+signpost_admin_parse (GOptionContext  *context,
+                      int             *argc,
+                      char          ***argv)
 {
   g_autoptr(GError) error = NULL;
 
@@ -74,9 +67,9 @@ parse (GOptionContext  *context,
   return TRUE;
 }
 
-static SignpostRecord *
-find_practice (SignpostStore *store,
-               const char    *id_or_ods)
+SignpostRecord *
+signpost_admin_find_practice (SignpostStore *store,
+                              const char    *id_or_ods)
 {
   g_autoptr(GPtrArray) practices = NULL;
   g_autoptr(GError) error = NULL;
@@ -141,7 +134,7 @@ cmd_add_practice (const char    *db_path,
   g_autofree char *id = g_uuid_string_random ();
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   if (ods == NULL || name == NULL)
@@ -191,7 +184,7 @@ cmd_add_user (const char    *db_path,
   int value;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   if (username == NULL || display == NULL || role == NULL || practices == NULL)
@@ -206,7 +199,7 @@ cmd_add_user (const char    *db_path,
     }
   for (guint i = 0; practices[i] != NULL; i++)
     {
-      g_autoptr(SignpostRecord) practice = find_practice (store, practices[i]);
+      g_autoptr(SignpostRecord) practice = signpost_admin_find_practice (store, practices[i]);
 
       if (practice == NULL)
         return 1;
@@ -247,7 +240,7 @@ cmd_set_password (const char    *db_path,
   g_autofree char *password = NULL;
   g_autofree char *hash = NULL;
 
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   if (argc != 2)
@@ -261,7 +254,7 @@ cmd_set_password (const char    *db_path,
       g_printerr (_("No user “%s”\n"), argv[1]);
       return 1;
     }
-  password = read_secret (_("New password: "));
+  password = signpost_admin_read_secret (_("New password: "));
   if (password == NULL || strlen (password) < 8)
     {
       g_printerr (_("A password needs at least 8 characters\n"));
@@ -299,7 +292,7 @@ set_line (SignpostStore *store,
       return 2;
     }
   if (practice_arg != NULL)
-    practice = find_practice (store, practice_arg);
+    practice = signpost_admin_find_practice (store, practice_arg);
   else
     {
       if (!signpost_store_get_line (store, e164, &current, NULL, &error) || current == NULL)
@@ -307,11 +300,11 @@ set_line (SignpostStore *store,
           g_printerr (_("No line %s\n"), e164);
           return 1;
         }
-      practice = find_practice (store, current);
+      practice = signpost_admin_find_practice (store, current);
     }
   if (practice == NULL)
     return 1;
-  secret = read_secret (_("Webhook secret: "));
+  secret = signpost_admin_read_secret (_("Webhook secret: "));
   if (secret == NULL || strlen (secret) < 12)
     {
       g_printerr (_("A line secret needs at least 12 characters\n"));
@@ -363,7 +356,7 @@ cmd_add_line (const char    *db_path,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— add a phone line; its webhook secret is read from standard input"));
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   if (practice == NULL || number == NULL)
@@ -387,7 +380,7 @@ cmd_set_line_secret (const char    *db_path,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— change a line's webhook secret (read from standard input)"));
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   if (number == NULL)
@@ -407,7 +400,7 @@ cmd_list_users (const char    *db_path,
   g_autoptr(GPtrArray) users = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   users = signpost_store_list_records (store, SIGNPOST_RECORD_USER, NULL, &error);
@@ -439,7 +432,7 @@ cmd_revoke_tokens (const char    *db_path,
   g_autoptr(SignpostUser) user = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   OPEN_STORE (db_path);
   if (argc != 2)
@@ -477,6 +470,12 @@ static const struct {
   { "set-line-secret", cmd_set_line_secret, N_("--number NUMBER (secret on standard input)") },
   { "list-users", cmd_list_users, "" },
   { "revoke-tokens", cmd_revoke_tokens, N_("USERNAME") },
+  { "import-patients", signpost_admin_import_patients,
+    N_("--practice P FILE.csv [--format signpost|emis|systmone | --mapping FILE] [--partial] [--dry-run]") },
+  { "import-clinicians", signpost_admin_import_clinicians,
+    N_("--practice P FILE.csv [--mapping FILE] [--dry-run]") },
+  { "import-sessions", signpost_admin_import_sessions,
+    N_("--practice P FILE.csv [--mapping FILE] [--dry-run]") },
 };
 
 static char *
@@ -506,7 +505,7 @@ signpost_admin_main (int    argc,
   g_option_context_set_summary (context, summary);
   /* Options after the command belong to the command. */
   g_option_context_set_strict_posix (context, TRUE);
-  if (!parse (context, &argc, &argv))
+  if (!signpost_admin_parse (context, &argc, &argv))
     return 2;
   if (argc < 2)
     {

@@ -1,0 +1,736 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "signpost-import-private.h"
+
+/*
+ * A practice's patient list, in and refreshed.
+ *
+ * Every row is checked first; a row with anything wrong is rejected whole
+ * and the report says which line, which column and why, never quoting the
+ * row. Rows match patients already here by patient_ref when the row has
+ * one, else by NHS number, else by name and date of birth. A patient whose
+ * imported fields are what is stored already is left alone (no new
+ * version, nothing in the change feed); one that differs gets one new
+ * version. On a full list (the default), a registered patient the list no
+ * longer holds gets left_at: they left the practice, and are kept for the
+ * record. A temporary resident is never on the clinical system's list and
+ * is never marked. When a rejected row cannot be matched to anybody, the
+ * list might have been hiding someone: then nobody is marked as having
+ * left, and the report says so.
+ *
+ * The file is read and the plan made before the write transaction opens,
+ * so that the database is locked for the writing only; if the practice's
+ * patients changed in between, the plan is made again inside it.
+ */
+
+#define MAX_NAME 100
+#define MAX_REF 64
+#define MAX_ALERT_TEXT 200
+#define MAX_ALERTS 20
+
+typedef struct {
+  SignpostAlertKind kind;
+  char *text;
+} RowAlert;
+
+typedef struct {
+  guint line;
+  gboolean rejected;
+  gboolean keyed;         /* a rejected row whose identity is known */
+  char *ref;
+  char *nhs;
+  char *name_key;         /* family|given|date of birth, folded */
+  char *family;
+  char *given;
+  char *dob;
+  SignpostSex sex;
+  char *postcode;
+  char *phones[3];        /* mobile, home, work: E.164 */
+  char *usual_id;
+  RowAlert alerts[MAX_ALERTS];
+  guint n_alerts;
+  guint matched;          /* index + 1 in the existing patients, or 0 */
+} Row;
+
+typedef struct {
+  SignpostApplyContext *ctx;
+  SignpostPractice *practice;
+  const char *practice_id;
+  const SignpostImportOptions *options;
+  SignpostImportReport *report;
+  SignpostImportTable *table;
+  SignpostClinicianMatcher *clinicians;
+  GDate today;
+  GArray *rows;           /* Row */
+  guint unkeyed_rejections;
+} PatientImport;
+
+static void
+row_clear (Row *row)
+{
+  g_free (row->ref);
+  g_free (row->nhs);
+  g_free (row->name_key);
+  g_free (row->family);
+  g_free (row->given);
+  g_free (row->dob);
+  g_free (row->postcode);
+  for (guint i = 0; i < G_N_ELEMENTS (row->phones); i++)
+    g_free (row->phones[i]);
+  g_free (row->usual_id);
+  for (guint i = 0; i < row->n_alerts; i++)
+    g_free (row->alerts[i].text);
+}
+
+static char *
+name_key (const char *family,
+          const char *given,
+          const char *dob)
+{
+  g_autofree char *joined = NULL;
+
+  if (family == NULL || given == NULL || dob == NULL)
+    return NULL;
+  joined = g_strjoin ("|", family, given, dob, NULL);
+  return g_utf8_casefold (joined, -1);
+}
+
+/* ---- reading a row ----------------------------------------------------- */
+
+static void
+reject (PatientImport *import,
+        Row           *row,
+        guint          column,
+        const char    *reason)
+{
+  if (row->rejected)
+    return;
+  row->rejected = TRUE;
+  signpost_import_report_reject (import->report, row->line,
+                                 column < SIGNPOST_PATIENT_N_COLUMNS
+                                   ? signpost_import_table_get_label (import->table, column)
+                                   : NULL,
+                                 reason);
+}
+
+static void
+text_field (PatientImport *import,
+            Row           *row,
+            GStrv          cells,
+            guint          column,
+            guint          max_chars,
+            char         **out)
+{
+  g_autofree char *reason = NULL;
+
+  if (!signpost_import_text (cells[column], max_chars, out, &reason))
+    reject (import, row, column, reason);
+}
+
+static void
+read_phone (PatientImport *import,
+            Row           *row,
+            GStrv          cells,
+            guint          column,
+            char         **out)
+{
+  g_autofree char *clean = signpost_import_clean_text (cells[column]);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *e164 = NULL;
+
+  if (clean == NULL)
+    return;
+  e164 = signpost_phone_normalise (clean, &error);
+  if (e164 == NULL)
+    {
+      /* Translators: %s says what is wrong with the number */
+      g_autofree char *reason = g_strdup_printf (_("cannot be a UK phone number: %s"),
+                                                 error->message);
+      reject (import, row, column, reason);
+      return;
+    }
+  if (!signpost_phone_is_uk (e164))
+    {
+      reject (import, row, column, _("is not a UK phone number"));
+      return;
+    }
+  *out = g_steal_pointer (&e164);
+}
+
+static void
+read_alerts (PatientImport *import,
+             Row           *row,
+             GStrv          cells)
+{
+  g_autofree char *clean = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_ALERTS]);
+  g_auto(GStrv) items = NULL;
+
+  if (clean == NULL)
+    return;
+  items = g_strsplit (clean, ";", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autofree char *item = signpost_import_clean_text (items[i]);
+      g_autofree char *text = NULL;
+      g_autofree char *reason = NULL;
+      char *colon;
+      SignpostAlertKind kind;
+
+      if (item == NULL)
+        continue;
+      colon = strchr (item, ':');
+      if (colon != NULL)
+        *colon = '\0';
+      if (!signpost_import_parse_alert_kind (item, &kind))
+        {
+          reject (import, row, SIGNPOST_PATIENT_COLUMN_ALERTS,
+                  _("holds an alert that is not interpreter, carer, hearing, sight, "
+                    "vulnerable, text relay or other"));
+          return;
+        }
+      if (colon != NULL && !signpost_import_text (colon + 1, MAX_ALERT_TEXT, &text, &reason))
+        {
+          reject (import, row, SIGNPOST_PATIENT_COLUMN_ALERTS, reason);
+          return;
+        }
+      if (row->n_alerts == MAX_ALERTS)
+        {
+          reject (import, row, SIGNPOST_PATIENT_COLUMN_ALERTS, _("holds more than 20 alerts"));
+          return;
+        }
+      row->alerts[row->n_alerts].kind = kind;
+      row->alerts[row->n_alerts].text = g_steal_pointer (&text);
+      row->n_alerts++;
+    }
+}
+
+static void
+read_row (PatientImport *import,
+          Row           *row,
+          GStrv          cells,
+          gboolean       too_many_fields)
+{
+  g_autofree char *nhs = NULL;
+  g_autofree char *dob = NULL;
+  g_autofree char *sex = NULL;
+  g_autofree char *postcode = NULL;
+  g_autofree char *usual = NULL;
+
+  /* The identity first, so that a rejected row can still say who it is. */
+  text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_PATIENT_REF, MAX_REF, &row->ref);
+  nhs = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_NHS_NUMBER]);
+  if (nhs != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      row->nhs = signpost_nhs_number_normalise (nhs, &error);
+      if (row->nhs == NULL)
+        {
+          guint digits = 0;
+          gboolean only_digits = TRUE;
+
+          for (const char *p = nhs; *p != '\0'; p++)
+            {
+              if (g_ascii_isdigit (*p))
+                digits++;
+              else if (*p != ' ' && *p != '-')
+                only_digits = FALSE;
+            }
+          reject (import, row, SIGNPOST_PATIENT_COLUMN_NHS_NUMBER,
+                  only_digits && digits == SIGNPOST_NHS_NUMBER_LENGTH
+                    ? _("is not a valid NHS number: the check digit is wrong")
+                    : error->message);
+        }
+    }
+  text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_FAMILY_NAME, MAX_NAME, &row->family);
+  text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_GIVEN_NAME, MAX_NAME, &row->given);
+  dob = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_DATE_OF_BIRTH]);
+  if (dob != NULL)
+    {
+      GDate date;
+
+      g_date_clear (&date, 1);
+      if (!signpost_import_parse_date (dob, &date))
+        reject (import, row, SIGNPOST_PATIENT_COLUMN_DATE_OF_BIRTH,
+                _("is not a date that exists (write 1980-02-29 or 29/02/1980)"));
+      else if (g_date_compare (&date, &import->today) > 0)
+        reject (import, row, SIGNPOST_PATIENT_COLUMN_DATE_OF_BIRTH, _("is in the future"));
+      else
+        row->dob = signpost_date_format (&date);
+    }
+  row->name_key = name_key (row->family, row->given, row->dob);
+  row->keyed = row->ref != NULL || row->nhs != NULL || row->name_key != NULL;
+
+  if (row->family == NULL && !row->rejected)
+    reject (import, row, SIGNPOST_PATIENT_COLUMN_FAMILY_NAME, _("is empty"));
+  if (row->given == NULL && !row->rejected)
+    reject (import, row, SIGNPOST_PATIENT_COLUMN_GIVEN_NAME, _("is empty"));
+  if (dob == NULL && !row->rejected)
+    reject (import, row, SIGNPOST_PATIENT_COLUMN_DATE_OF_BIRTH, _("is empty"));
+
+  sex = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_SEX]);
+  row->sex = SIGNPOST_SEX_UNKNOWN;
+  if (sex != NULL && !signpost_import_parse_sex (sex, &row->sex))
+    reject (import, row, SIGNPOST_PATIENT_COLUMN_SEX,
+            _("is not a sex code: use M, F, I (indeterminate) or U (unknown)"));
+
+  postcode = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_POSTCODE]);
+  if (postcode != NULL)
+    {
+      row->postcode = signpost_postcode_normalise (postcode, NULL);
+      if (row->postcode == NULL)
+        reject (import, row, SIGNPOST_PATIENT_COLUMN_POSTCODE, _("is not a UK postcode"));
+    }
+
+  read_phone (import, row, cells, SIGNPOST_PATIENT_COLUMN_MOBILE, &row->phones[0]);
+  read_phone (import, row, cells, SIGNPOST_PATIENT_COLUMN_HOME_PHONE, &row->phones[1]);
+  read_phone (import, row, cells, SIGNPOST_PATIENT_COLUMN_WORK_PHONE, &row->phones[2]);
+
+  usual = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_USUAL_GP]);
+  if (usual != NULL)
+    {
+      const char *reason = NULL;
+      const char *id = signpost_clinician_matcher_find (import->clinicians, usual, &reason);
+
+      if (id == NULL)
+        reject (import, row, SIGNPOST_PATIENT_COLUMN_USUAL_GP, reason);
+      else
+        row->usual_id = g_strdup (id);
+    }
+  read_alerts (import, row, cells);
+
+  if (too_many_fields)
+    reject (import, row, G_MAXUINT, _("has more fields than the header"));
+}
+
+/* Rows sharing an NHS number (or a patient_ref) cannot both be right:
+ * every one of them is rejected. */
+static void
+reject_duplicates (PatientImport *import,
+                   gboolean       by_ref)
+{
+  g_autoptr(GHashTable) first = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) clash = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < import->rows->len; i++)
+    {
+      Row *row = &g_array_index (import->rows, Row, i);
+      const char *key = by_ref ? row->ref : row->nhs;
+      gpointer other;
+
+      if (key == NULL)
+        continue;
+      if (g_hash_table_lookup_extended (first, key, NULL, &other))
+        {
+          g_hash_table_add (clash, GUINT_TO_POINTER (i + 1));
+          g_hash_table_add (clash, other);
+        }
+      else
+        g_hash_table_insert (first, (gpointer) key, GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < import->rows->len; i++)
+    {
+      Row *row = &g_array_index (import->rows, Row, i);
+      Row *other;
+      g_autofree char *reason = NULL;
+
+      if (!g_hash_table_contains (clash, GUINT_TO_POINTER (i + 1)))
+        continue;
+      other = &g_array_index (import->rows, Row,
+                              GPOINTER_TO_UINT (g_hash_table_lookup (first, by_ref ? row->ref
+                                                                                   : row->nhs)) - 1);
+      if (other == row)
+        {
+          /* The first of the group names the next one. */
+          for (guint j = i + 1; j < import->rows->len; j++)
+            {
+              Row *next = &g_array_index (import->rows, Row, j);
+
+              if (g_strcmp0 (by_ref ? next->ref : next->nhs, by_ref ? row->ref : row->nhs) == 0)
+                {
+                  other = next;
+                  break;
+                }
+            }
+        }
+      /* Translators: %u is a line number */
+      reason = g_strdup_printf (by_ref ? _("is the same patient_ref as on line %u")
+                                       : _("is the same NHS number as on line %u"),
+                                other->line);
+      if (row->rejected)
+        continue;
+      reject (import, row, by_ref ? SIGNPOST_PATIENT_COLUMN_PATIENT_REF
+                                  : SIGNPOST_PATIENT_COLUMN_NHS_NUMBER, reason);
+    }
+}
+
+static gboolean
+read_rows (PatientImport *import)
+{
+  g_autoptr(GError) error = NULL;
+  GStrv cells = NULL;
+  guint line = 0;
+  gboolean too_many = FALSE;
+
+  while (signpost_import_table_next (import->table, &cells, &line, &too_many, &error))
+    {
+      Row row = { 0 };
+
+      row.line = line;
+      read_row (import, &row, cells, too_many);
+      g_strfreev (cells);
+      g_array_append_val (import->rows, row);
+    }
+  if (error != NULL)
+    {
+      signpost_import_report_fail (import->report, error);
+      return FALSE;
+    }
+  if (import->rows->len == 0)
+    {
+      signpost_set_field_error (&error, SIGNPOST_ERROR_INVALID, "file",
+                                _("has a header but no rows"));
+      signpost_import_report_fail (import->report, error);
+      return FALSE;
+    }
+  signpost_import_report_add (import->report, SIGNPOST_IMPORT_COUNT_ROWS, import->rows->len);
+  reject_duplicates (import, FALSE);
+  reject_duplicates (import, TRUE);
+  for (guint i = 0; i < import->rows->len; i++)
+    {
+      Row *row = &g_array_index (import->rows, Row, i);
+
+      if (row->rejected && !row->keyed)
+        import->unkeyed_rejections++;
+    }
+  return TRUE;
+}
+
+/* ---- the plan ---------------------------------------------------------- */
+
+typedef struct {
+  GPtrArray *existing;    /* SignpostPatient */
+  GPtrArray *writes;      /* SignpostPatient, their next versions */
+  gint64 counts[SIGNPOST_IMPORT_N_COUNTS];
+} Plan;
+
+static void
+plan_clear (Plan *plan)
+{
+  g_clear_pointer (&plan->existing, g_ptr_array_unref);
+  g_clear_pointer (&plan->writes, g_ptr_array_unref);
+  memset (plan->counts, 0, sizeof plan->counts);
+}
+
+static void
+index_add (GHashTable *index,
+           const char *key,
+           guint       position)
+{
+  if (key == NULL)
+    return;
+  /* A key two patients share identifies neither. */
+  if (g_hash_table_contains (index, key))
+    g_hash_table_insert (index, (gpointer) key, GUINT_TO_POINTER (0));
+  else
+    g_hash_table_insert (index, (gpointer) key, GUINT_TO_POINTER (position));
+}
+
+static guint
+index_find (GHashTable *index,
+            const char *key)
+{
+  return key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (index, key)) : 0;
+}
+
+static void
+row_apply (Row             *row,
+           SignpostPatient *patient)
+{
+  static const SignpostPhoneKind kinds[] = {
+    SIGNPOST_PHONE_KIND_MOBILE, SIGNPOST_PHONE_KIND_HOME, SIGNPOST_PHONE_KIND_WORK,
+  };
+  g_autoptr(GListStore) phones = g_list_store_new (SIGNPOST_TYPE_PHONE);
+  g_autoptr(GListStore) alerts = g_list_store_new (SIGNPOST_TYPE_ALERT);
+
+  signpost_patient_set_patient_ref (patient, row->ref);
+  signpost_patient_set_nhs_number (patient, row->nhs);
+  signpost_patient_set_family_name (patient, row->family);
+  signpost_patient_set_given_name (patient, row->given);
+  signpost_patient_set_date_of_birth (patient, row->dob);
+  signpost_patient_set_sex (patient, row->sex);
+  signpost_patient_set_postcode (patient, row->postcode);
+  for (guint i = 0; i < G_N_ELEMENTS (row->phones); i++)
+    {
+      g_autoptr(SignpostPhone) phone = NULL;
+      gboolean seen = FALSE;
+
+      if (row->phones[i] == NULL)
+        continue;
+      for (guint j = 0; j < i; j++)
+        seen = seen || g_strcmp0 (row->phones[j], row->phones[i]) == 0;
+      if (seen)
+        continue;
+      phone = signpost_phone_new ();
+      signpost_phone_set_number (phone, row->phones[i]);
+      signpost_phone_set_kind (phone, kinds[i]);
+      g_list_store_append (phones, phone);
+    }
+  signpost_patient_set_phones (patient, G_LIST_MODEL (phones));
+  signpost_patient_set_usual_clinician_id (patient, row->usual_id);
+  for (guint i = 0; i < row->n_alerts; i++)
+    {
+      g_autoptr(SignpostAlert) alert = signpost_alert_new ();
+
+      signpost_alert_set_kind (alert, row->alerts[i].kind);
+      signpost_alert_set_text (alert, row->alerts[i].text);
+      g_list_store_append (alerts, alert);
+    }
+  signpost_patient_set_alerts (patient, G_LIST_MODEL (alerts));
+  signpost_patient_set_temporary (patient, FALSE);
+  signpost_patient_set_left_at (patient, NULL);
+}
+
+static gboolean
+make_plan (PatientImport  *import,
+           Plan           *plan,
+           GError        **error)
+{
+  g_autoptr(GHashTable) by_ref = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_nhs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree gboolean *kept = NULL;
+  g_autofree guint *claimed_by = NULL;
+
+  plan_clear (plan);
+  plan->existing = signpost_store_list_records (import->ctx->store, SIGNPOST_RECORD_PATIENT,
+                                                import->practice_id, error);
+  if (plan->existing == NULL)
+    return FALSE;
+  plan->writes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < plan->existing->len; i++)
+    {
+      SignpostPatient *patient = g_ptr_array_index (plan->existing, i);
+
+      index_add (by_ref, signpost_patient_get_patient_ref (patient), i + 1);
+      index_add (by_nhs, signpost_patient_get_nhs_number (patient), i + 1);
+      {
+        char *key = name_key (signpost_patient_get_family_name (patient),
+                              signpost_patient_get_given_name (patient),
+                              signpost_patient_get_date_of_birth (patient));
+
+        if (key != NULL && g_hash_table_contains (by_name, key))
+          {
+            g_hash_table_insert (by_name, key, GUINT_TO_POINTER (0));
+          }
+        else if (key != NULL)
+          g_hash_table_insert (by_name, key, GUINT_TO_POINTER (i + 1));
+      }
+    }
+
+  kept = g_new0 (gboolean, plan->existing->len + 1);
+  claimed_by = g_new0 (guint, plan->existing->len + 1);
+  for (guint i = 0; i < import->rows->len; i++)
+    {
+      Row *row = &g_array_index (import->rows, Row, i);
+      guint match = index_find (by_ref, row->ref);
+
+      if (match == 0 && row->nhs != NULL)
+        {
+          match = index_find (by_nhs, row->nhs);
+          /* Another patient_ref on the same NHS number is another patient
+           * record in the clinical system: not this one. */
+          if (match > 0 && row->ref != NULL &&
+              signpost_patient_get_patient_ref (g_ptr_array_index (plan->existing, match - 1)) != NULL)
+            match = 0;
+        }
+      if (match == 0 && row->ref == NULL && row->nhs == NULL)
+        match = index_find (by_name, row->name_key);
+      row->matched = match;
+      if (match > 0)
+        kept[match - 1] = TRUE;
+    }
+
+  for (guint i = 0; i < import->rows->len; i++)
+    {
+      Row *row = &g_array_index (import->rows, Row, i);
+      g_autoptr(SignpostPatient) next = NULL;
+
+      if (row->rejected)
+        continue;
+      if (row->matched > 0 && claimed_by[row->matched - 1] > 0)
+        {
+          /* Translators: %u is a line number */
+          g_autofree char *reason = g_strdup_printf (_("is the same patient as line %u"),
+                                                     claimed_by[row->matched - 1]);
+
+          row->rejected = TRUE;
+          signpost_import_report_reject (import->report, row->line, NULL, reason);
+          continue;
+        }
+      if (row->matched > 0)
+        {
+          SignpostPatient *current = g_ptr_array_index (plan->existing, row->matched - 1);
+
+          claimed_by[row->matched - 1] = row->line;
+          next = signpost_object_copy (SIGNPOST_OBJECT (current));
+          row_apply (row, next);
+          if (signpost_object_equal (SIGNPOST_OBJECT (next), SIGNPOST_OBJECT (current)))
+            {
+              plan->counts[SIGNPOST_IMPORT_COUNT_UNCHANGED]++;
+              continue;
+            }
+          plan->counts[signpost_patient_get_left_at (current) != NULL
+                         ? SIGNPOST_IMPORT_COUNT_REJOINED : SIGNPOST_IMPORT_COUNT_UPDATED]++;
+        }
+      else
+        {
+          g_autofree char *id = g_uuid_string_random ();
+
+          next = signpost_patient_new ();
+          signpost_record_set_id (SIGNPOST_RECORD (next), id);
+          signpost_record_set_practice_id (SIGNPOST_RECORD (next), import->practice_id);
+          row_apply (row, next);
+          plan->counts[SIGNPOST_IMPORT_COUNT_CREATED]++;
+        }
+      g_ptr_array_add (plan->writes, g_steal_pointer (&next));
+    }
+
+  if (import->options->partial || import->unkeyed_rejections > 0)
+    return TRUE;
+  for (guint i = 0; i < plan->existing->len; i++)
+    {
+      SignpostPatient *current = g_ptr_array_index (plan->existing, i);
+      g_autoptr(SignpostPatient) next = NULL;
+
+      if (kept[i] || signpost_patient_get_left_at (current) != NULL ||
+          signpost_patient_get_temporary (current))
+        continue;
+      next = signpost_object_copy (SIGNPOST_OBJECT (current));
+      signpost_patient_set_left_at (next, import->ctx->now);
+      plan->counts[SIGNPOST_IMPORT_COUNT_LEFT]++;
+      g_ptr_array_add (plan->writes, g_steal_pointer (&next));
+    }
+  return TRUE;
+}
+
+/* ---- applying it ------------------------------------------------------- */
+
+static gboolean
+write_plan (PatientImport  *import,
+            Plan           *plan,
+            const char     *digest,
+            GError        **error)
+{
+  g_autofree char *detail = NULL;
+
+  for (guint i = 0; i < plan->writes->len; i++)
+    if (!signpost_import_write (import->ctx, import->options, g_ptr_array_index (plan->writes, i),
+                                error))
+      return FALSE;
+  detail = g_strdup_printf ("created %" G_GINT64_FORMAT ", updated %" G_GINT64_FORMAT
+                            ", unchanged %" G_GINT64_FORMAT ", left %" G_GINT64_FORMAT
+                            ", rejoined %" G_GINT64_FORMAT ", rejected %u; file sha256:%s",
+                            plan->counts[SIGNPOST_IMPORT_COUNT_CREATED],
+                            plan->counts[SIGNPOST_IMPORT_COUNT_UPDATED],
+                            plan->counts[SIGNPOST_IMPORT_COUNT_UNCHANGED],
+                            plan->counts[SIGNPOST_IMPORT_COUNT_LEFT],
+                            plan->counts[SIGNPOST_IMPORT_COUNT_REJOINED],
+                            signpost_import_report_get_n_rejections (import->report), digest);
+  return signpost_import_audit (import->ctx, import->options, "admin-import-patients",
+                                SIGNPOST_RECORD (import->practice), detail, error);
+}
+
+/**
+ * signpost_import_patients:
+ * @ctx: the writer; holds no transaction (the import opens its own)
+ * @practice: whose list this is
+ *
+ * Reads a patient list and applies it (see the top of this file).
+ *
+ * Returns: (transfer full): the report, or %NULL when the store failed
+ *   (then nothing was written)
+ */
+SignpostImportReport *
+signpost_import_patients (SignpostApplyContext         *ctx,
+                          SignpostPractice             *practice,
+                          GBytes                       *file,
+                          const SignpostImportOptions  *options,
+                          GError                      **error)
+{
+  g_autoptr(SignpostImportReport) report = signpost_import_report_new ("patients", options->dry_run);
+  g_autoptr(SignpostImportTable) table = NULL;
+  g_autoptr(GPtrArray) clinicians = NULL;
+  g_autoptr(SignpostClinicianMatcher) matcher = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *digest = NULL;
+  PatientImport import = { 0 };
+  Plan plan = { 0 };
+  gint64 seen_seq;
+  gboolean changed = FALSE;
+
+  g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
+  table = signpost_import_open (SIGNPOST_IMPORT_PATIENTS, file, options, report);
+  if (table == NULL)
+    return g_steal_pointer (&report);
+
+  import.ctx = ctx;
+  import.practice = practice;
+  import.practice_id = signpost_record_get_id (SIGNPOST_RECORD (practice));
+  import.options = options;
+  import.report = report;
+  import.table = table;
+  import.rows = rows;
+  tz = signpost_time_zone_new (signpost_practice_get_time_zone (practice), NULL);
+  g_date_clear (&import.today, 1);
+  signpost_local_date (ctx->now, tz, &import.today);
+
+  clinicians = signpost_store_list_records (ctx->store, SIGNPOST_RECORD_CLINICIAN,
+                                            import.practice_id, error);
+  if (clinicians == NULL)
+    return NULL;
+  matcher = signpost_clinician_matcher_new (clinicians);
+  import.clinicians = matcher;
+  if (!read_rows (&import))
+    return g_steal_pointer (&report);
+
+  seen_seq = signpost_store_get_last_seq (ctx->store, error);
+  if (seen_seq < 0 || !make_plan (&import, &plan, error))
+    {
+      plan_clear (&plan);
+      return NULL;
+    }
+  if (import.unkeyed_rejections > 0 && !options->partial)
+    signpost_import_report_note (report,
+                                 _("nobody was marked as having left the practice: some rejected "
+                                   "rows do not say who they are (fix them and import again)"));
+
+  if (!options->dry_run)
+    {
+      digest = signpost_import_file_digest (file);
+      if (!signpost_store_begin (ctx->store, error) ||
+          !signpost_import_changed_since (ctx->store, import.practice_id,
+                                          SIGNPOST_RECORD_PATIENT, seen_seq, &changed, error) ||
+          (changed && !make_plan (&import, &plan, error)) ||
+          !write_plan (&import, &plan, digest, error) ||
+          !signpost_store_commit (ctx->store, error))
+        {
+          signpost_store_rollback (ctx->store);
+          signpost_apply_context_reset (ctx);
+          plan_clear (&plan);
+          return NULL;
+        }
+    }
+  for (guint i = 0; i < SIGNPOST_IMPORT_N_COUNTS; i++)
+    signpost_import_report_add (report, i, plan.counts[i]);
+  plan_clear (&plan);
+  return g_steal_pointer (&report);
+}

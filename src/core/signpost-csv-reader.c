@@ -128,6 +128,8 @@ signpost_csv_reader_new (GBytes  *bytes,
   g_return_val_if_fail (bytes != NULL, NULL);
 
   data = g_bytes_get_data (bytes, &length);
+  if (data == NULL)
+    data = (const guchar *) "";
   if (length >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
     {
       g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_INVALID,

@@ -13,6 +13,7 @@
 
 typedef struct {
   guint line;
+  guint order;            /* of arrival, for a stable sort */
   char *column;
   char *reason;
 } Rejection;
@@ -124,6 +125,7 @@ signpost_import_report_reject (SignpostImportReport *self,
   if (self->rejections->len >= MAX_LISTED_REJECTIONS)
     return;
   rejection.line = line;
+  rejection.order = self->rejections->len;
   rejection.column = g_strdup (column);
   rejection.reason = g_strdup (reason);
   g_array_append_val (self->rejections, rejection);
@@ -188,6 +190,25 @@ signpost_import_report_get_exit_status (SignpostImportReport *self)
   return SIGNPOST_IMPORT_EXIT_APPLIED;
 }
 
+static int
+compare_rejections (gconstpointer a,
+                    gconstpointer b)
+{
+  const Rejection *x = a;
+  const Rejection *y = b;
+
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+/* Rejections are found in several passes; they are listed by line. */
+static void
+sort_rejections (SignpostImportReport *self)
+{
+  g_array_sort (self->rejections, compare_rejections);
+}
+
 static const char *
 status_nick (SignpostImportReport *self)
 {
@@ -241,6 +262,7 @@ signpost_import_report_to_text (SignpostImportReport *self)
     g_string_append_printf (out, "  %s\n", (const char *) g_ptr_array_index (self->notes, i));
   if (self->n_rejections > 0)
     {
+      sort_rejections (self);
       g_string_append_printf (out,
                               g_dngettext (GETTEXT_PACKAGE,
                                            "  %u row rejected (not applied):\n",
@@ -283,6 +305,7 @@ signpost_import_report_to_json (SignpostImportReport *self)
                                 i == SIGNPOST_IMPORT_COUNT_REJECTED ? self->n_rejections
                                                                     : self->counts[i]);
   json_object_set_object_member (object, "counts", counts);
+  sort_rejections (self);
   for (guint i = 0; i < self->rejections->len; i++)
     {
       Rejection *r = &g_array_index (self->rejections, Rejection, i);

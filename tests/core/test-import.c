@@ -67,6 +67,20 @@ test_csv_basic (void)
 }
 
 static void
+test_csv_empty (void)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostCsvReader) reader = signpost_csv_reader_new (empty, &error);
+  GStrv fields = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (signpost_csv_reader_next (reader, &fields, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (fields);
+}
+
+static void
 test_csv_line_endings (void)
 {
   g_autoptr(GError) error = NULL;
@@ -299,6 +313,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/signpost/import/csv/basic", test_csv_basic);
+  g_test_add_func ("/signpost/import/csv/empty", test_csv_empty);
   g_test_add_func ("/signpost/import/csv/line-endings", test_csv_line_endings);
   g_test_add_func ("/signpost/import/csv/encodings", test_csv_encodings);
   g_test_add_func ("/signpost/import/csv/refused", test_csv_refused);

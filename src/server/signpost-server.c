@@ -558,6 +558,77 @@ signpost_server_publish (SignpostServer *self,
     }
 }
 
+/* ---- writes made elsewhere --------------------------------------------- */
+
+#define ELSEWHERE_PAGE 50000
+
+typedef struct {
+  GPtrArray *changed;
+  GHashTable *seen;               /* "kind practice_id" */
+  gint64 last_seq;
+  guint rows;
+} Elsewhere;
+
+/* What the live notices need of a change: its kind and practice, and for
+ * a user the practices they work for. One stand-in per kind and practice
+ * is enough, however many records an import wrote. */
+static gboolean
+gather_change (const SignpostStoredChange *change,
+               gpointer                    data)
+{
+  Elsewhere *gather = data;
+  g_autofree char *key = NULL;
+  SignpostRecord *record = NULL;
+
+  gather->last_seq = change->seq;
+  gather->rows++;
+  if (change->kind == SIGNPOST_RECORD_USER && !change->deleted)
+    record = signpost_object_new_from_string (SIGNPOST_TYPE_USER, change->data,
+                                              change->data_length, SIGNPOST_DECODE_FULL, NULL);
+  if (record == NULL)
+    {
+      key = g_strdup_printf ("%d %s", change->kind, change->practice_id);
+      if (g_hash_table_contains (gather->seen, key))
+        return TRUE;
+      record = g_object_new (signpost_record_type_for_kind (change->kind), NULL);
+      signpost_record_set_id (record, change->id);
+      signpost_record_set_practice_id (record, change->practice_id);
+      g_hash_table_add (gather->seen, g_steal_pointer (&key));
+    }
+  g_ptr_array_add (gather->changed, record);
+  return TRUE;
+}
+
+/* An admin command (or another instance) wrote to our database: tell the
+ * consoles, through the same path as our own writes. */
+static void
+changed_elsewhere_cb (SignpostStore  *store,
+                      gint64          since,
+                      SignpostServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  Elsewhere gather = { 0 };
+
+  gather.changed = g_ptr_array_new_with_free_func (g_object_unref);
+  gather.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gather.last_seq = since;
+  do
+    {
+      gather.rows = 0;
+      if (!signpost_store_foreach_change (store, gather.last_seq, ELSEWHERE_PAGE, gather_change,
+                                          &gather, &error))
+        {
+          g_warning ("Could not read changes made elsewhere: %s", error->message);
+          break;
+        }
+    }
+  while (gather.rows == ELSEWHERE_PAGE);
+  g_debug ("%u kinds of change made elsewhere after %" G_GINT64_FORMAT, gather.changed->len, since);
+  signpost_server_publish (self, gather.changed, NULL);
+  g_ptr_array_unref (gather.changed);
+  g_hash_table_unref (gather.seen);
+}
+
 /* ---- object ------------------------------------------------------------ */
 
 static void
@@ -565,6 +636,8 @@ signpost_server_dispose (GObject *object)
 {
   SignpostServer *self = SIGNPOST_SERVER (object);
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, changed_elsewhere_cb, self);
   /* Received in full and checked: store them before going. */
   if (self->store != NULL && self->telephony != NULL)
     signpost_server_flush_webhooks (self);
@@ -648,6 +721,13 @@ signpost_server_new (SignpostStore               *store,
                                   options->max_backlog);
   signpost_live_set_check_func (self->live, check_live_client, self);
   self->telephony = signpost_telephony_new (store);
+  g_signal_connect (store, "changed-elsewhere", G_CALLBACK (changed_elsewhere_cb), self);
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!signpost_store_watch_changes (store, &error))
+      g_warning ("Writes by other processes will not reach live consoles: %s", error->message);
+  }
 
   self->soup = soup_server_new ("server-header", "signpost/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);

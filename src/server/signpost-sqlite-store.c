@@ -29,9 +29,19 @@ struct _SignpostSqliteStore
   GMutex lock;
   GCond wake;
   gboolean stopping;
+
+  /* Noticing commits of other connections (signpost_store_watch_changes):
+   * PRAGMA data_version moves when one happened. seen_seq is the change
+   * feed's head as last seen; our own commits move it too. */
+  guint watch_id;
+  gint64 data_version;
+  gint64 seen_seq;
+  gint64 pending_seq;             /* our highest seq in the open transaction */
+  gint64 committed_seq;           /* our highest committed seq */
 };
 
 #define CHECKPOINT_INTERVAL_US (500 * 1000)
+#define WATCH_INTERVAL_MS 250
 
 static void signpost_sqlite_store_iface_init (SignpostStoreInterface *iface);
 
@@ -246,13 +256,28 @@ static gboolean
 sqlite_commit (SignpostStore  *store,
                GError        **error)
 {
-  return signpost_db_commit (SIGNPOST_SQLITE_STORE (store)->db, error);
+  SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (store);
+
+  if (!signpost_db_commit (self->db, error))
+    {
+      self->pending_seq = 0;
+      return FALSE;
+    }
+  if (!signpost_db_in_transaction (self->db))
+    {
+      self->committed_seq = MAX (self->committed_seq, self->pending_seq);
+      self->pending_seq = 0;
+    }
+  return TRUE;
 }
 
 static void
 sqlite_rollback (SignpostStore *store)
 {
-  signpost_db_rollback (SIGNPOST_SQLITE_STORE (store)->db);
+  SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (store);
+
+  signpost_db_rollback (self->db);
+  self->pending_seq = 0;
 }
 
 static gboolean
@@ -352,6 +377,7 @@ sqlite_put_record (SignpostStore   *store,
   seq = next_seq (db, error);
   if (seq < 0)
     return FALSE;
+  SIGNPOST_SQLITE_STORE (store)->pending_seq = MAX (SIGNPOST_SQLITE_STORE (store)->pending_seq, seq);
   signpost_record_set_seq (record, seq);
   data = signpost_object_to_string (SIGNPOST_OBJECT (record), NULL);
   updated_at = signpost_timestamp_format (signpost_record_get_updated_at (record));
@@ -1202,6 +1228,74 @@ sqlite_foreach_audit (SignpostStore      *store,
   return rc != -1;
 }
 
+/* ---- commits made elsewhere --------------------------------------------- */
+
+static gboolean
+read_data_version (SignpostDb *db,
+                   gint64     *version)
+{
+  sqlite3_stmt *stmt = signpost_db_prepare (db, "PRAGMA data_version", NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = signpost_db_step (db, stmt, NULL);
+  if (rc == SQLITE_ROW)
+    *version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+watch_tick (gpointer data)
+{
+  SignpostSqliteStore *self = data;
+  gint64 version = 0;
+  gint64 head;
+  gint64 since;
+
+  /* Between requests only: a transaction of ours is never left open across
+   * the main loop, but a handler may be running one now. */
+  if (signpost_db_in_transaction (self->db) || !read_data_version (self->db, &version))
+    return G_SOURCE_CONTINUE;
+  if (version == self->data_version)
+    {
+      self->seen_seq = MAX (self->seen_seq, self->committed_seq);
+      return G_SOURCE_CONTINUE;
+    }
+  self->data_version = version;
+  head = sqlite_get_last_seq (SIGNPOST_STORE (self), NULL);
+  if (head < 0)
+    return G_SOURCE_CONTINUE;
+  since = self->seen_seq;
+  self->seen_seq = MAX (head, self->committed_seq);
+  if (head > since)
+    g_signal_emit_by_name (self, "changed-elsewhere", since);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+sqlite_watch_changes (SignpostStore  *store,
+                      GError        **error)
+{
+  SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (store);
+  gint64 head;
+
+  if (self->watch_id != 0)
+    return TRUE;
+  head = sqlite_get_last_seq (store, error);
+  if (head < 0)
+    return FALSE;
+  if (!read_data_version (self->db, &self->data_version))
+    {
+      signpost_db_set_error (self->db, error, "PRAGMA data_version");
+      return FALSE;
+    }
+  self->seen_seq = head;
+  self->watch_id = g_timeout_add (WATCH_INTERVAL_MS, watch_tick, self);
+  return TRUE;
+}
+
 /* ---- checkpoints ------------------------------------------------------- */
 
 static gpointer
@@ -1246,6 +1340,7 @@ signpost_sqlite_store_finalize (GObject *object)
 {
   SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (object);
 
+  g_clear_handle_id (&self->watch_id, g_source_remove);
   if (self->checkpointer != NULL)
     {
       g_mutex_lock (&self->lock);
@@ -1318,6 +1413,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->foreach_call_times = sqlite_foreach_call_times;
   iface->foreach_slot_use = sqlite_foreach_slot_use;
   iface->foreach_triage_count = sqlite_foreach_triage_count;
+  iface->watch_changes = sqlite_watch_changes;
 }
 
 SignpostSqliteStore *

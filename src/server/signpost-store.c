@@ -10,6 +10,15 @@ G_DEFINE_INTERFACE (SignpostStore, signpost_store, G_TYPE_OBJECT)
 static void
 signpost_store_default_init (SignpostStoreInterface *iface)
 {
+  /**
+   * SignpostStore::changed-elsewhere:
+   * @since: records with a higher seq may have been written elsewhere
+   *
+   * Others wrote to the database (see signpost_store_watch_changes()).
+   * Records of ours may be among those after @since too.
+   */
+  g_signal_new ("changed-elsewhere", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 void
@@ -465,4 +474,26 @@ signpost_store_foreach_triage_count (SignpostStore *self,
 
   return SIGNPOST_STORE_GET_IFACE (self)->foreach_triage_count (self, practice_id, from_ms, to_ms,
                                                                 func, user_data, error);
+}
+
+/**
+ * signpost_store_watch_changes:
+ *
+ * Starts noticing writes that other processes (or other server instances)
+ * make to this database; each is then announced by "changed-elsewhere" in
+ * the thread-default main context of the caller. A store that cannot see
+ * them does nothing.
+ */
+gboolean
+signpost_store_watch_changes (SignpostStore  *self,
+                              GError        **error)
+{
+  SignpostStoreInterface *iface;
+
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  iface = SIGNPOST_STORE_GET_IFACE (self);
+  if (iface->watch_changes == NULL)
+    return TRUE;
+  return iface->watch_changes (self, error);
 }

@@ -203,7 +203,12 @@ struct _SignpostStoreInterface
                                               SignpostTriageCountFunc func, gpointer user_data,
                                               GError **error);
 
-  gpointer padding[4];
+  /* Writes made to the same database by others (an admin command, another
+   * server instance): once watching, the store emits "changed-elsewhere"
+   * in the main context within about a second of their commit. */
+  gboolean        (*watch_changes)           (SignpostStore *self, GError **error);
+
+  gpointer padding[3];
 };
 
 gboolean        signpost_store_begin                  (SignpostStore  *self,
@@ -367,6 +372,9 @@ gboolean        signpost_store_foreach_triage_count   (SignpostStore  *self,
                                                        gint64          to_ms,
                                                        SignpostTriageCountFunc func,
                                                        gpointer        user_data,
+                                                       GError        **error);
+
+gboolean        signpost_store_watch_changes          (SignpostStore  *self,
                                                        GError        **error);
 
 G_END_DECLS

@@ -176,6 +176,43 @@ typedef enum {
   SIGNPOST_RESULT_REJECTED,  /*< nick=rejected >*/
 } SignpostResultStatus;
 
+/* Where a navigation record came from: a call, the practice's own online
+ * form, or another online-consultation product through the intake API. */
+typedef enum {
+  SIGNPOST_REQUEST_SOURCE_PHONE,  /*< nick=phone >*/
+  SIGNPOST_REQUEST_SOURCE_ONLINE, /*< nick=online >*/
+  SIGNPOST_REQUEST_SOURCE_INTAKE, /*< nick=intake >*/
+} SignpostRequestSource;
+
+typedef enum {
+  SIGNPOST_REQUEST_TYPE_MEDICAL, /*< nick=medical >*/
+  SIGNPOST_REQUEST_TYPE_ADMIN,   /*< nick=admin >*/
+} SignpostRequestType;
+
+typedef enum {
+  SIGNPOST_ADMIN_TOPIC_REPEAT_PRESCRIPTION, /*< nick=repeat_prescription >*/
+  SIGNPOST_ADMIN_TOPIC_FIT_NOTE,            /*< nick=fit_note >*/
+  SIGNPOST_ADMIN_TOPIC_TEST_RESULTS,        /*< nick=test_results >*/
+  SIGNPOST_ADMIN_TOPIC_LETTER_OR_FORM,      /*< nick=letter_or_form >*/
+  SIGNPOST_ADMIN_TOPIC_OTHER,               /*< nick=other >*/
+} SignpostAdminTopic;
+
+typedef enum {
+  SIGNPOST_CONTACT_TIME_MORNING,   /*< nick=morning >*/
+  SIGNPOST_CONTACT_TIME_AFTERNOON, /*< nick=afternoon >*/
+} SignpostContactTime;
+
+/* In GDateWeekday's order less one (Monday is 0). */
+typedef enum {
+  SIGNPOST_WEEKDAY_MONDAY,    /*< nick=monday >*/
+  SIGNPOST_WEEKDAY_TUESDAY,   /*< nick=tuesday >*/
+  SIGNPOST_WEEKDAY_WEDNESDAY, /*< nick=wednesday >*/
+  SIGNPOST_WEEKDAY_THURSDAY,  /*< nick=thursday >*/
+  SIGNPOST_WEEKDAY_FRIDAY,    /*< nick=friday >*/
+  SIGNPOST_WEEKDAY_SATURDAY,  /*< nick=saturday >*/
+  SIGNPOST_WEEKDAY_SUNDAY,    /*< nick=sunday >*/
+} SignpostWeekday;
+
 const char *signpost_enum_to_nick   (GType       enum_type,
                                      int         value);
 gboolean    signpost_enum_from_nick (GType       enum_type,

@@ -134,6 +134,17 @@ signpost_format_check (SignpostFormat   format,
       ok = matches_all (value, LOWER DIGITS "._-", 1, 64) && g_ascii_isalnum (value[0]);
       expect = _("must be a user name of lower-case letters, digits, dots, dashes or underscores");
       break;
+    case SIGNPOST_FORMAT_TIME_OF_DAY:
+      ok = signpost_time_of_day_parse (value, NULL);
+      expect = _("must be a time of day like 08:00");
+      break;
+    case SIGNPOST_FORMAT_REFERENCE:
+      ok = strlen (value) == 8 && matches_all (value, UPPER DIGITS "-", 8, 8) &&
+           g_ascii_isupper (value[0]) && g_ascii_isupper (value[1]) &&
+           g_ascii_isupper (value[2]) && value[3] == '-' && g_ascii_isdigit (value[4]) &&
+           g_ascii_isdigit (value[5]) && g_ascii_isdigit (value[6]) && g_ascii_isdigit (value[7]);
+      expect = _("must be a reference like ABC-1234");
+      break;
     default:
       g_assert_not_reached ();
     }

@@ -24,6 +24,8 @@ typedef enum {
   SIGNPOST_FORMAT_KEY,         /* short lower-case token: chest_pain */
   SIGNPOST_FORMAT_POSTCODE,    /* SW1A 1AA */
   SIGNPOST_FORMAT_USERNAME,    /* jsmith, a.n.other */
+  SIGNPOST_FORMAT_TIME_OF_DAY, /* 08:00, 18:30; 24:00 is the end of the day */
+  SIGNPOST_FORMAT_REFERENCE,   /* an online request's reference: ABC-1234 */
 } SignpostFormat;
 
 gboolean    signpost_format_check        (SignpostFormat   format,

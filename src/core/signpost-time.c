@@ -269,3 +269,33 @@ signpost_format_local (GDateTime  *instant,
   local = g_date_time_to_timezone (instant, tz);
   return g_date_time_format (local, format);
 }
+
+/* "HH:MM" on the 24-hour clock, as minutes since midnight; "24:00" is the
+ * end of the day (1440). Nothing else: no seconds, no spaces, two digits
+ * each. */
+gboolean
+signpost_time_of_day_parse (const char *text,
+                            int        *minutes)
+{
+  int hours, mins;
+
+  if (text == NULL || strlen (text) != 5 || text[2] != ':' ||
+      !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1]) ||
+      !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4]))
+    return FALSE;
+  hours = (text[0] - '0') * 10 + (text[1] - '0');
+  mins = (text[3] - '0') * 10 + (text[4] - '0');
+  if (mins > 59 || hours > 24 || (hours == 24 && mins != 0))
+    return FALSE;
+  if (minutes != NULL)
+    *minutes = hours * 60 + mins;
+  return TRUE;
+}
+
+char *
+signpost_time_of_day_format (int minutes)
+{
+  g_return_val_if_fail (minutes >= 0 && minutes <= 24 * 60, NULL);
+
+  return g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
+}

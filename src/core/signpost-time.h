@@ -34,6 +34,9 @@ GDateTime *signpost_local_time_to_utc    (const GDate *date,
 char      *signpost_format_local         (GDateTime   *instant,
                                           GTimeZone   *tz,
                                           const char  *format);
+gboolean   signpost_time_of_day_parse    (const char  *text,
+                                          int         *minutes);
+char      *signpost_time_of_day_format   (int          minutes);
 void       signpost_local_date           (GDateTime   *instant,
                                           GTimeZone   *tz,
                                           GDate       *date);

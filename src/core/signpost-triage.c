@@ -8,6 +8,7 @@
 #include "signpost-accessors-private.h"
 #include "signpost-enum-types.h"
 #include "signpost-error.h"
+#include "signpost-patient-details.h"
 #include "signpost-triage.h"
 
 struct _SignpostTriage
@@ -39,6 +40,20 @@ enum {
   PROP_REVIEWED_AT,
   PROP_APPOINTMENT_ID,
   PROP_CREATED_AT,
+  PROP_SOURCE,
+  PROP_SOURCE_NAME,
+  PROP_SOURCE_REF,
+  PROP_REFERENCE,
+  PROP_REQUEST_TYPE,
+  PROP_ADMIN_TOPIC,
+  PROP_SYMPTOM_DURATION,
+  PROP_HOPED_OUTCOME,
+  PROP_PATIENT_DETAILS,
+  PROP_CONTACT_TIMES,
+  PROP_CONTACT_MESSAGE_OK,
+  PROP_SCREENED_FLAGS,
+  PROP_RESPOND_BY,
+  PROP_OUTCOME_AT,
   N_PROPS
 };
 
@@ -68,6 +83,20 @@ SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, reviewed_by, PROP_RE
 SIGNPOST_INSTANT_ACCESSORS (SignpostTriage, signpost_triage, reviewed_at, PROP_REVIEWED_AT)
 SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, appointment_id, PROP_APPOINTMENT_ID)
 SIGNPOST_INSTANT_ACCESSORS (SignpostTriage, signpost_triage, created_at, PROP_CREATED_AT)
+SIGNPOST_ENUM_ACCESSORS (SignpostTriage, signpost_triage, source, PROP_SOURCE, SignpostRequestSource)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, source_name, PROP_SOURCE_NAME)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, source_ref, PROP_SOURCE_REF)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, reference, PROP_REFERENCE)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, request_type, PROP_REQUEST_TYPE)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, admin_topic, PROP_ADMIN_TOPIC)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, symptom_duration, PROP_SYMPTOM_DURATION)
+SIGNPOST_STRING_ACCESSORS (SignpostTriage, signpost_triage, hoped_outcome, PROP_HOPED_OUTCOME)
+SIGNPOST_OBJECT_ACCESSORS (SignpostTriage, signpost_triage, patient_details, PROP_PATIENT_DETAILS, SignpostPatientDetails)
+SIGNPOST_STRV_ACCESSORS (SignpostTriage, signpost_triage, contact_times, PROP_CONTACT_TIMES)
+SIGNPOST_BOOLEAN_ACCESSORS (SignpostTriage, signpost_triage, contact_message_ok, PROP_CONTACT_MESSAGE_OK)
+SIGNPOST_STRV_ACCESSORS (SignpostTriage, signpost_triage, screened_flags, PROP_SCREENED_FLAGS)
+SIGNPOST_INSTANT_ACCESSORS (SignpostTriage, signpost_triage, respond_by, PROP_RESPOND_BY)
+SIGNPOST_INSTANT_ACCESSORS (SignpostTriage, signpost_triage, outcome_at, PROP_OUTCOME_AT)
 
 /* A red flag means 999 or the duty doctor now: such a request can never be
  * recorded as anything less urgent than same day. */
@@ -143,6 +172,41 @@ signpost_triage_class_init (SignpostTriageClass *klass)
    * Set by the server on create; null on records older than the field. */
   properties[PROP_CREATED_AT] =
     signpost_field_instant ("created_at", SIGNPOST_FIELD_SERVER);
+  /* Online requests (issue 18). Where the request came from, and for one
+   * that came in online, the reference the patient was given, what they
+   * asked for, who they said the patient is and how to contact them.
+   * The server sets the source, the reference, the one-working-day
+   * deadline (respond_by, on every new record) and when the request
+   * first had an outcome. */
+  properties[PROP_SOURCE] =
+    signpost_field_enum ("source", SIGNPOST_TYPE_REQUEST_SOURCE, SIGNPOST_REQUEST_SOURCE_PHONE,
+                         SIGNPOST_FIELD_SERVER);
+  properties[PROP_SOURCE_NAME] =
+    signpost_field_string ("source_name", SIGNPOST_FORMAT_USERNAME, 64, SIGNPOST_FIELD_SERVER);
+  properties[PROP_SOURCE_REF] =
+    signpost_field_string ("source_ref", SIGNPOST_FORMAT_TEXT, 128, SIGNPOST_FIELD_SERVER);
+  properties[PROP_REFERENCE] =
+    signpost_field_string ("reference", SIGNPOST_FORMAT_REFERENCE, 8, SIGNPOST_FIELD_SERVER);
+  properties[PROP_REQUEST_TYPE] =
+    signpost_field_enum_nick ("request_type", SIGNPOST_TYPE_REQUEST_TYPE, 0);
+  properties[PROP_ADMIN_TOPIC] =
+    signpost_field_enum_nick ("admin_topic", SIGNPOST_TYPE_ADMIN_TOPIC, 0);
+  properties[PROP_SYMPTOM_DURATION] =
+    signpost_field_string ("symptom_duration", SIGNPOST_FORMAT_TEXT, 200, 0);
+  properties[PROP_HOPED_OUTCOME] =
+    signpost_field_string ("hoped_outcome", SIGNPOST_FORMAT_MULTILINE, 1000, 0);
+  properties[PROP_PATIENT_DETAILS] =
+    signpost_field_object ("patient_details", SIGNPOST_TYPE_PATIENT_DETAILS, 0);
+  properties[PROP_CONTACT_TIMES] =
+    signpost_field_enum_list ("contact_times", SIGNPOST_TYPE_CONTACT_TIME, 0);
+  properties[PROP_CONTACT_MESSAGE_OK] =
+    signpost_field_boolean ("contact_message_ok", FALSE, 0);
+  properties[PROP_SCREENED_FLAGS] =
+    signpost_field_strv ("screened_flags", SIGNPOST_FORMAT_KEY, 32, 0);
+  properties[PROP_RESPOND_BY] =
+    signpost_field_instant ("respond_by", SIGNPOST_FIELD_SERVER);
+  properties[PROP_OUTCOME_AT] =
+    signpost_field_instant ("outcome_at", SIGNPOST_FIELD_SERVER);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

@@ -3,6 +3,7 @@
 
 #include "signpost-enums.h"
 #include "signpost-record.h"
+#include "signpost-patient-details.h"
 #include "signpost-route.h"
 
 G_BEGIN_DECLS
@@ -57,5 +58,33 @@ const char *signpost_triage_get_appointment_id (SignpostTriage *self);
 void signpost_triage_set_appointment_id (SignpostTriage *self, const char *value);
 GDateTime *signpost_triage_get_created_at (SignpostTriage *self);
 void signpost_triage_set_created_at (SignpostTriage *self, GDateTime *value);
+SignpostRequestSource signpost_triage_get_source (SignpostTriage *self);
+void signpost_triage_set_source (SignpostTriage *self, SignpostRequestSource value);
+const char *signpost_triage_get_source_name (SignpostTriage *self);
+void signpost_triage_set_source_name (SignpostTriage *self, const char *value);
+const char *signpost_triage_get_source_ref (SignpostTriage *self);
+void signpost_triage_set_source_ref (SignpostTriage *self, const char *value);
+const char *signpost_triage_get_reference (SignpostTriage *self);
+void signpost_triage_set_reference (SignpostTriage *self, const char *value);
+const char *signpost_triage_get_request_type (SignpostTriage *self);
+void signpost_triage_set_request_type (SignpostTriage *self, const char *value);
+const char *signpost_triage_get_admin_topic (SignpostTriage *self);
+void signpost_triage_set_admin_topic (SignpostTriage *self, const char *value);
+const char *signpost_triage_get_symptom_duration (SignpostTriage *self);
+void signpost_triage_set_symptom_duration (SignpostTriage *self, const char *value);
+const char *signpost_triage_get_hoped_outcome (SignpostTriage *self);
+void signpost_triage_set_hoped_outcome (SignpostTriage *self, const char *value);
+SignpostPatientDetails *signpost_triage_get_patient_details (SignpostTriage *self);
+void signpost_triage_set_patient_details (SignpostTriage *self, SignpostPatientDetails *value);
+const char * const *signpost_triage_get_contact_times (SignpostTriage *self);
+void signpost_triage_set_contact_times (SignpostTriage *self, const char * const *value);
+gboolean signpost_triage_get_contact_message_ok (SignpostTriage *self);
+void signpost_triage_set_contact_message_ok (SignpostTriage *self, gboolean value);
+const char * const *signpost_triage_get_screened_flags (SignpostTriage *self);
+void signpost_triage_set_screened_flags (SignpostTriage *self, const char * const *value);
+GDateTime *signpost_triage_get_respond_by (SignpostTriage *self);
+void signpost_triage_set_respond_by (SignpostTriage *self, GDateTime *value);
+GDateTime *signpost_triage_get_outcome_at (SignpostTriage *self);
+void signpost_triage_set_outcome_at (SignpostTriage *self, GDateTime *value);
 
 G_END_DECLS

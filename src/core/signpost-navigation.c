@@ -111,6 +111,89 @@ signpost_red_flag_get_label (const SignpostRedFlag *flag)
   return key;
 }
 
+const char *
+signpost_red_flag_get_question (const SignpostRedFlag *flag)
+{
+  const char *key;
+
+  g_return_val_if_fail (flag != NULL, NULL);
+  key = flag->key;
+
+  if (g_str_equal (key, "chest_pain"))
+    return _("Chest pain that feels heavy, tight or crushing, or spreads to the arm, neck, jaw or back, with sweating");
+  if (g_str_equal (key, "stroke_signs"))
+    return _("Signs of a stroke: their face has dropped on one side, they cannot lift both arms, or their speech is slurred or muddled");
+  if (g_str_equal (key, "severe_breathlessness"))
+    return _("So short of breath that they cannot finish a sentence");
+  if (g_str_equal (key, "child_breathing"))
+    return _("Breathing very fast, or the skin between their ribs sucks in with each breath");
+  if (g_str_equal (key, "child_floppy"))
+    return _("Floppy, not responding, or very hard to wake");
+  if (g_str_equal (key, "non_blanching_rash"))
+    return _("A rash that does not fade when you press a glass against it");
+  if (g_str_equal (key, "infant_fever"))
+    return _("A baby under 3 months old with a temperature of 38°C or higher");
+  if (g_str_equal (key, "anaphylaxis"))
+    return _("Swollen lips, tongue or throat, or struggling to breathe after touching, eating or being stung by something");
+  if (g_str_equal (key, "uncontrolled_bleeding"))
+    return _("Bleeding that will not stop");
+  if (g_str_equal (key, "seizure_unconscious"))
+    return _("Having a fit (seizure) now, or unconscious");
+  if (g_str_equal (key, "overdose_poisoning"))
+    return _("Taken an overdose, or swallowed something poisonous");
+  if (g_str_equal (key, "sepsis"))
+    return _("Very unwell and confused, with blotchy or blue skin, or no pee all day");
+  if (g_str_equal (key, "suicidal_intent"))
+    return _("Thinking about ending their life, with a plan to do it");
+  return key;
+}
+
+const char *
+signpost_red_flag_get_why (const SignpostRedFlag *flag)
+{
+  const char *key;
+
+  g_return_val_if_fail (flag != NULL, NULL);
+  key = flag->key;
+
+  if (g_str_equal (key, "chest_pain"))
+    return _("This can be a sign of a heart attack.");
+  if (g_str_equal (key, "stroke_signs"))
+    return _("These can be signs of a stroke. Every minute counts.");
+  if (g_str_equal (key, "severe_breathlessness") || g_str_equal (key, "child_breathing"))
+    return _("Struggling to breathe needs help straight away.");
+  if (g_str_equal (key, "child_floppy"))
+    return _("This can be a sign of a serious illness.");
+  if (g_str_equal (key, "non_blanching_rash"))
+    return _("This can be a sign of meningitis or sepsis.");
+  if (g_str_equal (key, "infant_fever"))
+    return _("A high temperature in a young baby needs to be checked today.");
+  if (g_str_equal (key, "anaphylaxis"))
+    return _("This can be a severe allergic reaction (anaphylaxis).");
+  if (g_str_equal (key, "uncontrolled_bleeding") || g_str_equal (key, "seizure_unconscious"))
+    return _("This needs help straight away.");
+  if (g_str_equal (key, "overdose_poisoning"))
+    return _("An overdose or poisoning needs help straight away, even if they feel well.");
+  if (g_str_equal (key, "sepsis"))
+    return _("These can be signs of sepsis, which needs treatment straight away.");
+  if (g_str_equal (key, "suicidal_intent"))
+    return _("You deserve support now, from someone who can talk to you today.");
+  return "";
+}
+
+/* A 999 flag sends the person to 999; the duty-doctor flags, which a
+ * navigator would put straight through, go to NHS 111 online: an online
+ * request may not be read until later. */
+SignpostOnlineStop
+signpost_navigation_online_stop (const char * const *keys)
+{
+  SignpostRedFlagAction action;
+
+  if (signpost_navigation_red_flag_action (keys, &action) && action == SIGNPOST_RED_FLAG_CALL_999)
+    return SIGNPOST_ONLINE_STOP_999;
+  return SIGNPOST_ONLINE_STOP_111;
+}
+
 SignpostRedFlagGroup
 signpost_navigation_red_flag_group_for (const char *date_of_birth,
                                         GDateTime  *now,

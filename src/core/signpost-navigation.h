@@ -60,6 +60,28 @@ const char            *signpost_red_flag_get_label          (const SignpostRedFl
 SignpostRedFlagGroup   signpost_navigation_red_flag_group_for (const char        *date_of_birth,
                                                                GDateTime         *now,
                                                                GTimeZone         *tz);
+/* The same question put to a patient, or to someone asking for them, on
+ * the practice's online form: plain words, no clinical terms. */
+const char            *signpost_red_flag_get_question       (const SignpostRedFlag *flag);
+/* Why a "yes" cannot wait for an online request to be read. */
+const char            *signpost_red_flag_get_why            (const SignpostRedFlag *flag);
+
+/**
+ * SignpostOnlineStop:
+ * @SIGNPOST_ONLINE_STOP_999: call 999 now.
+ * @SIGNPOST_ONLINE_STOP_111: call NHS 111 now (or the practice, if open).
+ *
+ * Where the online form sends someone who answers "yes" to a red flag.
+ * Nothing is sent to the practice: a request waits to be read, these
+ * cannot wait.
+ */
+typedef enum {
+  SIGNPOST_ONLINE_STOP_999,
+  SIGNPOST_ONLINE_STOP_111,
+} SignpostOnlineStop;
+
+SignpostOnlineStop     signpost_navigation_online_stop      (const char * const *keys);
+
 /* The flags to ask about for @group, in the order to ask them. */
 GPtrArray             *signpost_navigation_red_flags_for    (SignpostRedFlagGroup group);
 

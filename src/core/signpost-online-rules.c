@@ -244,6 +244,23 @@ signpost_respond_by (GDateTime *received,
   return local_instant (&due, SIGNPOST_CORE_HOURS_CLOSE, tz);
 }
 
+gboolean
+signpost_triage_status_has_outcome (SignpostTriageStatus status)
+{
+  switch (status)
+    {
+    case SIGNPOST_TRIAGE_REVIEWED:
+    case SIGNPOST_TRIAGE_BOOKED:
+    case SIGNPOST_TRIAGE_SIGNPOSTED:
+    case SIGNPOST_TRIAGE_CLOSED:
+      return TRUE;
+    case SIGNPOST_TRIAGE_OPEN:
+    case SIGNPOST_TRIAGE_AWAITING_DUTY:
+    default:
+      return FALSE;
+    }
+}
+
 /* ---- opening hours ------------------------------------------------------- */
 
 GTimeZone *

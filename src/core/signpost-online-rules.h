@@ -6,6 +6,7 @@
 #include "signpost-patient.h"
 #include "signpost-patient-details.h"
 #include "signpost-practice.h"
+#include "signpost-enums.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,10 @@ void         signpost_next_working_day       (const GDate *date,
  * day and it arrived before 18:30, else from the next working day. */
 GDateTime   *signpost_respond_by             (GDateTime   *received,
                                               GTimeZone   *tz);
+
+/* Whether a request in @status has had its outcome (reviewed, booked,
+ * signposted or closed): what the one-working-day clock waits for. */
+gboolean     signpost_triage_status_has_outcome (SignpostTriageStatus status);
 
 /* ---- when the online form is open -------------------------------------- */
 

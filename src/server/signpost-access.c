@@ -42,7 +42,8 @@ typedef struct {
 static const char * const navigator_triage_nulled[] = { "duty_notes", NULL };
 static const char * const manager_call_nulled[] = { "cli", "callback_number", "patient_id", NULL };
 static const char * const manager_triage_nulled[] = {
-  "patient_id", "caller_name", "contact_number", "navigator_notes", "duty_notes", NULL
+  "patient_id", "caller_name", "contact_number", "navigator_notes", "duty_notes",
+  "patient_details", "symptom_duration", "hoped_outcome", "source_ref", NULL
 };
 static const char * const manager_triage_emptied[] = { "reason", NULL };
 static const char * const manager_appointment_nulled[] = {
@@ -85,6 +86,12 @@ static const char * const clinician_appointment_status[] = {
   "booked", "arrived", "seen", "did_not_attend", "cancelled", NULL
 };
 static const char * const slot_status[] = { "free", "blocked", NULL };
+/* A practice manager runs the practice's online form, nothing else of the
+ * practice record (its name, lines and time zone are the administrator's). */
+static const char * const manager_practice_writable[] = {
+  "online_hours", "online_open_bank_holidays", "online_closed_dates",
+  "online_medical_daily_limit", "online_paused", "online_pause_message", NULL
+};
 
 static const WriteRule write_rules[] = {
   { SIGNPOST_ROLE_NAVIGATOR, SIGNPOST_RECORD_PATIENT, OP (CREATE) | OP (UPDATE), NULL, NULL, NULL },
@@ -108,6 +115,8 @@ static const WriteRule write_rules[] = {
 
   { SIGNPOST_ROLE_MANAGER, SIGNPOST_RECORD_SLOT, OP (CREATE) | OP (UPDATE) | OP (DELETE),
     NULL, NULL, slot_status },
+  { SIGNPOST_ROLE_MANAGER, SIGNPOST_RECORD_PRACTICE, OP (UPDATE),
+    manager_practice_writable, NULL, NULL },
 
   { SIGNPOST_ROLE_ADMIN, SIGNPOST_RECORD_PRACTICE, OP (CREATE) | OP (UPDATE), NULL, NULL, NULL },
   { SIGNPOST_ROLE_ADMIN, SIGNPOST_RECORD_USER, OP (CREATE) | OP (UPDATE), NULL, NULL, NULL },

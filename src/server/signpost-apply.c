@@ -9,6 +9,7 @@
 #include "signpost-access.h"
 #include "signpost-apply.h"
 #include "signpost-live.h"
+#include "signpost-online-rules.h"
 #include "signpost-problem.h"
 #include "signpost-telephony.h"
 
@@ -89,6 +90,12 @@ signpost_apply_write (SignpostApplyContext  *ctx,
 {
   signpost_record_set_version (record, signpost_record_get_version (record) + 1);
   signpost_record_set_updated_at (record, ctx->now);
+  /* The one-working-day clock stops the first time a request has an
+   * outcome, whoever gives it and however. */
+  if (SIGNPOST_IS_TRIAGE (record) && !deleted &&
+      signpost_triage_get_outcome_at (SIGNPOST_TRIAGE (record)) == NULL &&
+      signpost_triage_status_has_outcome (signpost_triage_get_status (SIGNPOST_TRIAGE (record))))
+    signpost_triage_set_outcome_at (SIGNPOST_TRIAGE (record), ctx->now);
   if (!signpost_store_put_record (ctx->store, record, deleted, error))
     return FALSE;
   g_ptr_array_add (ctx->changed, signpost_object_copy (SIGNPOST_OBJECT (record)));
@@ -382,6 +389,25 @@ is_constraint (const GError *error)
   return g_error_matches (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT);
 }
 
+/* When a request created now must have had its outcome, in the practice's
+ * time zone. */
+static GDateTime *
+triage_respond_by (SignpostApplyContext  *ctx,
+                   const char            *practice_id,
+                   GError               **error)
+{
+  g_autoptr(SignpostRecord) practice = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
+
+  practice = signpost_store_get_record (ctx->store, SIGNPOST_RECORD_PRACTICE, practice_id, NULL,
+                                        error);
+  if (practice == NULL && error != NULL && *error != NULL)
+    return NULL;
+  tz = practice != NULL ? signpost_practice_time_zone (SIGNPOST_PRACTICE (practice))
+                        : signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+  return signpost_respond_by (ctx->now, tz);
+}
+
 /* ---- create, update, delete -------------------------------------------- */
 
 static SignpostMutationResult *
@@ -450,6 +476,14 @@ apply_create (SignpostApplyContext  *ctx,
     case SIGNPOST_RECORD_TRIAGE:
       signpost_triage_set_created_by (SIGNPOST_TRIAGE (record), user_id (ctx));
       signpost_triage_set_created_at (SIGNPOST_TRIAGE (record), ctx->now);
+      {
+        g_autoptr(GDateTime) respond_by = NULL;
+
+        respond_by = triage_respond_by (ctx, signpost_record_get_practice_id (record), error);
+        if (respond_by == NULL && error != NULL && *error != NULL)
+          return NULL;
+        signpost_triage_set_respond_by (SIGNPOST_TRIAGE (record), respond_by);
+      }
       break;
     case SIGNPOST_RECORD_SLOT:
       if (signpost_slot_get_status (SIGNPOST_SLOT (record)) == SIGNPOST_SLOT_BOOKED)

@@ -5,7 +5,9 @@
 
 #include "signpost-auth.h"
 #include "signpost-live.h"
+#include "signpost-intake.h"
 #include "signpost-principal.h"
+#include "signpost-request-form.h"
 #include "signpost-server.h"
 #include "signpost-store.h"
 #include "signpost-telephony.h"
@@ -21,6 +23,8 @@ struct _SignpostServer
   SignpostAuth *auth;
   SignpostLive *live;
   SignpostTelephony *telephony;
+  SignpostIntake *intake;
+  SignpostRequestForm *form;
 
   char *trusted_proxy;
   gsize max_body;
@@ -62,6 +66,8 @@ JsonObject *signpost_server_read_json_object   (SignpostServer    *self,
                                                 GError           **error);
 const char *signpost_server_client_address     (SignpostServer    *self,
                                                 SoupServerMessage *msg);
+gboolean    signpost_server_client_is_secure   (SignpostServer    *self,
+                                                SoupServerMessage *msg);
 void        signpost_server_publish            (SignpostServer    *self,
                                                 GPtrArray         *changed,
                                                 GPtrArray         *call_events);
@@ -84,6 +90,8 @@ void signpost_server_handle_mutations    (SignpostServer *self, SoupServerMessag
 void signpost_server_handle_queue        (SignpostServer *self, SoupServerMessage *msg,
                                           GHashTable *query, SignpostPrincipal *principal);
 void signpost_server_handle_telephony    (SignpostServer *self, SoupServerMessage *msg,
+                                          GHashTable *query, SignpostPrincipal *principal);
+void signpost_server_handle_intake       (SignpostServer *self, SoupServerMessage *msg,
                                           GHashTable *query, SignpostPrincipal *principal);
 void signpost_server_handle_audit_views  (SignpostServer *self, SoupServerMessage *msg,
                                           GHashTable *query, SignpostPrincipal *principal);

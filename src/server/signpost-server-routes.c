@@ -805,6 +805,40 @@ signpost_server_handle_telephony (SignpostServer    *self,
     self->webhook_flush_id = g_idle_add_full (G_PRIORITY_HIGH, webhook_flush_cb, self, NULL);
 }
 
+/* ---- intake ------------------------------------------------------------ */
+
+/* Online requests from another online-consultation product, signed like
+ * the telephony webhook; one transaction each (they come one at a time). */
+void
+signpost_server_handle_intake (SignpostServer    *self,
+                               SoupServerMessage *msg,
+                               GHashTable        *query,
+                               SignpostPrincipal *principal)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  SignpostApplyContext ctx;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  signpost_apply_context_init (&ctx, self->store, NULL, now);
+  reply = signpost_intake_receive (self->intake,
+                                   soup_message_headers_get_one (headers, "X-Signpost-Timestamp"),
+                                   soup_message_headers_get_one (headers, "X-Signpost-Signature"),
+                                   data, length, &ctx, &error);
+  if (reply == NULL)
+    signpost_server_reply_error (msg, error);
+  else
+    {
+      signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);
+      signpost_server_publish (self, ctx.changed, ctx.call_events);
+    }
+  signpost_apply_context_clear (&ctx);
+}
+
 /* ---- statistics -------------------------------------------------------- */
 
 #define STAFFING_DEFAULT_TARGET 0.8

@@ -47,6 +47,7 @@ static const Route routes[] = {
   { "/api/v1/mutations", "POST", TRUE, signpost_server_handle_mutations },
   { "/api/v1/queue", "GET", TRUE, signpost_server_handle_queue },
   { "/api/v1/telephony/events", "POST", FALSE, signpost_server_handle_telephony },
+  { "/api/v1/intake/requests", "POST", FALSE, signpost_server_handle_intake },
   { "/api/v1/audit/views", "POST", TRUE, signpost_server_handle_audit_views },
   { "/api/v1/audit", "GET", TRUE, signpost_server_handle_audit },
   { "/api/v1/stats/day", "GET", TRUE, signpost_server_handle_stats_day },
@@ -66,6 +67,7 @@ signpost_server_options_init (SignpostServerOptions *options)
   options->max_backlog = 256;
   options->token_lifetime_s = 12 * 60 * 60;
   options->max_body = SIGNPOST_SERVER_MAX_BODY;
+  signpost_form_limits_init (&options->form_limits);
 }
 
 static const Route *
@@ -198,6 +200,24 @@ signpost_server_client_address (SignpostServer    *self,
   /* Kept on the message so the string lives as long as the request. */
   g_object_set_data_full (G_OBJECT (msg), "signpost-client", g_steal_pointer (&candidate), g_free);
   return g_object_get_data (G_OBJECT (msg), "signpost-client");
+}
+
+/* Whether the visitor's own connection is HTTPS: ours, or the trusted
+ * proxy's (which says so in X-Forwarded-Proto). */
+gboolean
+signpost_server_client_is_secure (SignpostServer    *self,
+                                  SoupServerMessage *msg)
+{
+  const char *proto;
+
+  if (self->https)
+    return TRUE;
+  if (self->trusted_proxy == NULL ||
+      g_strcmp0 (soup_server_message_get_remote_host (msg), self->trusted_proxy) != 0)
+    return FALSE;
+  proto = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                        "X-Forwarded-Proto");
+  return proto != NULL && g_ascii_strcasecmp (proto, "https") == 0;
 }
 
 /* ---- in-flight requests ------------------------------------------------ */
@@ -343,17 +363,26 @@ refuse_and_close (SignpostServer    *self,
   g_autoptr(JsonObject) problem = signpost_problem_new (status, nick, title, detail, NULL);
   g_autofree char *body = NULL;
   g_autofree char *head = NULL;
+  const char *content_type = "application/problem+json";
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   Refusal *refusal;
   gsize length = 0;
   GSocket *socket;
 
-  body = signpost_json_object_to_string (problem, &length);
+  /* A patient's browser gets a page it can show. */
+  if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
+    {
+      body = signpost_request_form_refusal_page (status, &length);
+      content_type = "text/html; charset=utf-8";
+    }
+  else
+    body = signpost_json_object_to_string (problem, &length);
   head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                          "Content-Type: application/problem+json\r\n"
+                          "Content-Type: %s\r\n"
                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
                           "Cache-Control: no-store\r\n"
                           "Connection: close\r\n\r\n",
-                          status, soup_status_get_phrase (status), length);
+                          status, soup_status_get_phrase (status), content_type, length);
   refusal = g_new0 (Refusal, 1);
   socket = soup_server_message_get_socket (msg);
   refusal->socket = socket ? g_object_ref (socket) : NULL;
@@ -392,8 +421,10 @@ early_handler (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   const Route *route;
+  gsize max_body;
 
   in_flight_add (self, msg);
+  max_body = g_str_has_prefix (path, SIGNPOST_FORM_PREFIX) ? SIGNPOST_FORM_MAX_BODY : self->max_body;
 
   /* Size first: nothing else may make libsoup read a body we refuse. */
   switch (soup_message_headers_get_encoding (headers))
@@ -404,11 +435,11 @@ early_handler (SoupServer        *soup,
                         _("Send the body with a Content-Length, not chunked"));
       return;
     case SOUP_ENCODING_CONTENT_LENGTH:
-      if (soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+      if (soup_message_headers_get_content_length (headers) > (goffset) max_body)
         {
           g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT,
                                                    soup_message_headers_get_content_length (headers));
-          g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, self->max_body);
+          g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, max_body);
           /* Translators: two sizes in bytes */
           g_autofree char *detail = g_strdup_printf (_("The body is %s bytes; the limit is %s"),
                                                      size, limit);
@@ -436,6 +467,9 @@ early_handler (SoupServer        *soup,
       return;
     }
 
+  /* The public pages answer for themselves, with pages, not problems. */
+  if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
+    return;
   route = find_route (path);
   if (route == NULL)
     {
@@ -483,6 +517,18 @@ handler (SoupServer        *soup,
   SignpostServer *self = data;
   const Route *route = find_route (path);
 
+  if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      SignpostApplyContext ctx;
+
+      signpost_apply_context_init (&ctx, self->store, NULL, now);
+      signpost_request_form_handle (self->form, msg, path, signpost_server_client_address (self, msg),
+                                    signpost_server_client_is_secure (self, msg), &ctx);
+      signpost_server_publish (self, ctx.changed, ctx.call_events);
+      signpost_apply_context_clear (&ctx);
+      return;
+    }
   /* The early handler has answered anything it refused. */
   if (route == NULL)
     {
@@ -664,6 +710,8 @@ signpost_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->live);
   g_clear_object (&self->telephony);
+  g_clear_object (&self->form);
+  g_clear_object (&self->intake);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
 
@@ -721,6 +769,8 @@ signpost_server_new (SignpostStore               *store,
                                   options->max_backlog);
   signpost_live_set_check_func (self->live, check_live_client, self);
   self->telephony = signpost_telephony_new (store);
+  self->intake = signpost_intake_new (store);
+  self->form = signpost_request_form_new (store, self->intake, &options->form_limits);
   g_signal_connect (store, "changed-elsewhere", G_CALLBACK (changed_elsewhere_cb), self);
   {
     g_autoptr(GError) error = NULL;

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "signpost-live.h"
+#include "signpost-request-form.h"
 #include "signpost-store.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ G_DECLARE_FINAL_TYPE (SignpostServer, signpost_server, SIGNPOST, SERVER, GObject
  * @max_backlog: frames a live client may fall behind (256)
  * @token_lifetime_s: how long a token lasts (12 h)
  * @max_body: the largest request body accepted (1 MiB)
+ * @form_limits: the online request form's rate limits
  */
 typedef struct {
   const char *trusted_proxy;
@@ -31,6 +33,7 @@ typedef struct {
   guint max_backlog;
   guint token_lifetime_s;
   gsize max_body;
+  SignpostFormLimits form_limits;
 } SignpostServerOptions;
 
 void            signpost_server_options_init    (SignpostServerOptions        *options);

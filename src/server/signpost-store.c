@@ -497,3 +497,145 @@ signpost_store_watch_changes (SignpostStore  *self,
     return TRUE;
   return iface->watch_changes (self, error);
 }
+
+/* ---- online requests (issue 18) ------------------------------------------ */
+
+/**
+ * signpost_store_list_patients_born:
+ *
+ * The patients of @practice_id (not deleted) born on @date_of_birth
+ * (YYYY-MM-DD): the candidates for matching an online request.
+ */
+GPtrArray *
+signpost_store_list_patients_born (SignpostStore  *self,
+                                   const char     *practice_id,
+                                   const char     *date_of_birth,
+                                   GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->list_patients_born (self, practice_id, date_of_birth,
+                                                              error);
+}
+
+/**
+ * signpost_store_foreach_request_times:
+ *
+ * Every triage record of @practice_id that came in other than by phone
+ * (source online or intake) and that the server first stored in
+ * [@from_ms, @to_ms), in the order they arrived.
+ */
+gboolean
+signpost_store_foreach_request_times (SignpostStore            *self,
+                                      const char               *practice_id,
+                                      gint64                    from_ms,
+                                      gint64                    to_ms,
+                                      SignpostRequestTimesFunc  func,
+                                      gpointer                  user_data,
+                                      GError                  **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_request_times (self, practice_id, from_ms, to_ms,
+                                                                 func, user_data, error);
+}
+
+/**
+ * signpost_store_bump_counter:
+ * @limit: do not count past this (0: no limit)
+ * @expires_at: Unix microseconds after which the bucket may be forgotten
+ * @count: (out): the number this one is in the bucket: more than @limit
+ *   when it was not counted
+ *
+ * Adds one to the counter @key's @bucket, unless that already holds
+ * @limit or more; shared by every server instance on the database, so
+ * that rate limits hold across them. Needs no transaction; inside one,
+ * it is part of it.
+ */
+gboolean
+signpost_store_bump_counter (SignpostStore  *self,
+                             const char     *key,
+                             gint64          bucket,
+                             gint64          limit,
+                             gint64          expires_at,
+                             gint64         *count,
+                             GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+  g_return_val_if_fail (count != NULL, FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->bump_counter (self, key, bucket, limit, expires_at,
+                                                        count, error);
+}
+
+/**
+ * signpost_store_foreach_counter:
+ *
+ * The buckets of counter @key in [@from_bucket, @to_bucket), in order.
+ */
+gboolean
+signpost_store_foreach_counter (SignpostStore        *self,
+                                const char           *key,
+                                gint64                from_bucket,
+                                gint64                to_bucket,
+                                SignpostCounterFunc   func,
+                                gpointer              user_data,
+                                GError              **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_counter (self, key, from_bucket, to_bucket,
+                                                           func, user_data, error);
+}
+
+/**
+ * signpost_store_ensure_secret:
+ * @candidate: the value to keep if there is none yet
+ *
+ * The server-wide secret called @name (the key that signs CSRF tokens,
+ * say): stored with @candidate the first time, so that every instance on
+ * the database uses the same one.
+ */
+char *
+signpost_store_ensure_secret (SignpostStore  *self,
+                              const char     *name,
+                              const char     *candidate,
+                              GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->ensure_secret (self, name, candidate, error);
+}
+
+/**
+ * signpost_store_get_intake_source:
+ * @practice_id: (out): NULL when there is no such source
+ *
+ * An online-consultation product allowed to send requests through the
+ * intake API: the practice it sends for and its signing secret.
+ */
+gboolean
+signpost_store_get_intake_source (SignpostStore  *self,
+                                  const char     *name,
+                                  char          **practice_id,
+                                  char          **secret,
+                                  GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->get_intake_source (self, name, practice_id, secret,
+                                                             error);
+}
+
+gboolean
+signpost_store_set_intake_source (SignpostStore  *self,
+                                  const char     *name,
+                                  const char     *practice_id,
+                                  const char     *secret,
+                                  GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->set_intake_source (self, name, practice_id, secret,
+                                                             error);
+}

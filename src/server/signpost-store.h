@@ -88,6 +88,26 @@ typedef struct {
 typedef gboolean (*SignpostTriageCountFunc) (const SignpostTriageCount *group,
                                              gpointer                   user_data);
 
+/* One online request (a triage record whose source is not the phone) as
+ * the statistics see it: instants in Unix milliseconds, -1 for none;
+ * enum values as their wire nicks. Borrowed for the callback only. */
+typedef struct {
+  gint64      created_ms;
+  const char *source;
+  const char *request_type;      /* NULL when not given */
+  gint64      outcome_ms;        /* when it first had an outcome */
+  gint64      respond_by_ms;
+} SignpostRequestTimes;
+
+typedef gboolean (*SignpostRequestTimesFunc) (const SignpostRequestTimes *request,
+                                              gpointer                    user_data);
+
+/* One bucket of a counter: @bucket is what the caller made it (a window's
+ * start in Unix milliseconds, say). */
+typedef gboolean (*SignpostCounterFunc) (gint64   bucket,
+                                         gint64   count,
+                                         gpointer user_data);
+
 typedef struct {
   char   *user_id;
   char   *role;
@@ -207,6 +227,29 @@ struct _SignpostStoreInterface
    * server instance): once watching, the store emits "changed-elsewhere"
    * in the main context within about a second of their commit. */
   gboolean        (*watch_changes)           (SignpostStore *self, GError **error);
+
+
+  /* Online requests (issue 18). */
+  GPtrArray      *(*list_patients_born)      (SignpostStore *self, const char *practice_id,
+                                              const char *date_of_birth, GError **error);
+  gboolean        (*foreach_request_times)   (SignpostStore *self, const char *practice_id,
+                                              gint64 from_ms, gint64 to_ms,
+                                              SignpostRequestTimesFunc func, gpointer user_data,
+                                              GError **error);
+  gboolean        (*bump_counter)            (SignpostStore *self, const char *key, gint64 bucket,
+                                              gint64 limit, gint64 expires_at, gint64 *count,
+                                              GError **error);
+  gboolean        (*foreach_counter)         (SignpostStore *self, const char *key,
+                                              gint64 from_bucket, gint64 to_bucket,
+                                              SignpostCounterFunc func, gpointer user_data,
+                                              GError **error);
+  char           *(*ensure_secret)           (SignpostStore *self, const char *name,
+                                              const char *candidate, GError **error);
+  gboolean        (*get_intake_source)       (SignpostStore *self, const char *name,
+                                              char **practice_id, char **secret, GError **error);
+  gboolean        (*set_intake_source)       (SignpostStore *self, const char *name,
+                                              const char *practice_id, const char *secret,
+                                              GError **error);
 
   gpointer padding[3];
 };
@@ -374,6 +417,45 @@ gboolean        signpost_store_foreach_triage_count   (SignpostStore  *self,
                                                        gpointer        user_data,
                                                        GError        **error);
 
+GPtrArray      *signpost_store_list_patients_born     (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       const char     *date_of_birth,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_request_times  (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       gint64          from_ms,
+                                                       gint64          to_ms,
+                                                       SignpostRequestTimesFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_bump_counter           (SignpostStore  *self,
+                                                       const char     *key,
+                                                       gint64          bucket,
+                                                       gint64          limit,
+                                                       gint64          expires_at,
+                                                       gint64         *count,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_counter        (SignpostStore  *self,
+                                                       const char     *key,
+                                                       gint64          from_bucket,
+                                                       gint64          to_bucket,
+                                                       SignpostCounterFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+char           *signpost_store_ensure_secret          (SignpostStore  *self,
+                                                       const char     *name,
+                                                       const char     *candidate,
+                                                       GError        **error);
+gboolean        signpost_store_get_intake_source      (SignpostStore  *self,
+                                                       const char     *name,
+                                                       char          **practice_id,
+                                                       char          **secret,
+                                                       GError        **error);
+gboolean        signpost_store_set_intake_source      (SignpostStore  *self,
+                                                       const char     *name,
+                                                       const char     *practice_id,
+                                                       const char     *secret,
+                                                       GError        **error);
 gboolean        signpost_store_watch_changes          (SignpostStore  *self,
                                                        GError        **error);
 

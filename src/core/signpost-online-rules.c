@@ -277,7 +277,9 @@ signpost_online_hours (SignpostPractice *practice)
   GListModel *hours = signpost_practice_get_online_hours (practice);
   GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (hours != NULL)
+  /* An empty list is the default too: it cannot be told from none on
+   * the wire. A practice closes its form with the pause. */
+  if (hours != NULL && g_list_model_get_n_items (hours) > 0)
     {
       for (guint i = 0; i < g_list_model_get_n_items (hours); i++)
         g_ptr_array_add (result, g_list_model_get_item (hours, i));

@@ -61,8 +61,8 @@ signpost_practice_class_init (SignpostPracticeClass *klass)
     signpost_field_strv ("lines", SIGNPOST_FORMAT_E164, 50, 0);
   properties[PROP_TIME_ZONE] =
     signpost_field_string ("time_zone", SIGNPOST_FORMAT_TIME_ZONE, 64, SIGNPOST_FIELD_REQUIRED);
-  /* The online request form (signpost-online-rules.h). Hours: null means
-   * the default, Monday to Friday 08:00-18:30; an empty list, never open.
+  /* The online request form (signpost-online-rules.h). Hours: null (or
+   * empty) means the default, Monday to Friday 08:00-18:30.
    * Closed dates are local dates the form is shut on top of the bank
    * holidays; a daily limit of 0 means none. */
   properties[PROP_ONLINE_HOURS] =

@@ -1139,28 +1139,39 @@ signpost_server_handle_audit_views (SignpostServer    *self,
                                     GHashTable        *query,
                                     SignpostPrincipal *principal)
 {
-  static const char * const known[] = { "patient_id", "context", NULL };
+  static const char * const known[] = { "patient_id", "triage_id", "context", NULL };
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SignpostRecord) patient = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(JsonObject) reply = NULL;
   SignpostApplyContext ctx;
-  const char *patient_id, *context;
+  const char *patient_id, *triage_id, *context, *field;
+  SignpostRecordKind kind;
   gboolean deleted = FALSE;
 
   body = signpost_server_read_json_object (self, msg, &error);
   if (body == NULL ||
       !body_only (body, known, &error) ||
-      !body_string (body, "patient_id", TRUE, &patient_id, &error) ||
+      !body_string (body, "patient_id", FALSE, &patient_id, &error) ||
+      !body_string (body, "triage_id", FALSE, &triage_id, &error) ||
       !body_string (body, "context", FALSE, &context, &error))
     {
       signpost_server_reply_error (msg, error);
       return;
     }
-  if (!signpost_uuid_is_canonical (patient_id))
+  /* A patient, or a request (an online one may have no patient yet). */
+  if ((patient_id == NULL) == (triage_id == NULL))
     {
       signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, "patient_id",
+                                     _("give either a patient_id or a triage_id"));
+      return;
+    }
+  kind = patient_id != NULL ? SIGNPOST_RECORD_PATIENT : SIGNPOST_RECORD_TRIAGE;
+  field = patient_id != NULL ? "patient_id" : "triage_id";
+  if (!signpost_uuid_is_canonical (patient_id != NULL ? patient_id : triage_id))
+    {
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_INVALID, field,
                                      _("must be a lower-case UUID"));
       return;
     }
@@ -1171,8 +1182,8 @@ signpost_server_handle_audit_views (SignpostServer    *self,
                                      _("must be one line of up to 200 characters"));
       return;
     }
-  patient = signpost_store_get_record (self->store, SIGNPOST_RECORD_PATIENT, patient_id, &deleted,
-                                       &error);
+  patient = signpost_store_get_record (self->store, kind, patient_id != NULL ? patient_id : triage_id,
+                                       &deleted, &error);
   if (error != NULL)
     {
       signpost_server_reply_error (msg, error);
@@ -1180,16 +1191,17 @@ signpost_server_handle_audit_views (SignpostServer    *self,
     }
   if (patient == NULL)
     {
-      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, "patient_id",
-                                     _("There is no such patient"));
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, field,
+                                     kind == SIGNPOST_RECORD_PATIENT ? _("There is no such patient")
+                                                                     : _("There is no such request"));
       return;
     }
-  if (signpost_access_check_read (principal, SIGNPOST_RECORD_PATIENT,
-                                  signpost_record_get_practice_id (patient), NULL) ==
+  if (signpost_access_check_read (principal, kind, signpost_record_get_practice_id (patient), NULL) ==
       SIGNPOST_VISIBILITY_HIDDEN)
     {
-      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, "patient_id",
-                                     _("You may not see this patient"));
+      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, field,
+                                     kind == SIGNPOST_RECORD_PATIENT ? _("You may not see this patient")
+                                                                     : _("You may not see this request"));
       return;
     }
 

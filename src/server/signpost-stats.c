@@ -549,6 +549,137 @@ triage_count_cb (const SignpostTriageCount *group,
   return TRUE;
 }
 
+/* ---- online requests ------------------------------------------------------
+ *
+ * Requests that came in online (the practice's form and the intake API),
+ * counted in the interval they arrived, with how long each waited for an
+ * outcome (the first time it was reviewed, booked, signposted or closed),
+ * and whether that came after its one-working-day deadline (or has not
+ * come, and the deadline has passed). The emergency stops are the times
+ * the form's emergency questions sent someone to 999 or 111, counted
+ * anonymously when shown.
+ */
+
+typedef struct {
+  gint64 received;
+  gint64 medical;
+  gint64 admin;
+  gint64 with_outcome;
+  gint64 wait_sum_ms;
+  gint64 wait_max_ms;
+  gint64 late;
+  gint64 emergency_stops;
+} OnlineTally;
+
+typedef struct {
+  const Pass *pass;
+  OnlineTally *tallies;
+  JsonArray *requests;
+  gint64 now_ms;
+} OnlinePass;
+
+static void
+set_instant_or_null (JsonObject *object,
+                     const char *key,
+                     gint64      ms)
+{
+  if (ms >= 0)
+    {
+      g_autofree char *text = format_ms (ms);
+      json_object_set_string_member (object, key, text);
+    }
+  else
+    json_object_set_null_member (object, key);
+}
+
+static gboolean
+online_request_cb (const SignpostRequestTimes *request,
+                   gpointer                    data)
+{
+  OnlinePass *online = data;
+  int i = pass_find (online->pass, request->created_ms);
+  gboolean late;
+  JsonObject *object;
+
+  if (i < 0)
+    return TRUE;
+  late = request->respond_by_ms >= 0 &&
+         (request->outcome_ms >= 0 ? request->outcome_ms > request->respond_by_ms
+                                   : online->now_ms > request->respond_by_ms);
+  online->tallies[i].received++;
+  if (g_strcmp0 (request->request_type, "medical") == 0)
+    online->tallies[i].medical++;
+  else if (g_strcmp0 (request->request_type, "admin") == 0)
+    online->tallies[i].admin++;
+  if (request->outcome_ms >= 0)
+    {
+      gint64 wait = MAX (request->outcome_ms - request->created_ms, 0);
+
+      online->tallies[i].with_outcome++;
+      online->tallies[i].wait_sum_ms += wait;
+      online->tallies[i].wait_max_ms = MAX (online->tallies[i].wait_max_ms, wait);
+    }
+  if (late)
+    online->tallies[i].late++;
+
+  object = json_object_new ();
+  set_instant_or_null (object, "received_at", request->created_ms);
+  set_string_or_null (object, "source", request->source);
+  set_string_or_null (object, "request_type", request->request_type);
+  set_instant_or_null (object, "outcome_at", request->outcome_ms);
+  set_number_or_null (object, "wait_for_outcome_s",
+                      request->outcome_ms >= 0
+                        ? round (MAX (request->outcome_ms - request->created_ms, 0) / 100.0) / 10.0
+                        : NAN);
+  set_instant_or_null (object, "respond_by", request->respond_by_ms);
+  json_object_set_boolean_member (object, "late", late);
+  json_array_add_object_element (online->requests, object);
+  return TRUE;
+}
+
+static gboolean
+emergency_stop_cb (gint64   bucket,
+                   gint64   count,
+                   gpointer data)
+{
+  OnlinePass *online = data;
+  int i = pass_find (online->pass, bucket);
+
+  if (i >= 0)
+    online->tallies[i].emergency_stops += count;
+  return TRUE;
+}
+
+static void
+online_add_to_json (JsonObject        *object,
+                    const OnlineTally *t)
+{
+  json_object_set_int_member (object, "online_requests", t->received);
+  json_object_set_int_member (object, "online_medical", t->medical);
+  json_object_set_int_member (object, "online_admin", t->admin);
+  json_object_set_int_member (object, "online_with_outcome", t->with_outcome);
+  set_number_or_null (object, "online_mean_wait_for_outcome_s",
+                      mean_seconds (t->wait_sum_ms, t->with_outcome));
+  set_number_or_null (object, "online_longest_wait_for_outcome_s",
+                      t->with_outcome > 0 ? round (t->wait_max_ms / 100.0) / 10.0 : NAN);
+  json_object_set_int_member (object, "online_late", t->late);
+  json_object_set_int_member (object, "emergency_stops", t->emergency_stops);
+}
+
+static void
+online_tally_add (OnlineTally       *sum,
+                  const OnlineTally *t)
+{
+  sum->received += t->received;
+  sum->medical += t->medical;
+  sum->admin += t->admin;
+  sum->with_outcome += t->with_outcome;
+  sum->wait_sum_ms += t->wait_sum_ms;
+  sum->wait_max_ms = MAX (sum->wait_max_ms, t->wait_max_ms);
+  sum->late += t->late;
+  sum->emergency_stops += t->emergency_stops;
+}
+
 /* ---- /stats/day -------------------------------------------------------- */
 
 /**
@@ -573,23 +704,39 @@ signpost_stats_day (SignpostStore     *store,
   g_autoptr(JsonArray) intervals = json_array_new ();
   g_autoptr(JsonArray) appointments = NULL;
   g_autoptr(JsonArray) triage = json_array_new ();
+  g_autoptr(JsonArray) requests = json_array_new ();
+  g_autofree OnlineTally *online_tallies = NULL;
+  g_autofree char *stops_key = g_strconcat ("emergency-stop:", practice_id, NULL);
   JsonObject *reply;
+  JsonObject *totals_json;
   Tally totals = { 0 };
+  OnlineTally online_totals = { 0 };
+  OnlinePass online;
   Pass pass;
 
   g_return_val_if_fail (SIGNPOST_IS_STORE (store), NULL);
   g_return_val_if_fail (SIGNPOST_IS_PRACTICE (practice), NULL);
 
   pass_init_day (&pass, date, tz, to_ms (now), FALSE);
-  if (!pass_run (&pass, store, practice_id, error))
+  online_tallies = g_new0 (OnlineTally, pass.n);
+  online = (OnlinePass) { &pass, online_tallies, requests, to_ms (now) };
+  if (!pass_run (&pass, store, practice_id, error) ||
+      !signpost_store_foreach_request_times (store, practice_id, pass.bounds[0], pass.bounds[pass.n],
+                                             online_request_cb, &online, error) ||
+      !signpost_store_foreach_counter (store, stops_key, pass.bounds[0], pass.bounds[pass.n],
+                                       emergency_stop_cb, &online, error))
     {
       pass_clear (&pass);
       return NULL;
     }
   for (guint i = 0; i < pass.n; i++)
     {
-      json_array_add_object_element (intervals, tally_to_json (&pass.tallies[i], pass.bounds[i]));
+      JsonObject *interval = tally_to_json (&pass.tallies[i], pass.bounds[i]);
+
+      online_add_to_json (interval, &online_tallies[i]);
+      json_array_add_object_element (intervals, interval);
       tally_add (&totals, &pass.tallies[i]);
+      online_tally_add (&online_totals, &online_tallies[i]);
     }
 
   appointments = appointments_json (store, practice_id, pass.bounds[0], pass.bounds[pass.n], error);
@@ -605,9 +752,12 @@ signpost_stats_day (SignpostStore     *store,
   json_object_set_string_member (reply, "practice_id", practice_id);
   json_object_set_string_member (reply, "date", date_text);
   json_object_set_array_member (reply, "intervals", g_steal_pointer (&intervals));
-  json_object_set_object_member (reply, "totals", tally_to_json (&totals, pass.bounds[0]));
+  totals_json = tally_to_json (&totals, pass.bounds[0]);
+  online_add_to_json (totals_json, &online_totals);
+  json_object_set_object_member (reply, "totals", totals_json);
   json_object_set_array_member (reply, "appointments", g_steal_pointer (&appointments));
   json_object_set_array_member (reply, "triage", g_steal_pointer (&triage));
+  json_object_set_array_member (reply, "requests", g_steal_pointer (&requests));
   pass_clear (&pass);
   return reply;
 }

@@ -301,15 +301,20 @@ test_custom_hours (void)
     g_assert_null (state.opens_at);
   }
 
-  /* Never open. */
-  set_hours (practice, "{\"online_paused\": false, \"online_hours\": []}");
+  /* No hours at all are the default hours. */
+  set_hours (practice, "{\"online_paused\": false, \"online_hours\": [],"
+                       " \"online_medical_daily_limit\": 0}");
   {
     g_autoptr(GDateTime) monday = at (2026, 11, 16, 10, 0);
+    g_autoptr(GDateTime) saturday = at (2026, 11, 21, 10, 0);
     g_auto(SignpostOnlineState) state = { 0 };
 
     signpost_online_state_init (&state, practice, monday, 0);
+    g_assert_cmpint (state.status, ==, SIGNPOST_ONLINE_OPEN);
+    signpost_online_state_clear (&state);
+    signpost_online_state_init (&state, practice, saturday, 0);
     g_assert_cmpint (state.status, ==, SIGNPOST_ONLINE_CLOSED_HOURS);
-    g_assert_null (state.opens_at);
+    assert_instant (state.opens_at, "2026-11-23T08:00:00Z");
   }
 }
 

@@ -657,6 +657,27 @@ test_event_json (const char *event,
 }
 
 /* Posts @body signed with @secret (NULL: unsigned) at now + @offset s. */
+/* Sends @msg (taken) as it is, headers and all, and waits for the reply. */
+TestReply *
+test_send (TestServer  *ts,
+           SoupSession *session,
+           SoupMessage *msg)
+{
+  TestReply *reply = NULL;
+  guint pending = 1;
+  Pending *p = g_new0 (Pending, 1);
+
+  p->msg = msg;
+  p->slot = &reply;
+  p->pending = &pending;
+  soup_session_send_and_read_async (session ? session : ts->session, p->msg, G_PRIORITY_DEFAULT,
+                                    NULL, http_done, p);
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (reply->error);
+  return reply;
+}
+
 TestReply *
 test_webhook (TestServer *ts,
               const char *secret,

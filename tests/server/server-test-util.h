@@ -91,6 +91,9 @@ GHashTable  *test_sync                   (TestServer        *ts,
                                           const char        *token,
                                           gint64            *last_seq);
 
+TestReply   *test_send                   (TestServer        *ts,
+                                          SoupSession       *session,
+                                          SoupMessage       *msg);
 TestReply   *test_webhook                (TestServer        *ts,
                                           const char        *secret,
                                           const char        *body,

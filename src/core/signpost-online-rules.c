@@ -264,7 +264,7 @@ signpost_triage_status_has_outcome (SignpostTriageStatus status)
 /* ---- opening hours ------------------------------------------------------- */
 
 GTimeZone *
-signpost_practice_time_zone (SignpostPractice *practice)
+signpost_online_practice_time_zone (SignpostPractice *practice)
 {
   GTimeZone *tz = signpost_time_zone_new (signpost_practice_get_time_zone (practice), NULL);
 
@@ -431,7 +431,7 @@ signpost_online_is_open_at (SignpostPractice     *practice,
                             GDateTime            *instant,
                             SignpostOnlineStatus *why)
 {
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (practice);
   g_autoptr(GPtrArray) hours = signpost_online_hours (practice);
   g_autoptr(GArray) windows = NULL;
   SignpostOnlineStatus closure;
@@ -468,7 +468,7 @@ GDateTime *
 signpost_online_next_opening (SignpostPractice *practice,
                               GDateTime        *after)
 {
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (practice);
   g_autoptr(GPtrArray) hours = signpost_online_hours (practice);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
@@ -484,7 +484,7 @@ signpost_online_state_init (SignpostOnlineState *state,
                             GDateTime           *now,
                             gint64               medical_today)
 {
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (practice);
   g_autoptr(GPtrArray) hours = signpost_online_hours (practice);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;

@@ -92,7 +92,7 @@ gboolean     signpost_online_is_open_at      (SignpostPractice     *practice,
                                               SignpostOnlineStatus *why);
 GDateTime   *signpost_online_next_opening    (SignpostPractice *practice,
                                               GDateTime        *after);
-GTimeZone   *signpost_practice_time_zone     (SignpostPractice *practice);
+GTimeZone   *signpost_online_practice_time_zone (SignpostPractice *practice);
 
 /* What in the practice's settings could close the form inside core
  * hours, in plain words for a practice manager (the contract wants it

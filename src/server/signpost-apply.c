@@ -403,7 +403,7 @@ triage_respond_by (SignpostApplyContext  *ctx,
                                         error);
   if (practice == NULL && error != NULL && *error != NULL)
     return NULL;
-  tz = practice != NULL ? signpost_practice_time_zone (SIGNPOST_PRACTICE (practice))
+  tz = practice != NULL ? signpost_online_practice_time_zone (SIGNPOST_PRACTICE (practice))
                         : signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
   return signpost_respond_by (ctx->now, tz);
 }

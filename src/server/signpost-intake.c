@@ -116,7 +116,7 @@ signpost_intake_count_medical (SignpostIntake    *self,
                                gint64            *count,
                                GError           **error)
 {
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (practice);
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
   MedicalCount tally = { 0 };
@@ -178,7 +178,7 @@ signpost_intake_submit (SignpostIntake          *self,
   g_autoptr(SignpostRecord) existing = NULL;
   g_autoptr(SignpostTriage) triage = NULL;
   g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (practice);
   g_autoptr(GDateTime) respond_by = NULL;
   g_autoptr(GError) local_error = NULL;
   SignpostPatientDetails *details;

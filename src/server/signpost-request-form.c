@@ -1001,7 +1001,7 @@ handle_post (SignpostRequestForm  *self,
   g_autofree char *cookie = NULL;
   g_autofree char *token = NULL;
   g_autofree char *client_key = NULL;
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (page->practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (page->practice);
   g_autoptr(GError) error = NULL;
   g_auto(FormDraft) draft = { 0 };
   g_auto(SignpostOnlineState) state = { 0 };

@@ -598,7 +598,7 @@ step_emergency (GString   *out,
                 FormPage  *page,
                 FormDraft *draft)
 {
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (page->practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (page->practice);
   g_autoptr(GPtrArray) flags = form_flags_to_ask (draft, page->now, tz);
   Option yes_no[] = { { "yes", _("Yes"), NULL }, { "no", _("No"), NULL } };
 
@@ -944,7 +944,7 @@ form_page_start (FormPage   *page,
                  gsize      *length)
 {
   GString *out = g_string_new (NULL);
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (page->practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (page->practice);
   g_autofree char *title = g_strdup_printf (_("Ask %s for help online"),
                                             signpost_practice_get_name (page->practice));
 
@@ -980,7 +980,7 @@ form_page_closed (FormPage *page,
                   gsize    *length)
 {
   GString *out = g_string_new (NULL);
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (page->practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (page->practice);
   g_autofree char *phone = form_practice_phone (page->practice);
   SignpostOnlineState *state = page->state;
   const char *title = medical_only ? _("We cannot take more medical requests online today")
@@ -1114,7 +1114,7 @@ form_page_sent (FormPage       *page,
                 gsize          *length)
 {
   GString *out = g_string_new (NULL);
-  g_autoptr(GTimeZone) tz = signpost_practice_time_zone (page->practice);
+  g_autoptr(GTimeZone) tz = signpost_online_practice_time_zone (page->practice);
   GDateTime *respond_by = signpost_triage_get_respond_by (triage);
   g_autofree char *when = respond_by ? form_format_when (respond_by, tz, page->now) : NULL;
   g_autofree char *next = NULL;

@@ -328,7 +328,11 @@ assert_interval (JsonObject     *got,
   static const char * const keys[] = {
     "start", "offered", "answered", "abandoned", "missed", "callbacks_requested",
     "callbacks_made", "mean_wait_s", "longest_wait_s", "mean_abandon_s", "mean_talk_s",
-    "service_level", NULL
+    "service_level",
+    /* Online requests (issue 18): none in these days of calls. */
+    "online_requests", "online_medical", "online_admin", "online_with_outcome",
+    "online_mean_wait_for_outcome_s", "online_longest_wait_for_outcome_s", "online_late",
+    "emergency_stops", NULL
   };
   JsonNode *sl = json_object_get_member (got, "service_level");
   JsonNode *longest = json_object_get_member (got, "longest_wait_s");
@@ -338,6 +342,7 @@ assert_interval (JsonObject     *got,
   for (guint i = 0; keys[i] != NULL; i++)
     g_assert_true (json_object_has_member (got, keys[i]));
 
+  g_assert_cmpint (json_object_get_int_member (got, "online_requests"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (got, "offered"), ==, e->offered);
   g_assert_cmpint (json_object_get_int_member (got, "answered"), ==, e->answered);
   g_assert_cmpint (json_object_get_int_member (got, "abandoned"), ==, e->abandoned);
@@ -385,7 +390,8 @@ check_day (TestServer *ts,
   Expected *e = expect (calls, start, n_intervals, QUARTER_MS, FALSE);
   Expected *total = expect (calls, start, 1, end - start, FALSE);
 
-  g_assert_cmpuint (json_object_get_size (day), ==, 6);
+  g_assert_cmpuint (json_object_get_size (day), ==, 7);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (day, "requests")), ==, 0);
   g_assert_cmpstr (json_object_get_string_member (day, "practice_id"), ==, ts->practice_a);
   g_assert_cmpstr (json_object_get_string_member (day, "date"), ==, date);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (day, "appointments")));

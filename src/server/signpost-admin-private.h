@@ -25,6 +25,8 @@ SignpostRecord      *signpost_admin_find_practice (SignpostStore   *store,
 
 /* signpost-admin-import.c */
 int signpost_admin_import_patients   (const char *db_path, int argc, char **argv);
+int signpost_admin_add_intake_source (const char *db_path, int argc, char **argv);
+int signpost_admin_set_intake_source_secret (const char *db_path, int argc, char **argv);
 int signpost_admin_import_clinicians (const char *db_path, int argc, char **argv);
 int signpost_admin_import_sessions   (const char *db_path, int argc, char **argv);
 

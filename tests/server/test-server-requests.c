@@ -14,7 +14,7 @@
  * the audit of who opened a request, and their figures in /stats/day. */
 
 #define ODS_A "Y99951"
-#define INTAKE_SECRET "intake-secret-a"
+#define INTAKE_SECRET "intake-secret-of-practice-a-0123"
 
 typedef struct {
   char *cookie;
@@ -827,8 +827,25 @@ test_intake (void)
   g_autoptr(JsonObject) first = NULL;
   g_autoptr(JsonObject) second = NULL;
 
-  g_assert_true (signpost_store_set_intake_source (test_server_store (ts), "acme-consult",
-                                                   ts->practice_a, INTAKE_SECRET, &error));
+  /* Set up as an administrator would, with the admin command. */
+  {
+    g_autoptr(GSubprocess) admin = NULL;
+    g_autoptr(GSubprocess) short_secret = NULL;
+
+    admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              g_getenv ("SIGNPOST_SERVER_BIN"), "admin", "--db", ts->db_path,
+                              "add-intake-source", "--practice", ODS_A, "--name", "acme-consult", NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (admin, INTAKE_SECRET "\n", NULL, NULL, NULL, &error));
+    g_assert_true (g_subprocess_get_if_exited (admin));
+    g_assert_cmpint (g_subprocess_get_exit_status (admin), ==, 0);
+    short_secret = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                     &error, g_getenv ("SIGNPOST_SERVER_BIN"), "admin", "--db",
+                                     ts->db_path, "set-intake-source-secret", "--name", "acme-consult",
+                                     NULL);
+    g_assert_true (g_subprocess_communicate_utf8 (short_secret, "short\n", NULL, NULL, NULL, &error));
+    g_assert_cmpint (g_subprocess_get_exit_status (short_secret), !=, 0);
+  }
   {
     g_autoptr(TestReply) r = intake (ts, INTAKE_SECRET, body, 0);
 

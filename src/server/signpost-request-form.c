@@ -284,7 +284,7 @@ draft_date_of_birth (FormDraft   *draft,
   *problem = NULL;
   if (d == NULL || m == NULL || y == NULL)
     {
-      *problem = _("Enter their date of birth: day, month and year");
+      *problem = _("Enter the date of birth: day, month and year");
       return NULL;
     }
   if (!parse_number (d, 1, 31, &day) || !parse_number (m, 1, 12, &month) ||
@@ -298,7 +298,7 @@ draft_date_of_birth (FormDraft   *draft,
   signpost_local_date (now, tz, &today);
   if (g_date_compare (&date, &today) > 0)
     {
-      *problem = _("Their date of birth must be in the past");
+      *problem = _("The date of birth must be in the past");
       return NULL;
     }
   if (year < 1900)
@@ -414,14 +414,18 @@ validate_step (FormDraft *draft,
         const char *problem = NULL;
         const char *value;
 
-        check_line (draft, "given_name", 100, TRUE, _("Enter their first name"));
-        check_line (draft, "family_name", 100, TRUE, _("Enter their last name"));
+        gboolean self = g_strcmp0 (form_draft_get (draft, "who"), "other") != 0;
+
+        check_line (draft, "given_name", 100, TRUE,
+                    self ? _("Enter your first name") : _("Enter their first name"));
+        check_line (draft, "family_name", 100, TRUE,
+                    self ? _("Enter your last name") : _("Enter their last name"));
         dob = draft_date_of_birth (draft, now, tz, &problem);
         if (dob == NULL)
           form_draft_error (draft, "dob_day", problem);
         value = form_draft_get (draft, "postcode");
         if (value == NULL || is_blank (value))
-          form_draft_error (draft, "postcode", _("Enter their postcode"));
+          form_draft_error (draft, "postcode", self ? _("Enter your postcode") : _("Enter their postcode"));
         else
           {
             g_autofree char *postcode = signpost_postcode_normalise (value, NULL);

@@ -97,6 +97,7 @@ main (int    argc,
   gboolean demo = FALSE;
   double demo_scale = 1.0;
   gboolean verbose = FALSE;
+  SignpostFormLimits form_limits;
   guint port = SIGNPOST_SERVER_DEFAULT_PORT;
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -117,6 +118,14 @@ main (int    argc,
     { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &trusted_proxy,
       N_("Believe X-Forwarded-For from this reverse proxy address (default: none)"),
       N_("ADDR") },
+    { "form-client-pages", 0, 0, G_OPTION_ARG_INT, &form_limits.client_pages_per_hour,
+      N_("Pages of the online request form one client may send an hour (default 300; 0: no limit)"),
+      N_("N") },
+    { "form-client-requests", 0, 0, G_OPTION_ARG_INT, &form_limits.client_requests_per_hour,
+      N_("Online requests one client may send an hour (default 10; 0: no limit)"), N_("N") },
+    { "form-practice-requests", 0, 0, G_OPTION_ARG_INT, &form_limits.practice_requests_per_hour,
+      N_("Online requests a practice may receive through its form an hour (default 300; 0: no limit)"),
+      N_("N") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log debugging messages"), NULL },
     { NULL }
   };
@@ -128,6 +137,7 @@ main (int    argc,
   SignpostServerOptions options;
   App app = { 0 };
 
+  signpost_form_limits_init (&form_limits);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -221,6 +231,7 @@ main (int    argc,
 
   signpost_server_options_init (&options);
   options.trusted_proxy = trusted_proxy;
+  options.form_limits = form_limits;
   server = signpost_server_new (SIGNPOST_STORE (store), &options);
   if (!signpost_server_listen (server, address, port, tls_cert, tls_key, &error))
     {

@@ -52,7 +52,28 @@ start (BenchServer *server,
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
 
-  if (demo && server->demo_scale > 0)
+  if (demo && server->extra_args != NULL)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      char scale[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_dtostr (scale, sizeof scale, server->demo_scale > 0 ? server->demo_scale : 1.0);
+      g_ptr_array_add (argv, (gpointer) server_binary ());
+      g_ptr_array_add (argv, (gpointer) "--demo");
+      g_ptr_array_add (argv, (gpointer) "--demo-scale");
+      g_ptr_array_add (argv, scale);
+      g_ptr_array_add (argv, (gpointer) "--db");
+      g_ptr_array_add (argv, server->db);
+      g_ptr_array_add (argv, (gpointer) "--listen");
+      g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
+      for (guint i = 0; server->extra_args[i] != NULL; i++)
+        g_ptr_array_add (argv, server->extra_args[i]);
+      g_ptr_array_add (argv, NULL);
+      server->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                           &error);
+    }
+  else if (demo && server->demo_scale > 0)
     {
       char scale[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -106,6 +127,18 @@ bench_server_new_demo_scale (double scale)
   return start (server, TRUE);
 }
 
+/* The demo hub with more command-line options for the server. */
+BenchServer *
+bench_server_new_demo_with (double              scale,
+                            const char * const *extra_args)
+{
+  BenchServer *server = prepare ();
+
+  server->demo_scale = scale;
+  server->extra_args = g_strdupv ((char **) extra_args);
+  return start (server, TRUE);
+}
+
 /* One practice with a line, a navigator "bench" and an admin "boss". */
 BenchServer *
 bench_server_new_basic (void)
@@ -145,6 +178,7 @@ bench_server_free (BenchServer *server)
   g_free (server->db);
   g_free (server->base);
   g_free (server->practice_id);
+  g_strfreev (server->extra_args);
   g_free (server);
 }
 

@@ -19,11 +19,14 @@ typedef struct {
   char *base;
   char *practice_id;
   double demo_scale;
+  char **extra_args;
 } BenchServer;
 
 BenchServer *bench_server_new_demo   (void);
 BenchServer *bench_server_new_basic  (void);
 BenchServer *bench_server_new_demo_scale (double scale);
+BenchServer *bench_server_new_demo_with  (double              scale,
+                                          const char * const *extra_args);
 void         bench_server_free       (BenchServer  *server);
 gint64       bench_server_rss_kb     (BenchServer  *server);
 gint64       bench_server_cpu_ms     (BenchServer  *server);

@@ -101,6 +101,10 @@ day_json (int      year,
           json_builder_set_member_name (builder, zeros[k]);
           json_builder_add_int_value (builder, 0);
         }
+      /* Online requests: counts from a new server; the rest left out, as
+       * an older one would. */
+      json_builder_set_member_name (builder, "online_requests");
+      json_builder_add_int_value (builder, calls > 0 ? 2 : 0);
       json_builder_set_member_name (builder, "mean_wait_s");
       if (calls > 0)
         json_builder_add_double_value (builder, 12.5);
@@ -597,7 +601,7 @@ test_day_csv (void)
   /* header, 100 intervals on the day the clocks go back, the total */
   g_assert_cmpuint (records->len, ==, 102);
   for (guint i = 0; i < records->len; i++)
-    g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (records, i))->len, ==, 16);
+    g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (records, i))->len, ==, 21);
   g_assert_cmpstr (cell (records, 0, 0), ==, "practice_name");
   g_assert_cmpstr (cell (records, 0, 5), ==, "offered");
   g_assert_cmpstr (cell (records, 1, 0), ==, "Smith, \"Jones\" & Partners");
@@ -612,6 +616,12 @@ test_day_csv (void)
   g_assert_cmpstr (cell (records, 37, 5), ==, "10");
   g_assert_cmpstr (cell (records, 37, 11), ==, "12.5");
   g_assert_cmpstr (cell (records, 37, 15), ==, "1.0000");
+  /* Online requests per interval, and nothing where the server said nothing. */
+  g_assert_cmpstr (cell (records, 0, 16), ==, "online_requests");
+  g_assert_cmpstr (cell (records, 0, 20), ==, "emergency_stops");
+  g_assert_cmpstr (cell (records, 37, 16), ==, "2");
+  g_assert_cmpstr (cell (records, 1, 16), ==, "0");
+  g_assert_cmpstr (cell (records, 37, 17), ==, "");
   /* No value is an empty field. */
   g_assert_cmpstr (cell (records, 1, 11), ==, "");
   for (guint i = 1; i < 101; i++)

@@ -67,6 +67,11 @@ append_interval (GString                     *out,
   append_number (out, interval->mean_abandon_s, "%.1f");
   append_number (out, interval->mean_talk_s, "%.1f");
   append_number (out, interval->service_level, "%.4f");
+  append_number (out, interval->online_requests, "%.0f");
+  append_number (out, interval->online_with_outcome, "%.0f");
+  append_number (out, interval->online_mean_wait_for_outcome_s, "%.1f");
+  append_number (out, interval->online_late, "%.0f");
+  append_number (out, interval->emergency_stops, "%.0f");
   signpost_csv_end_record (out);
 }
 
@@ -81,6 +86,8 @@ signpost_load_csv_for_day (SignpostDayStats *day,
     "offered", "answered", "abandoned", "missed", "callbacks_requested", "callbacks_made",
     "mean_wait_seconds", "longest_wait_seconds", "mean_time_before_abandonment_seconds",
     "mean_call_length_seconds", "answered_within_60_seconds_share",
+    "online_requests", "online_requests_with_outcome", "online_mean_wait_for_outcome_seconds",
+    "online_requests_late", "emergency_stops",
   };
   GString *out;
 

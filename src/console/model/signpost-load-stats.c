@@ -118,12 +118,24 @@ read_interval (JsonObject            *object,
     { "service_level", SIGNPOST_STATS_FIELD (service_level) },
   };
 
+  /* Online requests (issue 18): absent from older servers, so optional. */
+  static const struct { const char *name; gsize offset; } online[] = {
+    { "online_requests", SIGNPOST_STATS_FIELD (online_requests) },
+    { "online_with_outcome", SIGNPOST_STATS_FIELD (online_with_outcome) },
+    { "online_mean_wait_for_outcome_s", SIGNPOST_STATS_FIELD (online_mean_wait_for_outcome_s) },
+    { "online_late", SIGNPOST_STATS_FIELD (online_late) },
+    { "emergency_stops", SIGNPOST_STATS_FIELD (emergency_stops) },
+  };
+
   interval->start = read_instant (object, "start");
   if (interval->start == NULL)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (!read_number (object, fields[i].name, &SIGNPOST_STATS_VALUE (interval, fields[i].offset)))
       return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (online); i++)
+    if (!read_number (object, online[i].name, &SIGNPOST_STATS_VALUE (interval, online[i].offset)))
+      SIGNPOST_STATS_VALUE (interval, online[i].offset) = NAN;
   return TRUE;
 }
 

@@ -25,6 +25,12 @@ typedef struct {
   double mean_abandon_s;
   double mean_talk_s;
   double service_level;
+  /* Online requests (NaN from a server without them). */
+  double online_requests;
+  double online_with_outcome;
+  double online_mean_wait_for_outcome_s;
+  double online_late;
+  double emergency_stops;
 } SignpostStatsInterval;
 
 /* A field of SignpostStatsInterval, for signpost_day_stats_average(). */

@@ -56,6 +56,31 @@ GPtrArray   *form_flags_to_ask          (FormDraft      *draft,
 gboolean     form_field_belongs         (const char     *field,
                                          FormStep        step);
 
+/* signpost-request-answers.c */
+void         form_draft_init            (FormDraft      *draft);
+void         form_draft_clear           (FormDraft      *draft);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FormDraft, form_draft_clear)
+void         form_draft_reset_errors    (FormDraft      *draft);
+gboolean     form_step_applies               (FormDraft      *draft,
+                                         FormStep        step);
+gboolean     form_validate_step              (FormDraft      *draft,
+                                         FormStep        step,
+                                         GDateTime      *now,
+                                         GTimeZone      *tz);
+gboolean     form_any_flag_yes               (FormDraft      *draft,
+                                         GDateTime      *now,
+                                         GTimeZone      *tz,
+                                         GPtrArray      *yes);
+FormStep     form_first_incomplete           (FormDraft      *draft,
+                                         FormStep        from,
+                                         FormStep        to,
+                                         GDateTime      *now,
+                                         GTimeZone      *tz);
+SignpostOnlineRequest *form_draft_to_request (FormDraft      *draft,
+                                         GDateTime      *now,
+                                         GTimeZone      *tz,
+                                         GError        **error);
+
 /* signpost-request-pages.c */
 char        *form_page_step             (FormPage       *page,
                                          FormDraft      *draft,

@@ -36,6 +36,10 @@
 #define MAX_RETRY_DELAY_S 2
 #define MAX_FAILURES_SHOWN 10
 #define REALTIME_POLL_S 2
+/* --surge: callers per 10,000 patients already ringing when the lines open
+ * (DOMAIN.md: a practice can see hundreds of call attempts at 08:00; these
+ * are the people behind them, each counted once). */
+#define SURGE_OPENING_BURST 20.0
 
 typedef struct {
   gboolean busy;      /* an event of this call is ready or in flight */
@@ -971,6 +975,24 @@ start_realtime_day (SignpostCallgenRunner *self,
   g_autofree char *day_text = NULL;
   g_autofree char *what = NULL;
 
+  if (first && self->options.surge)
+    {
+      /* The demo: today (whatever it is) plays as a Monday from 08:00,
+       * and 08:00 is now. */
+      local_date_and_minute (now, self->tz, &date, &minute);
+      self->sim_start_us = opening_us (&date, self->tz);
+      self->day = date;
+      self->wall_start_us = now;
+      self->sim_now_us = self->sim_start_us;
+      use_plan (self, signpost_traffic_model_plan_day (self->model, &date, SIGNPOST_TRAFFIC_DAY_MONDAY, 0));
+      day_text = format_date (&date);
+      what = g_strdup_printf (_("The 8 am surge, now: %s played as a Monday from 08:00 at %g× speed"),
+                              day_text, self->options.speed);
+      print_plan (self, what);
+      pump (self);
+      return;
+    }
+
   if (first)
     {
       SignpostTrafficDay kind;
@@ -1080,6 +1102,8 @@ discovered (SignpostCallgenRunner *self)
 
   self->model = signpost_traffic_model_new (self->pool, self->options.seed);
   signpost_traffic_model_set_navigators (self->model, self->options.navigators, self->options.handle_s);
+  if (self->options.surge)
+    signpost_traffic_model_get_params (self->model)->opening_burst = SURGE_OPENING_BURST;
 
   for (guint i = 0; i < self->practices->len; i++)
     {

@@ -20,6 +20,9 @@ typedef enum {
  *   "navigator"
  * @concurrency: requests in flight at once
  * @progress_interval_s: seconds between progress lines; 0 for none
+ * @surge: realtime mode only: begin at once with a Monday's opening,
+ *   whatever the day and hour (the demo's start), with the callers who
+ *   were ringing before 08:00 getting through in the first minute
  *
  * The command line, parsed.
  */
@@ -38,6 +41,7 @@ typedef struct {
   char *password;
   guint concurrency;
   double progress_interval_s;
+  gboolean surge;
 } SignpostCallgenOptions;
 
 void signpost_callgen_options_init  (SignpostCallgenOptions *options);

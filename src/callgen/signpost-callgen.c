@@ -111,6 +111,7 @@ parse_options (int                      *argc,
   g_autofree char *user = NULL;
   g_autofree char *password = NULL;
   gboolean realtime = FALSE;
+  gboolean surge = FALSE;
   double speed = 0, rate = 0;
   int navigators = -1;
   guint modes;
@@ -123,6 +124,9 @@ parse_options (int                      *argc,
     { "realtime", 0, 0, G_OPTION_ARG_NONE, &realtime,
       N_("Play calls as the clock runs, day after day, until interrupted; "
          "out of hours it plays the next opening day from 08:00"), NULL },
+    { "surge", 0, 0, G_OPTION_ARG_NONE, &surge,
+      N_("With --realtime: start at once with a Monday’s 8 am surge, whatever the day and hour "
+         "(today plays as a Monday from 08:00, and 08:00 is now)"), NULL },
     { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
       N_("With --realtime: run the simulated clock X times faster (e.g. 60: an hour a minute)"), N_("X") },
     { "replay", 0, 0, G_OPTION_ARG_STRING, &replay,
@@ -158,7 +162,9 @@ parse_options (int                      *argc,
       "100 calls in the first hour of a Monday per 10,000 patients, most in the first quarter "
       "hour, tapering through the day; Tuesday to Friday about 70 % of Monday; no calls at "
       "weekends. Callers hang up after a lognormal patience (median 4 minutes); when five or "
-      "more are ahead, about a third take the callback offer and keep their place.\n\n"
+      "more are ahead, about a third take the callback offer and keep their place. "
+      "--surge adds the rush when the lines open: about 20 callers per 10,000 patients who were "
+      "ringing before 08:00 get through in its first minute.\n\n"
       "In realtime mode the simulated navigators answer and end calls through the server’s "
       "mutations as the logged-in user, so consoles see them as colleagues; in replay mode "
       "their answers are telephony events (call.answered with an agent, call.ended) carrying "
@@ -203,11 +209,18 @@ parse_options (int                      *argc,
       if (speed != 0 && !check_range (speed, "--speed", 0.01, 10000, error))
         return FALSE;
       options->speed = speed != 0 ? speed : 1.0;
+      options->surge = surge;
     }
   else if (speed != 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--speed goes with --realtime"));
+      return FALSE;
+    }
+  else if (surge)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--surge goes with --realtime"));
       return FALSE;
     }
 

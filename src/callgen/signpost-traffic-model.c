@@ -216,6 +216,26 @@ draw_lognormal (GRand  *rand,
   return median * exp (sigma * z);
 }
 
+/* Knuth's method; the means here are small (tens). */
+static guint
+draw_poisson (GRand  *rand,
+              double  mean)
+{
+  double limit = exp (-mean), product = g_rand_double (rand);
+  guint n = 0;
+
+  if (!(mean > 0))
+    return 0;
+  if (mean > 500)
+    return (guint) (mean + 0.5); /* no demo needs more; keep it bounded */
+  while (product > limit)
+    {
+      product *= g_rand_double (rand);
+      n++;
+    }
+  return n;
+}
+
 static gint64
 round_to_ms (double us)
 {
@@ -398,6 +418,24 @@ draw_arrivals (SignpostTrafficModel *self,
 
   if (!(peak > 0))
     return;
+
+  /* The rush when the lines open: callers who were ringing before 08:00
+   * (a Poisson number of them), spread evenly over its first seconds. */
+  if (self->params.opening_burst > 0 && from_us <= open_us)
+    {
+      double factor = day == SIGNPOST_TRAFFIC_DAY_MONDAY ? 1.0 : self->params.midweek_factor;
+      guint n = draw_poisson (rand, self->params.opening_burst * factor * patients / 10000.0);
+      double span_us = MAX (self->params.opening_burst_s, 0.001) * USEC_PER_SEC;
+
+      for (guint i = 0; i < n; i++)
+        {
+          Arrival arrival;
+
+          arrival.at_us = round_to_ms (open_us + g_rand_double (rand) * span_us);
+          arrival.practice = practice_index;
+          g_array_append_val (arrivals, arrival);
+        }
+    }
 
   t = MAX (open_us, from_us);
   for (;;)

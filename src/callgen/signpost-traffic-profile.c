@@ -51,6 +51,8 @@ signpost_traffic_params_init (SignpostTrafficParams *params)
     .callback_offer_s = 30,
     .rate_hold_min_s = 0.5,
     .rate_hold_max_s = 2,
+    .opening_burst = 0,
+    .opening_burst_s = 60,
   };
 }
 

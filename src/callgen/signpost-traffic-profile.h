@@ -32,6 +32,11 @@ typedef enum {
  * @callback_offer_s: seconds into the wait at which it is offered
  * @rate_hold_min_s: shortest hold of a --rate call before it hangs up
  * @rate_hold_max_s: longest hold of a --rate call
+ * @opening_burst: callers a Monday's 08:00 brings at once per 10,000
+ *   patients, on top of the profile: they were ringing before the lines
+ *   opened and all get through in the first @opening_burst_s seconds
+ *   (0, the default, for none; midweek days get @midweek_factor of it)
+ * @opening_burst_s: how long that first rush lasts
  *
  * The knobs of the traffic model. signpost_traffic_params_init() fills in
  * the defaults that the command line uses.
@@ -50,6 +55,8 @@ typedef struct {
   double callback_offer_s;
   double rate_hold_min_s;
   double rate_hold_max_s;
+  double opening_burst;
+  double opening_burst_s;
 } SignpostTrafficParams;
 
 void               signpost_traffic_params_init      (SignpostTrafficParams       *params);

@@ -710,6 +710,93 @@ test_realtime (Fake          *fake,
   g_assert_cmpuint (stats->events_failed, ==, 0);
 }
 
+/* --surge: whatever the day and hour, today plays as a Monday from 08:00
+ * and 08:00 is now, with the callers who were ringing before it first. */
+static void
+test_surge (Fake          *fake,
+            gconstpointer  data)
+{
+  SignpostCallgenOptions options;
+  g_autoptr(SignpostCallgenRunner) runner = NULL;
+  g_autoptr(SignpostCallerPool) pool = NULL;
+  g_autoptr(GTimeZone) tz = signpost_time_zone_new ("Europe/London", NULL);
+  g_autoptr(GDateTime) before = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) after = NULL;
+  g_autoptr(SignpostTrafficPlan) plan = NULL;
+  gint64 started = g_get_real_time ();
+  guint in_first_minute = 0;
+  GDate date;
+
+  fake->n_patients = 10000;
+  options_for (fake, &options);
+  options.mode = SIGNPOST_CALLGEN_MODE_REALTIME;
+  options.surge = TRUE;
+  options.speed = 3000; /* the opening hour in a little over a second */
+  options.seed = 31;
+  runner = run_runner (&options, 40);
+  signpost_callgen_options_clear (&options);
+  after = g_date_time_new_now (tz);
+
+  /* The same plan worked out here: today as a Monday from 08:00, with
+   * the opening burst. */
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (before), g_date_time_get_month (before),
+                  g_date_time_get_year (before));
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(SignpostTrafficModel) model = NULL;
+
+      pool = pool_like_fake (fake->n_patients);
+      model = signpost_traffic_model_new (pool, 31);
+      signpost_traffic_model_add_line (model, PRACTICE_ID, LINE, tz);
+      signpost_traffic_model_get_params (model)->opening_burst = 20;
+      g_clear_pointer (&plan, signpost_traffic_plan_free);
+      plan = signpost_traffic_model_plan_day (model, &date, SIGNPOST_TRAFFIC_DAY_MONDAY, 0);
+      g_clear_object (&pool);
+      g_assert_cmpuint (fake->order->len, >, 0);
+      if (g_hash_table_lookup (fake->calls, g_array_index (plan->calls, SignpostTrafficCall, 0).call_ref) != NULL)
+        break;
+      /* the run began just after midnight */
+      g_date_set_dmy (&date, g_date_time_get_day_of_month (after), g_date_time_get_month (after),
+                      g_date_time_get_year (after));
+    }
+
+  /* the callers offered are the plan's first (sixteen requests at a time,
+   * the last ones cut short by the stop, so nearly in its order), stamped
+   * with the wall clock from the start */
+  g_assert_cmpuint (fake->order->len, >=, 20);
+  for (guint i = 0; i < fake->order->len; i++)
+    {
+      FakeCall *seen = g_ptr_array_index (fake->order, i);
+      const char *body = g_ptr_array_index (seen->bodies, 0);
+      g_autoptr(JsonObject) offer = signpost_json_parse_object (body, strlen (body), 65536, NULL);
+      g_autoptr(GDateTime) at = signpost_timestamp_parse (json_object_get_string_member (offer, "at"), NULL);
+      guint index = G_MAXUINT;
+
+      for (guint j = 0; j < plan->calls->len && index == G_MAXUINT; j++)
+        if (g_str_equal (seen->call_ref, g_array_index (plan->calls, SignpostTrafficCall, j).call_ref))
+          index = j;
+      g_assert_cmpuint (index, <, fake->order->len + 32);
+      g_assert_cmpint (g_date_time_to_unix (at) * G_USEC_PER_SEC, >=, started - G_USEC_PER_SEC);
+    }
+
+  /* and the plan opens with its rush: 20 expected in the first minute
+   * (Poisson, on top of the profile's 2.7) */
+  for (guint i = 0; i < plan->calls->len; i++)
+    {
+      g_autoptr(GDateTime) open = signpost_local_time_to_utc (&date, 8, 0, tz);
+      gint64 offset = g_array_index (plan->calls, SignpostTrafficCall, i).offered_us -
+                      g_date_time_to_unix (open) * G_USEC_PER_SEC;
+
+      if (offset < 60 * G_USEC_PER_SEC)
+        in_first_minute++;
+    }
+  g_test_message ("surge: %u of %u planned callers in the first minute", in_first_minute, plan->calls->len);
+  g_assert_cmpuint (in_first_minute, >=, 10);
+  g_assert_cmpuint (fake->order_errors, ==, 0);
+  g_assert_cmpuint (fake->bad_signatures, ==, 0);
+}
+
 static void
 test_stop (Fake          *fake,
            gconstpointer  data)
@@ -817,6 +904,7 @@ main (int   argc,
   g_test_add ("/signpost/callgen/runner/rate-bounded", Fake, NULL, fake_set_up, test_rate_bounded, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/retry-after-429", Fake, NULL, fake_set_up, test_retry_after_429, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/realtime", Fake, NULL, fake_set_up, test_realtime, fake_tear_down);
+  g_test_add ("/signpost/callgen/runner/surge", Fake, NULL, fake_set_up, test_surge, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/stop", Fake, NULL, fake_set_up, test_stop, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/stop-while-starting", Fake, NULL, fake_set_up, test_stop_while_starting, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/login-fallback", Fake, NULL, fake_set_up, test_login_fallback, fake_tear_down);

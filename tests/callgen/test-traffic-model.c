@@ -207,6 +207,72 @@ test_monday_first_hour (void)
   g_assert_cmpfloat (total / (double) N_SEEDS, <, 316);
 }
 
+/* Arrivals in the first @seconds after 08:00 on @day, over N_SEEDS seeds. */
+static guint
+count_opening (int     day,
+               double  burst,
+               double  seconds,
+               gint64  from_us)
+{
+  guint n = 0;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, 11, 2026);
+  for (guint seed = 1; seed <= N_SEEDS; seed++)
+    {
+      g_autoptr(SignpostTrafficModel) model = make_model (10000, seed);
+      g_autoptr(SignpostTrafficPlan) plan = NULL;
+
+      signpost_traffic_model_get_params (model)->opening_burst = burst;
+      plan = signpost_traffic_model_plan_day (model, &date,
+                                              signpost_traffic_day_for_weekday (g_date_get_weekday (&date)),
+                                              from_us);
+      for (guint i = 0; i < plan->calls->len; i++)
+        {
+          double m = local_minute (g_array_index (plan->calls, SignpostTrafficCall, i).offered_us);
+
+          g_assert_cmpfloat (m, >=, 8 * 60);
+          if (m < 8 * 60 + seconds / 60.0)
+            n++;
+        }
+    }
+  return n;
+}
+
+static void
+test_opening_burst (void)
+{
+  g_autoptr(GTimeZone) tz = signpost_time_zone_new ("Europe/London", NULL);
+  g_autoptr(GDateTime) nine = g_date_time_new (tz, 2026, 11, 23, 9, 0, 0);
+  double without, with, tuesday, joined;
+
+  /* Without it, a Monday's first minute brings 40/15 ≈ 2.7 callers for
+   * 10,000 patients; with 20 more already ringing, about 22.7 (the mean of
+   * 200 Poisson counts: σ ≈ 0.34), all within the burst's minute. */
+  without = count_opening (23, 0, 60, 0) / (double) N_SEEDS;
+  with = count_opening (23, 20, 60, 0) / (double) N_SEEDS;
+  g_test_message ("first minute of a Monday: %.2f callers, %.2f with the opening burst", without, with);
+  g_assert_cmpfloat (without, <, 4);
+  g_assert_cmpfloat (with, >, 21);
+  g_assert_cmpfloat (with, <, 24.3);
+
+  /* Nobody of the burst comes after its minute: the next minute is the
+   * profile alone. */
+  g_assert_cmpfloat ((count_opening (23, 20, 120, 0) - count_opening (23, 20, 60, 0)) / (double) N_SEEDS,
+                     <, 4);
+
+  /* Midweek, 70 % of it: 14 + 1.9 */
+  tuesday = count_opening (24, 20, 60, 0) / (double) N_SEEDS;
+  g_assert_cmpfloat (tuesday, >, 14.5);
+  g_assert_cmpfloat (tuesday, <, 17.3);
+
+  /* Joining a day already under way: the lines opened long ago. */
+  joined = count_opening (23, 20, 24 * 60 * 60, g_date_time_to_unix (nine) * G_USEC_PER_SEC) / (double) N_SEEDS;
+  g_assert_cmpfloat (joined, >, 200);
+  g_assert_cmpuint (count_opening (23, 20, 60 * 60, g_date_time_to_unix (nine) * G_USEC_PER_SEC), ==, 0);
+}
+
 static void
 test_scales_with_list_size (void)
 {
@@ -723,6 +789,7 @@ main (int   argc,
   g_test_add_func ("/signpost/callgen/profile", test_profile);
   g_test_add_func ("/signpost/callgen/model/monday-first-hour", test_monday_first_hour);
   g_test_add_func ("/signpost/callgen/model/list-size", test_scales_with_list_size);
+  g_test_add_func ("/signpost/callgen/model/opening-burst", test_opening_burst);
   g_test_add_func ("/signpost/callgen/model/tuesday-quieter", test_tuesday_quieter);
   g_test_add_func ("/signpost/callgen/model/closed-days", test_closed_days);
   g_test_add_func ("/signpost/callgen/model/no-calls-before-eight", test_no_calls_before_eight);

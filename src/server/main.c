@@ -95,6 +95,7 @@ main (int    argc,
   g_autofree char *trusted_proxy = NULL;
   g_autofree char *address = NULL;
   gboolean demo = FALSE;
+  gboolean demo_open_now = FALSE;
   double demo_scale = 1.0;
   gboolean verbose = FALSE;
   SignpostFormLimits form_limits;
@@ -112,6 +113,10 @@ main (int    argc,
       N_("The PEM private key for --tls-cert"), N_("PEM") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Fill a new database with the synthetic demo hub and print its users"), NULL },
+    { "demo-open-now", 0, 0, G_OPTION_ARG_NONE, &demo_open_now,
+      N_("With --demo: the practices’ day opens now, whatever the hour or weekday (sessions "
+         "from half an hour on, nothing held back, the duty doctor on duty), for a live demo"),
+      NULL },
     /* For benchmarks: 3.125 makes a 50,000-patient hub. Still synthetic. */
     { "demo-scale", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &demo_scale,
       N_("With --demo: scale the demo practices' lists by X (default 1)"), N_("X") },
@@ -216,13 +221,17 @@ main (int    argc,
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
           gint64 start = g_get_monotonic_time ();
 
-          if (!signpost_demo_seed (SIGNPOST_STORE (store), demo_scale, now, &error))
+          if (!signpost_demo_seed (SIGNPOST_STORE (store), demo_scale, now, &error) ||
+              (demo_open_now && !signpost_demo_open_now (SIGNPOST_STORE (store), now, &error)))
             {
               g_printerr (_("Could not seed the demo data: %s\n"), error->message);
               return 1;
             }
           g_printerr (_("Seeded the demo hub in %.1f s\n"),
                       (g_get_monotonic_time () - start) / 1e6);
+          if (demo_open_now)
+            g_printerr ("%s\n", _("The practices’ day opens now: sessions start in half an hour "
+                                  "and nothing is held back"));
         }
       else
         g_printerr (_("The database already holds data; not seeding it again\n"));

@@ -20,5 +20,8 @@ gboolean  signpost_demo_seed               (SignpostStore  *store,
                                             GDateTime      *now,
                                             GError        **error);
 char     *signpost_demo_describe           (void);
+gboolean  signpost_demo_open_now           (SignpostStore  *store,
+                                            GDateTime      *now,
+                                            GError        **error);
 
 G_END_DECLS

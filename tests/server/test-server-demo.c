@@ -342,6 +342,161 @@ test_full_hub (void)
   demo_store_free (demo);
 }
 
+/* --demo-open-now: the day laid out as if the phones opened at @now. */
+static void
+check_open_now (int         year,
+                int         month,
+                int         day,
+                int         hour,
+                int         minute,
+                gboolean    weekend)
+{
+  g_autoptr(GTimeZone) london = g_time_zone_new_identifier ("Europe/London");
+  g_autoptr(GDateTime) local_now = g_date_time_new (london, year, month, day, hour, minute, 0);
+  g_autoptr(GDateTime) now = g_date_time_to_utc (local_now);
+  g_autoptr(GDateTime) opening = g_date_time_new (london, year, month, day, hour, minute - minute % 5, 0);
+  g_autoptr(GDateTime) first_session = g_date_time_add_minutes (opening, 30);
+  g_autoptr(GDateTime) tomorrow_8 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(GPtrArray) clinicians = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GHashTable) ids_before = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_clinician = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                              (GDestroyNotify) g_ptr_array_unref);
+  DemoStore *demo = g_new0 (DemoStore, 1);
+  g_autofree char *path = NULL;
+  guint today = 0, bookable_now = 0, on_duty_now = 0, copies = 0;
+  gboolean first_seen = FALSE;
+  const char *duty_clinician = NULL;
+  GDate date, next;
+  GHashTableIter iter;
+  gpointer value;
+
+  demo->dir = g_dir_make_tmp ("signpost-demo-XXXXXX", &error);
+  path = g_build_filename (demo->dir, "demo.db", NULL);
+  demo->store = signpost_sqlite_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (signpost_demo_seed (SIGNPOST_STORE (demo->store), 0.01, now, &error));
+  g_assert_no_error (error);
+  before = list (demo, SIGNPOST_RECORD_SLOT);
+  for (guint i = 0; i < before->len; i++)
+    g_hash_table_add (ids_before, (gpointer) signpost_record_get_id (g_ptr_array_index (before, i)));
+  g_assert_true (signpost_demo_open_now (SIGNPOST_STORE (demo->store), now, &error));
+  g_assert_no_error (error);
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  next = date;
+  g_date_add_days (&next, 1);
+  tomorrow_8 = signpost_local_time_to_utc (&next, 8, 0, london);
+
+  slots = list (demo, SIGNPOST_RECORD_SLOT);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      SignpostSlot *slot = g_ptr_array_index (slots, i);
+      GDateTime *start = signpost_slot_get_start (slot);
+      GDateTime *release = signpost_slot_get_release_at (slot);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (start, london);
+      GPtrArray *mine = g_hash_table_lookup (by_clinician, signpost_slot_get_clinician_id (slot));
+
+      if (mine == NULL)
+        {
+          mine = g_ptr_array_new ();
+          g_hash_table_insert (by_clinician, (gpointer) signpost_slot_get_clinician_id (slot), mine);
+        }
+      g_ptr_array_add (mine, slot);
+
+      /* the day that opened now: from half an hour after, released */
+      if (g_date_time_compare (start, now) >= 0 && g_date_time_compare (start, tomorrow_8) < 0)
+        {
+          today++;
+          g_assert_cmpint (g_date_time_compare (start, first_session), >=, 0);
+          first_seen |= g_date_time_equal (start, first_session);
+          g_assert_true (release == NULL || g_date_time_compare (release, now) <= 0);
+          bookable_now += signpost_slot_get_status (slot) == SIGNPOST_SLOT_FREE &&
+                          signpost_slot_get_hub_bookable (slot);
+          copies += !g_hash_table_contains (ids_before, signpost_record_get_id (SIGNPOST_RECORD (slot)));
+        }
+      /* the rest of the week is as seeded: sessions from 08:30 */
+      else if (g_date_time_compare (start, tomorrow_8) >= 0)
+        g_assert_cmpint (g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local), >=, 8 * 60 + 30);
+    }
+  g_test_message ("opened at %02d:%02d: %u slots from %02d:%02d, %u of them bookable by the hub",
+                  hour, minute, today, g_date_time_get_hour (first_session),
+                  g_date_time_get_minute (first_session), bookable_now);
+  g_assert_cmpuint (today, >, 30);
+  g_assert_true (first_seen);
+  g_assert_cmpuint (bookable_now, >, 10);
+  /* at a weekend today's are copies of Monday's, which keeps its own */
+  if (weekend)
+    {
+      g_assert_cmpuint (copies, ==, today);
+      g_assert_cmpuint (slots->len, ==, before->len + today);
+    }
+  else
+    g_assert_cmpuint (copies, ==, 0);
+
+  /* nobody's slots overlap, however late the day opened */
+  g_hash_table_iter_init (&iter, by_clinician);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *mine = value;
+
+      for (guint i = 0; i < mine->len; i++)
+        for (guint j = i + 1; j < mine->len; j++)
+          {
+            SignpostSlot *a = g_ptr_array_index (mine, i), *b = g_ptr_array_index (mine, j);
+            gint64 a0 = g_date_time_to_unix (signpost_slot_get_start (a));
+            gint64 b0 = g_date_time_to_unix (signpost_slot_get_start (b));
+
+            g_assert_true (a0 + signpost_slot_get_duration_minutes (a) * 60 <= b0 ||
+                           b0 + signpost_slot_get_duration_minutes (b) * 60 <= a0);
+          }
+    }
+
+  /* the demo's duty doctor is on duty now, and for the day ahead */
+  users = list (demo, SIGNPOST_RECORD_USER);
+  for (guint i = 0; i < users->len; i++)
+    if (g_strcmp0 (signpost_user_get_username (g_ptr_array_index (users, i)), "duty") == 0)
+      duty_clinician = signpost_user_get_clinician_id (g_ptr_array_index (users, i));
+  g_assert_nonnull (duty_clinician);
+  clinicians = list (demo, SIGNPOST_RECORD_CLINICIAN);
+  for (guint i = 0; i < clinicians->len; i++)
+    {
+      SignpostClinician *clinician = g_ptr_array_index (clinicians, i);
+      GListModel *duty = signpost_clinician_get_duty (clinician);
+
+      for (guint j = 0; duty != NULL && j < g_list_model_get_n_items (duty); j++)
+        {
+          g_autoptr(SignpostDutyPeriod) period = g_list_model_get_item (duty, j);
+          g_autoptr(GDateTime) later = g_date_time_add_hours (now, 10);
+
+          if (g_date_time_compare (signpost_duty_period_get_start (period), now) <= 0 &&
+              g_date_time_compare (signpost_duty_period_get_end (period), later) > 0)
+            {
+              on_duty_now++;
+              if (g_str_equal (signpost_record_get_id (SIGNPOST_RECORD (clinician)), duty_clinician))
+                duty_clinician = "on duty";
+            }
+        }
+    }
+  g_assert_cmpuint (on_duty_now, ==, 2); /* one per practice */
+  g_assert_cmpstr (duty_clinician, ==, "on duty");
+
+  demo_store_free (demo);
+}
+
+static void
+test_open_now (void)
+{
+  check_open_now (2026, 12, 7, 16, 13, FALSE);   /* a Monday afternoon */
+  check_open_now (2026, 12, 12, 10, 7, TRUE);    /* a Saturday morning */
+  check_open_now (2026, 12, 9, 23, 58, FALSE);   /* a Wednesday, nearly midnight */
+  check_open_now (2026, 12, 10, 6, 0, FALSE);    /* a Thursday, before the phones open */
+}
+
 int
 main (int    argc,
       char **argv)
@@ -352,6 +507,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/demo/diary", test_diary);
   g_test_add_func ("/signpost/server/demo/deterministic", test_deterministic);
   g_test_add_func ("/signpost/server/demo/full-hub", test_full_hub);
+  g_test_add_func ("/signpost/server/demo/open-now", test_open_now);
 
   return g_test_run ();
 }

@@ -283,7 +283,9 @@ class Server:
         self.start()
 
     def start(self):
-        args = [SERVER_BIN, "--demo", "--db", self.db, "--listen", f"127.0.0.1:{self.port}"]
+        # The day opens now, as in the demo: whatever the hour the journeys
+        # run at, there is a day to book into and a duty doctor on duty.
+        args = [SERVER_BIN, "--demo", "--demo-open-now", "--db", self.db, "--listen", f"127.0.0.1:{self.port}"]
         if self.scale is not None:
             args += ["--demo-scale", str(self.scale)]
         self.log = open(os.path.join(self.tmp, "server.log"), "ab")
@@ -306,6 +308,163 @@ class Server:
         return telephony_event(self.url, event, call_ref, **kw)
 
 
+class Proxy:
+    """A TCP relay in front of the server for one console: the network
+    between that PC and the server, which a journey can cut and mend."""
+
+    def __init__(self, port):
+        self.target = port
+        self.blocked = False
+        self.conns = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            if self.blocked:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        """The network goes down: open connections drop, new ones fail."""
+        self.blocked = True
+        with self.lock:
+            for c in self.conns:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                c.close()
+            self.conns = []
+
+    def mend(self):
+        self.blocked = False
+
+
+# ---- the demo's people, as a journey picks them -------------------------------------------
+
+
+def shown_name(patient):
+    """A patient as the console lists them: FAMILY, Given."""
+    return f"{patient['family_name'].upper()}, {patient['given_name']}"
+
+
+def uk_number(e164):
+    """+447700900123 → 07700 900123, as the console shows numbers."""
+    national = "0" + e164[3:]
+    if national.startswith("020"):
+        return f"{national[:3]} {national[3:7]} {national[7:]}"
+    return f"{national[:5]} {national[5:]}"
+
+
+def patients_by_phone(api):
+    by = {}
+    for p in api.records("patient").values():
+        for ph in p["phones"] or []:
+            by.setdefault(ph["number"], []).append(p)
+    return by
+
+
+def patient_with_mobile(api, skip=0, adult=True):
+    """A patient alone on their mobile number (the @skip-th such), aged
+    18 to 70 when @adult."""
+    by = patients_by_phone(api)
+    found = []
+    for number, people in sorted(by.items()):
+        if not number.startswith("+447700") or len(people) != 1:
+            continue
+        p = people[0]
+        age = int(time.strftime("%Y")) - int(p["date_of_birth"][:4])
+        if adult and not 18 <= age <= 70:
+            continue
+        if p["temporary"] or not p["usual_clinician_id"]:
+            continue
+        found.append((p, number))
+    return found[skip]
+
+
+def london_today():
+    """Today's date where the demo practices are."""
+    import datetime
+    import zoneinfo
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Europe/London")).strftime("%Y-%m-%d")
+
+
+def local_time(instant):
+    """HH:MM of a wire instant, in the practices' time."""
+    import datetime
+    import zoneinfo
+    dt = datetime.datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    return dt.astimezone(zoneinfo.ZoneInfo("Europe/London")).strftime("%H:%M")
+
+
+def new_uuid():
+    import uuid
+    return str(uuid.uuid4())
+
+
+def send_to_duty(api, patient, reason, urgency, red_flags=()):
+    """A request routed to the duty doctor, as another navigator's console
+    sends it (over HTTP: the journey's subject is someone else)."""
+    record_id = new_uuid()
+    data = {
+        "id": record_id, "practice_id": patient["practice_id"], "patient_id": patient["id"],
+        "reason": reason, "urgency": urgency, "red_flags": list(red_flags),
+        "route": {"kind": "duty", "clinician_id": None, "profession": None, "signpost": None},
+        "contact_method": "phone",
+        "contact_number": (patient["phones"] or [{"number": None}])[0]["number"],
+        "status": "awaiting_duty", "outcome": "sent_to_duty",
+    }
+    result = api.mutate([{"mutation_id": new_uuid(), "type": "triage", "op": "create", "id": record_id,
+                          "data": data}])[0]
+    if result["status"] != "applied":
+        raise JourneyFailed(f"could not send a request to the duty doctor: {result}")
+    return record_id
+
+
+def household(api, size=3):
+    """A landline shared by at least @size patients: (number, patients)."""
+    for number, people in sorted(patients_by_phone(api).items()):
+        if not number.startswith("+447700") and len(people) >= size:
+            return number, sorted(people, key=lambda p: p["date_of_birth"])
+    raise JourneyFailed("the demo has no household line")
+
+
 # ---- reading the screen over AT-SPI -----------------------------------------------------
 
 # The roles a person operates: each needs a name in a user's words.
@@ -316,33 +475,66 @@ INTERACTIVE_ROLES = {
     "scroll pane", "list", "table", "tree table", "tree", "menu", "toggle", "editbar",
 }
 CLASS_NAME = re.compile(r"^(Gtk|Adw|Signpost|Gdk|Gsk)[A-Z][A-Za-z0-9]*$")
+_MNEMONIC = re.compile(r"_(?=\w)")
+
+
+# Roles whose text content is what they read (entries, text views).
+_TEXT_ROLES = {"text", "entry", "password text", "spin button", "editbar", "terminal",
+               "document text", "paragraph"}
+# Roles that never carry a description of their own here; skipping them
+# keeps a read of the screen to a few calls a node.
+_PLAIN_ROLES = {"label", "panel", "filler", "separator", "scroll bar", "image", "static",
+                "heading", "section"}
+_STATES = ("focused", "focusable", "sensitive", "checked", "selected", "pressed", "expanded",
+           "editable", "active", "showing")
 
 
 class Node:
-    """One accessible as a screen reader would present it."""
+    """One accessible as a screen reader would present it (read lazily:
+    every read is a round trip to the console)."""
 
-    __slots__ = ("acc", "role", "name", "text", "description", "states", "depth")
+    __slots__ = ("acc", "role", "name", "depth", "_text", "_description", "_states")
 
     def __init__(self, acc, depth):
         self.acc = acc
         self.depth = depth
         self.role = acc.get_role_name()
         self.name = acc.get_name() or ""
-        self.description = ""
-        try:
-            self.description = acc.get_description() or ""
-        except Exception:
-            pass
-        self.text = ""
-        try:
-            if "Text" in acc.get_interfaces() and self.role != "label":
-                self.text = Atspi.Text.get_text(acc, 0, -1) or ""
-        except Exception:
-            pass
-        st = acc.get_state_set()
-        self.states = {s for s in ("focused", "focusable", "sensitive", "checked", "selected",
-                                   "pressed", "expanded", "editable", "active", "showing")
-                       if st.contains(getattr(Atspi.StateType, s.upper()))}
+        self._text = None
+        self._description = None
+        self._states = None
+
+    @property
+    def text(self):
+        if self._text is None:
+            self._text = ""
+            if self.role in _TEXT_ROLES:
+                try:
+                    self._text = Atspi.Text.get_text(self.acc, 0, -1) or ""
+                except Exception:
+                    pass
+        return self._text
+
+    @property
+    def description(self):
+        if self._description is None:
+            self._description = ""
+            if self.role not in _PLAIN_ROLES:
+                try:
+                    self._description = self.acc.get_description() or ""
+                except Exception:
+                    pass
+        return self._description
+
+    @property
+    def states(self):
+        if self._states is None:
+            try:
+                st = self.acc.get_state_set()
+                self._states = {s for s in _STATES if st.contains(getattr(Atspi.StateType, s.upper()))}
+            except Exception:
+                self._states = set()
+        return self._states
 
     def spoken(self):
         """Roughly what Orca says for it: name, text, role, states."""
@@ -353,7 +545,10 @@ class Node:
         return " ".join(parts) + f" [{self.role}{', ' + ', '.join(extra) if extra else ''}]"
 
     def reads(self):
-        return "\n".join(p for p in (self.name, self.text, self.description) if p)
+        """What it reads, for a journey's matching. A raw mnemonic
+        underscore ("_Save") is taken out here: that bug is the walker's
+        to report (walker.py), and a journey goes on to find the next."""
+        return _MNEMONIC.sub("", "\n".join(p for p in (self.name, self.text, self.description) if p))
 
 
 class Screen:
@@ -368,6 +563,9 @@ class Screen:
         _import_atspi()
         self.pid = pid
         self.name = name
+        self._parents = {}
+        self._unsure = False
+        self._first_read = True
         self.app = None
         self.focus = None
         self._listener = Atspi.EventListener.new(self._on_event)
@@ -423,15 +621,20 @@ class Screen:
         out.sort(key=lambda w: not w.get_state_set().contains(Atspi.StateType.ACTIVE))
         return out
 
-    @staticmethod
-    def _within(hit, acc, stop):
+    def _within(self, hit, acc, stop):
+        """Is @hit @acc or inside it? Walks up from @hit only until it meets
+        an accessible this read has met (whose ancestors it knows)."""
         h = hit
         for _ in range(80):
-            if h is None:
-                return False
+            if h is None or h == stop:
+                return h is acc
             if h == acc:
                 return True
-            if h == stop:
+            if h in self._parents:
+                while h is not None:
+                    if h == acc:
+                        return True
+                    h = self._parents.get(h)
                 return False
             h = h.get_parent()
         return False
@@ -485,6 +688,8 @@ class Screen:
         except Exception:
             return
         children = [c for c in children if c is not None]
+        for c in children:
+            self._parents[c] = acc
         if len(children) >= 2:
             children = self._shown_children(children, window)
         for child in children:
@@ -530,15 +735,19 @@ class Screen:
         app = self.application()
         if app is None:
             return []
-        for attempt in range(3):
+        for attempt in range(2):
             app.clear_cache()
             self._unsure = False
+            self._parents = {}
             out = []
             wins = self.windows()
             for w in (wins if all_windows else wins[:1]):
                 self._walk(w, w, 0, out)
-            if not self._unsure:
+            # Once more when GTK could not place a page because nothing
+            # had asked for what is on it yet: it has been asked now.
+            if not self._unsure or not self._first_read:
                 break
+            self._first_read = False
         return out
 
     def active_window(self):
@@ -575,6 +784,7 @@ class Screen:
             return None
         out = []
         self._unsure = False
+        self._parents = {}
         self._walk(active, active, 0, out)
         for node in out:
             if "focused" in node.states and node.role not in ("frame", "dialog", "window"):
@@ -659,6 +869,18 @@ class Console:
         self.journey.wait(lambda: self.screen.windows(), f"{self.label}'s console window",
                           console=self)
 
+    def signed_in(self):
+        """Waits until the console has signed in; someone who works for
+        several practices or in several roles is asked how they are working
+        today first, and takes what is offered (Return)."""
+        asked = re.compile(r"How are you working today")
+        done = re.compile(r"Up to date|Copying the practice")
+        self.journey.wait(lambda: self.reads(asked) or self.reads(done),
+                          f"{self.label}: signed in", console=self)
+        if self.reads(asked):
+            self.press("Return")
+        self.expect("Up to date")
+
     def stop(self):
         _stop(self.proc)
 
@@ -673,10 +895,32 @@ class Console:
         subprocess.run(["xdotool"] + list(args), env=dict(os.environ, DISPLAY=self.display.name),
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
+    def _windows(self):
+        """This console's mapped X windows, bottom to top."""
+        pid = self.proc.pid if self.proc is not None else self.screen.application().get_process_id()
+        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
+                             env=dict(os.environ, DISPLAY=self.display.name),
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+        return [w for w in out.split() if w]
+
+    def _keep_focus(self):
+        """What any window manager does and Xvfb alone does not: when the
+        window with the keyboard goes away, the keyboard goes to the window
+        left on top instead of to nowhere."""
+        focus = subprocess.run(["xdotool", "getwindowfocus"], env=dict(os.environ, DISPLAY=self.display.name),
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+        windows = self._windows()
+        if windows and focus not in windows:
+            subprocess.run(["xdotool", "windowfocus", "--sync", windows[-1]],
+                           env=dict(os.environ, DISPLAY=self.display.name),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.1)
+
     def press(self, *chords, times=1):
         """Presses each chord (e.g. "F2", "ctrl+Return") @times times through
         the X server; each counts as one key press."""
         self._check_alive()
+        self._keep_focus()
         for _ in range(times):
             for chord in chords:
                 self.journey.count(chord)
@@ -686,6 +930,7 @@ class Console:
     def type(self, text):
         """Types words (not counted as key presses)."""
         self._check_alive()
+        self._keep_focus()
         self.journey.path.append(f'"{text}"')
         self._xdotool("type", "--delay", "15", "--", text)
         time.sleep(0.05)
@@ -721,6 +966,14 @@ class Console:
                           f"{self.label}: the focus reads {_show(text)}",
                           timeout=timeout, console=self)
 
+    def expect_state(self, text, state="checked", timeout=None):
+        """Waits until a control reading @text is in @state (checked,
+        selected, expanded…), as a screen reader says it."""
+        def look():
+            self._check_alive()
+            return any(state in n.states and _matches(text, n.reads()) for n in self.screen.read())
+        self.journey.wait(look, f"{self.label}: {_show(text)} reads {state}", timeout=timeout, console=self)
+
     def press_until(self, chord, text, limit=40, where="focus"):
         """Presses @chord until @text can be read (at the focus by default):
         how a keyboard user moves through a list or a form. Every press
@@ -746,6 +999,15 @@ class Console:
         subprocess.run(["import", "-display", self.display.name, "-window", "root", path],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return path
+
+
+_SUMMARY_SKIP = {"practice_id", "version", "updated_at", "seq", "id"}
+
+
+def summarise(record):
+    """A record in one line, without its bookkeeping."""
+    return json.dumps({k: v for k, v in record.items() if k not in _SUMMARY_SKIP and v not in (None, [], "")},
+                      ensure_ascii=False)
 
 
 def _matches(text, haystack):
@@ -865,14 +1127,16 @@ class Journey:
         self._programs.append(proc)
         return proc, log_path
 
-    def console(self, username, display=None, **kw):
+    def console(self, username, display=None, via=None, **kw):
         """The console signed in as @username, on its own screen (a second
-        console gets a second screen: another PC)."""
+        console gets a second screen: another PC); @via is a Proxy standing
+        for that PC's network."""
         if display is None:
             used = {c.display for c in self.consoles}
             free = [d for d in self.displays if d not in used]
             display = free[0] if free else self.display()
-        c = Console(self, username, display, self.server.url if self.server else None, **kw)
+        url = via.url if via is not None else (self.server.url if self.server else None)
+        c = Console(self, username, display, url, **kw)
         self.consoles.append(c)
         return c
 
@@ -927,6 +1191,31 @@ class Journey:
             return f"focus: {focus}\nscreen ({console.label}):\n{text}{more}"
         except Exception as e:
             return f"(could not read the screen: {e})"
+
+    def server_has(self, api, kind, predicate, what, timeout=None, related=None):
+        """Waits until the server holds a @kind record for which @predicate
+        holds (the outbox sends in the background); returns it. On a
+        timeout the message shows what the server holds instead: the
+        records for which @related holds, else the newest few."""
+        found = []
+
+        def look():
+            for r in api.records(kind).values():
+                if predicate(r):
+                    found.append(r)
+                    return True
+            return False
+
+        try:
+            self.wait(look, f"the server to hold {what}", timeout=timeout)
+        except JourneyFailed as e:
+            records = list(api.records(kind).values())
+            if related is not None:
+                records = [r for r in records if related(r)]
+            records.sort(key=lambda r: -r.get("seq", 0))
+            held = "\n".join("  " + summarise(r) for r in records[:4]) or "  (none)"
+            raise JourneyFailed(f"{e.args[0].splitlines()[0]}\nthe server holds ({kind}):\n{held}")
+        return found[0]
 
     def check(self, condition, message):
         if not condition:

@@ -314,3 +314,23 @@ signpost_outbox_item_set_problem (SignpostOutboxItem *self,
   if (set_str (&self->problem_detail, detail))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM_DETAIL]);
 }
+
+/**
+ * signpost_outbox_item_dup_booking:
+ *
+ * Returns: (transfer full) (nullable): what a booking (a slot's `book`
+ *   command) asked for, or NULL for any other change
+ */
+SignpostBooking *
+signpost_outbox_item_dup_booking (SignpostOutboxItem *self)
+{
+  JsonNode *data;
+
+  g_return_val_if_fail (SIGNPOST_IS_OUTBOX_ITEM (self), NULL);
+
+  if (signpost_outbox_item_get_kind (self) != SIGNPOST_RECORD_SLOT ||
+      signpost_outbox_item_get_op (self) != SIGNPOST_OP_BOOK)
+    return NULL;
+  data = signpost_mutation_get_data (self->mutation);
+  return signpost_booking_new_from_json (data && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL);
+}

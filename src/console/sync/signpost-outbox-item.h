@@ -42,5 +42,7 @@ const char          *signpost_outbox_item_get_problem_detail (SignpostOutboxItem
 void                 signpost_outbox_item_set_problem        (SignpostOutboxItem *self,
                                                               const char         *title,
                                                               const char         *detail);
+/* A booking's patient, reason and request (NULL for other changes). */
+SignpostBooking     *signpost_outbox_item_dup_booking        (SignpostOutboxItem *self);
 
 G_END_DECLS

@@ -3,13 +3,16 @@
 
 /* libsignpost-sync: what the console's pages use. */
 
+#include "signpost-actions.h"
 #include "signpost-cache.h"
 #include "signpost-call-event.h"
 #include "signpost-call-hub.h"
 #include "signpost-call-list-model.h"
+#include "signpost-load-stats.h"
 #include "signpost-outbox.h"
 #include "signpost-outbox-item.h"
 #include "signpost-patient-search-model.h"
+#include "signpost-queue-summary.h"
 #include "signpost-record-list.h"
 #include "signpost-slot-list-model.h"
 #include "signpost-slot-search.h"

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "signpost-console"
+#define G_LOG_DOMAIN "signpost-sync"
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "signpost-load-stats.h"
-#include "signpost-sync.h"
+#include "signpost-core.h"
+#include "signpost-sync-error.h"
 
 /* ---- reading the JSON --------------------------------------------------------- */
 

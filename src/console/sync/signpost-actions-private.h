@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "signpost-actions.h"
+
+G_BEGIN_DECLS
+
+/* Shared by signpost-actions.c (the object, its commands) and
+ * signpost-actions-reads.c (what it asks the server). */
+
+struct _SignpostActions
+{
+  GObject parent_instance;
+
+  SignpostSyncEngine *engine;   /* weak: the actions live in the engine's data */
+  SignpostCache *cache;         /* followed from the engine */
+  SignpostOutbox *outbox;
+  SignpostSyncState state;
+  GHashTable *versions;         /* call id → the version our own call commands left it at */
+};
+
+G_END_DECLS

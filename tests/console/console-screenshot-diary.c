@@ -85,7 +85,7 @@ fill_day (Shot *shot)
 {
   SignpostSyncEngine *engine = signpost_window_get_engine (shot->window);
   SignpostCache *cache = signpost_sync_engine_get_cache (engine);
-  SignpostOutbox *outbox = signpost_sync_engine_get_outbox (engine);
+  SignpostActions *actions = signpost_actions_get_for_engine (engine);
   GListModel *slots = signpost_diary_day_get_slots (signpost_diary_page_get_day (diary (shot)));
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GHashTable) patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
@@ -96,7 +96,6 @@ fill_day (Shot *shot)
     {
       g_autoptr(SignpostSlot) slot = g_list_model_get_item (slots, i);
       const char *practice = signpost_record_get_practice_id (SIGNPOST_RECORD (slot));
-      g_autoptr(JsonObject) data = json_object_new ();
       GPtrArray *list;
       SignpostPatient *patient;
 
@@ -111,10 +110,9 @@ fill_day (Shot *shot)
       if (list->len == 0)
         continue;
       patient = g_ptr_array_index (list, (i * 37) % list->len);
-      json_object_set_string_member (data, "patient_id", signpost_record_get_id (SIGNPOST_RECORD (patient)));
-      json_object_set_string_member (data, "reason", reasons[(i * 7) % G_N_ELEMENTS (reasons)]);
-      signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (slot)),
-                               SIGNPOST_OP_BOOK, data, "Booked (screenshot)", NULL);
+      g_free (signpost_actions_book_slot (actions, signpost_record_get_id (SIGNPOST_RECORD (slot)),
+                                          signpost_record_get_id (SIGNPOST_RECORD (patient)),
+                                          reasons[(i * 7) % G_N_ELEMENTS (reasons)], NULL, "Booked (screenshot)", NULL));
     }
 }
 
@@ -293,14 +291,11 @@ step (gpointer data)
         g_autoptr(GPtrArray) patients = NULL;
         g_autoptr(SignpostSlot) slot = signpost_cache_get_record (signpost_sync_engine_get_cache (shot->other),
                                                                   SIGNPOST_RECORD_SLOT, shot->slot_id);
-        g_autoptr(JsonObject) booking = json_object_new ();
-
         patients = patients_of (signpost_sync_engine_get_cache (shot->other),
                                 signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
-        json_object_set_string_member (booking, "patient_id",
-                                       signpost_record_get_id (g_ptr_array_index (patients, 3)));
-        signpost_outbox_command (signpost_sync_engine_get_outbox (shot->other), SIGNPOST_RECORD_SLOT,
-                                 shot->slot_id, SIGNPOST_OP_BOOK, booking, "Booked at the other PC", NULL);
+        g_free (signpost_actions_book_slot (signpost_actions_get_for_engine (shot->other), shot->slot_id,
+                                            signpost_record_get_id (g_ptr_array_index (patients, 3)), NULL, NULL,
+                                            "Booked at the other PC", NULL));
       }
       shot->step = 11;
       return G_SOURCE_CONTINUE;

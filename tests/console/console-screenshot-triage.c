@@ -122,7 +122,7 @@ drive (gpointer data)
 
     if (patient == NULL)
       return G_SOURCE_REMOVE;
-    form = signpost_triage_form_open (GTK_WINDOW (window), engine, NULL, NULL,
+    form = signpost_triage_form_open (GTK_WINDOW (window), signpost_actions_get_for_engine (engine), NULL, NULL,
                                       signpost_record_get_id (SIGNPOST_RECORD (patient)));
     gtk_window_set_default_size (GTK_WINDOW (form), 1300, 740);
     if (g_str_equal (mode, "red-flag"))

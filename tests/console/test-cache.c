@@ -12,6 +12,28 @@ typedef struct {
   SignpostCache *cache;
 } Fixture;
 
+/* A command as SignpostActions builds it: @data (not taken) as the
+ * mutation's data, through the outbox's general form. */
+static gboolean
+outbox_command (SignpostOutbox      *outbox,
+                SignpostRecordKind   kind,
+                const char          *id,
+                SignpostOp           op,
+                JsonObject          *data,
+                const char          *label,
+                GError             **error)
+{
+  g_autoptr(SignpostMutation) mutation = signpost_mutation_new ();
+  g_autoptr(JsonObject) empty = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data ? data : empty);
+
+  signpost_mutation_set_kind (mutation, kind);
+  signpost_mutation_set_op (mutation, op);
+  signpost_mutation_set_id (mutation, id);
+  signpost_mutation_set_data (mutation, node);
+  return signpost_outbox_enqueue (outbox, mutation, label, error);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -594,7 +616,7 @@ test_outbox_create_and_chain (Fixture       *f,
   /* Call commands are never queued. */
   {
     g_autofree char *call = test_uuid_for ("call", 1);
-    g_assert_false (signpost_outbox_command (outbox, SIGNPOST_RECORD_CALL, call, SIGNPOST_OP_ANSWER,
+    g_assert_false (outbox_command (outbox, SIGNPOST_RECORD_CALL, call, SIGNPOST_OP_ANSWER,
                                              NULL, "Answer", &error));
     g_assert_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FAILED);
   }
@@ -612,6 +634,7 @@ test_outbox_booking (Fixture       *f,
   g_autoptr(JsonObject) data_in = json_object_new ();
   g_autofree char *slot_id = test_uuid_for ("slot", 1);
   g_autofree char *patient_id = test_uuid_for ("patient", 1);
+  g_autofree char *appointment_id = g_uuid_string_random ();
   g_autoptr(SignpostAppointment) appointment = NULL;
   g_autoptr(SignpostSlot) cached = NULL;
 
@@ -621,9 +644,11 @@ test_outbox_booking (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (day)), ==, 1);
   g_signal_connect (day, "items-changed", G_CALLBACK (record_change), log);
 
+  /* The appointment's id travels with the booking (SignpostActions mints it). */
+  json_object_set_string_member (data_in, "appointment_id", appointment_id);
   json_object_set_string_member (data_in, "patient_id", patient_id);
   json_object_set_string_member (data_in, "reason", "Cough for three weeks");
-  g_assert_true (signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_BOOK,
+  g_assert_true (outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_BOOK,
                                           data_in, "Booked", &error));
   g_assert_no_error (error);
   g_assert_true (json_object_has_member (data_in, "appointment_id"));

@@ -213,7 +213,7 @@ open_other_console (Fixture    *f,
   f->other_page = g_object_new (SIGNPOST_TYPE_DIARY_PAGE, NULL);
   gtk_window_set_child (f->other_window, GTK_WIDGET (f->other_page));
   gtk_window_set_default_size (f->other_window, 1000, 700);
-  signpost_diary_page_set_engine (f->other_page, f->other);
+  signpost_diary_page_set_actions (f->other_page, signpost_actions_get_for_engine (f->other));
   gtk_window_present (f->other_window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->other_window));
 }
@@ -371,7 +371,7 @@ slot_text (SignpostDiaryPage *page,
   position = signpost_diary_day_find_row (day, signpost_slot_get_start (slot));
   g_assert_cmpuint (position, !=, G_MAXUINT);
   row = g_list_model_get_item (G_LIST_MODEL (day), position);
-  booker_for (signpost_diary_page_get_engine (page), &booker, now);
+  signpost_actions_init_booker (signpost_diary_page_get_actions (page), &booker, now);
   cell = g_object_ref_sink (signpost_slot_cell_new ());
   signpost_slot_cell_bind (cell, day, row, signpost_slot_get_clinician_id (slot), &booker);
   text = g_strdup (signpost_slot_cell_get_text (cell));
@@ -750,7 +750,7 @@ test_offline_conflict (Fixture       *f,
   g_autoptr(GPtrArray) slots = NULL;
   g_autoptr(GPtrArray) patients = NULL;
   g_autoptr(GPtrArray) live = NULL;
-  g_autoptr(JsonObject) booking = json_object_new ();
+  g_autofree char *elsewhere = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *date = NULL;
   g_autofree char *family = NULL;
@@ -780,10 +780,11 @@ test_offline_conflict (Fixture       *f,
   g_assert_cmpuint (signpost_outbox_get_n_waiting (signpost_sync_engine_get_outbox (engine)), ==, 1);
 
   /* Meanwhile someone at another PC books the same slot. */
-  json_object_set_string_member (booking, "patient_id", id_of (g_ptr_array_index (patients, 10)));
-  g_assert_true (signpost_outbox_command (signpost_sync_engine_get_outbox (f->other), SIGNPOST_RECORD_SLOT,
-                                          id_of (slot), SIGNPOST_OP_BOOK, booking, "Booked elsewhere", &error));
+  elsewhere = signpost_actions_book_slot (signpost_actions_get_for_engine (f->other), id_of (slot),
+                                          id_of (g_ptr_array_index (patients, 10)), NULL, NULL, "Booked elsewhere",
+                                          &error);
   g_assert_no_error (error);
+  g_assert_nonnull (elsewhere);
   wait_sent (f->other);
 
   /* Back online: told at once, nothing booked twice or dropped. */

@@ -693,7 +693,7 @@ test_two_consoles (Fixture       *f,
     adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (theirs));
     gtk_window_set_child (GTK_WINDOW (other_window), overlay);
   }
-  signpost_queue_page_set_engine (theirs, other_engine);
+  signpost_queue_page_set_actions (theirs, signpost_actions_get_for_engine (other_engine));
   gtk_window_present (GTK_WINDOW (other_window));
 
   call_id = offer (f, "+447700900998");
@@ -725,7 +725,7 @@ test_two_consoles (Fixture       *f,
       g_assert_null (signpost_queue_page_get_notice (theirs));
     }
 
-  signpost_queue_page_set_engine (theirs, NULL);
+  signpost_queue_page_set_actions (theirs, NULL);
   gtk_window_destroy (GTK_WINDOW (other_window));
   signpost_sync_engine_stop (other_engine);
 }

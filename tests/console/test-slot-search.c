@@ -108,6 +108,28 @@ add_appointment (Fixture    *f,
   json_object_unref (object);
 }
 
+/* A command as SignpostActions builds it: @data (not taken) as the
+ * mutation's data, through the outbox's general form. */
+static gboolean
+outbox_command (SignpostOutbox      *outbox,
+                SignpostRecordKind   kind,
+                const char          *id,
+                SignpostOp           op,
+                JsonObject          *data,
+                const char          *label,
+                GError             **error)
+{
+  g_autoptr(SignpostMutation) mutation = signpost_mutation_new ();
+  g_autoptr(JsonObject) empty = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data ? data : empty);
+
+  signpost_mutation_set_kind (mutation, kind);
+  signpost_mutation_set_op (mutation, op);
+  signpost_mutation_set_id (mutation, id);
+  signpost_mutation_set_data (mutation, node);
+  return signpost_outbox_enqueue (outbox, mutation, label, error);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -482,6 +504,7 @@ test_command_versions (Fixture       *f,
   g_autoptr(SignpostOutbox) outbox = signpost_outbox_new (f->cache);
   g_autofree char *slot_id = NULL;
   g_autofree char *patient = test_uuid_for ("patient", 4);
+  g_autofree char *appointment_id = g_uuid_string_random ();
   g_autoptr(JsonObject) booking = json_object_new ();
   g_autoptr(JsonObject) appointment = json_object_new ();
   g_autoptr(SignpostMutationResult) result = signpost_mutation_result_new ();
@@ -492,11 +515,13 @@ test_command_versions (Fixture       *f,
   gint64 book_base;
 
   slot_id = add_slot (f, 20, GP_A, "11:00", "face_to_face", NULL, TRUE, "free");
+  /* The appointment's id travels with the booking (SignpostActions mints it). */
+  json_object_set_string_member (booking, "appointment_id", appointment_id);
   json_object_set_string_member (booking, "patient_id", patient);
-  g_assert_true (signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_BOOK, booking,
+  g_assert_true (outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_BOOK, booking,
                                           "Booked", &error));
   g_assert_no_error (error);
-  g_assert_true (signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_CANCEL, NULL,
+  g_assert_true (outbox_command (outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_CANCEL, NULL,
                                           "Cancelled", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 2);

@@ -486,7 +486,7 @@ test_form_from_call (Fixture       *f,
     g_autoptr(JsonObject) draft = signpost_cache_load_draft (cache, key);
     g_assert_nonnull (draft);
   }
-  signpost_triage_form_offer_drafts (GTK_WINDOW (f->window), engine);
+  signpost_triage_form_offer_drafts (GTK_WINDOW (f->window), signpost_actions_get_for_engine (engine));
   g_assert_true (test_wait_until (dialog_shown, NULL, 5000));
   respond ("open");
   g_assert_true (test_wait_until (form_open, NULL, 5000));
@@ -718,14 +718,11 @@ test_duty_order (Fixture       *f,
   /* Closing one takes it off the list. */
   signpost_duty_list_page_open (page, g_ptr_array_index (ids, 0));
   {
-    SignpostOutbox *outbox = signpost_sync_engine_get_outbox (signpost_window_get_engine (f->window));
-    g_autoptr(JsonObject) review = json_object_new ();
+    SignpostActions *actions = signpost_actions_get_for_engine (signpost_window_get_engine (f->window));
     g_autoptr(GError) error = NULL;
 
-    json_object_set_string_member (review, "status", "closed");
-    json_object_set_string_member (review, "outcome", "advice_given");
-    g_assert_true (signpost_outbox_command (outbox, SIGNPOST_RECORD_TRIAGE, g_ptr_array_index (ids, 0),
-                                            SIGNPOST_OP_REVIEW, review, "Closed", &error));
+    g_assert_true (signpost_actions_review_request (actions, g_ptr_array_index (ids, 0), SIGNPOST_TRIAGE_CLOSED,
+                                                    SIGNPOST_OUTCOME_ADVICE_GIVEN, NULL, "Closed", &error));
     g_assert_no_error (error);
     g_assert_true (test_wait_until (model_is, &(ModelCount) { model, G_N_ELEMENTS (made) }, TIMEOUT_MS));
   }

@@ -26,7 +26,7 @@ struct _SignpostBookingConflictDialog
   GtkListBox *alternatives_list;
   GtkLabel *none_label;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostOutboxItem *item;
   SignpostSlot *slot;
   GListStore *alternatives;
@@ -41,25 +41,9 @@ static guint signals[N_SIGNALS];
 static SignpostCache *
 get_cache (SignpostBookingConflictDialog *self)
 {
-  return signpost_sync_engine_get_cache (self->engine);
+  return signpost_actions_get_cache (self->actions);
 }
 
-static JsonObject *
-booking_data (SignpostBookingConflictDialog *self)
-{
-  JsonNode *node = signpost_mutation_get_data (signpost_outbox_item_get_mutation (self->item));
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-data_string (JsonObject *data,
-             const char *key)
-{
-  JsonNode *node = data ? json_object_get_member (data, key) : NULL;
-
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
 
 static GtkWidget *
 create_row (gpointer item,
@@ -102,7 +86,7 @@ load_alternatives (SignpostBookingConflictDialog *self)
   g_autoptr(GPtrArray) nearest = NULL;
   SignpostSlotBooker booker;
 
-  signpost_slot_booker_init (&booker, self->engine, now);
+  signpost_actions_init_booker (self->actions, &booker, now);
   nearest = signpost_cache_find_nearest_slots (get_cache (self), self->slot, &booker, 5);
   g_list_store_splice (self->alternatives, 0, g_list_model_get_n_items (G_LIST_MODEL (self->alternatives)),
                        nearest->pdata, nearest->len);
@@ -141,8 +125,7 @@ on_choose_clicked (SignpostBookingConflictDialog *self)
   g_autofree char *message = NULL;
 
   g_signal_emit (self, signals[CHOOSE_IN_DIARY], 0, self->item);
-  if (!signpost_outbox_discard (signpost_sync_engine_get_outbox (self->engine),
-                                signpost_outbox_item_get_mutation_id (self->item), &error))
+  if (!signpost_actions_discard_change (self->actions, signpost_outbox_item_get_mutation_id (self->item), &error))
     {
       gtk_label_set_text (self->body_label, error->message);
       return;
@@ -158,7 +141,7 @@ signpost_booking_conflict_dialog_dispose (GObject *object)
   SignpostBookingConflictDialog *self = SIGNPOST_BOOKING_CONFLICT_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_BOOKING_CONFLICT_DIALOG);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   g_clear_object (&self->item);
   g_clear_object (&self->slot);
   g_clear_object (&self->alternatives);
@@ -217,7 +200,7 @@ signpost_booking_conflict_dialog_init (SignpostBookingConflictDialog *self)
 
 SignpostBookingConflictDialog *
 signpost_booking_conflict_dialog_new (GtkWindow          *parent,
-                                      SignpostSyncEngine *engine,
+                                      SignpostActions    *actions,
                                       SignpostOutboxItem *item)
 {
   SignpostBookingConflictDialog *self;
@@ -228,15 +211,15 @@ signpost_booking_conflict_dialog_new (GtkWindow          *parent,
   g_autofree char *when = NULL;
   g_autofree char *with = NULL;
   g_autofree char *body = NULL;
-  JsonObject *data;
+  g_autoptr(SignpostBooking) booking = NULL;
 
-  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
   g_return_val_if_fail (SIGNPOST_IS_OUTBOX_ITEM (item), NULL);
 
   self = g_object_new (SIGNPOST_TYPE_BOOKING_CONFLICT_DIALOG, "transient-for", parent, NULL);
-  self->engine = g_object_ref (engine);
+  self->actions = g_object_ref (actions);
   self->item = g_object_ref (item);
-  data = booking_data (self);
+  booking = signpost_outbox_item_dup_booking (item);
 
   current = signpost_outbox_item_get_current (item);
   if (current != NULL && SIGNPOST_IS_SLOT (current))
@@ -245,7 +228,7 @@ signpost_booking_conflict_dialog_new (GtkWindow          *parent,
     self->slot = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
                                             signpost_outbox_item_get_record_id (item));
 
-  patient = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_PATIENT, data_string (data, "patient_id"));
+  patient = booking ? signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_PATIENT, booking->patient_id) : NULL;
   self->patient_name = patient ? signpost_patient_format_name (patient) : g_strdup (_("the patient"));
 
   if (self->slot == NULL)
@@ -323,19 +306,17 @@ gboolean
 signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
                                          guint                          position)
 {
-  SignpostOutbox *outbox;
   g_autoptr(SignpostSlot) choice = NULL;
   g_autoptr(SignpostSlot) current = NULL;
   g_autoptr(SignpostClinician) clinician = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(SignpostAppointment) live = NULL;
-  g_autoptr(JsonObject) data = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *when = NULL;
   g_autofree char *with = NULL;
   g_autofree char *label = NULL;
-  JsonObject *old;
+  g_autofree char *appointment_id = NULL;
   SignpostSlotBooker booker;
 
   g_return_val_if_fail (SIGNPOST_IS_BOOKING_CONFLICT_DIALOG (self), FALSE);
@@ -343,11 +324,10 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
   choice = g_list_model_get_item (G_LIST_MODEL (self->alternatives), position);
   if (choice == NULL)
     return FALSE;
-  outbox = signpost_sync_engine_get_outbox (self->engine);
   /* Taken meanwhile as well? Then show what is free now. */
   current = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
                                        signpost_record_get_id (SIGNPOST_RECORD (choice)));
-  signpost_slot_booker_init (&booker, self->engine, now);
+  signpost_actions_init_booker (self->actions, &booker, now);
   live = current ? signpost_cache_get_live_appointment (get_cache (self), signpost_record_get_id (SIGNPOST_RECORD (current)))
                  : NULL;
   if (current == NULL || signpost_slot_check_bookable (current, live, &booker) != SIGNPOST_SLOT_BOOKABLE)
@@ -356,13 +336,6 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
       gtk_label_set_text (self->body_label, _("That slot has just gone too. Here are the free ones now."));
       return FALSE;
     }
-
-  old = booking_data (self);
-  json_object_set_string_member (data, "patient_id", data_string (old, "patient_id"));
-  if (data_string (old, "reason") != NULL)
-    json_object_set_string_member (data, "reason", data_string (old, "reason"));
-  if (data_string (old, "triage_id") != NULL)
-    json_object_set_string_member (data, "triage_id", data_string (old, "triage_id"));
 
   clinician = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
                                          signpost_slot_get_clinician_id (choice));
@@ -373,9 +346,9 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
 
   /* The refused booking goes, and the new one is saved in the same
    * moment: nothing is lost between the two. */
-  if (!signpost_outbox_discard (outbox, signpost_outbox_item_get_mutation_id (self->item), &error) ||
-      !signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (choice)),
-                                SIGNPOST_OP_BOOK, data, label, &error))
+  appointment_id = signpost_actions_rebook (self->actions, signpost_outbox_item_get_mutation_id (self->item),
+                                            signpost_record_get_id (SIGNPOST_RECORD (choice)), label, &error);
+  if (appointment_id == NULL)
     {
       gtk_label_set_text (self->body_label, error->message);
       return FALSE;
@@ -392,8 +365,7 @@ signpost_booking_conflict_dialog_give_up (SignpostBookingConflictDialog *self)
 
   g_return_val_if_fail (SIGNPOST_IS_BOOKING_CONFLICT_DIALOG (self), FALSE);
 
-  if (!signpost_outbox_discard (signpost_sync_engine_get_outbox (self->engine),
-                                signpost_outbox_item_get_mutation_id (self->item), &error))
+  if (!signpost_actions_discard_change (self->actions, signpost_outbox_item_get_mutation_id (self->item), &error))
     {
       gtk_label_set_text (self->body_label, error->message);
       return FALSE;

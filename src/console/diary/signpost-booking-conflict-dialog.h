@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (SignpostBookingConflictDialog, signpost_booking_conflict_d
  * ::choose-in-diary (SignpostOutboxItem *item) before the item is given up
  * so the page can search for the same patient. */
 SignpostBookingConflictDialog *signpost_booking_conflict_dialog_new              (GtkWindow          *parent,
-                                                                                   SignpostSyncEngine *engine,
+                                                                                   SignpostActions    *actions,
                                                                                    SignpostOutboxItem *item);
 const char                    *signpost_booking_conflict_dialog_get_mutation_id  (SignpostBookingConflictDialog *self);
 const char                    *signpost_booking_conflict_dialog_get_message      (SignpostBookingConflictDialog *self);

@@ -32,7 +32,7 @@ struct _SignpostBookingDialog
   GtkLabel *warning_label;
   GtkLabel *error_label;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostSlot *slot;
   SignpostClinician *clinician;
   SignpostPatient *patient;
@@ -49,7 +49,7 @@ static guint signals[N_SIGNALS];
 static SignpostCache *
 get_cache (SignpostBookingDialog *self)
 {
-  return signpost_sync_engine_get_cache (self->engine);
+  return signpost_actions_get_cache (self->actions);
 }
 
 static void
@@ -165,7 +165,7 @@ signpost_booking_dialog_dispose (GObject *object)
   SignpostBookingDialog *self = SIGNPOST_BOOKING_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_BOOKING_DIALOG);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   g_clear_object (&self->slot);
   g_clear_object (&self->clinician);
   g_clear_object (&self->patient);
@@ -228,7 +228,7 @@ signpost_booking_dialog_init (SignpostBookingDialog *self)
 
 SignpostBookingDialog *
 signpost_booking_dialog_new (GtkWindow          *parent,
-                             SignpostSyncEngine *engine,
+                             SignpostActions    *actions,
                              SignpostSlot       *slot)
 {
   SignpostBookingDialog *self;
@@ -238,16 +238,16 @@ signpost_booking_dialog_new (GtkWindow          *parent,
   g_autofree char *detail = NULL;
   const char *practice;
 
-  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
   g_return_val_if_fail (SIGNPOST_IS_SLOT (slot), NULL);
 
   self = g_object_new (SIGNPOST_TYPE_BOOKING_DIALOG, "transient-for", parent, NULL);
-  self->engine = g_object_ref (engine);
+  self->actions = g_object_ref (actions);
   self->slot = g_object_ref (slot);
   self->clinician = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
                                                signpost_slot_get_clinician_id (slot));
   self->tz = signpost_practice_time_zone (get_cache (self), signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
-  signpost_patient_search_set_engine (self->patient_search, engine);
+  signpost_patient_search_set_actions (self->patient_search, actions);
 
   when = signpost_slot_format_when (slot, self->tz);
   name = signpost_clinician_format_name (self->clinician);
@@ -326,24 +326,22 @@ gboolean
 signpost_booking_dialog_book (SignpostBookingDialog *self)
 {
   SignpostCache *cache;
-  SignpostOutbox *outbox;
   g_autoptr(SignpostSlot) current = NULL;
   g_autoptr(SignpostAppointment) live = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(JsonObject) data = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *patient_name = NULL;
   g_autofree char *clinician_name = NULL;
   g_autofree char *when = NULL;
   g_autofree char *label = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *appointment_id = NULL;
   SignpostSlotBooker booker;
 
   g_return_val_if_fail (SIGNPOST_IS_BOOKING_DIALOG (self), FALSE);
 
   cache = get_cache (self);
-  outbox = signpost_sync_engine_get_outbox (self->engine);
-  if (cache == NULL || outbox == NULL)
+  if (cache == NULL || signpost_actions_get_changes (self->actions) == NULL)
     {
       show_error (self, _("You are signed out. Sign in again to book."));
       return FALSE;
@@ -368,7 +366,7 @@ signpost_booking_dialog_book (SignpostBookingDialog *self)
 
   /* The diary may have moved on since the dialog opened. */
   current = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (self->slot)));
-  signpost_slot_booker_init (&booker, self->engine, now);
+  signpost_actions_init_booker (self->actions, &booker, now);
   live = current ? signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (current))) : NULL;
   switch (current ? signpost_slot_check_bookable (current, live, &booker) : SIGNPOST_SLOT_NOT_FREE)
     {
@@ -395,20 +393,16 @@ signpost_booking_dialog_book (SignpostBookingDialog *self)
     }
 
   reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
-  data = json_object_new ();
-  json_object_set_string_member (data, "patient_id", signpost_record_get_id (SIGNPOST_RECORD (self->patient)));
-  if (*reason != '\0')
-    json_object_set_string_member (data, "reason", reason);
-  if (self->triage_id != NULL)
-    json_object_set_string_member (data, "triage_id", self->triage_id);
 
   patient_name = signpost_patient_format_name (self->patient);
   clinician_name = signpost_clinician_format_name (self->clinician);
   when = signpost_slot_format_when (self->slot, self->tz);
   /* Translators: what the user did, as the list of changes shows it: "Booked SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10" */
   label = g_strdup_printf (_("Booked %s with %s, %s"), patient_name, clinician_name, when);
-  if (!signpost_outbox_command (outbox, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (self->slot)),
-                                SIGNPOST_OP_BOOK, data, label, &error))
+  appointment_id = signpost_actions_book_slot (self->actions, signpost_record_get_id (SIGNPOST_RECORD (self->slot)),
+                                               signpost_record_get_id (SIGNPOST_RECORD (self->patient)),
+                                               *reason != '\0' ? reason : NULL, self->triage_id, label, &error);
+  if (appointment_id == NULL)
     {
       show_error (self, error->message);
       return FALSE;

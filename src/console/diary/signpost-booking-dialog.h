@@ -15,7 +15,7 @@ G_DECLARE_FINAL_TYPE (SignpostBookingDialog, signpost_booking_dialog, SIGNPOST, 
  * booked that day; "Book" saves it through the outbox (pending until the
  * server has it) and emits ::booked (const char *label). */
 SignpostBookingDialog *signpost_booking_dialog_new          (GtkWindow             *parent,
-                                                             SignpostSyncEngine    *engine,
+                                                             SignpostActions       *actions,
                                                              SignpostSlot          *slot);
 void                   signpost_booking_dialog_set_patient  (SignpostBookingDialog *self,
                                                              SignpostPatient       *patient);

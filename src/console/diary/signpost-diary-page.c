@@ -17,7 +17,7 @@
 
 enum {
   PROP_0,
-  PROP_ENGINE,
+  PROP_ACTIONS,
   PROP_FINDER_OPEN,
   N_PROPS
 };
@@ -47,10 +47,10 @@ struct _SignpostDiaryPage
   GtkRevealer *finder_revealer;
   SignpostSlotFinder *finder;
 
-  SignpostSyncEngine *engine;
-  SignpostUser *shown_user;      /* without an engine: signpost_diary_page_show_cache() */
+  SignpostActions    *actions;
+  SignpostUser *shown_user;      /* without an actions: signpost_diary_page_show_cache() */
   SignpostCache *cache;
-  SignpostOutbox *outbox;
+  GListModel *changes;            /* SignpostOutboxItem: this PC's changes */
   SignpostDiaryDay *day;
   GtkNoSelection *selection;
   SignpostSlotPopover *popover;
@@ -93,14 +93,14 @@ static void check_problems (SignpostDiaryPage *self);
 static SignpostUser *
 page_user (SignpostDiaryPage *self)
 {
-  return self->engine ? signpost_sync_engine_get_user (self->engine) : self->shown_user;
+  return self->actions ? signpost_actions_get_user (self->actions) : self->shown_user;
 }
 
 static SignpostRole
 get_role (SignpostDiaryPage *self)
 {
-  if (self->engine != NULL)
-    return signpost_sync_engine_get_role (self->engine);
+  if (self->actions != NULL)
+    return signpost_actions_get_role (self->actions);
   return self->shown_user ? signpost_user_get_role (self->shown_user) : SIGNPOST_ROLE_ADMIN;
 }
 
@@ -519,7 +519,7 @@ on_practice_selected (SignpostDiaryPage *self)
 static void
 fill_practices (SignpostDiaryPage *self)
 {
-  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  GListModel *practices = self->actions ? signpost_actions_get_practices (self->actions) : NULL;
   SignpostUser *user = page_user (self);
   const char * const *ids = user ? signpost_user_get_practice_ids (user) : NULL;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
@@ -552,12 +552,12 @@ fill_practices (SignpostDiaryPage *self)
 static char *
 default_practice (SignpostDiaryPage *self)
 {
-  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  GListModel *practices = self->actions ? signpost_actions_get_practices (self->actions) : NULL;
   SignpostUser *user = page_user (self);
   const char * const *ids = user ? signpost_user_get_practice_ids (user) : NULL;
 
-  if (self->engine != NULL && signpost_sync_engine_get_practice_id (self->engine) != NULL)
-    return g_strdup (signpost_sync_engine_get_practice_id (self->engine));
+  if (self->actions != NULL && signpost_actions_get_practice_id (self->actions) != NULL)
+    return g_strdup (signpost_actions_get_practice_id (self->actions));
   if (practices != NULL && g_list_model_get_n_items (practices) == 1)
     {
       g_autoptr(SignpostPractice) only = g_list_model_get_item (practices, 0);
@@ -581,8 +581,7 @@ static void
 on_choose_in_diary (SignpostDiaryPage  *self,
                     SignpostOutboxItem *item)
 {
-  JsonNode *node = signpost_mutation_get_data (signpost_outbox_item_get_mutation (item));
-  JsonObject *data = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  g_autoptr(SignpostBooking) booking = signpost_outbox_item_dup_booking (item);
   g_autoptr(SignpostSlot) slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT,
                                                             signpost_outbox_item_get_record_id (item));
   g_autoptr(SignpostClinician) clinician = NULL;
@@ -593,12 +592,9 @@ on_choose_in_diary (SignpostDiaryPage  *self,
   g_free (self->context_patient_id);
   g_free (self->context_reason);
   g_free (self->context_triage_id);
-  self->context_patient_id = data && json_object_has_member (data, "patient_id")
-                               ? g_strdup (json_object_get_string_member (data, "patient_id")) : NULL;
-  self->context_reason = data && json_object_has_member (data, "reason")
-                           ? g_strdup (json_object_get_string_member (data, "reason")) : NULL;
-  self->context_triage_id = data && json_object_has_member (data, "triage_id")
-                              ? g_strdup (json_object_get_string_member (data, "triage_id")) : NULL;
+  self->context_patient_id = booking ? g_strdup (booking->patient_id) : NULL;
+  self->context_reason = booking ? g_strdup (booking->reason) : NULL;
+  self->context_triage_id = booking ? g_strdup (booking->triage_id) : NULL;
   patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->context_patient_id);
   name = patient ? signpost_patient_format_name (patient) : g_strdup (_("the patient"));
   if (slot != NULL)
@@ -632,11 +628,11 @@ on_conflict_dialog_destroyed (SignpostDiaryPage *self)
 static void
 check_problems (SignpostDiaryPage *self)
 {
-  GListModel *items = G_LIST_MODEL (self->outbox);
+  GListModel *items = self->changes;
   GtkWindow *window = get_window (self);
   guint n = items ? g_list_model_get_n_items (items) : 0;
 
-  if (self->conflict_dialog != NULL || window == NULL || self->engine == NULL)
+  if (self->conflict_dialog != NULL || window == NULL || self->actions == NULL)
     return;
   for (guint i = 0; i < n; i++)
     {
@@ -649,7 +645,7 @@ check_problems (SignpostDiaryPage *self)
           !g_hash_table_add (self->problems_seen, g_strdup (signpost_outbox_item_get_mutation_id (item))))
         continue;
 
-      dialog = signpost_booking_conflict_dialog_new (window, self->engine, item);
+      dialog = signpost_booking_conflict_dialog_new (window, self->actions, item);
       self->conflict_dialog = GTK_WINDOW (dialog);
       g_signal_connect_object (dialog, "resolved", G_CALLBACK (on_conflict_resolved), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (dialog, "choose-in-diary", G_CALLBACK (on_choose_in_diary), self, G_CONNECT_SWAPPED);
@@ -665,36 +661,29 @@ on_outbox_items_changed (SignpostDiaryPage *self)
   check_problems (self);
 }
 
-/* The server's warnings on our bookings (already booked that day). */
+/* The server's warning on a booking of ours (already booked that day). */
 static void
-on_outbox_result (SignpostDiaryPage      *self,
-                  SignpostMutationResult *result)
+on_patient_already_booked (SignpostDiaryPage *self,
+                           const char        *patient_id)
 {
-  const char * const *warnings = signpost_mutation_result_get_warnings (result);
-  JsonNode *record = signpost_mutation_result_get_record (result);
   g_autoptr(SignpostPatient) patient = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (warnings == NULL || !g_strv_contains (warnings, "patient_already_booked_today"))
-    return;
-  if (record != NULL && JSON_NODE_HOLDS_OBJECT (record) &&
-      json_object_has_member (json_node_get_object (record), "patient_id") &&
-      !json_object_get_null_member (json_node_get_object (record), "patient_id"))
-    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT,
-                                         json_object_get_string_member (json_node_get_object (record), "patient_id"));
+  if (self->cache != NULL && patient_id != NULL)
+    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
   name = patient ? signpost_patient_format_name (patient) : g_strdup (_("The patient"));
   /* Translators: the server's warning after a booking went through */
   message = g_strdup_printf (_("Booked, but note: %s already has another appointment that day."), name);
   show_message (self, message, 0);
 }
 
-/* ---- following the engine --------------------------------------------------------- */
+/* ---- following the session --------------------------------------------------------- */
 
 static void
 use_cache (SignpostDiaryPage *self,
            SignpostCache     *cache,
-           SignpostOutbox    *outbox)
+           GListModel        *changes)
 {
   if (self->day != NULL)
     {
@@ -702,10 +691,10 @@ use_cache (SignpostDiaryPage *self,
       gtk_no_selection_set_model (self->selection, NULL);
       g_clear_object (&self->day);
     }
-  if (self->outbox != NULL)
-    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  if (self->changes != NULL)
+    g_signal_handlers_disconnect_by_data (self->changes, self);
   g_set_object (&self->cache, cache);
-  g_set_object (&self->outbox, outbox);
+  g_set_object (&self->changes, changes);
   g_hash_table_remove_all (self->problems_seen);
   update_booker (self);
   self->practice_chosen = FALSE;
@@ -727,11 +716,8 @@ use_cache (SignpostDiaryPage *self,
         self->date = g_steal_pointer (&today);
       signpost_diary_day_set_date (self->day, self->date);
     }
-  if (outbox != NULL)
-    {
-      g_signal_connect_swapped (outbox, "items-changed", G_CALLBACK (on_outbox_items_changed), self);
-      g_signal_connect_swapped (outbox, "result", G_CALLBACK (on_outbox_result), self);
-    }
+  if (changes != NULL)
+    g_signal_connect_swapped (changes, "items-changed", G_CALLBACK (on_outbox_items_changed), self);
   fill_practices (self);
   apply_scope (self);
   show_date (self, self->date);
@@ -742,8 +728,8 @@ static void
 on_cache_changed (SignpostDiaryPage *self)
 {
   use_cache (self,
-             self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL,
-             self->engine ? signpost_sync_engine_get_outbox (self->engine) : NULL);
+             self->actions ? signpost_actions_get_cache (self->actions) : NULL,
+             self->actions ? signpost_actions_get_changes (self->actions) : NULL);
 }
 
 static void
@@ -811,7 +797,7 @@ on_booked (SignpostDiaryPage *self,
   g_autofree char *message = NULL;
 
   /* Translators: after booking: "Booked SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10" */
-  if (self->engine != NULL && signpost_sync_engine_get_state (self->engine) != SIGNPOST_SYNC_STATE_ONLINE)
+  if (self->actions != NULL && signpost_actions_get_state (self->actions) != SIGNPOST_SYNC_STATE_ONLINE)
     message = g_strdup_printf (_("%s (saved on this PC; it goes to the server when the connection is back)"), label);
   else
     message = g_strdup (label);
@@ -832,12 +818,12 @@ signpost_diary_page_book_slot (SignpostDiaryPage *self,
 
   g_return_val_if_fail (SIGNPOST_IS_DIARY_PAGE (self), NULL);
 
-  if (self->cache == NULL || self->engine == NULL)
+  if (self->cache == NULL || self->actions == NULL)
     return NULL;
   slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id);
   if (slot == NULL)
     return NULL;
-  dialog = signpost_booking_dialog_new (get_window (self), self->engine, slot);
+  dialog = signpost_booking_dialog_new (get_window (self), self->actions, slot);
   patient = default_patient (self);
   if (patient != NULL)
     signpost_booking_dialog_set_patient (dialog, patient);
@@ -950,7 +936,6 @@ on_cancel_response (AdwMessageDialog  *dialog,
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "reason-entry");
   g_autoptr(SignpostSlot) slot = NULL;
   g_autoptr(SignpostAppointment) appointment = NULL;
-  g_autoptr(JsonObject) data = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *what = NULL;
   g_autofree char *label = NULL;
@@ -963,12 +948,10 @@ on_cancel_response (AdwMessageDialog  *dialog,
     return;
   appointment = signpost_cache_get_live_appointment (self->cache, slot_id);
   reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  if (*reason != '\0')
-    json_object_set_string_member (data, "reason", reason);
   what = describe_booking (self, slot, appointment);
   /* Translators: a change in the outbox: "Cancelled SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10" */
   label = g_strdup_printf (_("Cancelled %s"), what);
-  if (!signpost_outbox_command (self->outbox, SIGNPOST_RECORD_SLOT, slot_id, SIGNPOST_OP_CANCEL, data, label, &error))
+  if (!signpost_actions_cancel_booking (self->actions, slot_id, *reason != '\0' ? reason : NULL, label, &error))
     show_message (self, error->message, 0);
   else
     show_message (self, label, 5);
@@ -1018,7 +1001,6 @@ set_appointment_status (SignpostDiaryPage         *self,
 {
   g_autoptr(SignpostSlot) slot = slot_for_action (self, parameter);
   g_autoptr(SignpostAppointment) appointment = NULL;
-  g_autoptr(SignpostAppointment) changed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *what = NULL;
   g_autofree char *label = NULL;
@@ -1028,12 +1010,11 @@ set_appointment_status (SignpostDiaryPage         *self,
   appointment = signpost_cache_get_live_appointment (self->cache, g_variant_get_string (parameter, NULL));
   if (appointment == NULL)
     return;
-  changed = signpost_object_copy (SIGNPOST_OBJECT (appointment));
-  signpost_appointment_set_status (changed, status);
   what = describe_booking (self, slot, appointment);
   /* Translators: a change in the outbox: "Arrived: SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10" */
   label = g_strdup_printf (_("%s: %s"), signpost_appointment_status_label (status), what);
-  if (!signpost_outbox_save (self->outbox, SIGNPOST_RECORD (changed), label, &error))
+  if (!signpost_actions_set_appointment_status (self->actions, signpost_record_get_id (SIGNPOST_RECORD (appointment)),
+                                                status, label, &error))
     show_message (self, error->message, 0);
   else
     show_message (self, label, 4);
@@ -1069,7 +1050,6 @@ set_slot_status (SignpostDiaryPage  *self,
                  SignpostSlotStatus  status)
 {
   g_autoptr(SignpostSlot) slot = slot_for_action (self, parameter);
-  g_autoptr(SignpostSlot) changed = NULL;
   g_autoptr(SignpostClinician) clinician = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GError) error = NULL;
@@ -1079,8 +1059,6 @@ set_slot_status (SignpostDiaryPage  *self,
 
   if (slot == NULL)
     return;
-  changed = signpost_object_copy (SIGNPOST_OBJECT (slot));
-  signpost_slot_set_status (changed, status);
   clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot));
   tz = signpost_practice_time_zone (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
   with = signpost_clinician_format_name (clinician);
@@ -1091,7 +1069,8 @@ set_slot_status (SignpostDiaryPage  *self,
   else
     /* Translators: a change in the outbox: "Unblocked Dr Asha Patel, Mon 23 Nov, 09:10" */
     label = g_strdup_printf (_("Unblocked %s, %s"), with, when);
-  if (!signpost_outbox_save (self->outbox, SIGNPOST_RECORD (changed), label, &error))
+  if (!signpost_actions_set_slot_blocked (self->actions, signpost_record_get_id (SIGNPOST_RECORD (slot)),
+                                         status == SIGNPOST_SLOT_BLOCKED, label, &error))
     show_message (self, error->message, 0);
   else
     show_message (self, label, 4);
@@ -1128,9 +1107,9 @@ new_session (GtkWidget  *widget,
   SignpostDiaryPage *self = SIGNPOST_DIARY_PAGE (widget);
   SignpostSessionDialog *dialog;
 
-  if (self->engine == NULL || self->cache == NULL)
+  if (self->actions == NULL || self->cache == NULL)
     return;
-  dialog = signpost_session_dialog_new (get_window (self), self->engine, self->practice_id, self->date);
+  dialog = signpost_session_dialog_new (get_window (self), self->actions, self->practice_id, self->date);
   g_signal_connect_object (dialog, "created", G_CALLBACK (on_sessions_created), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1208,8 +1187,8 @@ signpost_diary_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      g_value_set_object (value, self->engine);
+    case PROP_ACTIONS:
+      g_value_set_object (value, self->actions);
       break;
     case PROP_FINDER_OPEN:
       g_value_set_boolean (value, self->finder_open);
@@ -1229,8 +1208,8 @@ signpost_diary_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      signpost_diary_page_set_engine (self, g_value_get_object (value));
+    case PROP_ACTIONS:
+      signpost_diary_page_set_actions (self, g_value_get_object (value));
       break;
     case PROP_FINDER_OPEN:
       set_finder_open (self, g_value_get_boolean (value));
@@ -1249,10 +1228,10 @@ signpost_diary_page_dispose (GObject *object)
   if (self->conflict_dialog != NULL)
     g_signal_handlers_disconnect_by_data (self->conflict_dialog, self);
   self->conflict_dialog = NULL;
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  if (self->outbox != NULL)
-    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  if (self->changes != NULL)
+    g_signal_handlers_disconnect_by_data (self->changes, self);
   if (self->day != NULL)
     g_signal_handlers_disconnect_by_data (self->day, self);
   if (self->popover != NULL)
@@ -1261,9 +1240,9 @@ signpost_diary_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_DIARY_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->day);
-  g_clear_object (&self->outbox);
+  g_clear_object (&self->changes);
   g_clear_object (&self->cache);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   g_clear_object (&self->shown_user);
 
   G_OBJECT_CLASS (signpost_diary_page_parent_class)->dispose (object);
@@ -1315,8 +1294,8 @@ signpost_diary_page_class_init (SignpostDiaryPageClass *klass)
   object_class->finalize = signpost_diary_page_finalize;
   widget_class->size_allocate = signpost_diary_page_size_allocate;
 
-  properties[PROP_ENGINE] =
-    g_param_spec_object ("engine", NULL, NULL, SIGNPOST_TYPE_SYNC_ENGINE,
+  properties[PROP_ACTIONS] =
+    g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* Whether the first-suitable-slot search is shown. */
   properties[PROP_FINDER_OPEN] =
@@ -1398,36 +1377,37 @@ signpost_diary_page_init (SignpostDiaryPage *self)
 
 /* ---- public API ------------------------------------------------------------------------- */
 
-SignpostSyncEngine *
-signpost_diary_page_get_engine (SignpostDiaryPage *self)
+SignpostActions    *
+signpost_diary_page_get_actions (SignpostDiaryPage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_DIARY_PAGE (self), NULL);
-  return self->engine;
+  return self->actions;
 }
 
 void
-signpost_diary_page_set_engine (SignpostDiaryPage  *self,
-                                SignpostSyncEngine *engine)
+signpost_diary_page_set_actions (SignpostDiaryPage  *self,
+                                SignpostActions    *actions)
 {
   g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_set_object (&self->engine, engine);
-  signpost_slot_finder_set_engine (self->finder, engine);
-  if (engine != NULL)
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_set_object (&self->actions, actions);
+  signpost_slot_finder_set_actions (self->finder, actions);
+  if (actions != NULL)
     {
-      g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
-      g_signal_connect_swapped (engine, "notify::outbox", G_CALLBACK (on_cache_changed), self);
-      g_signal_connect_swapped (engine, "notify::user", G_CALLBACK (on_user_changed), self);
-      g_signal_connect_swapped (engine, "notify::role", G_CALLBACK (on_user_changed), self);
-      g_signal_connect_swapped (engine, "notify::practices", G_CALLBACK (on_user_changed), self);
+      g_signal_connect_swapped (actions, "notify::cache", G_CALLBACK (on_cache_changed), self);
+      g_signal_connect_swapped (actions, "notify::changes", G_CALLBACK (on_cache_changed), self);
+      g_signal_connect_swapped (actions, "notify::user", G_CALLBACK (on_user_changed), self);
+      g_signal_connect_swapped (actions, "notify::role", G_CALLBACK (on_user_changed), self);
+      g_signal_connect_swapped (actions, "notify::practices", G_CALLBACK (on_user_changed), self);
+      g_signal_connect_swapped (actions, "patient-already-booked", G_CALLBACK (on_patient_already_booked), self);
     }
   on_cache_changed (self);
   on_user_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIONS]);
 }
 
 void
@@ -1679,7 +1659,7 @@ signpost_diary_page_show_cache (SignpostDiaryPage *self,
                                 SignpostUser      *user)
 {
   g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
-  g_return_if_fail (self->engine == NULL);
+  g_return_if_fail (self->actions == NULL);
 
   g_set_object (&self->shown_user, user);
   use_cache (self, cache, NULL);

@@ -27,9 +27,9 @@ G_DECLARE_FINAL_TYPE (SignpostDiaryPage, signpost_diary_page, SIGNPOST, DIARY_PA
  * for one slot (s: slot id) book, cancel-appointment, mark-arrived,
  * mark-seen, mark-dna, block, unblock.
  */
-SignpostSyncEngine *signpost_diary_page_get_engine           (SignpostDiaryPage  *self);
-void                signpost_diary_page_set_engine           (SignpostDiaryPage  *self,
-                                                              SignpostSyncEngine *engine);
+SignpostActions    *signpost_diary_page_get_actions           (SignpostDiaryPage  *self);
+void                signpost_diary_page_set_actions           (SignpostDiaryPage  *self,
+                                                              SignpostActions    *actions);
 /* Opens the first-suitable-slot search filled in from a triage record
  * (win.find-slot): urgency, route, the usual GP and the contact method. */
 void                signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,

@@ -37,7 +37,7 @@ struct _SignpostSessionDialog
   GtkLabel *summary_label;
   GtkLabel *error_label;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   GPtrArray *clinicians; /* SignpostClinician, in the combo's order */
   char *date;
   char *summary;
@@ -124,7 +124,7 @@ plan (SignpostSessionDialog  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("The end is not a time like 12:00."));
       return NULL;
     }
-  tz = signpost_practice_time_zone (signpost_sync_engine_get_cache (self->engine),
+  tz = signpost_practice_time_zone (signpost_actions_get_cache (self->actions),
                                     signpost_record_get_practice_id (SIGNPOST_RECORD (clinician)));
   start = signpost_local_time_to_utc (&day, from / 60, from % 60, tz);
   end = signpost_local_time_to_utc (&day, to / 60, to % 60, tz);
@@ -169,7 +169,7 @@ update_summary (SignpostSessionDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->days_before_row),
                           adw_combo_row_get_selected (self->release_row) == SIGNPOST_SESSION_RELEASE_DAYS_BEFORE);
   g_clear_pointer (&self->summary, g_free);
-  if (self->engine == NULL)
+  if (self->actions == NULL)
     return;
   starts = plan (self, &error);
   if (starts == NULL)
@@ -177,7 +177,7 @@ update_summary (SignpostSessionDialog *self)
   else
     {
       SignpostClinician *clinician = selected_clinician (self);
-      g_autoptr(GTimeZone) tz = signpost_practice_time_zone (signpost_sync_engine_get_cache (self->engine),
+      g_autoptr(GTimeZone) tz = signpost_practice_time_zone (signpost_actions_get_cache (self->actions),
                                                              signpost_record_get_practice_id (SIGNPOST_RECORD (clinician)));
       g_autoptr(GDateTime) last_end = g_date_time_add_minutes (g_ptr_array_index (starts, starts->len - 1),
                                                                gtk_spin_button_get_value_as_int (self->length_spin));
@@ -235,7 +235,7 @@ signpost_session_dialog_dispose (GObject *object)
   SignpostSessionDialog *self = SIGNPOST_SESSION_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_SESSION_DIALOG);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   g_clear_pointer (&self->clinicians, g_ptr_array_unref);
 
   G_OBJECT_CLASS (signpost_session_dialog_parent_class)->dispose (object);
@@ -308,7 +308,7 @@ signpost_session_dialog_init (SignpostSessionDialog *self)
 
 SignpostSessionDialog *
 signpost_session_dialog_new (GtkWindow          *parent,
-                             SignpostSyncEngine *engine,
+                             SignpostActions    *actions,
                              const char         *practice_id,
                              const char         *date)
 {
@@ -318,12 +318,12 @@ signpost_session_dialog_new (GtkWindow          *parent,
   SignpostUser *user;
   GDate day;
 
-  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
 
   self = g_object_new (SIGNPOST_TYPE_SESSION_DIALOG, "transient-for", parent, NULL);
-  self->engine = g_object_ref (engine);
-  user = signpost_sync_engine_get_user (engine);
-  all = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN);
+  self->actions = g_object_ref (actions);
+  user = signpost_actions_get_user (actions);
+  all = signpost_cache_list_records (signpost_actions_get_cache (actions), SIGNPOST_RECORD_CLINICIAN);
   for (guint i = 0; i < all->len; i++)
     {
       SignpostClinician *clinician = g_ptr_array_index (all, i);
@@ -401,7 +401,6 @@ signpost_session_dialog_create (SignpostSessionDialog  *self,
                                 GError                **error)
 {
   SignpostClinician *clinician;
-  SignpostOutbox *outbox;
   g_autoptr(GPtrArray) starts = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) release = NULL;
@@ -416,9 +415,8 @@ signpost_session_dialog_create (SignpostSessionDialog  *self,
   starts = plan (self, error);
   if (starts == NULL)
     return 0;
-  outbox = signpost_sync_engine_get_outbox (self->engine);
   clinician = selected_clinician (self);
-  tz = signpost_practice_time_zone (signpost_sync_engine_get_cache (self->engine),
+  tz = signpost_practice_time_zone (signpost_actions_get_cache (self->actions),
                                     signpost_record_get_practice_id (SIGNPOST_RECORD (clinician)));
   length = gtk_spin_button_get_value_as_int (self->length_spin);
   rule = adw_combo_row_get_selected (self->release_row);
@@ -448,7 +446,7 @@ signpost_session_dialog_create (SignpostSessionDialog  *self,
       when = signpost_slot_format_when (slot, tz);
       /* Translators: a change in the outbox: "New slot: Dr Asha Patel, Mon 23 Nov, 09:10" */
       label = g_strdup_printf (_("New slot: %s, %s"), name, when);
-      if (!signpost_outbox_save (outbox, SIGNPOST_RECORD (slot), label, error))
+      if (!signpost_actions_add_slot (self->actions, slot, label, error))
         return i;
     }
   /* Translators: after making a session: "21 slots made for Dr Asha Patel" */

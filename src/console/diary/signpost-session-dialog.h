@@ -22,7 +22,7 @@ typedef enum {
  * through the outbox: for practice managers and clinicians.
  * ::created (const char *message) when the slots are saved. */
 SignpostSessionDialog *signpost_session_dialog_new          (GtkWindow              *parent,
-                                                             SignpostSyncEngine     *engine,
+                                                             SignpostActions        *actions,
                                                              const char             *practice_id,
                                                              const char             *date);
 void                   signpost_session_dialog_set_template (SignpostSessionDialog  *self,

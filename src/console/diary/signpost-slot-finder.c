@@ -30,7 +30,7 @@ struct _SignpostSlotFinder
   GtkLabel *count_label;
   GtkListView *results_view;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCache *cache;
   GStrv practice_ids;
   const SignpostSlotBooker *booker;
@@ -332,7 +332,7 @@ signpost_slot_finder_dispose (GObject *object)
   SignpostSlotFinder *self = SIGNPOST_SLOT_FINDER (object);
 
   g_clear_handle_id (&self->search_source, g_source_remove);
-  signpost_slot_finder_set_engine (self, NULL);
+  signpost_slot_finder_set_actions (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_SLOT_FINDER);
   g_clear_object (&self->selection);
   g_clear_object (&self->results);
@@ -416,7 +416,7 @@ signpost_slot_finder_init (SignpostSlotFinder *self)
 static void
 on_cache_changed (SignpostSlotFinder *self)
 {
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
+  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
 
   if (self->cache != NULL)
     g_signal_handlers_disconnect_by_data (self->cache, self);
@@ -428,19 +428,19 @@ on_cache_changed (SignpostSlotFinder *self)
 }
 
 void
-signpost_slot_finder_set_engine (SignpostSlotFinder *self,
-                                 SignpostSyncEngine *engine)
+signpost_slot_finder_set_actions (SignpostSlotFinder *self,
+                                 SignpostActions    *actions)
 {
   g_return_if_fail (SIGNPOST_IS_SLOT_FINDER (self));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_set_object (&self->engine, engine);
-  if (engine != NULL)
-    g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
-  if (engine != NULL || self->cache != NULL)
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_set_object (&self->actions, actions);
+  if (actions != NULL)
+    g_signal_connect_swapped (actions, "notify::cache", G_CALLBACK (on_cache_changed), self);
+  if (actions != NULL || self->cache != NULL)
     on_cache_changed (self);
 }
 

@@ -14,8 +14,8 @@ G_DECLARE_FINAL_TYPE (SignpostSlotFinder, signpost_slot_finder, SIGNPOST, SLOT_F
  * days) and the free slots the signed-in user can book now, found by the
  * cache (signpost_cache_find_free_slots()), preferred clinician first.
  * Enter or a click on a result emits ::slot-activated. */
-void        signpost_slot_finder_set_engine      (SignpostSlotFinder       *self,
-                                                  SignpostSyncEngine       *engine);
+void        signpost_slot_finder_set_actions      (SignpostSlotFinder       *self,
+                                                  SignpostActions          *actions);
 /* The practices to look in (NULL: all the user's) and who is booking; the
  * page owns @booker and keeps it alive. */
 void        signpost_slot_finder_set_scope       (SignpostSlotFinder       *self,

@@ -17,7 +17,7 @@
 
 enum {
   PROP_0,
-  PROP_ENGINE,
+  PROP_ACTIONS,
   N_PROPS
 };
 
@@ -32,7 +32,7 @@ struct _SignpostDutyListPage
   AdwStatusPage *empty_page;
   SignpostDutyRequestView *request_view;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCache *cache;
   SignpostTriageListModel *source;
   GtkFilterListModel *filtered;
@@ -367,8 +367,8 @@ rebuild (SignpostDutyListPage *self)
     SIGNPOST_TRIAGE_OPEN, SIGNPOST_TRIAGE_AWAITING_DUTY, SIGNPOST_TRIAGE_REVIEWED,
     SIGNPOST_TRIAGE_BOOKED, SIGNPOST_TRIAGE_SIGNPOSTED, SIGNPOST_TRIAGE_CLOSED, -1
   };
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
-  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
+  SignpostUser *user = self->actions ? signpost_actions_get_user (self->actions) : NULL;
   GtkCustomFilter *filter;
   GtkCustomSorter *sorter;
   g_autoptr(GtkNoSelection) selection = NULL;
@@ -380,7 +380,7 @@ rebuild (SignpostDutyListPage *self)
 
   self->cache = g_object_ref (cache);
   self->user_id = g_strdup (signpost_record_get_id (SIGNPOST_RECORD (user)));
-  self->role = signpost_sync_engine_get_role (self->engine);
+  self->role = signpost_actions_get_role (self->actions);
   self->clinician = self->role == SIGNPOST_ROLE_CLINICIAN;
 
   if (self->clinician)
@@ -425,10 +425,10 @@ rebuild (SignpostDutyListPage *self)
 static void
 on_engine_changed (SignpostDutyListPage *self)
 {
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
-  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
+  SignpostUser *user = self->actions ? signpost_actions_get_user (self->actions) : NULL;
 
-  if (cache == self->cache && user != NULL && self->role == signpost_sync_engine_get_role (self->engine) &&
+  if (cache == self->cache && user != NULL && self->role == signpost_actions_get_role (self->actions) &&
       g_strcmp0 (self->user_id, signpost_record_get_id (SIGNPOST_RECORD (user))) == 0)
     return;
   rebuild (self);
@@ -454,8 +454,8 @@ signpost_duty_list_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      g_value_set_object (value, self->engine);
+    case PROP_ACTIONS:
+      g_value_set_object (value, self->actions);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -472,8 +472,8 @@ signpost_duty_list_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      signpost_duty_list_page_set_engine (self, g_value_get_object (value));
+    case PROP_ACTIONS:
+      signpost_duty_list_page_set_actions (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -488,11 +488,11 @@ signpost_duty_list_page_dispose (GObject *object)
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_handle_id (&self->top_source, g_source_remove);
   g_clear_handle_id (&self->reset_source, g_source_remove);
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
   if (self->list_view != NULL)
     clear_models (self);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_DUTY_LIST_PAGE);
   g_clear_pointer (&self->rows, g_hash_table_unref);
 
@@ -509,8 +509,8 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
   object_class->set_property = signpost_duty_list_page_set_property;
   object_class->dispose = signpost_duty_list_page_dispose;
 
-  properties[PROP_ENGINE] =
-    g_param_spec_object ("engine", NULL, NULL, SIGNPOST_TYPE_SYNC_ENGINE,
+  properties[PROP_ACTIONS] =
+    g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -554,33 +554,33 @@ signpost_duty_list_page_init (SignpostDutyListPage *self)
 
 /* ---- public API --------------------------------------------------------------------------------- */
 
-SignpostSyncEngine *
-signpost_duty_list_page_get_engine (SignpostDutyListPage *self)
+SignpostActions    *
+signpost_duty_list_page_get_actions (SignpostDutyListPage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_DUTY_LIST_PAGE (self), NULL);
-  return self->engine;
+  return self->actions;
 }
 
 void
-signpost_duty_list_page_set_engine (SignpostDutyListPage *self,
-                                    SignpostSyncEngine   *engine)
+signpost_duty_list_page_set_actions (SignpostDutyListPage *self,
+                                    SignpostActions      *actions)
 {
   g_return_if_fail (SIGNPOST_IS_DUTY_LIST_PAGE (self));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_set_object (&self->engine, engine);
-  signpost_duty_request_view_set_engine (self->request_view, engine);
-  if (engine != NULL)
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_set_object (&self->actions, actions);
+  signpost_duty_request_view_set_actions (self->request_view, actions);
+  if (actions != NULL)
     {
-      g_signal_connect_object (engine, "notify::cache", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::user", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::role", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (actions, "notify::cache", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (actions, "notify::user", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (actions, "notify::role", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
     }
   rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIONS]);
 }
 
 GListModel *

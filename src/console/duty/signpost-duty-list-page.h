@@ -22,9 +22,9 @@ G_DECLARE_FINAL_TYPE (SignpostDutyListPage, signpost_duty_list_page, SIGNPOST, D
  * Actions: duty-list.new-request (Ctrl+N).
  */
 
-SignpostSyncEngine      *signpost_duty_list_page_get_engine       (SignpostDutyListPage *self);
-void                     signpost_duty_list_page_set_engine       (SignpostDutyListPage *self,
-                                                                   SignpostSyncEngine   *engine);
+SignpostActions         *signpost_duty_list_page_get_actions       (SignpostDutyListPage *self);
+void                     signpost_duty_list_page_set_actions       (SignpostDutyListPage *self,
+                                                                   SignpostActions      *actions);
 /* The rows, in the order shown (SignpostTriage items). */
 GListModel              *signpost_duty_list_page_get_model        (SignpostDutyListPage *self);
 SignpostDutyRequestView *signpost_duty_list_page_get_request_view (SignpostDutyListPage *self);

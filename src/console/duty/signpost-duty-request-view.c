@@ -49,9 +49,9 @@ struct _SignpostDutyRequestView
   GtkWidget *actions_box;
   GtkWidget *edit_button;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCache *cache;
-  SignpostOutbox *outbox;
+  GListModel *changes;          /* SignpostOutboxItem: this PC's changes */
   SignpostTriage *triage;       /* as the cache has it now */
   char *triage_id;
   const char *urgency_class;
@@ -68,7 +68,7 @@ G_DEFINE_FINAL_TYPE (SignpostDutyRequestView, signpost_duty_request_view, ADW_TY
 static const char *
 my_user_id (SignpostDutyRequestView *self)
 {
-  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
+  SignpostUser *user = self->actions ? signpost_actions_get_user (self->actions) : NULL;
 
   return user ? signpost_record_get_id (SIGNPOST_RECORD (user)) : NULL;
 }
@@ -76,7 +76,7 @@ my_user_id (SignpostDutyRequestView *self)
 static gboolean
 is_clinician (SignpostDutyRequestView *self)
 {
-  return self->engine != NULL && signpost_sync_engine_get_role (self->engine) == SIGNPOST_ROLE_CLINICIAN;
+  return self->actions != NULL && signpost_actions_get_role (self->actions) == SIGNPOST_ROLE_CLINICIAN;
 }
 
 static gboolean
@@ -135,16 +135,19 @@ show_error (SignpostDutyRequestView *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Saves @changed (a copy of the request) through the outbox: only the
- * fields that differ go, on top of the version this PC has. @label is
- * what the problems list shows. */
-static gboolean
-save_copy (SignpostDutyRequestView  *self,
-           SignpostTriage           *changed,
-           const char               *label,
-           GError                  **error)
+/* The change of ours with @mutation_id, if it is still on the list. */
+static SignpostOutboxItem *
+find_change (SignpostDutyRequestView *self,
+             const char              *mutation_id)
 {
-  return signpost_outbox_save (self->outbox, SIGNPOST_RECORD (changed), label, error);
+  for (guint i = 0; self->changes != NULL && mutation_id != NULL && i < g_list_model_get_n_items (self->changes); i++)
+    {
+      g_autoptr(SignpostOutboxItem) item = g_list_model_get_item (self->changes, i);
+
+      if (g_strcmp0 (signpost_outbox_item_get_mutation_id (item), mutation_id) == 0)
+        return g_steal_pointer (&item);
+    }
+  return NULL;
 }
 
 static char *
@@ -179,7 +182,7 @@ static void
 update_conflict (SignpostDutyRequestView *self)
 {
   g_autofree char *found = NULL;
-  GListModel *items = self->outbox ? G_LIST_MODEL (self->outbox) : NULL;
+  GListModel *items = self->changes;
 
   for (guint i = 0; items != NULL && self->triage_id != NULL && i < g_list_model_get_n_items (items); i++)
     {
@@ -196,7 +199,7 @@ update_conflict (SignpostDutyRequestView *self)
   self->conflict_mutation_id = g_steal_pointer (&found);
   if (self->conflict_mutation_id != NULL)
     {
-      SignpostOutboxItem *item = signpost_outbox_find (self->outbox, self->conflict_mutation_id);
+      g_autoptr(SignpostOutboxItem) item = find_change (self, self->conflict_mutation_id);
       SignpostRecord *current = item ? signpost_outbox_item_get_current (item) : NULL;
       g_autofree char *who = NULL;
       g_autofree char *text = NULL;
@@ -371,19 +374,16 @@ fill (SignpostDutyRequestView *self)
 static void
 claim (SignpostDutyRequestView *self)
 {
-  g_autoptr(SignpostTriage) copy = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
 
   if (!is_clinician (self) || my_user_id (self) == NULL || !is_open (self->triage))
     return;
-  copy = signpost_object_copy (SIGNPOST_OBJECT (self->triage));
-  signpost_triage_set_claimed_by (copy, my_user_id (self));
   name = current_name (self);
   label = g_strdup_printf (_("Opened the request for %s"), name);
 
-  if (!save_copy (self, copy, label, &error))
+  if (!signpost_actions_claim_request (self->actions, self->triage_id, label, &error))
     g_warning ("Could not claim request %s: %s", self->triage_id, error->message);
 }
 
@@ -392,20 +392,17 @@ static void
 release (SignpostDutyRequestView *self)
 {
   g_autoptr(SignpostTriage) current = NULL;
-  g_autoptr(SignpostTriage) copy = NULL;
 
-  if (self->triage_id == NULL || self->cache == NULL || self->outbox == NULL)
+  if (self->triage_id == NULL || self->cache == NULL || self->changes == NULL)
     return;
   current = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
   if (current == NULL || !is_open (current) ||
       g_strcmp0 (signpost_triage_get_claimed_by (current), my_user_id (self)) != 0)
     return;
-  copy = signpost_object_copy (SIGNPOST_OBJECT (current));
-  signpost_triage_set_claimed_by (copy, NULL);
   {
     g_autofree char *name = current_name (self);
     g_autofree char *label = g_strdup_printf (_("Left the request for %s"), name);
-    save_copy (self, copy, label, NULL);
+    signpost_actions_release_request (self->actions, self->triage_id, label, NULL);
   }
 }
 
@@ -431,33 +428,10 @@ on_records_changed (SignpostDutyRequestView *self,
 
 /* A claim that lost a race is dropped (the view then shows who has it);
  * any other conflict waits for the user. */
-static gboolean
-is_claim_only (SignpostOutboxItem *item)
-{
-  SignpostMutation *mutation = signpost_outbox_item_get_mutation (item);
-  JsonNode *data = mutation ? signpost_mutation_get_data (mutation) : NULL;
-  JsonObject *object = data && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
-
-  return signpost_outbox_item_get_kind (item) == SIGNPOST_RECORD_TRIAGE &&
-         signpost_outbox_item_get_op (item) == SIGNPOST_OP_UPDATE &&
-         object != NULL && json_object_get_size (object) == 1 && json_object_has_member (object, "claimed_by");
-}
-
 static void
 on_outbox_changed (SignpostDutyRequestView *self)
 {
-  GListModel *items = G_LIST_MODEL (self->outbox);
-  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
-    {
-      g_autoptr(SignpostOutboxItem) item = g_list_model_get_item (items, i);
-
-      if (signpost_outbox_item_get_state (item) == SIGNPOST_OUTBOX_CONFLICT && is_claim_only (item))
-        g_ptr_array_add (stale, g_strdup (signpost_outbox_item_get_mutation_id (item)));
-    }
-  for (guint i = 0; i < stale->len; i++)
-    signpost_outbox_discard (self->outbox, g_ptr_array_index (stale, i), NULL);
+  signpost_actions_drop_lost_claims (self->actions);
   if (self->triage != NULL)
     update_conflict (self);
 }
@@ -477,7 +451,6 @@ gboolean
 signpost_duty_request_view_save_notes (SignpostDutyRequestView  *self,
                                        GError                  **error)
 {
-  g_autoptr(SignpostTriage) copy = NULL;
   g_autofree char *notes = NULL;
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
@@ -486,12 +459,10 @@ signpost_duty_request_view_save_notes (SignpostDutyRequestView  *self,
   if (self->triage == NULL)
     return TRUE;
   notes = g_strstrip (text_view_get_text (self->duty_notes_view));
-  copy = signpost_object_copy (SIGNPOST_OBJECT (self->triage));
-  signpost_triage_set_duty_notes (copy, *notes ? notes : NULL);
   name = current_name (self);
   /* Translators: what the problems list shows, "Clinical notes for SMITH, Ann" */
   label = g_strdup_printf (_("Clinical notes for %s"), name);
-  if (!save_copy (self, copy, label, error))
+  if (!signpost_actions_save_duty_notes (self->actions, self->triage_id, notes, label, error))
     return FALSE;
   self->notes_dirty = FALSE;
   fill (self);
@@ -611,27 +582,17 @@ static void
 close_with (SignpostDutyRequestView *self,
             SignpostTriageOutcome    outcome)
 {
-  g_autoptr(JsonObject) data = json_object_new ();
   g_autoptr(SignpostPatient) patient = get_patient (self);
   g_autofree char *name = patient_name (self, patient);
   g_autofree char *notes = g_strstrip (text_view_get_text (self->duty_notes_view));
   g_autofree char *label = NULL;
   g_autoptr(GError) error = NULL;
-  SignpostTriageStatus status = signpost_navigation_status_for_outcome (outcome);
 
   if (self->triage_id == NULL)
     return;
-  /* The doctor's decision closes the loop whatever the navigator chose. */
-  if (status == SIGNPOST_TRIAGE_OPEN || status == SIGNPOST_TRIAGE_AWAITING_DUTY)
-    status = SIGNPOST_TRIAGE_REVIEWED;
-  if (*notes != '\0')
-    json_object_set_string_member (data, "duty_notes", notes);
-  json_object_set_string_member (data, "status", signpost_enum_to_nick (SIGNPOST_TYPE_TRIAGE_STATUS, status));
-  json_object_set_string_member (data, "outcome", signpost_enum_to_nick (SIGNPOST_TYPE_TRIAGE_OUTCOME, outcome));
   /* Translators: "Closed the request for SMITH, Ann: Advice given" */
   label = g_strdup_printf (_("Closed the request for %s: %s"), name, signpost_triage_format_outcome (outcome));
-  if (!signpost_outbox_command (self->outbox, SIGNPOST_RECORD_TRIAGE, self->triage_id, SIGNPOST_OP_REVIEW,
-                                data, label, &error))
+  if (!signpost_actions_close_request (self->actions, self->triage_id, outcome, notes, label, &error))
     {
       show_error (self, error);
       return;
@@ -681,21 +642,20 @@ close_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Back to the navigators: the instructions go in the navigator's notes
- * (which navigators can read; duty notes they cannot), then the review
- * reopens it for them. */
+/* Back to the navigators, with the instructions signed and timed in the
+ * navigator's notes. */
 static void
 send_back (SignpostDutyRequestView *self,
            const char              *instructions)
 {
-  g_autoptr(SignpostTriage) copy = NULL;
-  g_autoptr(JsonObject) data = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = local_time (self, now, _("%H:%M"));
   g_autofree char *who = signpost_triage_format_user (self->cache, my_user_id (self));
   g_autofree char *notes = g_strstrip (text_view_get_text (self->duty_notes_view));
   g_autofree char *line = NULL;
   g_autofree char *combined = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
   const char *before;
   g_autoptr(GError) error = NULL;
 
@@ -705,25 +665,13 @@ send_back (SignpostDutyRequestView *self,
   /* Translators: instructions added to the navigator's notes: "From Dr Dana Duty at 10:42: book with the nurse" */
   line = g_strdup_printf (_("From %s at %s: %s"), who ? who : _("the duty doctor"), time, instructions);
   combined = before && *before ? g_strdup_printf ("%s\n\n%s", before, line) : g_strdup (line);
-  copy = signpost_object_copy (SIGNPOST_OBJECT (self->triage));
-  signpost_triage_set_navigator_notes (copy, combined);
-  signpost_triage_set_claimed_by (copy, NULL);
-  {
-    g_autofree char *name = current_name (self);
-    g_autofree char *label = g_strdup_printf (_("Sent the request for %s back to the navigators"), name);
-    if (!save_copy (self, copy, label, &error))
-      {
-        show_error (self, error);
-        return;
-      }
-  }
-  if (*notes != '\0')
-    json_object_set_string_member (data, "duty_notes", notes);
-  json_object_set_string_member (data, "status", "open");
-  json_object_set_string_member (data, "outcome", "none");
-  if (!signpost_outbox_command (self->outbox, SIGNPOST_RECORD_TRIAGE, self->triage_id, SIGNPOST_OP_REVIEW,
-                                data, _("Sent a request back to the navigators"), &error))
-    show_error (self, error);
+  name = current_name (self);
+  label = g_strdup_printf (_("Sent the request for %s back to the navigators"), name);
+  if (!signpost_actions_send_back (self->actions, self->triage_id, combined, notes, label, &error))
+    {
+      show_error (self, error);
+      return;
+    }
   self->notes_dirty = FALSE;
 }
 
@@ -799,43 +747,11 @@ merge_notes_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  SignpostOutboxItem *item;
-  SignpostRecord *current;
-  SignpostMutation *mutation;
-  JsonNode *node;
-  JsonObject *mine;
-  g_autoptr(JsonObject) data = json_object_new ();
-  const char *theirs;
-  const char *own;
   g_autoptr(GError) error = NULL;
 
-  if (self->conflict_mutation_id == NULL ||
-      (item = signpost_outbox_find (self->outbox, self->conflict_mutation_id)) == NULL)
+  if (self->conflict_mutation_id == NULL)
     return;
-  current = signpost_outbox_item_get_current (item);
-  mutation = signpost_outbox_item_get_mutation (item);
-  node = signpost_mutation_get_data (mutation);
-  mine = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  theirs = current && SIGNPOST_IS_TRIAGE (current) ? signpost_triage_get_duty_notes (SIGNPOST_TRIAGE (current)) : NULL;
-  own = mine ? json_object_get_string_member_with_default (mine, "duty_notes", NULL) : NULL;
-
-  if (mine != NULL)
-    {
-      JsonObjectIter iter;
-      const char *key;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, mine);
-      while (json_object_iter_next (&iter, &key, &member))
-        if (!g_str_equal (key, "claimed_by"))
-          json_object_set_member (data, key, json_node_copy (member));
-    }
-  if (own != NULL && theirs != NULL && g_strstr_len (theirs, -1, own) == NULL)
-    {
-      g_autofree char *merged = g_strdup_printf ("%s\n\n%s", theirs, own);
-      json_object_set_string_member (data, "duty_notes", merged);
-    }
-  if (!signpost_outbox_retry (self->outbox, self->conflict_mutation_id, data, &error))
+  if (!signpost_actions_retry_merging_notes (self->actions, self->conflict_mutation_id, &error))
     show_error (self, error);
 }
 
@@ -846,28 +762,28 @@ disconnect (SignpostDutyRequestView *self)
 {
   if (self->cache != NULL)
     g_signal_handlers_disconnect_by_data (self->cache, self);
-  if (self->outbox != NULL)
-    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  if (self->changes != NULL)
+    g_signal_handlers_disconnect_by_data (self->changes, self);
   g_clear_object (&self->cache);
-  g_clear_object (&self->outbox);
+  g_clear_object (&self->changes);
 }
 
 static void
-on_engine_changed (SignpostDutyRequestView *self)
+on_session_changed (SignpostDutyRequestView *self)
 {
-  SignpostCache *cache = signpost_sync_engine_get_cache (self->engine);
-  SignpostOutbox *outbox = signpost_sync_engine_get_outbox (self->engine);
+  SignpostCache *cache = signpost_actions_get_cache (self->actions);
+  GListModel *changes = signpost_actions_get_changes (self->actions);
 
-  if (cache == self->cache && outbox == self->outbox)
+  if (cache == self->cache && changes == self->changes)
     return;
   signpost_duty_request_view_show (self, NULL);
   disconnect (self);
-  if (cache != NULL && outbox != NULL)
+  if (cache != NULL && changes != NULL)
     {
       self->cache = g_object_ref (cache);
-      self->outbox = g_object_ref (outbox);
+      self->changes = g_object_ref (changes);
       g_signal_connect_object (cache, "records-changed", G_CALLBACK (on_records_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (outbox, "items-changed", G_CALLBACK (on_outbox_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (changes, "items-changed", G_CALLBACK (on_outbox_changed), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -878,9 +794,9 @@ signpost_duty_request_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
   disconnect (self);
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_clear_object (&self->engine);
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_clear_object (&self->actions);
   g_clear_object (&self->triage);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_DUTY_REQUEST_VIEW);
 
@@ -971,23 +887,23 @@ signpost_duty_request_view_new (void)
 }
 
 void
-signpost_duty_request_view_set_engine (SignpostDutyRequestView *self,
-                                       SignpostSyncEngine      *engine)
+signpost_duty_request_view_set_actions (SignpostDutyRequestView *self,
+                                       SignpostActions         *actions)
 {
   g_return_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
   signpost_duty_request_view_show (self, NULL);
   disconnect (self);
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_set_object (&self->engine, engine);
-  if (engine != NULL)
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_set_object (&self->actions, actions);
+  if (actions != NULL)
     {
-      g_signal_connect_object (engine, "notify::cache", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::outbox", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
-      on_engine_changed (self);
+      g_signal_connect_object (actions, "notify::cache", G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (actions, "notify::changes", G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
+      on_session_changed (self);
     }
 }
 
@@ -1022,8 +938,8 @@ signpost_duty_request_view_show (SignpostDutyRequestView *self,
   gtk_stack_set_visible_child_name (view_stack (self), "request");
   if (signpost_triage_get_claimed_by (self->triage) == NULL)
     claim (self);
-  if (signpost_triage_get_patient_id (self->triage) != NULL && self->engine != NULL)
-    signpost_sync_engine_report_view (self->engine, signpost_triage_get_patient_id (self->triage), "duty-list");
+  if (signpost_triage_get_patient_id (self->triage) != NULL && self->actions != NULL)
+    signpost_actions_report_view (self->actions, signpost_triage_get_patient_id (self->triage), "duty-list");
 }
 
 const char *

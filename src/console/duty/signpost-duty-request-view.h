@@ -25,8 +25,8 @@ G_DECLARE_FINAL_TYPE (SignpostDutyRequestView, signpost_duty_request_view, SIGNP
  */
 
 SignpostDutyRequestView *signpost_duty_request_view_new            (void);
-void                     signpost_duty_request_view_set_engine     (SignpostDutyRequestView *self,
-                                                                    SignpostSyncEngine      *engine);
+void                     signpost_duty_request_view_set_actions     (SignpostDutyRequestView *self,
+                                                                    SignpostActions         *actions);
 /* Shows (and, for a clinician, claims) the request; NULL shows nothing
  * and lets go of the one that was open. */
 void                     signpost_duty_request_view_show           (SignpostDutyRequestView *self,

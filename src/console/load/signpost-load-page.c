@@ -28,7 +28,7 @@
 
 enum {
   PROP_0,
-  PROP_ENGINE,
+  PROP_ACTIONS,
   PROP_COMPARE,
   PROP_SETTLED,
   N_PROPS
@@ -94,7 +94,7 @@ struct _SignpostLoadPage
   GtkLabel *aht_label;
   GtkLabel *staffing_summary;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCallHub *call_hub;
   GCancellable *cancellable;      /* everything; cancelled on dispose */
   GCancellable *day_cancellable;  /* the day shown; replaced when it changes */
@@ -145,9 +145,9 @@ is_allowed (SignpostLoadPage *self)
 {
   SignpostRole role;
 
-  if (self->engine == NULL || !signpost_sync_engine_get_logged_in (self->engine))
+  if (self->actions == NULL || signpost_actions_get_cache (self->actions) == NULL)
     return FALSE;
-  role = signpost_sync_engine_get_role (self->engine);
+  role = signpost_actions_get_role (self->actions);
   return role == SIGNPOST_ROLE_MANAGER || role == SIGNPOST_ROLE_ADMIN;
 }
 
@@ -396,14 +396,6 @@ request_current (Request *request)
          !g_cancellable_is_cancelled (request->self->cancellable);
 }
 
-static char *
-day_path (SignpostLoadPage *self,
-          const GDate      *date)
-{
-  g_autofree char *text = date_text (date);
-  return g_strdup_printf ("stats/day?practice=%s&date=%s", self->practice_id, text);
-}
-
 static void schedule_refresh (SignpostLoadPage *self);
 
 static void
@@ -414,15 +406,12 @@ day_fetched (GObject      *source,
   g_autoptr(Request) request = user_data;
   SignpostLoadPage *self = request->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(SignpostDayStats) day = NULL;
 
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  day = signpost_actions_get_day_stats_finish (SIGNPOST_ACTIONS (source), result, &error);
   if (!request_current (request))
     return;
   self->day_busy = FALSE;
-  if (node != NULL)
-    day = signpost_day_stats_new_from_json (node, &error);
   if (day == NULL)
     set_error (self, error->message);
   else
@@ -445,8 +434,6 @@ day_fetched (GObject      *source,
 static void
 load_day (SignpostLoadPage *self)
 {
-  g_autofree char *path = NULL;
-
   if (!is_allowed (self) || self->practice_id == NULL || !g_date_valid (&self->date))
     return;
   if (self->day_busy)
@@ -458,9 +445,8 @@ load_day (SignpostLoadPage *self)
   self->day_stale = FALSE;
   self->n_day_requests++;
   self->last_day_request_us = g_get_monotonic_time ();
-  path = day_path (self, &self->date);
-  signpost_sync_engine_get_json_async (self->engine, path, self->day_cancellable, day_fetched,
-                                       request_new (self, NULL));
+  signpost_actions_get_day_stats_async (self->actions, self->practice_id, &self->date, self->day_cancellable,
+                                        day_fetched, request_new (self, NULL));
   update_status (self);
 }
 
@@ -516,27 +502,6 @@ on_call_event (SignpostLoadPage  *self,
   schedule_refresh (self);
 }
 
-static char *
-staffing_path (SignpostLoadPage *self)
-{
-  g_autofree char *date = date_text (&self->date);
-  char target[G_ASCII_DTOSTR_BUF_SIZE];
-  char within[G_ASCII_DTOSTR_BUF_SIZE];
-  GString *path = g_string_new (NULL);
-
-  g_ascii_formatd (target, sizeof target, "%.2f", gtk_spin_button_get_value (self->target_spin) / 100.0);
-  g_ascii_formatd (within, sizeof within, "%.0f", gtk_spin_button_get_value (self->within_spin));
-  g_string_append_printf (path, "stats/staffing?practice=%s&date=%s&target=%s&within=%s",
-                          self->practice_id, date, target, within);
-  if (gtk_check_button_get_active (self->aht_check))
-    {
-      char aht[G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append_printf (path, "&aht=%s",
-                              g_ascii_formatd (aht, sizeof aht, "%.0f", gtk_spin_button_get_value (self->aht_spin)));
-    }
-  return g_string_free (path, FALSE);
-}
-
 static void
 staffing_fetched (GObject      *source,
                   GAsyncResult *result,
@@ -545,15 +510,12 @@ staffing_fetched (GObject      *source,
   g_autoptr(Request) request = user_data;
   SignpostLoadPage *self = request->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(SignpostStaffingStats) staffing = NULL;
 
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  staffing = signpost_actions_get_staffing_finish (SIGNPOST_ACTIONS (source), result, &error);
   if (!request_current (request))
     return;
   self->staffing_busy = FALSE;
-  if (node != NULL)
-    staffing = signpost_staffing_stats_new_from_json (node, &error);
   if (staffing == NULL)
     set_error (self, error->message);
   else
@@ -574,8 +536,6 @@ staffing_fetched (GObject      *source,
 static void
 load_staffing (SignpostLoadPage *self)
 {
-  g_autofree char *path = NULL;
-
   if (!is_allowed (self) || self->practice_id == NULL || !g_date_valid (&self->date))
     return;
   if (self->staffing_busy)
@@ -585,9 +545,12 @@ load_staffing (SignpostLoadPage *self)
     }
   self->staffing_busy = TRUE;
   self->staffing_stale = FALSE;
-  path = staffing_path (self);
-  signpost_sync_engine_get_json_async (self->engine, path, self->day_cancellable, staffing_fetched,
-                                       request_new (self, NULL));
+  signpost_actions_get_staffing_async (self->actions, self->practice_id, &self->date,
+                                       gtk_spin_button_get_value (self->target_spin) / 100.0,
+                                       gtk_spin_button_get_value (self->within_spin),
+                                       gtk_check_button_get_active (self->aht_check)
+                                         ? gtk_spin_button_get_value (self->aht_spin) : NAN,
+                                       self->day_cancellable, staffing_fetched, request_new (self, NULL));
   update_status (self);
 }
 
@@ -599,15 +562,12 @@ past_day_fetched (GObject      *source,
   g_autoptr(Request) request = user_data;
   SignpostLoadPage *self = request->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
   SignpostDayStats *day = NULL;
 
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  day = signpost_actions_get_day_stats_finish (SIGNPOST_ACTIONS (source), result, &error);
   if (!request_current (request))
     return;
   self->compare_busy--;
-  if (node != NULL)
-    day = signpost_day_stats_new_from_json (node, &error);
   if (day == NULL)
     set_error (self, error->message);
   else
@@ -629,7 +589,6 @@ load_compare (SignpostLoadPage *self)
       GDate date = self->date;
       g_autofree char *text = NULL;
       g_autofree char *key = NULL;
-      g_autofree char *path = NULL;
 
       g_date_subtract_days (&date, 7 * week);
       text = date_text (&date);
@@ -637,9 +596,8 @@ load_compare (SignpostLoadPage *self)
       if (g_hash_table_contains (self->past_days, key))
         continue;
       self->compare_busy++;
-      path = day_path (self, &date);
-      signpost_sync_engine_get_json_async (self->engine, path, self->day_cancellable, past_day_fetched,
-                                           request_new (self, key));
+      signpost_actions_get_day_stats_async (self->actions, self->practice_id, &date, self->day_cancellable,
+                                            past_day_fetched, request_new (self, key));
     }
   update_status (self);
 }
@@ -925,7 +883,7 @@ static char *
 clinician_name (SignpostLoadPage *self,
                 const char       *id)
 {
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
+  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
   g_autoptr(SignpostClinician) clinician = NULL;
 
   for (guint i = 0; id != NULL && i < self->day->appointments->len; i++)
@@ -1216,7 +1174,7 @@ find_practice (SignpostLoadPage *self,
                const char       *id,
                guint            *position)
 {
-  GListModel *practices = signpost_sync_engine_get_practices (self->engine);
+  GListModel *practices = signpost_actions_get_practices (self->actions);
 
   for (guint i = 0; practices != NULL && i < g_list_model_get_n_items (practices); i++)
     {
@@ -1278,7 +1236,7 @@ update_role (SignpostLoadPage *self)
     "load.previous-day", "load.next-day", "load.previous-week", "load.next-week", "load.today",
     "load.choose-date", "load.refresh", "load.export-day", "load.export-cbt", "load.compare", "load.show-view",
   };
-  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  GListModel *practices = self->actions ? signpost_actions_get_practices (self->actions) : NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], allowed);
@@ -1301,7 +1259,7 @@ update_role (SignpostLoadPage *self)
       return;
     }
   {
-    const char *chosen = signpost_sync_engine_get_practice_id (self->engine);
+    const char *chosen = signpost_actions_get_practice_id (self->actions);
     SignpostPractice *practice = find_practice (self, chosen ? chosen : self->practice_id, NULL);
 
     if (practice == NULL)
@@ -1315,7 +1273,7 @@ update_role (SignpostLoadPage *self)
 static void
 on_state_changed (SignpostLoadPage *self)
 {
-  if (signpost_sync_engine_get_state (self->engine) == SIGNPOST_SYNC_STATE_ONLINE && self->error != NULL &&
+  if (signpost_actions_get_state (self->actions) == SIGNPOST_SYNC_STATE_ONLINE && self->error != NULL &&
       gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_activate_action (GTK_WIDGET (self), "load.refresh", NULL);
 }
@@ -1323,7 +1281,7 @@ on_state_changed (SignpostLoadPage *self)
 static void
 on_call_hub_changed (SignpostLoadPage *self)
 {
-  SignpostCallHub *hub = self->engine ? signpost_sync_engine_get_call_hub (self->engine) : NULL;
+  SignpostCallHub *hub = self->actions ? signpost_actions_get_call_hub (self->actions) : NULL;
 
   if (self->call_hub == hub)
     return;
@@ -1450,16 +1408,13 @@ day_for_csv_fetched (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SignpostLoadPage *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(SignpostDayStats) day = NULL;
   g_autoptr(GBytes) bytes = NULL;
   SignpostPractice *practice;
   char *text;
   gsize length;
 
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
-  if (node != NULL)
-    day = signpost_day_stats_new_from_json (node, &error);
+  day = signpost_actions_get_day_stats_finish (SIGNPOST_ACTIONS (source), result, &error);
   if (day == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1480,7 +1435,6 @@ signpost_load_page_save_day_csv_async (SignpostLoadPage    *self,
                                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -1494,8 +1448,8 @@ signpost_load_page_save_day_csv_async (SignpostLoadPage    *self,
                                _("Only practice managers and administrators can export these figures."));
       return;
     }
-  path = day_path (self, &self->date);
-  signpost_sync_engine_get_json_async (self->engine, path, cancellable, day_for_csv_fetched, g_steal_pointer (&task));
+  signpost_actions_get_day_stats_async (self->actions, self->practice_id, &self->date, cancellable,
+                                        day_for_csv_fetched, g_steal_pointer (&task));
 }
 
 gboolean
@@ -1516,7 +1470,7 @@ cbt_fetched (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = signpost_sync_engine_get_bytes_finish (SIGNPOST_SYNC_ENGINE (source), result, NULL, &error);
+  bytes = signpost_actions_export_telephony_finish (SIGNPOST_ACTIONS (source), result, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1536,7 +1490,6 @@ signpost_load_page_save_cbt_csv_async (SignpostLoadPage    *self,
                                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -1550,9 +1503,9 @@ signpost_load_page_save_cbt_csv_async (SignpostLoadPage    *self,
                                _("Only practice managers and administrators can export these figures."));
       return;
     }
-  path = g_strdup_printf ("stats/cbt-export?practice=%s&month=%04d-%02d", self->practice_id,
-                          g_date_get_year (&self->date), g_date_get_month (&self->date));
-  signpost_sync_engine_get_bytes_async (self->engine, path, cancellable, cbt_fetched, g_steal_pointer (&task));
+  signpost_actions_export_telephony_async (self->actions, self->practice_id, g_date_get_year (&self->date),
+                                           g_date_get_month (&self->date), cancellable, cbt_fetched,
+                                           g_steal_pointer (&task));
 }
 
 gboolean
@@ -1746,8 +1699,8 @@ signpost_load_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      g_value_set_object (value, self->engine);
+    case PROP_ACTIONS:
+      g_value_set_object (value, self->actions);
       break;
     case PROP_COMPARE:
       g_value_set_boolean (value, self->compare);
@@ -1770,8 +1723,8 @@ signpost_load_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      signpost_load_page_set_engine (self, g_value_get_object (value));
+    case PROP_ACTIONS:
+      signpost_load_page_set_actions (self, g_value_get_object (value));
       break;
     case PROP_COMPARE:
       signpost_load_page_set_compare (self, g_value_get_boolean (value));
@@ -1791,12 +1744,12 @@ signpost_load_page_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->target_id, g_source_remove);
   g_clear_handle_id (&self->calendar_id, g_source_remove);
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
   if (self->call_hub != NULL)
     g_signal_handlers_disconnect_by_data (self->call_hub, self);
   g_clear_object (&self->call_hub);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_LOAD_PAGE);
 
   G_OBJECT_CLASS (signpost_load_page_parent_class)->dispose (object);
@@ -1832,8 +1785,8 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   object_class->finalize = signpost_load_page_finalize;
   widget_class->map = signpost_load_page_map;
 
-  properties[PROP_ENGINE] =
-    g_param_spec_object ("engine", NULL, NULL, SIGNPOST_TYPE_SYNC_ENGINE,
+  properties[PROP_ACTIONS] =
+    g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* The line of the same weekday over the four weeks before. */
   properties[PROP_COMPARE] =
@@ -1954,37 +1907,37 @@ signpost_load_page_init (SignpostLoadPage *self)
 
 /* ---- public API ---------------------------------------------------------------------- */
 
-SignpostSyncEngine *
-signpost_load_page_get_engine (SignpostLoadPage *self)
+SignpostActions    *
+signpost_load_page_get_actions (SignpostLoadPage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_LOAD_PAGE (self), NULL);
-  return self->engine;
+  return self->actions;
 }
 
 void
-signpost_load_page_set_engine (SignpostLoadPage   *self,
-                               SignpostSyncEngine *engine)
+signpost_load_page_set_actions (SignpostLoadPage   *self,
+                               SignpostActions    *actions)
 {
   g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
-  g_return_if_fail (engine == NULL || SIGNPOST_IS_SYNC_ENGINE (engine));
+  g_return_if_fail (actions == NULL || SIGNPOST_IS_ACTIONS (actions));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_set_object (&self->engine, engine);
-  if (engine != NULL)
+  if (self->actions != NULL)
+    g_signal_handlers_disconnect_by_data (self->actions, self);
+  g_set_object (&self->actions, actions);
+  if (actions != NULL)
     {
-      g_signal_connect_swapped (engine, "notify::role", G_CALLBACK (update_role), self);
-      g_signal_connect_swapped (engine, "notify::logged-in", G_CALLBACK (update_role), self);
-      g_signal_connect_swapped (engine, "notify::practices", G_CALLBACK (update_role), self);
-      g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (update_role), self);
-      g_signal_connect_swapped (engine, "notify::call-hub", G_CALLBACK (on_call_hub_changed), self);
-      g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (on_state_changed), self);
+      g_signal_connect_swapped (actions, "notify::role", G_CALLBACK (update_role), self);
+      g_signal_connect_swapped (actions, "notify::cache", G_CALLBACK (update_role), self);
+      g_signal_connect_swapped (actions, "notify::practices", G_CALLBACK (update_role), self);
+      g_signal_connect_swapped (actions, "notify::practice-id", G_CALLBACK (update_role), self);
+      g_signal_connect_swapped (actions, "notify::call-hub", G_CALLBACK (on_call_hub_changed), self);
+      g_signal_connect_swapped (actions, "notify::state", G_CALLBACK (on_state_changed), self);
     }
   on_call_hub_changed (self);
   update_role (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIONS]);
 }
 
 const char *

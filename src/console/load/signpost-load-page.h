@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (SignpostLoadPage, signpost_load_page, SIGNPOST, LOAD_PAGE,
  * staffing view (Erlang C against those on the phones, for a target the
  * manager sets); the same weekday of the four weeks before as a line;
  * exports as CSV. Figures come from the server (/stats/day,
- * /stats/staffing, /stats/cbt-export) through the engine.
+ * /stats/staffing, /stats/cbt-export) through the actions.
  *
  * Live: while today is shown, call events ask for /stats/day again, at
  * most every few seconds; only the charts whose numbers changed redraw.
@@ -37,9 +37,9 @@ G_DECLARE_FINAL_TYPE (SignpostLoadPage, signpost_load_page, SIGNPOST, LOAD_PAGE,
 #define SIGNPOST_LOAD_HEADLINE_LONGEST   "longest"
 #define SIGNPOST_LOAD_HEADLINE_CALLBACKS "callbacks"
 
-SignpostSyncEngine *signpost_load_page_get_engine          (SignpostLoadPage   *self);
-void                signpost_load_page_set_engine          (SignpostLoadPage   *self,
-                                                            SignpostSyncEngine *engine);
+SignpostActions    *signpost_load_page_get_actions          (SignpostLoadPage   *self);
+void                signpost_load_page_set_actions          (SignpostLoadPage   *self,
+                                                            SignpostActions    *actions);
 
 const char         *signpost_load_page_get_practice_id     (SignpostLoadPage   *self);
 void                signpost_load_page_set_practice_id     (SignpostLoadPage   *self,

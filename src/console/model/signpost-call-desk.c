@@ -25,7 +25,7 @@ struct _SignpostCallDesk
 {
   GObject parent_instance;
 
-  SignpostSyncEngine *engine;   /* weak: the desk lives in the engine's data */
+  SignpostActions *actions;     /* weak: the desk lives in the actions' data */
   SignpostCache *cache;
   char *user_id;                /* whose desk it is */
   SignpostCallListModel *mine;  /* calls answered by this user, from the cache */
@@ -35,7 +35,6 @@ struct _SignpostCallDesk
   SignpostCall *next;
   SignpostCall *here;           /* the last call answered from this console */
   GHashTable *over;             /* ids of calls known to be over before the cache says so */
-  GHashTable *versions;         /* call id → version our own commands left it at */
   SignpostCall *current;
   guint n_in_flight;
 };
@@ -45,9 +44,14 @@ G_DEFINE_FINAL_TYPE (SignpostCallDesk, signpost_call_desk, G_TYPE_OBJECT)
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+typedef SignpostCall *(*CommandFinish) (SignpostActions  *actions,
+                                        GAsyncResult     *result,
+                                        GError          **error);
+
 typedef struct {
   char *call_id;
-  SignpostOp op;
+  gboolean answer;
+  CommandFinish finish;
 } Command;
 
 static void
@@ -60,9 +64,7 @@ command_free (Command *command)
 static const char *
 user_id (SignpostCallDesk *self)
 {
-  SignpostUser *user = self->engine ? signpost_sync_engine_get_user (self->engine) : NULL;
-
-  return user ? signpost_record_get_id (SIGNPOST_RECORD (user)) : NULL;
+  return self->actions ? signpost_actions_get_user_id (self->actions) : NULL;
 }
 
 static void
@@ -99,7 +101,7 @@ update_current (SignpostCallDesk *self)
 static const char *
 practice_in_view (SignpostCallDesk *self)
 {
-  return self->engine ? signpost_sync_engine_get_practice_id (self->engine) : NULL;
+  return self->actions ? signpost_actions_get_practice_id (self->actions) : NULL;
 }
 
 /* The front of the queue: the cache's first call the phones have not
@@ -311,7 +313,7 @@ on_call_event (SignpostCallDesk  *self,
 static void
 rebuild (SignpostCallDesk *self)
 {
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
+  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
 
   /* The user record is refreshed by the change feed too: only another
    * cache or another person starts the desk afresh. */
@@ -328,7 +330,6 @@ rebuild (SignpostCallDesk *self)
   g_clear_object (&self->waiting);
   g_clear_object (&self->here);
   g_hash_table_remove_all (self->over);
-  g_hash_table_remove_all (self->versions);
   g_hash_table_remove_all (self->gone);
   g_queue_clear_full (&self->offers, g_object_unref);
   g_set_object (&self->cache, cache);
@@ -359,53 +360,7 @@ set_in_flight (SignpostCallDesk *self,
 
 /* ---- commands ------------------------------------------------------------------- */
 
-static SignpostCall *
-decode_call (JsonNode *node)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return (SignpostCall *) signpost_record_new_from_json (SIGNPOST_RECORD_CALL, json_node_get_object (node),
-                                                         SIGNPOST_DECODE_FULL, NULL);
-}
-
-/* Why a command lost, in the navigator's words. */
-static GError *
-conflict_error (SignpostCallDesk *self,
-                Command          *command,
-                SignpostCall     *current)
-{
-  const char *message;
-
-  switch (current ? signpost_call_get_state (current) : SIGNPOST_CALL_ENDED)
-    {
-    case SIGNPOST_CALL_ANSWERED:
-      message = command->op == SIGNPOST_OP_ANSWER
-                ? _("Another navigator answered that call.")
-                : _("That call is being handled by another navigator.");
-      break;
-    case SIGNPOST_CALL_ABANDONED:
-      message = _("That caller hung up before the call was answered.");
-      break;
-    case SIGNPOST_CALL_ENDED:
-      message = command->op == SIGNPOST_OP_ANSWER
-                ? _("That call has already ended.")
-                : _("That call has already ended; nothing more to do.");
-      break;
-    case SIGNPOST_CALL_CALLBACK_DONE:
-      message = _("That callback has already been made.");
-      break;
-    case SIGNPOST_CALL_CALLBACK_REQUESTED:
-      message = _("That caller is waiting for a callback; call them back from the callbacks list.");
-      break;
-    case SIGNPOST_CALL_QUEUED:
-    case SIGNPOST_CALL_RINGING:
-    default:
-      message = _("That call has moved on; the queue shows where it is now.");
-      break;
-    }
-  return g_error_new_literal (SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT, message);
-}
-
+/* After any call command of ours: the call as the server now has it. */
 static void
 command_replied (GObject      *source,
                  GAsyncResult *result,
@@ -414,61 +369,22 @@ command_replied (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SignpostCallDesk *self = g_task_get_source_object (task);
   Command *command = g_task_get_task_data (task);
-  g_autoptr(SignpostMutationResult) reply = NULL;
   g_autoptr(SignpostCall) call = NULL;
   g_autoptr(GError) error = NULL;
 
   set_in_flight (self, -1);
-  reply = signpost_sync_engine_send_command_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
-  if (reply == NULL)
+  call = command->finish (SIGNPOST_ACTIONS (source), result, &error);
+  if (call == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  call = decode_call (signpost_mutation_result_get_record (reply));
-  switch (signpost_mutation_result_get_status (reply))
-    {
-    case SIGNPOST_RESULT_APPLIED:
-    case SIGNPOST_RESULT_DUPLICATE:
-      break;
-    case SIGNPOST_RESULT_CONFLICT:
-      /* Answered by this user already (another PC, or a retry): ours. */
-      if (command->op == SIGNPOST_OP_ANSWER && call != NULL &&
-          signpost_call_get_state (call) == SIGNPOST_CALL_ANSWERED &&
-          g_strcmp0 (signpost_call_get_answered_by (call), user_id (self)) == 0)
-        break;
-      g_task_return_error (task, conflict_error (self, command, call));
-      return;
-    case SIGNPOST_RESULT_REJECTED:
-    default:
-      {
-        JsonNode *problem = signpost_mutation_result_get_problem (reply);
-        const char *detail = NULL;
-
-        if (problem != NULL && JSON_NODE_HOLDS_OBJECT (problem))
-          detail = json_object_get_string_member_with_default (json_node_get_object (problem), "detail", NULL);
-        g_task_return_new_error (task, SIGNPOST_ERROR, SIGNPOST_ERROR_FORBIDDEN,
-                                 _("The server refused: %s"), detail ? detail : _("no reason given"));
-        return;
-      }
-    }
-
-  if (call == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_PROTOCOL,
-                               _("The server’s answer could not be read."));
-      return;
-    }
-
-  g_hash_table_insert (self->versions, g_strdup (command->call_id),
-                       GINT_TO_POINTER ((int) signpost_record_get_version (SIGNPOST_RECORD (call))));
   if (signpost_call_get_state (call) == SIGNPOST_CALL_ANSWERED)
     {
       g_hash_table_remove (self->over, command->call_id);
       g_set_object (&self->here, call);
       update_current (self);
-      if (command->op == SIGNPOST_OP_ANSWER)
+      if (command->answer)
         g_signal_emit (self, signals[ANSWERED], 0, call);
     }
   else
@@ -477,43 +393,33 @@ command_replied (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&call), g_object_unref);
 }
 
-static void
-send_command (SignpostCallDesk    *self,
-              const char          *call_id,
-              SignpostOp           op,
-              JsonObject          *data,       /* owned */
-              gpointer             source_tag,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+static GTask *
+start_command (SignpostCallDesk    *self,
+               const char          *call_id,
+               gboolean             answer,
+               CommandFinish        finish,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonObject) owned_data = data ? data : json_object_new ();
-  g_autoptr(SignpostMutation) mutation = signpost_mutation_new ();
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Command *command;
 
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
-  if (self->engine == NULL || call_id == NULL)
+  if (self->actions == NULL || call_id == NULL)
     {
       g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_OFFLINE,
                                _("Phones are unavailable while this PC is offline."));
-      return;
+      return NULL;
     }
   command = g_new0 (Command, 1);
   command->call_id = g_strdup (call_id);
-  command->op = op;
+  command->answer = answer;
+  command->finish = finish;
   g_task_set_task_data (task, command, (GDestroyNotify) command_free);
-
-  node = json_node_init_object (json_node_alloc (), owned_data);
-  signpost_mutation_set_kind (mutation, SIGNPOST_RECORD_CALL);
-  signpost_mutation_set_op (mutation, op);
-  signpost_mutation_set_id (mutation, call_id);
-  signpost_mutation_set_data (mutation, node);
   set_in_flight (self, +1);
-  signpost_sync_engine_send_command_async (self->engine, mutation, cancellable, command_replied,
-                                           g_steal_pointer (&task));
+  return g_steal_pointer (&task);
 }
 
 /* ---- GObject ---------------------------------------------------------------------- */
@@ -547,12 +453,12 @@ signpost_call_desk_dispose (GObject *object)
 {
   SignpostCallDesk *self = SIGNPOST_CALL_DESK (object);
 
-  if (self->engine != NULL)
+  if (self->actions != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->engine, self);
-      g_signal_handlers_disconnect_by_data (signpost_sync_engine_get_call_hub (self->engine), self);
-      g_object_remove_weak_pointer (G_OBJECT (self->engine), (gpointer *) &self->engine);
-      self->engine = NULL;
+      g_signal_handlers_disconnect_by_data (self->actions, self);
+      g_signal_handlers_disconnect_by_data (signpost_actions_get_call_hub (self->actions), self);
+      g_object_remove_weak_pointer (G_OBJECT (self->actions), (gpointer *) &self->actions);
+      self->actions = NULL;
     }
   if (self->mine != NULL)
     g_signal_handlers_disconnect_by_data (self->mine, self);
@@ -575,7 +481,6 @@ signpost_call_desk_finalize (GObject *object)
   SignpostCallDesk *self = SIGNPOST_CALL_DESK (object);
 
   g_clear_pointer (&self->over, g_hash_table_unref);
-  g_clear_pointer (&self->versions, g_hash_table_unref);
   g_clear_pointer (&self->gone, g_hash_table_unref);
   g_free (self->user_id);
 
@@ -615,7 +520,6 @@ static void
 signpost_call_desk_init (SignpostCallDesk *self)
 {
   self->over = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->offers);
 }
@@ -623,44 +527,56 @@ signpost_call_desk_init (SignpostCallDesk *self)
 /* ---- public API ---------------------------------------------------------------------- */
 
 /**
- * signpost_call_desk_get_for_engine:
+ * signpost_call_desk_get_for_actions:
  *
- * Returns: (transfer none): the desk of @engine, made on first use
+ * Returns: (transfer none): the desk of @actions, made on first use
  */
 SignpostCallDesk *
-signpost_call_desk_get_for_engine (SignpostSyncEngine *engine)
+signpost_call_desk_get_for_actions (SignpostActions *actions)
 {
   static GQuark quark;
   SignpostCallDesk *self;
 
-  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
 
   if (quark == 0)
     quark = g_quark_from_static_string ("signpost-call-desk");
-  self = g_object_get_qdata (G_OBJECT (engine), quark);
+  self = g_object_get_qdata (G_OBJECT (actions), quark);
   if (self != NULL)
     return self;
 
   self = g_object_new (SIGNPOST_TYPE_CALL_DESK, NULL);
-  self->engine = engine;
-  g_object_add_weak_pointer (G_OBJECT (engine), (gpointer *) &self->engine);
-  g_object_set_qdata_full (G_OBJECT (engine), quark, self, g_object_unref);
-  g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (rebuild), self);
-  g_signal_connect_swapped (engine, "notify::user", G_CALLBACK (rebuild), self);
-  g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (on_practice_changed), self);
-  g_signal_connect_swapped (signpost_sync_engine_get_call_hub (engine), "call-event",
+  self->actions = actions;
+  g_object_add_weak_pointer (G_OBJECT (actions), (gpointer *) &self->actions);
+  g_object_set_qdata_full (G_OBJECT (actions), quark, self, g_object_unref);
+  g_signal_connect_swapped (actions, "notify::cache", G_CALLBACK (rebuild), self);
+  g_signal_connect_swapped (actions, "notify::user", G_CALLBACK (rebuild), self);
+  g_signal_connect_swapped (actions, "notify::practice-id", G_CALLBACK (on_practice_changed), self);
+  g_signal_connect_swapped (signpost_actions_get_call_hub (actions), "call-event",
                             G_CALLBACK (on_call_event), self);
-  g_signal_connect_swapped (signpost_sync_engine_get_call_hub (engine), "notify::available",
+  g_signal_connect_swapped (signpost_actions_get_call_hub (actions), "notify::available",
                             G_CALLBACK (on_available_changed), self);
   rebuild (self);
   return self;
 }
 
-SignpostSyncEngine *
-signpost_call_desk_get_engine (SignpostCallDesk *self)
+/**
+ * signpost_call_desk_get_for_engine:
+ *
+ * Returns: (transfer none): the desk of @engine's actions
+ */
+SignpostCallDesk *
+signpost_call_desk_get_for_engine (SignpostSyncEngine *engine)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
+  return signpost_call_desk_get_for_actions (signpost_actions_get_for_engine (engine));
+}
+
+SignpostActions *
+signpost_call_desk_get_actions (SignpostCallDesk *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), NULL);
-  return self->engine;
+  return self->actions;
 }
 
 SignpostCall *
@@ -707,9 +623,14 @@ signpost_call_desk_answer_async (SignpostCallDesk    *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
+  GTask *task;
+
   g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
-  send_command (self, call_id, SIGNPOST_OP_ANSWER, NULL, signpost_call_desk_answer_async,
-                cancellable, callback, user_data);
+
+  task = start_command (self, call_id, TRUE, signpost_actions_answer_call_finish, signpost_call_desk_answer_async,
+                        cancellable, callback, user_data);
+  if (task != NULL)
+    signpost_actions_answer_call_async (self->actions, call_id, cancellable, command_replied, task);
 }
 
 SignpostCall *
@@ -728,9 +649,14 @@ signpost_call_desk_end_async (SignpostCallDesk    *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  GTask *task;
+
   g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
-  send_command (self, call_id, SIGNPOST_OP_END, NULL, signpost_call_desk_end_async,
-                cancellable, callback, user_data);
+
+  task = start_command (self, call_id, FALSE, signpost_actions_end_call_finish, signpost_call_desk_end_async,
+                        cancellable, callback, user_data);
+  if (task != NULL)
+    signpost_actions_end_call_async (self->actions, call_id, cancellable, command_replied, task);
 }
 
 SignpostCall *
@@ -750,16 +676,16 @@ signpost_call_desk_complete_async (SignpostCallDesk        *self,
                                    GAsyncReadyCallback      callback,
                                    gpointer                 user_data)
 {
-  JsonObject *data = json_object_new ();
+  GTask *task;
 
   g_return_if_fail (SIGNPOST_IS_CALL_DESK (self));
   g_return_if_fail (outcome == SIGNPOST_CALLBACK_OUTCOME_REACHED ||
                     outcome == SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER);
 
-  json_object_set_string_member (data, "outcome",
-                                 outcome == SIGNPOST_CALLBACK_OUTCOME_REACHED ? "reached" : "no_answer");
-  send_command (self, call_id, SIGNPOST_OP_COMPLETE, data, signpost_call_desk_complete_async,
-                cancellable, callback, user_data);
+  task = start_command (self, call_id, FALSE, signpost_actions_complete_callback_finish,
+                        signpost_call_desk_complete_async, cancellable, callback, user_data);
+  if (task != NULL)
+    signpost_actions_complete_callback_async (self->actions, call_id, outcome, cancellable, command_replied, task);
 }
 
 SignpostCall *
@@ -769,48 +695,4 @@ signpost_call_desk_complete_finish (SignpostCallDesk  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-gboolean
-signpost_call_desk_link_patient (SignpostCallDesk  *self,
-                                 const char        *call_id,
-                                 const char        *patient_id,
-                                 const char        *label,
-                                 GError           **error)
-{
-  g_autoptr(SignpostMutation) mutation = NULL;
-  g_autoptr(SignpostCall) cached = NULL;
-  g_autoptr(JsonObject) data = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  SignpostOutbox *outbox;
-  gint64 known;
-
-  g_return_val_if_fail (SIGNPOST_IS_CALL_DESK (self), FALSE);
-  g_return_val_if_fail (call_id != NULL && patient_id != NULL, FALSE);
-
-  outbox = self->engine ? signpost_sync_engine_get_outbox (self->engine) : NULL;
-  if (outbox == NULL || self->cache == NULL)
-    {
-      g_set_error_literal (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
-                           _("Nobody is signed in on this PC."));
-      return FALSE;
-    }
-  cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id);
-  if (cached != NULL && g_strcmp0 (signpost_call_get_patient_id (cached), patient_id) == 0)
-    return TRUE;
-
-  data = json_object_new ();
-  json_object_set_string_member (data, "patient_id", patient_id);
-  mutation = signpost_mutation_new ();
-  signpost_mutation_set_kind (mutation, SIGNPOST_RECORD_CALL);
-  signpost_mutation_set_op (mutation, SIGNPOST_OP_UPDATE);
-  signpost_mutation_set_id (mutation, call_id);
-  node = json_node_init_object (json_node_alloc (), data);
-  signpost_mutation_set_data (mutation, node);
-  /* The answer this console just sent moved the call on; the cache may not
-   * have heard yet, and an update on the older version would conflict. */
-  known = GPOINTER_TO_INT (g_hash_table_lookup (self->versions, call_id));
-  if (known > (cached != NULL ? signpost_record_get_version (SIGNPOST_RECORD (cached)) : 0))
-    signpost_mutation_set_base_version (mutation, known);
-  return signpost_outbox_enqueue (outbox, mutation, label, error);
 }

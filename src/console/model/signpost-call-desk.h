@@ -9,11 +9,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SignpostCallDesk, signpost_call_desk, SIGNPOST, CALL_DESK, GObject)
 
 /*
- * SignpostCallDesk: this console's hands on the phones, one per sync
- * engine, shared by the queue page and the caller popup. It sends the call
- * commands (answer, end, complete: at once, never queued), turns the
- * server's verdict into words a navigator understands ("Another navigator
- * answered that call"), links a caller to a patient through the outbox,
+ * SignpostCallDesk: this console's hands on the phones, one per
+ * SignpostActions, shared by the queue page and the caller popup. It sends
+ * the call commands through the actions (answer, end, complete: at once,
+ * never queued; a lost race comes back in words a navigator understands)
  * and knows which call this navigator is on (:current-call).
  *
  * ::answered (SignpostCall *call) is emitted when an answer sent from this
@@ -26,8 +25,10 @@ G_DECLARE_FINAL_TYPE (SignpostCallDesk, signpost_call_desk, SIGNPOST, CALL_DESK,
  * queue page's "Show Caller").
  */
 
+SignpostCallDesk   *signpost_call_desk_get_for_actions  (SignpostActions    *actions);
+/* The shell's and tests' way in: the desk of the engine's actions. */
 SignpostCallDesk   *signpost_call_desk_get_for_engine   (SignpostSyncEngine *engine);
-SignpostSyncEngine *signpost_call_desk_get_engine       (SignpostCallDesk   *self);
+SignpostActions    *signpost_call_desk_get_actions      (SignpostCallDesk   *self);
 SignpostCall       *signpost_call_desk_get_current_call (SignpostCallDesk   *self);
 SignpostCall       *signpost_call_desk_get_next_call    (SignpostCallDesk   *self);
 gboolean            signpost_call_desk_get_busy         (SignpostCallDesk   *self);
@@ -62,13 +63,5 @@ void                signpost_call_desk_complete_async   (SignpostCallDesk       
 SignpostCall       *signpost_call_desk_complete_finish  (SignpostCallDesk    *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);
-
-/* Records who is calling (call.patient_id) through the outbox: offline
- * too, and on top of the version this console's own answer produced. */
-gboolean            signpost_call_desk_link_patient     (SignpostCallDesk   *self,
-                                                         const char         *call_id,
-                                                         const char         *patient_id,
-                                                         const char         *label,
-                                                         GError            **error);
 
 G_END_DECLS

@@ -224,15 +224,3 @@ signpost_practice_time_zone (SignpostCache *cache,
     tz = g_time_zone_new_utc ();
   return tz;
 }
-
-void
-signpost_slot_booker_init (SignpostSlotBooker *booker,
-                           SignpostSyncEngine *engine,
-                           GDateTime          *now)
-{
-  SignpostUser *user = engine ? signpost_sync_engine_get_user (engine) : NULL;
-
-  booker->hub = user != NULL && signpost_user_get_hub (user);
-  booker->practice_ids = user != NULL ? signpost_user_get_practice_ids (user) : NULL;
-  booker->now = now;
-}

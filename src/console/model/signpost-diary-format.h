@@ -31,11 +31,6 @@ char       *signpost_slot_format_when             (SignpostSlot              *sl
 char       *signpost_slot_describe                (SignpostSlot              *slot,
                                                    SignpostClinician         *clinician,
                                                    GTimeZone                 *tz);
-/* Who is signed in to @engine, as the booking rules see them, at @now
- * (borrowed: the user's practice ids live as long as the user). */
-void        signpost_slot_booker_init             (SignpostSlotBooker        *booker,
-                                                   SignpostSyncEngine        *engine,
-                                                   GDateTime                 *now);
 /* The practice's time zone (Europe/London when unknown). */
 GTimeZone  *signpost_practice_time_zone           (SignpostCache             *cache,
                                                    const char                *practice_id);

@@ -73,9 +73,8 @@ struct _SignpostTriageForm
   GtkImage *state_icon;
   GtkLabel *state_label;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCache *cache;
-  SignpostOutbox *outbox;
   SignpostPatientSearchModel *search_model;
 
   char *triage_id;
@@ -632,8 +631,8 @@ on_patient_row_activated (SignpostTriageForm *self,
   set_patient (self, patient);
   gtk_editable_set_text (GTK_EDITABLE (self->patient_entry), "");
   changed (self);
-  if (self->engine != NULL)
-    signpost_sync_engine_report_view (self->engine, signpost_record_get_id (SIGNPOST_RECORD (patient)), "triage");
+  if (self->actions != NULL)
+    signpost_actions_report_view (self->actions, signpost_record_get_id (SIGNPOST_RECORD (patient)), "triage");
   gtk_widget_grab_focus (GTK_WIDGET (self->reason_view));
 }
 
@@ -1151,24 +1150,17 @@ link_call (SignpostTriageForm *self)
 {
   g_autoptr(SignpostCall) call = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean change = FALSE;
 
+  /* A call this PC has not heard of (yet) keeps its links as they are. */
   if (self->call_id == NULL)
     return;
   call = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, self->call_id);
   if (call == NULL)
     return;
-  if (signpost_call_get_triage_id (call) == NULL)
-    {
-      signpost_call_set_triage_id (call, self->triage_id);
-      change = TRUE;
-    }
-  if (signpost_call_get_patient_id (call) == NULL && self->patient != NULL)
-    {
-      signpost_call_set_patient_id (call, signpost_record_get_id (SIGNPOST_RECORD (self->patient)));
-      change = TRUE;
-    }
-  if (change && !signpost_outbox_save (self->outbox, SIGNPOST_RECORD (call), _("Linked a call to its request"), &error))
+  if (!signpost_actions_link_call_to_request (self->actions, self->call_id, self->triage_id,
+                                              self->patient ? signpost_record_get_id (SIGNPOST_RECORD (self->patient))
+                                                            : NULL,
+                                              &error))
     g_warning ("Could not link call %s to its request: %s", self->call_id, error->message);
 }
 
@@ -1207,7 +1199,7 @@ signpost_triage_form_save (SignpostTriageForm  *self,
 
   g_return_val_if_fail (SIGNPOST_IS_TRIAGE_FORM (self), FALSE);
 
-  if (self->outbox == NULL)
+  if (signpost_actions_get_changes (self->actions) == NULL)
     {
       g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_INVALID, _("Sign in again to save."));
       return FALSE;
@@ -1216,7 +1208,7 @@ signpost_triage_form_save (SignpostTriageForm  *self,
   if (triage == NULL)
     return FALSE;
   label = save_label (self, triage);
-  if (!signpost_outbox_save (self->outbox, SIGNPOST_RECORD (triage), label, error))
+  if (!signpost_actions_save_request (self->actions, triage, label, error))
     return FALSE;
   link_call (self);
 
@@ -1253,7 +1245,7 @@ save_action (GtkWidget  *widget,
   SignpostTriageForm *self = SIGNPOST_TRIAGE_FORM (widget);
 
   if (save_now (self))
-    toast (self, signpost_sync_engine_get_state (self->engine) == SIGNPOST_SYNC_STATE_OFFLINE
+    toast (self, signpost_actions_get_state (self->actions) == SIGNPOST_SYNC_STATE_OFFLINE
                  ? _("Saved on this PC; it will be sent when the server is back")
                  : _("Saved"));
 }
@@ -1355,9 +1347,9 @@ signpost_triage_form_close_request (GtkWindow *window)
 /* Signed out (or another user signed in): the draft stays on disk for
  * next time, and the window goes without asking. */
 static void
-on_engine_cache_changed (SignpostTriageForm *self)
+on_session_cache_changed (SignpostTriageForm *self)
 {
-  if (signpost_sync_engine_get_cache (self->engine) == self->cache)
+  if (signpost_actions_get_cache (self->actions) == self->cache)
     return;
   write_draft (self);
   self->closing = TRUE;
@@ -1496,7 +1488,7 @@ apply_draft (SignpostTriageForm *self,
 
 static void
 setup (SignpostTriageForm *self,
-       SignpostSyncEngine *engine,
+       SignpostActions    *actions,
        const char         *triage_id,
        const char         *call_id,
        const char         *patient_id,
@@ -1506,10 +1498,9 @@ setup (SignpostTriageForm *self,
   g_autoptr(SignpostCall) call = NULL;
   const char *practice_id = NULL;
 
-  self->engine = g_object_ref (engine);
-  self->cache = g_object_ref (signpost_sync_engine_get_cache (engine));
-  self->outbox = g_object_ref (signpost_sync_engine_get_outbox (engine));
-  g_signal_connect_object (engine, "notify::cache", G_CALLBACK (on_engine_cache_changed), self, G_CONNECT_SWAPPED);
+  self->actions = g_object_ref (actions);
+  self->cache = g_object_ref (signpost_actions_get_cache (actions));
+  g_signal_connect_object (actions, "notify::cache", G_CALLBACK (on_session_cache_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cache, "records-changed", G_CALLBACK (on_records_changed), self, G_CONNECT_SWAPPED);
 
   self->search_model = signpost_patient_search_model_new (self->cache);
@@ -1542,15 +1533,15 @@ setup (SignpostTriageForm *self,
   if (practice_id == NULL && call != NULL)
     practice_id = signpost_record_get_practice_id (SIGNPOST_RECORD (call));
   if (practice_id == NULL)
-    practice_id = signpost_sync_engine_get_practice_id (engine);
-  if (practice_id == NULL && signpost_sync_engine_get_user (engine) != NULL)
+    practice_id = signpost_actions_get_practice_id (actions);
+  if (practice_id == NULL && signpost_actions_get_user (actions) != NULL)
     {
-      const char * const *ids = signpost_user_get_practice_ids (signpost_sync_engine_get_user (engine));
+      const char * const *ids = signpost_user_get_practice_ids (signpost_actions_get_user (actions));
       if (ids != NULL && ids[0] != NULL)
         practice_id = ids[0];
     }
   self->practice_id = g_strdup (practice_id);
-  signpost_patient_search_model_set_practice_id (self->search_model, signpost_sync_engine_get_practice_id (engine));
+  signpost_patient_search_model_set_practice_id (self->search_model, signpost_actions_get_practice_id (actions));
 
   self->loading = TRUE;
   fill_clinicians (self);
@@ -1597,9 +1588,8 @@ signpost_triage_form_dispose (GObject *object)
   g_clear_object (&self->search_model);
   g_clear_object (&self->original);
   g_clear_object (&self->patient);
-  g_clear_object (&self->outbox);
   g_clear_object (&self->cache);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   g_clear_pointer (&self->clinicians, g_ptr_array_unref);
   g_clear_pointer (&self->clinician_ids, g_ptr_array_unref);
   g_clear_pointer (&self->flag_checks, g_ptr_array_unref);
@@ -1831,7 +1821,7 @@ find_open (const char *triage_id,
 
 static SignpostTriageForm *
 create (GtkWindow          *parent,
-        SignpostSyncEngine *engine,
+        SignpostActions    *actions,
         const char         *triage_id,
         const char         *call_id,
         const char         *patient_id,
@@ -1841,7 +1831,7 @@ create (GtkWindow          *parent,
 
   /* Not modal: the queue and the popup stay usable behind it. */
   self = g_object_new (SIGNPOST_TYPE_TRIAGE_FORM, "transient-for", parent, "modal", FALSE, NULL);
-  setup (self, engine, triage_id, call_id, patient_id, draft);
+  setup (self, actions, triage_id, call_id, patient_id, draft);
   gtk_window_present (GTK_WINDOW (self));
   gtk_widget_grab_focus (self->patient == NULL && self->original == NULL
                          ? GTK_WIDGET (self->patient_entry) : GTK_WIDGET (self->reason_view));
@@ -1850,15 +1840,15 @@ create (GtkWindow          *parent,
 
 SignpostTriageForm *
 signpost_triage_form_open (GtkWindow          *parent,
-                           SignpostSyncEngine *engine,
+                           SignpostActions    *actions,
                            const char         *triage_id,
                            const char         *call_id,
                            const char         *patient_id)
 {
   SignpostTriageForm *open;
 
-  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
-  if (signpost_sync_engine_get_cache (engine) == NULL)
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
+  if (signpost_actions_get_cache (actions) == NULL)
     return NULL;
 
   open = find_open (triage_id, call_id);
@@ -1867,20 +1857,20 @@ signpost_triage_form_open (GtkWindow          *parent,
       gtk_window_present (GTK_WINDOW (open));
       return open;
     }
-  return create (parent, engine, triage_id, call_id, patient_id, NULL);
+  return create (parent, actions, triage_id, call_id, patient_id, NULL);
 }
 
 SignpostTriageForm *
 signpost_triage_form_open_draft (GtkWindow          *parent,
-                                 SignpostSyncEngine *engine,
+                                 SignpostActions    *actions,
                                  const char         *key)
 {
   SignpostCache *cache;
   g_autoptr(JsonObject) draft = NULL;
   SignpostTriageForm *open;
 
-  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine), NULL);
-  cache = signpost_sync_engine_get_cache (engine);
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
+  cache = signpost_actions_get_cache (actions);
   if (cache == NULL || (draft = signpost_cache_load_draft (cache, key)) == NULL)
     return NULL;
   open = find_open (json_object_get_string_member_with_default (draft, "triage_id", NULL), NULL);
@@ -1889,7 +1879,7 @@ signpost_triage_form_open_draft (GtkWindow          *parent,
       gtk_window_present (GTK_WINDOW (open));
       return open;
     }
-  return create (parent, engine,
+  return create (parent, actions,
                  json_object_get_string_member_with_default (draft, "triage_id", NULL),
                  json_object_get_string_member_with_default (draft, "call_id", NULL),
                  json_object_get_string_member_with_default (draft, "patient_id", NULL),
@@ -1898,7 +1888,7 @@ signpost_triage_form_open_draft (GtkWindow          *parent,
 
 typedef struct {
   GtkWindow *parent;
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   GStrv keys;
 } DraftOffer;
 
@@ -1906,7 +1896,7 @@ static void
 draft_offer_free (DraftOffer *offer)
 {
   g_clear_object (&offer->parent);
-  g_clear_object (&offer->engine);
+  g_clear_object (&offer->actions);
   g_strfreev (offer->keys);
   g_free (offer);
 }
@@ -1916,12 +1906,12 @@ on_drafts_response (AdwMessageDialog *dialog,
                     const char       *response,
                     DraftOffer       *offer)
 {
-  SignpostCache *cache = signpost_sync_engine_get_cache (offer->engine);
+  SignpostCache *cache = signpost_actions_get_cache (offer->actions);
 
   for (guint i = 0; offer->keys[i] != NULL && cache != NULL; i++)
     {
       if (g_str_equal (response, "open"))
-        signpost_triage_form_open_draft (offer->parent, offer->engine, offer->keys[i]);
+        signpost_triage_form_open_draft (offer->parent, offer->actions, offer->keys[i]);
       else if (g_str_equal (response, "discard"))
         signpost_cache_delete_draft (cache, offer->keys[i], NULL);
     }
@@ -1929,7 +1919,7 @@ on_drafts_response (AdwMessageDialog *dialog,
 
 void
 signpost_triage_form_offer_drafts (GtkWindow          *parent,
-                                   SignpostSyncEngine *engine)
+                                   SignpostActions    *actions)
 {
   SignpostCache *cache;
   g_auto(GStrv) keys = NULL;
@@ -1938,8 +1928,8 @@ signpost_triage_form_offer_drafts (GtkWindow          *parent,
   g_autofree char *body = NULL;
   guint n;
 
-  g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (engine));
-  cache = signpost_sync_engine_get_cache (engine);
+  g_return_if_fail (SIGNPOST_IS_ACTIONS (actions));
+  cache = signpost_actions_get_cache (actions);
   if (cache == NULL)
     return;
   keys = signpost_cache_list_drafts (cache, "triage:");
@@ -1973,7 +1963,7 @@ signpost_triage_form_offer_drafts (GtkWindow          *parent,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
   offer = g_new0 (DraftOffer, 1);
   offer->parent = parent ? g_object_ref (parent) : NULL;
-  offer->engine = g_object_ref (engine);
+  offer->actions = g_object_ref (actions);
   offer->keys = g_steal_pointer (&keys);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_drafts_response), offer,
                          (GClosureNotify) (void (*) (void)) draft_offer_free, 0);

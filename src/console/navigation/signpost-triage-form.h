@@ -28,18 +28,18 @@ G_DECLARE_FINAL_TYPE (SignpostTriageForm, signpost_triage_form, SIGNPOST, TRIAGE
  * @patient_id; each may be NULL or ""), or brings forward the window
  * already open for it. */
 SignpostTriageForm *signpost_triage_form_open             (GtkWindow          *parent,
-                                                           SignpostSyncEngine *engine,
+                                                           SignpostActions    *actions,
                                                            const char         *triage_id,
                                                            const char         *call_id,
                                                            const char         *patient_id);
 /* Reopens a draft left by a crash (its key "triage:<id>"). */
 SignpostTriageForm *signpost_triage_form_open_draft       (GtkWindow          *parent,
-                                                           SignpostSyncEngine *engine,
+                                                           SignpostActions    *actions,
                                                            const char         *key);
 /* After signing in: offers to reopen the drafts of forms that were never
  * saved or closed (the console crashed, or the PC went off). */
 void                signpost_triage_form_offer_drafts     (GtkWindow          *parent,
-                                                           SignpostSyncEngine *engine);
+                                                           SignpostActions    *actions);
 
 const char         *signpost_triage_form_get_triage_id    (SignpostTriageForm *self);
 const char         *signpost_triage_form_get_call_id      (SignpostTriageForm *self);

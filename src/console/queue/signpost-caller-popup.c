@@ -50,7 +50,7 @@ struct _SignpostCallerPopup
   GtkWidget *answer_button;
   GtkWidget *confirm_button;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCallHub *hub;
   SignpostCallDesk *desk;
   SignpostCache *cache;
@@ -144,7 +144,7 @@ watch_paint (SignpostCallerPopup *self)
 static gboolean
 several_practices (SignpostCallerPopup *self)
 {
-  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  GListModel *practices = self->actions ? signpost_actions_get_practices (self->actions) : NULL;
 
   return practices != NULL && g_list_model_get_n_items (practices) > 1;
 }
@@ -218,10 +218,10 @@ report_view (SignpostCallerPopup *self,
   g_autofree char *key = g_strdup_printf ("%s|%s", self->call_id, patient_id);
 
   /* Once per call and patient: the record was put on screen. */
-  if (self->engine == NULL || g_hash_table_contains (self->audited, key))
+  if (self->actions == NULL || g_hash_table_contains (self->audited, key))
     return;
   g_hash_table_add (self->audited, g_steal_pointer (&key));
-  signpost_sync_engine_report_view (self->engine, patient_id, "caller-popup");
+  signpost_actions_report_view (self->actions, patient_id, "caller-popup");
 }
 
 /* One patient on the number: what the desk needs before saying hello. */
@@ -491,15 +491,15 @@ take_focus (SignpostCallerPopup *self)
 static gboolean
 offers_enabled (SignpostCallerPopup *self)
 {
-  return self->engine != NULL && self->cache != NULL &&
-         signpost_sync_engine_get_role (self->engine) == SIGNPOST_ROLE_NAVIGATOR &&
+  return self->actions != NULL && self->cache != NULL &&
+         signpost_actions_get_role (self->actions) == SIGNPOST_ROLE_NAVIGATOR &&
          signpost_call_hub_get_available (self->hub);
 }
 
 static const char *
 practice_in_view (SignpostCallerPopup *self)
 {
-  return self->engine ? signpost_sync_engine_get_practice_id (self->engine) : NULL;
+  return self->actions ? signpost_actions_get_practice_id (self->actions) : NULL;
 }
 
 /* Decides what the panel shows: the navigator's own call, else (when
@@ -592,7 +592,7 @@ link_and_open (SignpostCallerPopup *self,
   g_autofree char *call_id = g_strdup (self->call_id);
 
   report_view (self, patient);
-  if (!signpost_call_desk_link_patient (self->desk, call_id, patient_id, label, &error))
+  if (!signpost_actions_link_caller (self->actions, call_id, patient_id, label, &error))
     {
       signpost_call_show_toast (GTK_WIDGET (self), error->message);
       return;
@@ -743,7 +743,7 @@ save_temporary_action (GtkWidget  *widget,
     }
   if (practice_id == NULL)
     {
-      GListModel *practices = signpost_sync_engine_get_practices (self->engine);
+      GListModel *practices = signpost_actions_get_practices (self->actions);
       g_autoptr(SignpostPractice) first = g_list_model_get_item (practices, 0);
       practice_id = first ? signpost_record_get_id (SIGNPOST_RECORD (first)) : NULL;
     }
@@ -766,7 +766,7 @@ save_temporary_action (GtkWidget  *widget,
   name = signpost_patient_format_name (patient);
   /* Translators: what the outbox and the problems list call it */
   label = g_strdup_printf (_("Registered %s as a temporary patient"), name);
-  if (!signpost_outbox_save (signpost_sync_engine_get_outbox (self->engine), SIGNPOST_RECORD (patient), label, &error))
+  if (!signpost_actions_register_temporary_patient (self->actions, patient, label, &error))
     {
       register_failed (self, error->message, NULL);
       return;
@@ -867,7 +867,7 @@ on_search_activate (SignpostCallerPopup *self)
   signpost_caller_popup_confirm (self);
 }
 
-/* ---- following the engine ----------------------------------------------------------------- */
+/* ---- following the session ----------------------------------------------------------------- */
 
 static void
 set_cache (SignpostCallerPopup *self,
@@ -894,7 +894,7 @@ set_cache (SignpostCallerPopup *self,
 static void
 on_cache_changed (SignpostCallerPopup *self)
 {
-  set_cache (self, signpost_sync_engine_get_cache (self->engine));
+  set_cache (self, signpost_actions_get_cache (self->actions));
 }
 
 /* ---- GObject ------------------------------------------------------------------------------- */
@@ -905,7 +905,7 @@ signpost_caller_popup_dispose (GObject *object)
 {
   SignpostCallerPopup *self = SIGNPOST_CALLER_POPUP (object);
 
-  signpost_caller_popup_set_engine (self, NULL);
+  signpost_caller_popup_set_actions (self, NULL);
   stop_watching_paint (self);
   g_clear_weak_pointer (&self->return_focus);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_CALLER_POPUP);
@@ -1005,36 +1005,36 @@ signpost_caller_popup_init (SignpostCallerPopup *self)
 /* ---- public API --------------------------------------------------------------------------------- */
 
 void
-signpost_caller_popup_set_engine (SignpostCallerPopup *self,
-                                  SignpostSyncEngine  *engine)
+signpost_caller_popup_set_actions (SignpostCallerPopup *self,
+                                  SignpostActions     *actions)
 {
   g_return_if_fail (SIGNPOST_IS_CALLER_POPUP (self));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
-  if (self->engine != NULL)
+  if (self->actions != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (self->actions, self);
       g_signal_handlers_disconnect_by_data (self->hub, self);
       g_signal_handlers_disconnect_by_data (self->desk, self);
       set_cache (self, NULL);
     }
-  g_set_object (&self->engine, engine);
-  self->hub = engine ? signpost_sync_engine_get_call_hub (engine) : NULL;
-  self->desk = engine ? signpost_call_desk_get_for_engine (engine) : NULL;
-  if (engine == NULL)
+  g_set_object (&self->actions, actions);
+  self->hub = actions ? signpost_actions_get_call_hub (actions) : NULL;
+  self->desk = actions ? signpost_call_desk_get_for_actions (actions) : NULL;
+  if (actions == NULL)
     return;
 
   /* A subscriber like GNOME Calls' call window: it knows the hub and the
    * desk, not where their events come from. */
-  g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
-  g_signal_connect_swapped (engine, "notify::role", G_CALLBACK (update), self);
+  g_signal_connect_swapped (actions, "notify::cache", G_CALLBACK (on_cache_changed), self);
+  g_signal_connect_swapped (actions, "notify::role", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->hub, "notify::available", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->desk, "notify::current-call", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->desk, "notify::next-call", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->desk, "answered", G_CALLBACK (on_answered_here), self);
   g_signal_connect_swapped (self->desk, "caller-requested", G_CALLBACK (on_caller_requested), self);
-  set_cache (self, signpost_sync_engine_get_cache (engine));
+  set_cache (self, signpost_actions_get_cache (actions));
 }
 
 SignpostCallerPopupMode

@@ -48,8 +48,8 @@ typedef enum {
  * ::content-painted (call id, monotonic µs) is emitted at the end of the
  * first frame that shows a new caller: the latency benchmark's far end.
  */
-void                     signpost_caller_popup_set_engine       (SignpostCallerPopup *self,
-                                                                 SignpostSyncEngine  *engine);
+void                     signpost_caller_popup_set_actions       (SignpostCallerPopup *self,
+                                                                 SignpostActions     *actions);
 SignpostCallerPopupMode  signpost_caller_popup_get_mode         (SignpostCallerPopup *self);
 const char              *signpost_caller_popup_get_call_id      (SignpostCallerPopup *self);
 /* "one", "several", "search" (unknown or withheld) or "register" */

@@ -17,7 +17,7 @@
 
 enum {
   PROP_0,
-  PROP_ENGINE,
+  PROP_ACTIONS,
   PROP_NOTICE,
   N_PROPS
 };
@@ -58,7 +58,7 @@ struct _SignpostQueuePage
   GtkStack *in_progress_stack;
   GtkListView *in_progress_view;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostCallHub *hub;
   SignpostCallDesk *desk;
   SignpostCache *cache;
@@ -466,16 +466,15 @@ queue_replied (GObject      *source,
                gpointer      user_data)
 {
   SignpostQueuePage *self = user_data;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(SignpostQueueSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
 
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  summary = signpost_actions_get_queue_summary_finish (SIGNPOST_ACTIONS (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    self->answered_sum += json_object_get_int_member_with_default (json_node_get_object (node),
-                                                                   "answered_today", 0);
-  else if (error != NULL)
+  if (summary != NULL)
+    self->answered_sum += signpost_queue_summary_get_answered_today (summary);
+  else
     g_debug ("Queue figures: %s", error->message);
 
   if (--self->n_queue_requests == 0)
@@ -496,24 +495,22 @@ fetch_figures (gpointer data)
   GListModel *practices;
 
   self->figures_timeout_id = 0;
-  if (self->engine == NULL || self->n_queue_requests > 0 ||
+  if (self->actions == NULL || self->n_queue_requests > 0 ||
       !signpost_call_hub_get_available (self->hub))
     return G_SOURCE_REMOVE;
 
-  practice_id = signpost_sync_engine_get_practice_id (self->engine);
-  practices = signpost_sync_engine_get_practices (self->engine);
+  practice_id = signpost_actions_get_practice_id (self->actions);
+  practices = signpost_actions_get_practices (self->actions);
   self->answered_sum = 0;
   for (guint i = 0; i < g_list_model_get_n_items (practices); i++)
     {
       g_autoptr(SignpostPractice) practice = g_list_model_get_item (practices, i);
       const char *id = signpost_record_get_id (SIGNPOST_RECORD (practice));
-      g_autofree char *path = NULL;
 
       if (practice_id != NULL && g_strcmp0 (id, practice_id) != 0)
         continue;
-      path = g_strdup_printf ("queue?practice=%s", id);
       self->n_queue_requests++;
-      signpost_sync_engine_get_json_async (self->engine, path, self->cancellable, queue_replied, self);
+      signpost_actions_get_queue_summary_async (self->actions, id, self->cancellable, queue_replied, self);
     }
   return G_SOURCE_REMOVE;
 }
@@ -775,14 +772,14 @@ complete_action (GtkWidget  *widget,
                                      self->cancellable, completed, g_object_ref (self));
 }
 
-/* ---- following the engine -------------------------------------------------------------- */
+/* ---- following the session -------------------------------------------------------------- */
 
 static void
 update_available (SignpostQueuePage *self)
 {
   gboolean available = self->hub != NULL && signpost_call_hub_get_available (self->hub);
-  gboolean connecting = self->engine != NULL &&
-                        signpost_sync_engine_get_state (self->engine) == SIGNPOST_SYNC_STATE_CONNECTING;
+  gboolean connecting = self->actions != NULL &&
+                        signpost_actions_get_state (self->actions) == SIGNPOST_SYNC_STATE_CONNECTING;
 
   adw_status_page_set_title (self->offline_page, connecting ? _("Connecting to the Phone Queue…")
                                                             : _("Phones Unavailable"));
@@ -833,8 +830,8 @@ on_call_event (SignpostQueuePage *self,
 static void
 update_practices (SignpostQueuePage *self)
 {
-  const char *practice_id = self->engine ? signpost_sync_engine_get_practice_id (self->engine) : NULL;
-  GListModel *practices = self->engine ? signpost_sync_engine_get_practices (self->engine) : NULL;
+  const char *practice_id = self->actions ? signpost_actions_get_practice_id (self->actions) : NULL;
+  GListModel *practices = self->actions ? signpost_actions_get_practices (self->actions) : NULL;
   gboolean several = practice_id == NULL && practices != NULL && g_list_model_get_n_items (practices) > 1;
 
   if (self->waiting != NULL)
@@ -896,7 +893,7 @@ set_models (SignpostQueuePage *self,
 static void
 on_cache_changed (SignpostQueuePage *self)
 {
-  set_models (self, signpost_sync_engine_get_cache (self->engine));
+  set_models (self, signpost_actions_get_cache (self->actions));
 }
 
 /* ---- keys for the whole window ------------------------------------------------------ */
@@ -965,8 +962,8 @@ signpost_queue_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      g_value_set_object (value, self->engine);
+    case PROP_ACTIONS:
+      g_value_set_object (value, self->actions);
       break;
     case PROP_NOTICE:
       g_value_set_string (value, self->notice);
@@ -986,8 +983,8 @@ signpost_queue_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ENGINE:
-      signpost_queue_page_set_engine (self, g_value_get_object (value));
+    case PROP_ACTIONS:
+      signpost_queue_page_set_actions (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1000,7 +997,7 @@ signpost_queue_page_dispose (GObject *object)
   SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  signpost_queue_page_set_engine (self, NULL);
+  signpost_queue_page_set_actions (self, NULL);
   g_signal_handlers_disconnect_by_data (signpost_ticker_get_default (), self);
   g_clear_handle_id (&self->positions_id, g_source_remove);
   g_clear_handle_id (&self->figures_id, g_source_remove);
@@ -1040,8 +1037,8 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   widget_class->root = signpost_queue_page_root;
   widget_class->unroot = signpost_queue_page_unroot;
 
-  properties[PROP_ENGINE] =
-    g_param_spec_object ("engine", NULL, NULL, SIGNPOST_TYPE_SYNC_ENGINE,
+  properties[PROP_ACTIONS] =
+    g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_NOTICE] =
     g_param_spec_string ("notice", NULL, NULL, NULL,
@@ -1123,24 +1120,24 @@ signpost_queue_page_init (SignpostQueuePage *self)
 
 /* ---- public API ---------------------------------------------------------------------- */
 
-SignpostSyncEngine *
-signpost_queue_page_get_engine (SignpostQueuePage *self)
+SignpostActions    *
+signpost_queue_page_get_actions (SignpostQueuePage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
-  return self->engine;
+  return self->actions;
 }
 
 void
-signpost_queue_page_set_engine (SignpostQueuePage  *self,
-                                SignpostSyncEngine *engine)
+signpost_queue_page_set_actions (SignpostQueuePage  *self,
+                                SignpostActions    *actions)
 {
   g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
 
-  if (self->engine == engine)
+  if (self->actions == actions)
     return;
-  if (self->engine != NULL)
+  if (self->actions != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (self->actions, self);
       g_signal_handlers_disconnect_by_data (self->hub, self);
       g_signal_handlers_disconnect_by_data (self->desk, self);
       if (self->my_call != NULL)
@@ -1148,23 +1145,23 @@ signpost_queue_page_set_engine (SignpostQueuePage  *self,
       g_clear_object (&self->my_call);
       set_models (self, NULL);
     }
-  g_set_object (&self->engine, engine);
-  self->hub = engine ? signpost_sync_engine_get_call_hub (engine) : NULL;
-  self->desk = engine ? signpost_call_desk_get_for_engine (engine) : NULL;
-  if (engine != NULL)
+  g_set_object (&self->actions, actions);
+  self->hub = actions ? signpost_actions_get_call_hub (actions) : NULL;
+  self->desk = actions ? signpost_call_desk_get_for_actions (actions) : NULL;
+  if (actions != NULL)
     {
-      g_signal_connect_swapped (engine, "notify::cache", G_CALLBACK (on_cache_changed), self);
-      g_signal_connect_swapped (engine, "notify::practice-id", G_CALLBACK (update_practices), self);
-      g_signal_connect_swapped (engine, "notify::practices", G_CALLBACK (update_practices), self);
-      g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (update_available), self);
+      g_signal_connect_swapped (actions, "notify::cache", G_CALLBACK (on_cache_changed), self);
+      g_signal_connect_swapped (actions, "notify::practice-id", G_CALLBACK (update_practices), self);
+      g_signal_connect_swapped (actions, "notify::practices", G_CALLBACK (update_practices), self);
+      g_signal_connect_swapped (actions, "notify::state", G_CALLBACK (update_available), self);
       g_signal_connect_swapped (self->hub, "notify::available", G_CALLBACK (update_available), self);
       g_signal_connect_swapped (self->hub, "call-event", G_CALLBACK (on_call_event), self);
       g_signal_connect_swapped (self->desk, "notify::current-call", G_CALLBACK (on_current_call_changed), self);
-      set_models (self, signpost_sync_engine_get_cache (engine));
+      set_models (self, signpost_actions_get_cache (actions));
       on_current_call_changed (self);
     }
   update_available (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIONS]);
 }
 
 GListModel *

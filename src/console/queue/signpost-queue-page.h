@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SignpostQueuePage, signpost_queue_page, SIGNPOST, QUEUE_PAGE, AdwBin)
 
 /*
- * The live phone queue (:engine is the signed-in user's sync engine):
+ * The live phone queue (:actions is the signed-in user's sync actions):
  * headline figures, the calls waiting in queue order with their place and
  * time waiting, the callbacks holding their place, and who is on a call.
  * Lists follow the cache's call models row by row; the time labels tick
@@ -26,9 +26,9 @@ G_DECLARE_FINAL_TYPE (SignpostQueuePage, signpost_queue_page, SIGNPOST, QUEUE_PA
  * :notice is the last message shown as a toast ("Another navigator
  * answered that call."), for tests and screen readers.
  */
-SignpostSyncEngine *signpost_queue_page_get_engine          (SignpostQueuePage  *self);
-void                signpost_queue_page_set_engine          (SignpostQueuePage  *self,
-                                                             SignpostSyncEngine *engine);
+SignpostActions    *signpost_queue_page_get_actions          (SignpostQueuePage  *self);
+void                signpost_queue_page_set_actions          (SignpostQueuePage  *self,
+                                                             SignpostActions    *actions);
 GListModel         *signpost_queue_page_get_waiting         (SignpostQueuePage  *self);
 GListModel         *signpost_queue_page_get_callbacks       (SignpostQueuePage  *self);
 GListModel         *signpost_queue_page_get_in_progress     (SignpostQueuePage  *self);

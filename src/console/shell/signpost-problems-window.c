@@ -14,7 +14,7 @@ struct _SignpostProblemsWindow
   GtkStack *stack;
   GtkListBox *list_box;
 
-  SignpostOutbox *outbox;
+  SignpostActions *actions;
   GtkFilterListModel *problems;
 };
 
@@ -44,7 +44,7 @@ on_retry_clicked (GtkButton              *button,
   const char *mutation_id = g_object_get_data (G_OBJECT (button), "mutation-id");
   g_autoptr(GError) error = NULL;
 
-  if (!signpost_outbox_retry (self->outbox, mutation_id, NULL, &error))
+  if (!signpost_actions_retry_change (self->actions, mutation_id, &error))
     show_error (self, error);
 }
 
@@ -55,7 +55,7 @@ on_discard_clicked (GtkButton              *button,
   const char *mutation_id = g_object_get_data (G_OBJECT (button), "mutation-id");
   g_autoptr(GError) error = NULL;
 
-  if (!signpost_outbox_discard (self->outbox, mutation_id, &error))
+  if (!signpost_actions_discard_change (self->actions, mutation_id, &error))
     show_error (self, error);
 }
 
@@ -112,7 +112,7 @@ signpost_problems_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_PROBLEMS_WINDOW);
   g_clear_object (&self->problems);
-  g_clear_object (&self->outbox);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (signpost_problems_window_parent_class)->dispose (object);
 }
@@ -139,20 +139,23 @@ signpost_problems_window_init (SignpostProblemsWindow *self)
 }
 
 SignpostProblemsWindow *
-signpost_problems_window_new (GtkWindow      *parent,
-                              SignpostOutbox *outbox)
+signpost_problems_window_new (GtkWindow       *parent,
+                              SignpostActions *actions)
 {
   SignpostProblemsWindow *self;
   GtkCustomFilter *filter;
+  GListModel *changes;
 
-  g_return_val_if_fail (SIGNPOST_IS_OUTBOX (outbox), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (actions), NULL);
+  g_return_val_if_fail (signpost_actions_get_changes (actions) != NULL, NULL);
 
   self = g_object_new (SIGNPOST_TYPE_PROBLEMS_WINDOW, "transient-for", parent, NULL);
-  self->outbox = g_object_ref (outbox);
+  self->actions = g_object_ref (actions);
+  changes = signpost_actions_get_changes (actions);
   /* The outbox is short, and its items notify their state: a filter over
    * it costs nothing. */
   filter = gtk_custom_filter_new (is_problem, NULL, NULL);
-  self->problems = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (outbox)), GTK_FILTER (filter));
+  self->problems = gtk_filter_list_model_new (g_object_ref (changes), GTK_FILTER (filter));
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->problems), create_row, self, NULL);
   g_signal_connect_object (self->problems, "items-changed", G_CALLBACK (update_stack), self, G_CONNECT_SWAPPED);
   update_stack (self);

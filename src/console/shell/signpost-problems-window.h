@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (SignpostProblemsWindow, signpost_problems_window, SIGNPOST
 /* The outbox's conflicts and refusals, each with "Send Again" and "Let It
  * Go". The pages that made a change may offer a better resolution (re-pick
  * a slot, merge a triage record); this is the one place all of them meet. */
-SignpostProblemsWindow *signpost_problems_window_new (GtkWindow      *parent,
-                                                      SignpostOutbox *outbox);
+SignpostProblemsWindow *signpost_problems_window_new (GtkWindow       *parent,
+                                                      SignpostActions *actions);
 
 G_END_DECLS

@@ -58,6 +58,7 @@ struct _SignpostWindow
   SignpostSyncEngine *engine;
   GSettings *settings;
   GCancellable *cancellable;
+  SignpostActions *actions; /* the engine's: what the pages get */
   SignpostOutbox *outbox; /* the one whose counts the banners show */
   gboolean search_mode;
   gboolean search_allowed;
@@ -270,7 +271,7 @@ on_signed_in (SignpostWindow *self)
   update_banners (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->view_stack));
   /* Requests being written when the console last stopped. */
-  signpost_triage_form_offer_drafts (GTK_WINDOW (self), self->engine);
+  signpost_triage_form_offer_drafts (GTK_WINDOW (self), self->actions);
 }
 
 static void
@@ -363,7 +364,7 @@ review_problems (GtkWidget  *widget,
 
   if (self->outbox == NULL)
     return;
-  window = signpost_problems_window_new (GTK_WINDOW (self), self->outbox);
+  window = signpost_problems_window_new (GTK_WINDOW (self), self->actions);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -374,7 +375,7 @@ on_patient_activated (SignpostWindow  *self,
   SignpostPatientSummary *summary;
 
   /* Opening a record is audited, offline too (it is sent when back). */
-  signpost_sync_engine_report_view (self->engine, signpost_record_get_id (SIGNPOST_RECORD (patient)), "search");
+  signpost_actions_report_view (self->actions, signpost_record_get_id (SIGNPOST_RECORD (patient)), "search");
   summary = signpost_patient_summary_new (GTK_WINDOW (self), signpost_sync_engine_get_cache (self->engine), patient);
   gtk_window_present (GTK_WINDOW (summary));
 }
@@ -392,7 +393,7 @@ open_triage (GtkWidget  *widget,
   if (!signpost_sync_engine_get_logged_in (self->engine))
     return;
   g_variant_get (parameter, "(&s&s&s)", &triage_id, &call_id, &patient_id);
-  signpost_triage_form_open (GTK_WINDOW (self), self->engine, triage_id, call_id, patient_id);
+  signpost_triage_form_open (GTK_WINDOW (self), self->actions, triage_id, call_id, patient_id);
 }
 
 static void
@@ -573,6 +574,7 @@ signpost_window_new (SignpostApplication *application)
 
   self = g_object_new (SIGNPOST_TYPE_WINDOW, "application", application, NULL);
   self->engine = g_object_ref (signpost_application_get_engine (application));
+  self->actions = signpost_actions_get_for_engine (self->engine);
   self->settings = g_object_ref (signpost_application_get_settings (application));
 
   width = g_settings_get_int (self->settings, "window-width");
@@ -582,12 +584,13 @@ signpost_window_new (SignpostApplication *application)
     gtk_window_maximize (GTK_WINDOW (self));
 
   signpost_login_page_setup (self->login_page, self->engine, self->settings);
-  signpost_patient_search_set_engine (self->patient_search, self->engine);
-  signpost_queue_page_set_engine (self->queue_page, self->engine);
-  signpost_duty_list_page_set_engine (self->duty_page, self->engine);
-  signpost_diary_page_set_engine (self->diary_page, self->engine);
-  signpost_load_page_set_engine (self->load_page, self->engine);
-  signpost_caller_popup_set_engine (self->caller_popup, self->engine);
+  /* The pages get the actions and the cache's models, never the engine. */
+  signpost_patient_search_set_actions (self->patient_search, self->actions);
+  signpost_queue_page_set_actions (self->queue_page, self->actions);
+  signpost_duty_list_page_set_actions (self->duty_page, self->actions);
+  signpost_diary_page_set_actions (self->diary_page, self->actions);
+  signpost_load_page_set_actions (self->load_page, self->actions);
+  signpost_caller_popup_set_actions (self->caller_popup, self->actions);
 
   g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "notify::progress", G_CALLBACK (update_banners), self);

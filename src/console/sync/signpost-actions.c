@@ -755,6 +755,23 @@ signpost_actions_claim_request (SignpostActions  *self,
 }
 
 gboolean
+signpost_actions_release_request (SignpostActions  *self,
+                                  const char       *triage_id,
+                                  const char       *label,
+                                  GError          **error)
+{
+  g_autoptr(SignpostTriage) request = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_ACTIONS (self), FALSE);
+
+  request = cached_record (self, SIGNPOST_RECORD_TRIAGE, triage_id, error);
+  if (request == NULL)
+    return FALSE;
+  signpost_triage_set_claimed_by (request, NULL);
+  return signpost_outbox_save (self->outbox, SIGNPOST_RECORD (request), label, error);
+}
+
+gboolean
 signpost_actions_save_duty_notes (SignpostActions  *self,
                                   const char       *triage_id,
                                   const char       *notes,

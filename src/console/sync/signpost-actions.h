@@ -122,6 +122,11 @@ gboolean             signpost_actions_claim_request           (SignpostActions  
                                                                const char           *triage_id,
                                                                const char           *label,
                                                                GError              **error);
+/* Lets it go for colleagues: claimed_by is nobody. */
+gboolean             signpost_actions_release_request         (SignpostActions      *self,
+                                                               const char           *triage_id,
+                                                               const char           *label,
+                                                               GError              **error);
 gboolean             signpost_actions_save_duty_notes         (SignpostActions      *self,
                                                                const char           *triage_id,
                                                                const char           *notes,

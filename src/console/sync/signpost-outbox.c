@@ -429,48 +429,6 @@ signpost_outbox_delete (SignpostOutbox      *self,
   return enqueue_full (self, mutation, label, error);
 }
 
-gboolean
-signpost_outbox_command (SignpostOutbox      *self,
-                         SignpostRecordKind   kind,
-                         const char          *id,
-                         SignpostOp           op,
-                         JsonObject          *data,
-                         const char          *label,
-                         GError             **error)
-{
-  g_autoptr(SignpostMutation) mutation = signpost_mutation_new ();
-  g_autoptr(JsonObject) copy = json_object_new ();
-
-  g_return_val_if_fail (SIGNPOST_IS_OUTBOX (self), FALSE);
-
-  if (data != NULL)
-    {
-      JsonObjectIter iter;
-      const char *key;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, data);
-      while (json_object_iter_next (&iter, &key, &member))
-        json_object_set_member (copy, key, json_node_copy (member));
-    }
-  if (op == SIGNPOST_OP_BOOK && !json_object_has_member (copy, "appointment_id"))
-    {
-      g_autofree char *uuid = g_uuid_string_random ();
-      json_object_set_string_member (copy, "appointment_id", uuid);
-      if (data != NULL)
-        json_object_set_string_member (data, "appointment_id", uuid);
-    }
-
-  signpost_mutation_set_kind (mutation, kind);
-  signpost_mutation_set_op (mutation, op);
-  signpost_mutation_set_id (mutation, id);
-  {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), copy);
-    signpost_mutation_set_data (mutation, node);
-  }
-  return enqueue_full (self, mutation, label, error);
-}
-
 SignpostOutboxItem *
 signpost_outbox_find (SignpostOutbox *self,
                       const char     *mutation_id)

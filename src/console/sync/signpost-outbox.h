@@ -41,16 +41,8 @@ gboolean        signpost_outbox_delete         (SignpostOutbox      *self,
                                                 const char          *id,
                                                 const char          *label,
                                                 GError             **error);
-/* book, cancel and review (PROTOCOL.md, Mutations). For book, an
- * "appointment_id" is added to @data when it has none. */
-gboolean        signpost_outbox_command        (SignpostOutbox      *self,
-                                                SignpostRecordKind   kind,
-                                                const char          *id,
-                                                SignpostOp           op,
-                                                JsonObject          *data,
-                                                const char          *label,
-                                                GError             **error);
-/* The general form: fills in mutation_id and base_version when unset. */
+/* Any mutation (SignpostActions builds the commands): fills in
+ * mutation_id and base_version when unset. */
 gboolean        signpost_outbox_enqueue        (SignpostOutbox      *self,
                                                 SignpostMutation    *mutation,
                                                 const char          *label,

@@ -39,7 +39,7 @@ struct _SignpostPatientSearch
   GtkColumnViewColumn *practice_column;
   GtkColumnViewColumn *alerts_column;
 
-  SignpostSyncEngine *engine;
+  SignpostActions    *actions;
   SignpostPatientSearchModel *model;
   GtkSingleSelection *selection;
   GBinding *practice_binding;
@@ -209,7 +209,7 @@ bind_cell (GtkSignalListItemFactory *factory,
       text = g_strdup (signpost_patient_get_postcode (patient));
       break;
     case COLUMN_PRACTICE:
-      text = g_strdup (signpost_cache_get_practice_name (signpost_sync_engine_get_cache (self->engine),
+      text = g_strdup (signpost_cache_get_practice_name (signpost_actions_get_cache (self->actions),
                                                          signpost_record_get_practice_id (SIGNPOST_RECORD (patient))));
       break;
     case COLUMN_ALERTS:
@@ -243,7 +243,7 @@ set_factory (SignpostPatientSearch *self,
 static void
 on_cache_changed (SignpostPatientSearch *self)
 {
-  SignpostCache *cache = self->engine ? signpost_sync_engine_get_cache (self->engine) : NULL;
+  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
 
   g_clear_pointer (&self->practice_binding, g_binding_unbind);
   if (self->model != NULL)
@@ -254,7 +254,7 @@ on_cache_changed (SignpostPatientSearch *self)
       self->model = signpost_patient_search_model_new (cache);
       signpost_patient_search_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->entry)));
       g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (on_items_changed), self);
-      self->practice_binding = g_object_bind_property (self->engine, "practice-id", self->model, "practice-id",
+      self->practice_binding = g_object_bind_property (self->actions, "practice-id", self->model, "practice-id",
                                                        G_BINDING_SYNC_CREATE);
     }
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
@@ -266,10 +266,10 @@ signpost_patient_search_dispose (GObject *object)
 {
   SignpostPatientSearch *self = SIGNPOST_PATIENT_SEARCH (object);
 
-  if (self->engine != NULL)
-    g_clear_signal_handler (&self->cache_handler, self->engine);
+  if (self->actions != NULL)
+    g_clear_signal_handler (&self->cache_handler, self->actions);
   g_clear_pointer (&self->practice_binding, g_binding_unbind);
-  g_clear_object (&self->engine);
+  g_clear_object (&self->actions);
   g_clear_object (&self->model);
   gtk_widget_dispose_template (GTK_WIDGET (self), SIGNPOST_TYPE_PATIENT_SEARCH);
   g_clear_object (&self->selection);
@@ -337,16 +337,16 @@ signpost_patient_search_init (SignpostPatientSearch *self)
 }
 
 void
-signpost_patient_search_set_engine (SignpostPatientSearch *self,
-                                    SignpostSyncEngine    *engine)
+signpost_patient_search_set_actions (SignpostPatientSearch *self,
+                                    SignpostActions       *actions)
 {
   g_return_if_fail (SIGNPOST_IS_PATIENT_SEARCH (self));
 
-  if (self->engine != NULL)
-    g_clear_signal_handler (&self->cache_handler, self->engine);
-  g_set_object (&self->engine, engine);
-  if (engine != NULL)
-    self->cache_handler = g_signal_connect_swapped (engine, "notify::cache",
+  if (self->actions != NULL)
+    g_clear_signal_handler (&self->cache_handler, self->actions);
+  g_set_object (&self->actions, actions);
+  if (actions != NULL)
+    self->cache_handler = g_signal_connect_swapped (actions, "notify::cache",
                                                     G_CALLBACK (on_cache_changed), self);
   on_cache_changed (self);
 }

@@ -13,8 +13,8 @@ G_DECLARE_FINAL_TYPE (SignpostPatientSearch, signpost_patient_search, SIGNPOST, 
 /* Type-ahead search over the cache: an entry and a table of results,
  * searched and sorted in SQLite (SignpostPatientSearchModel). Enter opens
  * the highlighted patient (::patient-activated); Escape emits ::closed. */
-void            signpost_patient_search_set_engine  (SignpostPatientSearch *self,
-                                                     SignpostSyncEngine    *engine);
+void            signpost_patient_search_set_actions  (SignpostPatientSearch *self,
+                                                     SignpostActions       *actions);
 void            signpost_patient_search_focus       (SignpostPatientSearch *self);
 void            signpost_patient_search_set_text    (SignpostPatientSearch *self,
                                                      const char            *text);

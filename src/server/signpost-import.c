@@ -357,13 +357,26 @@ signpost_import_audit (SignpostApplyContext         *ctx,
   return signpost_store_append_audit (ctx->store, &event, error);
 }
 
-/* Stores @record as its next version, with an "import" audit event. */
+/* Stores @record as its next version, with an "import" audit event. The
+ * live notices only need to know which kinds of record of which practice
+ * changed: @ctx keeps one record for each, not a copy of every one of a
+ * hundred thousand. */
 gboolean
 signpost_import_write (SignpostApplyContext         *ctx,
                        const SignpostImportOptions  *options,
                        SignpostRecord               *record,
                        GError                      **error)
 {
-  return signpost_apply_write (ctx, record, FALSE, error) &&
-         signpost_import_audit (ctx, options, "import", record, NULL, error);
+  SignpostRecord *last = ctx->changed->len > 0
+                           ? g_ptr_array_index (ctx->changed, ctx->changed->len - 1) : NULL;
+
+  signpost_record_set_version (record, signpost_record_get_version (record) + 1);
+  signpost_record_set_updated_at (record, ctx->now);
+  if (!signpost_store_put_record (ctx->store, record, FALSE, error) ||
+      !signpost_import_audit (ctx, options, "import", record, NULL, error))
+    return FALSE;
+  if (last == NULL || signpost_record_get_kind (last) != signpost_record_get_kind (record) ||
+      g_strcmp0 (signpost_record_get_practice_id (last), signpost_record_get_practice_id (record)) != 0)
+    g_ptr_array_add (ctx->changed, signpost_object_copy (SIGNPOST_OBJECT (record)));
+  return TRUE;
 }

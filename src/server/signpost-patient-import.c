@@ -53,8 +53,7 @@ typedef struct {
   char *postcode;
   char *phones[3];        /* mobile, home, work: E.164 */
   char *usual_id;
-  RowAlert alerts[MAX_ALERTS];
-  guint n_alerts;
+  GArray *alerts;         /* RowAlert, or NULL for none */
   guint matched;          /* index + 1 in the existing patients, or 0 */
 } Row;
 
@@ -84,8 +83,13 @@ row_clear (Row *row)
   for (guint i = 0; i < G_N_ELEMENTS (row->phones); i++)
     g_free (row->phones[i]);
   g_free (row->usual_id);
-  for (guint i = 0; i < row->n_alerts; i++)
-    g_free (row->alerts[i].text);
+  g_clear_pointer (&row->alerts, g_array_unref);
+}
+
+static void
+row_alert_clear (RowAlert *alert)
+{
+  g_free (alert->text);
 }
 
 static char *
@@ -199,14 +203,21 @@ read_alerts (PatientImport *import,
           reject (import, row, SIGNPOST_PATIENT_COLUMN_ALERTS, reason);
           return;
         }
-      if (row->n_alerts == MAX_ALERTS)
+      if (row->alerts == NULL)
+        {
+          row->alerts = g_array_new (FALSE, TRUE, sizeof (RowAlert));
+          g_array_set_clear_func (row->alerts, (GDestroyNotify) row_alert_clear);
+        }
+      if (row->alerts->len == MAX_ALERTS)
         {
           reject (import, row, SIGNPOST_PATIENT_COLUMN_ALERTS, _("holds more than 20 alerts"));
           return;
         }
-      row->alerts[row->n_alerts].kind = kind;
-      row->alerts[row->n_alerts].text = g_steal_pointer (&text);
-      row->n_alerts++;
+      {
+        RowAlert alert = { kind, g_steal_pointer (&text) };
+
+        g_array_append_val (row->alerts, alert);
+      }
     }
 }
 
@@ -414,18 +425,98 @@ read_rows (PatientImport *import)
 
 /* ---- the plan ---------------------------------------------------------- */
 
+/* A patient already here, as much as matching needs. */
 typedef struct {
-  GPtrArray *existing;    /* SignpostPatient */
-  GPtrArray *writes;      /* SignpostPatient, their next versions */
+  char *id;
+  char *ref;
+  char *nhs;
+  char *name_key;
+  gboolean left;
+  gboolean temporary;
+  guint8 content[32];     /* SHA-256 of the stored JSON after its metadata */
+} Existing;
+
+typedef enum {
+  ACTION_CREATE,
+  ACTION_UPDATE,
+  ACTION_LEAVE,
+} ActionKind;
+
+typedef struct {
+  ActionKind kind;
+  guint row;              /* ACTION_CREATE */
+  SignpostPatient *next;  /* ACTION_UPDATE, ACTION_LEAVE: the next version */
+} Action;
+
+typedef struct {
+  GArray *existing;       /* Existing */
+  GArray *actions;        /* Action */
   gint64 counts[SIGNPOST_IMPORT_N_COUNTS];
 } Plan;
 
 static void
+existing_clear (Existing *existing)
+{
+  g_free (existing->id);
+  g_free (existing->ref);
+  g_free (existing->nhs);
+  g_free (existing->name_key);
+}
+
+static void
+action_clear (Action *action)
+{
+  g_clear_object (&action->next);
+}
+
+static void
 plan_clear (Plan *plan)
 {
-  g_clear_pointer (&plan->existing, g_ptr_array_unref);
-  g_clear_pointer (&plan->writes, g_ptr_array_unref);
+  g_clear_pointer (&plan->existing, g_array_unref);
+  g_clear_pointer (&plan->actions, g_array_unref);
   memset (plan->counts, 0, sizeof plan->counts);
+}
+
+/* A record's canonical JSON starts with its metadata (id, practice_id,
+ * version, updated_at, seq) and goes on with its fields, always in the
+ * same order: two versions hold the same patient when what follows
+ * "seq" is the same. */
+static void
+content_digest (const char *data,
+                gsize       length,
+                guint8      digest[32])
+{
+  g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *seq = g_strstr_len (data, length, "\"seq\":");
+  const char *content = data;
+  gsize digest_length = 32;
+
+  if (seq != NULL)
+    {
+      content = seq + 6;
+      while (content < data + length && *content != ',' && *content != '}')
+        content++;
+    }
+  g_checksum_update (sha, (const guchar *) content, data + length - content);
+  g_checksum_get_digest (sha, digest, &digest_length);
+}
+
+static gboolean
+gather_existing (const SignpostStoredPatient *patient,
+                 gpointer                     data)
+{
+  GArray *existing = data;
+  Existing entry = { 0 };
+
+  entry.id = g_strdup (patient->id);
+  entry.ref = g_strdup (patient->patient_ref);
+  entry.nhs = g_strdup (patient->nhs_number);
+  entry.name_key = name_key (patient->family_name, patient->given_name, patient->date_of_birth);
+  entry.left = patient->left;
+  entry.temporary = patient->temporary;
+  content_digest (patient->data, patient->data_length, entry.content);
+  g_array_append_val (existing, entry);
+  return TRUE;
 }
 
 static void
@@ -484,17 +575,64 @@ row_apply (Row             *row,
     }
   signpost_patient_set_phones (patient, G_LIST_MODEL (phones));
   signpost_patient_set_usual_clinician_id (patient, row->usual_id);
-  for (guint i = 0; i < row->n_alerts; i++)
+  for (guint i = 0; row->alerts != NULL && i < row->alerts->len; i++)
     {
       g_autoptr(SignpostAlert) alert = signpost_alert_new ();
 
-      signpost_alert_set_kind (alert, row->alerts[i].kind);
-      signpost_alert_set_text (alert, row->alerts[i].text);
+      signpost_alert_set_kind (alert, g_array_index (row->alerts, RowAlert, i).kind);
+      signpost_alert_set_text (alert, g_array_index (row->alerts, RowAlert, i).text);
       g_list_store_append (alerts, alert);
     }
   signpost_patient_set_alerts (patient, G_LIST_MODEL (alerts));
   signpost_patient_set_temporary (patient, FALSE);
   signpost_patient_set_left_at (patient, NULL);
+}
+
+/* The row as a new patient of the practice. */
+static SignpostPatient *
+patient_from_row (PatientImport *import,
+                  Row           *row,
+                  const char    *id)
+{
+  SignpostPatient *patient = signpost_patient_new ();
+
+  signpost_record_set_id (SIGNPOST_RECORD (patient), id);
+  signpost_record_set_practice_id (SIGNPOST_RECORD (patient), import->practice_id);
+  row_apply (row, patient);
+  return patient;
+}
+
+/* The next version of a patient already here, or NULL when the row
+ * changes nothing. Only a row whose fields differ from what is stored
+ * costs a decode of the stored record. */
+static gboolean
+next_version (PatientImport    *import,
+              Row              *row,
+              Existing         *existing,
+              SignpostPatient **next,
+              GError          **error)
+{
+  g_autoptr(SignpostPatient) fresh = patient_from_row (import, row, existing->id);
+  g_autoptr(SignpostPatient) current = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  guint8 digest[32];
+
+  *next = NULL;
+  text = signpost_object_to_string (SIGNPOST_OBJECT (fresh), &length);
+  content_digest (text, length, digest);
+  if (memcmp (digest, existing->content, sizeof digest) == 0)
+    return TRUE;
+  current = (SignpostPatient *) signpost_store_get_record (import->ctx->store,
+                                                          SIGNPOST_RECORD_PATIENT, existing->id,
+                                                          NULL, error);
+  if (current == NULL)
+    return FALSE;
+  *next = signpost_object_copy (SIGNPOST_OBJECT (current));
+  row_apply (row, *next);
+  if (signpost_object_equal (SIGNPOST_OBJECT (*next), SIGNPOST_OBJECT (current)))
+    g_clear_object (next);
+  return TRUE;
 }
 
 static gboolean
@@ -504,35 +642,26 @@ make_plan (PatientImport  *import,
 {
   g_autoptr(GHashTable) by_ref = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) by_nhs = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree gboolean *kept = NULL;
   g_autofree guint *claimed_by = NULL;
 
   plan_clear (plan);
-  plan->existing = signpost_store_list_records (import->ctx->store, SIGNPOST_RECORD_PATIENT,
-                                                import->practice_id, error);
-  if (plan->existing == NULL)
+  plan->existing = g_array_new (FALSE, TRUE, sizeof (Existing));
+  g_array_set_clear_func (plan->existing, (GDestroyNotify) existing_clear);
+  plan->actions = g_array_new (FALSE, TRUE, sizeof (Action));
+  g_array_set_clear_func (plan->actions, (GDestroyNotify) action_clear);
+  if (!signpost_store_foreach_patient (import->ctx->store, import->practice_id, gather_existing,
+                                       plan->existing, error))
     return FALSE;
-  plan->writes = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < plan->existing->len; i++)
     {
-      SignpostPatient *patient = g_ptr_array_index (plan->existing, i);
+      Existing *existing = &g_array_index (plan->existing, Existing, i);
 
-      index_add (by_ref, signpost_patient_get_patient_ref (patient), i + 1);
-      index_add (by_nhs, signpost_patient_get_nhs_number (patient), i + 1);
-      {
-        char *key = name_key (signpost_patient_get_family_name (patient),
-                              signpost_patient_get_given_name (patient),
-                              signpost_patient_get_date_of_birth (patient));
-
-        if (key != NULL && g_hash_table_contains (by_name, key))
-          {
-            g_hash_table_insert (by_name, key, GUINT_TO_POINTER (0));
-          }
-        else if (key != NULL)
-          g_hash_table_insert (by_name, key, GUINT_TO_POINTER (i + 1));
-      }
+      index_add (by_ref, existing->ref, i + 1);
+      index_add (by_nhs, existing->nhs, i + 1);
+      index_add (by_name, existing->name_key, i + 1);
     }
 
   kept = g_new0 (gboolean, plan->existing->len + 1);
@@ -548,7 +677,7 @@ make_plan (PatientImport  *import,
           /* Another patient_ref on the same NHS number is another patient
            * record in the clinical system: not this one. */
           if (match > 0 && row->ref != NULL &&
-              signpost_patient_get_patient_ref (g_ptr_array_index (plan->existing, match - 1)) != NULL)
+              g_array_index (plan->existing, Existing, match - 1).ref != NULL)
             match = 0;
         }
       if (match == 0 && row->ref == NULL && row->nhs == NULL)
@@ -561,7 +690,7 @@ make_plan (PatientImport  *import,
   for (guint i = 0; i < import->rows->len; i++)
     {
       Row *row = &g_array_index (import->rows, Row, i);
-      g_autoptr(SignpostPatient) next = NULL;
+      Action action = { 0 };
 
       if (row->rejected)
         continue;
@@ -577,46 +706,48 @@ make_plan (PatientImport  *import,
         }
       if (row->matched > 0)
         {
-          SignpostPatient *current = g_ptr_array_index (plan->existing, row->matched - 1);
+          Existing *existing = &g_array_index (plan->existing, Existing, row->matched - 1);
 
           claimed_by[row->matched - 1] = row->line;
-          next = signpost_object_copy (SIGNPOST_OBJECT (current));
-          row_apply (row, next);
-          if (signpost_object_equal (SIGNPOST_OBJECT (next), SIGNPOST_OBJECT (current)))
+          if (!next_version (import, row, existing, &action.next, error))
+            return FALSE;
+          if (action.next == NULL)
             {
               plan->counts[SIGNPOST_IMPORT_COUNT_UNCHANGED]++;
               continue;
             }
-          plan->counts[signpost_patient_get_left_at (current) != NULL
-                         ? SIGNPOST_IMPORT_COUNT_REJOINED : SIGNPOST_IMPORT_COUNT_UPDATED]++;
+          action.kind = ACTION_UPDATE;
+          plan->counts[existing->left ? SIGNPOST_IMPORT_COUNT_REJOINED
+                                      : SIGNPOST_IMPORT_COUNT_UPDATED]++;
         }
       else
         {
-          g_autofree char *id = g_uuid_string_random ();
-
-          next = signpost_patient_new ();
-          signpost_record_set_id (SIGNPOST_RECORD (next), id);
-          signpost_record_set_practice_id (SIGNPOST_RECORD (next), import->practice_id);
-          row_apply (row, next);
+          action.kind = ACTION_CREATE;
+          action.row = i;
           plan->counts[SIGNPOST_IMPORT_COUNT_CREATED]++;
         }
-      g_ptr_array_add (plan->writes, g_steal_pointer (&next));
+      g_array_append_val (plan->actions, action);
     }
 
   if (import->options->partial || import->unkeyed_rejections > 0)
     return TRUE;
   for (guint i = 0; i < plan->existing->len; i++)
     {
-      SignpostPatient *current = g_ptr_array_index (plan->existing, i);
-      g_autoptr(SignpostPatient) next = NULL;
+      Existing *existing = &g_array_index (plan->existing, Existing, i);
+      g_autoptr(SignpostPatient) current = NULL;
+      Action action = { ACTION_LEAVE, 0, NULL };
 
-      if (kept[i] || signpost_patient_get_left_at (current) != NULL ||
-          signpost_patient_get_temporary (current))
+      if (kept[i] || existing->left || existing->temporary)
         continue;
-      next = signpost_object_copy (SIGNPOST_OBJECT (current));
-      signpost_patient_set_left_at (next, import->ctx->now);
+      current = (SignpostPatient *) signpost_store_get_record (import->ctx->store,
+                                                              SIGNPOST_RECORD_PATIENT,
+                                                              existing->id, NULL, error);
+      if (current == NULL)
+        return FALSE;
+      action.next = signpost_object_copy (SIGNPOST_OBJECT (current));
+      signpost_patient_set_left_at (action.next, import->ctx->now);
       plan->counts[SIGNPOST_IMPORT_COUNT_LEFT]++;
-      g_ptr_array_add (plan->writes, g_steal_pointer (&next));
+      g_array_append_val (plan->actions, action);
     }
   return TRUE;
 }
@@ -631,10 +762,22 @@ write_plan (PatientImport  *import,
 {
   g_autofree char *detail = NULL;
 
-  for (guint i = 0; i < plan->writes->len; i++)
-    if (!signpost_import_write (import->ctx, import->options, g_ptr_array_index (plan->writes, i),
-                                error))
-      return FALSE;
+  for (guint i = 0; i < plan->actions->len; i++)
+    {
+      Action *action = &g_array_index (plan->actions, Action, i);
+      g_autoptr(SignpostPatient) created = NULL;
+      SignpostPatient *record = action->next;
+
+      if (action->kind == ACTION_CREATE)
+        {
+          g_autofree char *id = g_uuid_string_random ();
+
+          record = created = patient_from_row (import, &g_array_index (import->rows, Row,
+                                                                       action->row), id);
+        }
+      if (!signpost_import_write (import->ctx, import->options, SIGNPOST_RECORD (record), error))
+        return FALSE;
+    }
   detail = g_strdup_printf ("created %" G_GINT64_FORMAT ", updated %" G_GINT64_FORMAT
                             ", unchanged %" G_GINT64_FORMAT ", left %" G_GINT64_FORMAT
                             ", rejoined %" G_GINT64_FORMAT ", rejected %u; file sha256:%s",
@@ -675,6 +818,7 @@ signpost_import_patients (SignpostApplyContext         *ctx,
   PatientImport import = { 0 };
   Plan plan = { 0 };
   gint64 seen_seq;
+  gint64 started;
   gboolean changed = FALSE;
 
   g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
@@ -699,15 +843,20 @@ signpost_import_patients (SignpostApplyContext         *ctx,
     return NULL;
   matcher = signpost_clinician_matcher_new (clinicians);
   import.clinicians = matcher;
+  started = g_get_monotonic_time ();
   if (!read_rows (&import))
     return g_steal_pointer (&report);
+  g_debug ("Read %u rows in %.2f s", rows->len, (g_get_monotonic_time () - started) / 1e6);
 
+  started = g_get_monotonic_time ();
   seen_seq = signpost_store_get_last_seq (ctx->store, error);
   if (seen_seq < 0 || !make_plan (&import, &plan, error))
     {
       plan_clear (&plan);
       return NULL;
     }
+  g_debug ("Planned %u writes against %u patients in %.2f s", plan.actions->len,
+           plan.existing->len, (g_get_monotonic_time () - started) / 1e6);
   if (import.unkeyed_rejections > 0 && !options->partial)
     signpost_import_report_note (report,
                                  _("nobody was marked as having left the practice: some rejected "
@@ -716,6 +865,7 @@ signpost_import_patients (SignpostApplyContext         *ctx,
   if (!options->dry_run)
     {
       digest = signpost_import_file_digest (file);
+      started = g_get_monotonic_time ();
       if (!signpost_store_begin (ctx->store, error) ||
           !signpost_import_changed_since (ctx->store, import.practice_id,
                                           SIGNPOST_RECORD_PATIENT, seen_seq, &changed, error) ||
@@ -728,6 +878,7 @@ signpost_import_patients (SignpostApplyContext         *ctx,
           plan_clear (&plan);
           return NULL;
         }
+      g_debug ("Wrote them in %.2f s", (g_get_monotonic_time () - started) / 1e6);
     }
   for (guint i = 0; i < SIGNPOST_IMPORT_N_COUNTS; i++)
     signpost_import_report_add (report, i, plan.counts[i]);

@@ -561,6 +561,53 @@ sqlite_foreach_change (SignpostStore             *store,
   return rc != -1;
 }
 
+static gboolean
+sqlite_foreach_patient (SignpostStore              *store,
+                        const char                 *practice_id,
+                        SignpostStoredPatientFunc   func,
+                        gpointer                    user_data,
+                        GError                    **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT id, version, json_extract (data, '$.patient_ref'),"
+                              "       json_extract (data, '$.nhs_number'),"
+                              "       json_extract (data, '$.family_name'),"
+                              "       json_extract (data, '$.given_name'),"
+                              "       json_extract (data, '$.date_of_birth'),"
+                              "       json_extract (data, '$.left_at') IS NOT NULL,"
+                              "       json_extract (data, '$.temporary'), data "
+                              "FROM records WHERE kind = 'patient' AND practice_id = ?1 "
+                              "AND deleted = 0 ORDER BY seq",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", practice_id))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostStoredPatient patient = {
+        .id = column_text (stmt, 0),
+        .version = sqlite3_column_int64 (stmt, 1),
+        .patient_ref = column_text (stmt, 2),
+        .nhs_number = column_text (stmt, 3),
+        .family_name = column_text (stmt, 4),
+        .given_name = column_text (stmt, 5),
+        .date_of_birth = column_text (stmt, 6),
+        .left = sqlite3_column_int (stmt, 7) != 0,
+        .temporary = sqlite3_column_int (stmt, 8) != 0,
+        .data = column_text (stmt, 9),
+        .data_length = sqlite3_column_bytes (stmt, 9),
+      };
+
+      if (!func (&patient, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
 static SignpostUser *
 sqlite_find_user (SignpostStore  *store,
                   const char     *username,
@@ -1671,6 +1718,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->ensure_secret = sqlite_ensure_secret;
   iface->get_intake_source = sqlite_get_intake_source;
   iface->set_intake_source = sqlite_set_intake_source;
+  iface->foreach_patient = sqlite_foreach_patient;
 }
 
 SignpostSqliteStore *

@@ -639,3 +639,22 @@ signpost_store_set_intake_source (SignpostStore  *self,
   return SIGNPOST_STORE_GET_IFACE (self)->set_intake_source (self, name, practice_id, secret,
                                                              error);
 }
+
+/**
+ * signpost_store_foreach_patient:
+ *
+ * Every patient of the practice that is not deleted (those who left
+ * included), in seq order, with the fields that identify them.
+ */
+gboolean
+signpost_store_foreach_patient (SignpostStore              *self,
+                                const char                 *practice_id,
+                                SignpostStoredPatientFunc   func,
+                                gpointer                    user_data,
+                                GError                    **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_patient (self, practice_id, func, user_data,
+                                                           error);
+}

@@ -107,6 +107,25 @@ typedef gboolean (*SignpostRequestTimesFunc) (const SignpostRequestTimes *reques
 typedef gboolean (*SignpostCounterFunc) (gint64   bucket,
                                          gint64   count,
                                          gpointer user_data);
+/* A patient as stored, with what identifies them on a practice's list
+ * (for list imports, which compare a whole list without decoding every
+ * record). Strings are borrowed for the duration of the callback only. */
+typedef struct {
+  const char *id;
+  gint64      version;
+  const char *patient_ref;
+  const char *nhs_number;
+  const char *family_name;
+  const char *given_name;
+  const char *date_of_birth;
+  gboolean    left;           /* left_at is set */
+  gboolean    temporary;
+  const char *data;           /* the canonical JSON */
+  gsize       data_length;
+} SignpostStoredPatient;
+
+typedef gboolean (*SignpostStoredPatientFunc) (const SignpostStoredPatient *patient,
+                                               gpointer                     user_data);
 
 typedef struct {
   char   *user_id;
@@ -227,7 +246,9 @@ struct _SignpostStoreInterface
    * server instance): once watching, the store emits "changed-elsewhere"
    * in the main context within about a second of their commit. */
   gboolean        (*watch_changes)           (SignpostStore *self, GError **error);
-
+  gboolean        (*foreach_patient)         (SignpostStore *self, const char *practice_id,
+                                              SignpostStoredPatientFunc func, gpointer user_data,
+                                              GError **error);
 
   /* Online requests (issue 18). */
   GPtrArray      *(*list_patients_born)      (SignpostStore *self, const char *practice_id,
@@ -457,6 +478,11 @@ gboolean        signpost_store_set_intake_source      (SignpostStore  *self,
                                                        const char     *secret,
                                                        GError        **error);
 gboolean        signpost_store_watch_changes          (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_patient        (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       SignpostStoredPatientFunc func,
+                                                       gpointer        user_data,
                                                        GError        **error);
 
 G_END_DECLS

@@ -104,4 +104,12 @@ void signpost_server_handle_stats_staffing (SignpostServer *self, SoupServerMess
 void signpost_server_handle_stats_cbt_export (SignpostServer *self, SoupServerMessage *msg,
                                               GHashTable *query, SignpostPrincipal *principal);
 
+/* signpost-server-import-routes.c */
+void signpost_server_handle_import_patients   (SignpostServer *self, SoupServerMessage *msg,
+                                               GHashTable *query, SignpostPrincipal *principal);
+void signpost_server_handle_import_clinicians (SignpostServer *self, SoupServerMessage *msg,
+                                               GHashTable *query, SignpostPrincipal *principal);
+void signpost_server_handle_import_sessions   (SignpostServer *self, SoupServerMessage *msg,
+                                               GHashTable *query, SignpostPrincipal *principal);
+
 G_END_DECLS

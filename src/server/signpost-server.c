@@ -36,6 +36,8 @@ typedef struct {
   const char *method;
   gboolean needs_token;
   SignpostRouteHandler handler;     /* NULL: the WebSocket */
+  gsize max_body;                   /* 0: the server's limit */
+  gboolean admin_only;
 } Route;
 
 static const Route routes[] = {
@@ -53,6 +55,12 @@ static const Route routes[] = {
   { "/api/v1/stats/day", "GET", TRUE, signpost_server_handle_stats_day },
   { "/api/v1/stats/staffing", "GET", TRUE, signpost_server_handle_stats_staffing },
   { "/api/v1/stats/cbt-export", "GET", TRUE, signpost_server_handle_stats_cbt_export },
+  { "/api/v1/admin/import/patients", "POST", TRUE, signpost_server_handle_import_patients,
+    SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
+  { "/api/v1/admin/import/clinicians", "POST", TRUE, signpost_server_handle_import_clinicians,
+    SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
+  { "/api/v1/admin/import/sessions", "POST", TRUE, signpost_server_handle_import_sessions,
+    SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
   { LIVE_PATH, "GET", TRUE, NULL },
 };
 
@@ -420,11 +428,18 @@ early_handler (SoupServer        *soup,
   SignpostServer *self = data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
-  const Route *route;
+  const Route *route = find_route (path);
   gsize max_body;
+  /* A body past the usual limit (a list to import) is read only for
+   * someone allowed to send it: anyone else is refused before it is. */
+  gboolean large = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+                   soup_message_headers_get_content_length (headers) > (goffset) self->max_body;
 
   in_flight_add (self, msg);
-  max_body = g_str_has_prefix (path, SIGNPOST_FORM_PREFIX) ? SIGNPOST_FORM_MAX_BODY : self->max_body;
+  if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
+    max_body = SIGNPOST_FORM_MAX_BODY;
+  else
+    max_body = route != NULL && route->max_body > 0 ? route->max_body : self->max_body;
 
   /* Size first: nothing else may make libsoup read a body we refuse. */
   switch (soup_message_headers_get_encoding (headers))
@@ -470,7 +485,6 @@ early_handler (SoupServer        *soup,
   /* The public pages answer for themselves, with pages, not problems. */
   if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
     return;
-  route = find_route (path);
   if (route == NULL)
     {
       signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, NULL,
@@ -493,12 +507,31 @@ early_handler (SoupServer        *soup,
       principal = signpost_auth_authenticate (self->auth,
                                               soup_message_headers_get_one (headers, "Authorization"),
                                               signpost_server_client_address (self, msg), &error);
+      if (principal == NULL && large)
+        {
+          refuse_and_close (self, msg, signpost_error_http_status (error),
+                            signpost_error_code_nick (error->code),
+                            signpost_error_code_title (error->code), error->message);
+          return;
+        }
       if (principal == NULL)
         {
           signpost_server_reply_error (msg, error);
           return;
         }
       g_object_set_data_full (G_OBJECT (msg), PRINCIPAL_KEY, principal, g_object_unref);
+      if (route->admin_only && signpost_principal_get_role (principal) != SIGNPOST_ROLE_ADMIN)
+        {
+          const char *detail = _("Only an administrator may do this");
+
+          if (large)
+            refuse_and_close (self, msg, SOUP_STATUS_FORBIDDEN,
+                              signpost_error_code_nick (SIGNPOST_ERROR_FORBIDDEN),
+                              signpost_error_code_title (SIGNPOST_ERROR_FORBIDDEN), detail);
+          else
+            signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, NULL, detail);
+          return;
+        }
     }
   /* libsoup would refuse a plain GET here with a bare 400 of its own. */
   if (route->handler == NULL &&

@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (SignpostServer, signpost_server, SIGNPOST, SERVER, GObject
 
 #define SIGNPOST_SERVER_DEFAULT_PORT 8765
 #define SIGNPOST_SERVER_MAX_BODY (1024 * 1024)
+/* A list to import: the largest file (64 MiB) and room for a mapping file
+ * and the multipart framing around them. */
+#define SIGNPOST_SERVER_MAX_IMPORT_BODY (65 * 1024 * 1024)
 
 /**
  * SignpostServerOptions:

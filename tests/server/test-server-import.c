@@ -285,7 +285,8 @@ test_presets (void)
 
   /* A mapping that names a column this list does not have is refused. */
   g_clear_pointer (&mapping, g_key_file_unref);
-  mapping = signpost_import_mapping_parse ("[columns]\nshoe_size = Shoes\n", 28, &error);
+  mapping = signpost_import_mapping_parse ("[columns]\nshoe_size = Shoes\n",
+                                           strlen ("[columns]\nshoe_size = Shoes\n"), &error);
   g_assert_no_error (error);
   options.mapping = mapping;
   {
@@ -993,6 +994,257 @@ test_live_from_command (void)
   test_server_free (ts);
 }
 
+/* ---- the API route ----------------------------------------------------- */
+
+typedef struct {
+  TestReply *reply;
+  SoupMessage *msg;
+} Posted;
+
+static void
+posted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Posted *posted = data;
+  TestReply *reply = g_new0 (TestReply, 1);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &reply->error);
+
+  reply->status = soup_message_get_status (posted->msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (posted->msg));
+  if (bytes != NULL)
+    {
+      reply->length = g_bytes_get_size (bytes);
+      reply->body = g_strndup (g_bytes_get_data (bytes, NULL), reply->length);
+    }
+  posted->reply = reply;
+}
+
+static TestReply *
+post_list (TestServer *ts,
+           const char *path,
+           const char *token,
+           const char *content_type,
+           GBytes     *body)
+{
+  g_autofree char *uri = g_strconcat (ts->base, path, NULL);
+  Posted posted = { NULL, soup_message_new ("POST", uri) };
+
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (posted.msg),
+                                    "Authorization", header);
+    }
+  soup_message_set_request_body_from_bytes (posted.msg, content_type, body);
+  soup_session_send_and_read_async (ts->session, posted.msg, G_PRIORITY_DEFAULT, NULL,
+                                    posted_cb, &posted);
+  while (posted.reply == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (posted.msg);
+  return posted.reply;
+}
+
+static TestReply *
+post_csv (TestServer *ts,
+          const char *path,
+          const char *token,
+          const char *csv)
+{
+  g_autoptr(GBytes) body = g_bytes_new (csv, strlen (csv));
+
+  return post_list (ts, path, token, "text/csv", body);
+}
+
+/* Raw bytes to the server; what comes back within @timeout_ms. */
+static char *
+raw_exchange (TestServer *ts,
+              const char *request,
+              guint       timeout_ms)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback,
+                                                                 signpost_server_get_port (ts->server));
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) reply = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_cmpint (g_socket_send (socket, request, strlen (request), NULL, &error), ==,
+                   (gssize) strlen (request));
+  g_socket_set_blocking (socket, FALSE);
+  while (g_get_monotonic_time () < deadline)
+    {
+      char buffer[4096];
+      gssize n;
+
+      g_clear_error (&error);
+      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      if (n > 0)
+        g_string_append_len (reply, buffer, n);
+      else if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      else
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (500);
+        }
+    }
+  return g_string_free (g_steal_pointer (&reply), FALSE);
+}
+
+static void
+test_api_route (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  g_autofree char *admin = test_login (ts, "admin");
+  g_autofree char *nav = test_login (ts, "nav_a");
+  g_autofree char *all = list_csv (0, 3, NULL);
+  g_autoptr(TestReply) reply = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) notice = NULL;
+  TestLive *live = test_live_connect (ts, nav);
+  gint64 seq;
+
+  g_clear_pointer (&(JsonObject *) { test_live_wait (live, "hello", 5000) }, json_object_unref);
+
+  /* Administrators only. */
+  reply = post_csv (ts, "/api/v1/admin/import/patients?practice=Y99951", NULL, all);
+  test_assert_problem (reply, 401, NULL);
+  g_clear_pointer (&reply, test_reply_free);
+  reply = post_csv (ts, "/api/v1/admin/import/patients?practice=Y99951", nav, all);
+  test_assert_problem (reply, 403, NULL);
+  g_clear_pointer (&reply, test_reply_free);
+
+  /* Every query parameter and the body's type are checked, by name. */
+  seq = head (ts);
+  {
+    static const struct {
+      const char *query;
+      guint status;
+      const char *field;
+    } cases[] = {
+      { "", 422, "practice" },
+      { "?practice=not%20a%20code", 422, "practice" },
+      { "?practice=Y00000", 404, "practice" },
+      { "?practice=Y99951&format=vision", 422, "format" },
+      { "?practice=Y99951&dry_run=perhaps", 422, "dry_run" },
+      { "?practice=Y99951&partial=2", 422, "partial" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *path = g_strconcat ("/api/v1/admin/import/patients", cases[i].query, NULL);
+
+        g_test_message ("%s", path);
+        reply = post_csv (ts, path, admin, all);
+        test_assert_problem (reply, cases[i].status, cases[i].field);
+        g_clear_pointer (&reply, test_reply_free);
+      }
+  }
+  {
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+    reply = post_list (ts, "/api/v1/admin/import/patients?practice=Y99951", admin,
+                       "application/json", body);
+    test_assert_problem (reply, 422, "Content-Type");
+    g_clear_pointer (&reply, test_reply_free);
+  }
+  reply = post_csv (ts, "/api/v1/admin/import/patients?practice=Y99951", admin,
+                    "nhs_number,family_name\r\n9990000018,A\r\n");
+  test_assert_problem (reply, 422, "given_name");
+  g_clear_pointer (&reply, test_reply_free);
+  reply = post_csv (ts, "/api/v1/admin/import/patients?practice=Y99951", admin, "");
+  test_assert_problem (reply, 422, "file");
+  g_clear_pointer (&reply, test_reply_free);
+  g_assert_cmpint (head (ts), ==, seq);
+
+  /* A dry run, then the real thing: the report, and the consoles told. */
+  reply = post_csv (ts, "/api/v1/admin/import/patients?practice=Y99951&dry_run=true", admin, all);
+  g_assert_cmpuint (reply->status, ==, 200);
+  report = test_reply_json (reply);
+  g_assert_true (json_object_get_boolean_member (report, "dry_run"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (report, "counts"),
+                                               "created"), ==, 3);
+  g_clear_pointer (&report, json_object_unref);
+  g_clear_pointer (&reply, test_reply_free);
+  g_assert_cmpint (head (ts), ==, seq);
+
+  reply = post_csv (ts, "/api/v1/admin/import/patients?practice=Y99951", admin, all);
+  g_assert_cmpuint (reply->status, ==, 200);
+  report = test_reply_json (reply);
+  g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "applied");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (report, "counts"),
+                                               "created"), ==, 3);
+  g_clear_pointer (&report, json_object_unref);
+  g_clear_pointer (&reply, test_reply_free);
+  notice = test_live_wait (live, "changes", 10000);
+  g_assert_nonnull (notice);
+  g_assert_cmpint (json_object_get_int_member (notice, "last_seq"), >, seq);
+
+  /* A multipart body with a mapping, and rows rejected: 200 with the
+   * rejections listed. */
+  {
+    g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
+    g_autoptr(GBytes) csv = NULL;
+    static const char map_text[] = "[columns]\nfamily_name = Surname\n";
+    g_autoptr(GBytes) map = g_bytes_new_static (map_text, strlen (map_text));
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+    g_autofree char *n = nhs_number (777);
+    g_autofree char *text = g_strdup_printf ("nhs_number,Surname,given_name,date_of_birth\r\n"
+                                             "%s,Mapped,Mia,2001-01-01\r\n"
+                                             "9990000019,Wrong,Wes,2001-01-01\r\n", n);
+    JsonArray *rejected;
+
+    csv = g_bytes_new (text, strlen (text));
+    soup_multipart_append_form_file (multipart, "file", "list.csv", "text/csv", csv);
+    soup_multipart_append_form_file (multipart, "mapping", "map.ini", "text/plain", map);
+    soup_multipart_to_message (multipart, headers, &body);
+    reply = post_list (ts, "/api/v1/admin/import/patients?practice=Y99951&partial=true", admin,
+                       soup_message_headers_get_one (headers, "Content-Type"), body);
+    g_assert_cmpuint (reply->status, ==, 200);
+    report = test_reply_json (reply);
+    g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "some_rejected");
+    rejected = json_object_get_array_member (report, "rejected");
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rejected, 0), "line"),
+                     ==, 3);
+    g_assert_null (strstr (reply->body, "Wrong"));
+    g_clear_pointer (&report, json_object_unref);
+    g_clear_pointer (&reply, test_reply_free);
+  }
+
+  /* 200 MB announced: 413 at once, before a byte of it is read; 60 MB
+   * announced by someone who may not import: 403, also unread. */
+  {
+    g_autofree char *request = g_strdup_printf ("POST /api/v1/admin/import/patients?practice=Y99951 "
+                                                "HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                "Authorization: Bearer %s\r\n"
+                                                "Content-Type: text/csv\r\n"
+                                                "Content-Length: 209715200\r\n\r\n", admin);
+    g_autofree char *answer = raw_exchange (ts, request, 3000);
+
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+    g_assert_nonnull (strstr (answer, "urn:signpost:problem:too-large"));
+    g_free (request);
+    g_free (answer);
+    request = g_strdup_printf ("POST /api/v1/admin/import/patients?practice=Y99951 "
+                               "HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "Authorization: Bearer %s\r\n"
+                               "Content-Type: text/csv\r\n"
+                               "Content-Length: 62914560\r\n\r\n", nav);
+    answer = raw_exchange (ts, request, 3000);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 403 "));
+  }
+  test_live_free (live);
+  test_server_free (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1013,6 +1265,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/import/sessions", test_sessions);
   g_test_add_func ("/signpost/server/import/admin-command", test_admin_command);
   g_test_add_func ("/signpost/server/import/live-from-command", test_live_from_command);
+  g_test_add_func ("/signpost/server/import/api-route", test_api_route);
 
   return g_test_run ();
 }

@@ -276,8 +276,10 @@ signpost_server_handle_me (SignpostServer    *self,
 /* ---- change feed ------------------------------------------------------- */
 
 typedef struct {
+  SignpostServer *server;
   SignpostPrincipal *principal;
   SignpostRole role;
+  GStrv former;                 /* removed practices the user worked for; read when needed */
   GString *out;
   gint64 limit;
   gint64 count;
@@ -338,6 +340,22 @@ append_change (const SignpostStoredChange *change,
   else
     visibility = signpost_access_check_read (page->principal, change->kind, change->practice_id,
                                              NULL);
+  /* A practice that moved away: those who worked for it still get its
+   * tombstones, so that their consoles drop what they hold of it. */
+  if (visibility == SIGNPOST_VISIBILITY_HIDDEN && change->deleted &&
+      signpost_access_visibility (page->role, change->kind) != SIGNPOST_VISIBILITY_HIDDEN)
+    {
+      if (page->former == NULL)
+        {
+          page->former = signpost_store_list_former_practices (page->server->store,
+                                                               signpost_principal_get_user_id (page->principal),
+                                                               &page->error);
+          if (page->former == NULL)
+            return FALSE;
+        }
+      if (g_strv_contains ((const char * const *) page->former, change->practice_id))
+        visibility = SIGNPOST_VISIBILITY_FULL;
+    }
   if (visibility == SIGNPOST_VISIBILITY_HIDDEN)
     return TRUE;
 
@@ -404,6 +422,7 @@ signpost_server_handle_changes (SignpostServer    *self,
       return;
     }
 
+  page.server = self;
   page.principal = principal;
   page.role = signpost_principal_get_role (principal);
   page.limit = limit;
@@ -417,10 +436,12 @@ signpost_server_handle_changes (SignpostServer    *self,
       if (error == NULL)
         error = g_steal_pointer (&page.error);
       g_clear_error (&page.error);
+      g_clear_pointer (&page.former, g_strfreev);
       g_string_free (page.out, TRUE);
       signpost_server_reply_error (msg, error);
       return;
     }
+  g_clear_pointer (&page.former, g_strfreev);
 
   if (page.count == limit)
     {

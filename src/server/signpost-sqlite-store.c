@@ -215,6 +215,16 @@ static const SignpostMigration migrations[] = {
     "  secret TEXT NOT NULL"
     ");",
     NULL },
+  { 5,
+    /* Practices removed from this server (they moved to another), and who
+     * worked for them: the change feed still brings those users the
+     * tombstones. */
+    "CREATE TABLE former_practices ("
+    "  user_id TEXT NOT NULL,"
+    "  practice_id TEXT NOT NULL,"
+    "  PRIMARY KEY (user_id, practice_id)"
+    ");",
+    NULL },
 };
 
 /* Telephony dedupe keys and login failures are only needed for a while. */
@@ -401,12 +411,20 @@ sqlite_put_record (SignpostStore   *store,
   SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
   g_autofree char *data = NULL;
   g_autofree char *updated_at = NULL;
+  GDateTime *created_at;
   sqlite3_stmt *stmt;
   gint64 seq;
   int rc;
 
   g_return_val_if_fail (signpost_db_in_transaction (db), FALSE);
 
+  /* When the record was first stored (statistics count triage records by
+   * it): a triage record says so itself, which matters when it comes from
+   * another server in a practice bundle. Only an INSERT sets it. */
+  if (SIGNPOST_IS_TRIAGE (record) && signpost_triage_get_created_at (SIGNPOST_TRIAGE (record)) != NULL)
+    created_at = signpost_triage_get_created_at (SIGNPOST_TRIAGE (record));
+  else
+    created_at = signpost_record_get_updated_at (record);
   seq = next_seq (db, error);
   if (seq < 0)
     return FALSE;
@@ -441,7 +459,7 @@ sqlite_put_record (SignpostStore   *store,
                          updated_at ? updated_at : "",
                          deleted ? 1 : 0,
                          data,
-                         instant_ms (signpost_record_get_updated_at (record))))
+                         instant_ms (created_at)))
     return FALSE;
   rc = signpost_db_step (db, stmt, error);
   sqlite3_reset (stmt);
@@ -455,6 +473,23 @@ sqlite_put_record (SignpostStore   *store,
       return FALSE;
     }
   return TRUE;
+}
+
+/* A purged tombstone (signpost_store_purge_practice()) as a record with
+ * its metadata only, from the row's columns 2–6. */
+static SignpostRecord *
+tombstone_from_columns (sqlite3_stmt       *stmt,
+                        SignpostRecordKind  kind)
+{
+  SignpostRecord *record = g_object_new (signpost_record_type_for_kind (kind), NULL);
+  g_autoptr(GDateTime) updated_at = signpost_timestamp_parse (column_text (stmt, 5), NULL);
+
+  signpost_record_set_id (record, column_text (stmt, 2));
+  signpost_record_set_practice_id (record, column_text (stmt, 3));
+  signpost_record_set_version (record, sqlite3_column_int64 (stmt, 4));
+  signpost_record_set_updated_at (record, updated_at);
+  signpost_record_set_seq (record, sqlite3_column_int64 (stmt, 6));
+  return record;
 }
 
 static SignpostRecord *
@@ -471,18 +506,28 @@ sqlite_get_record (SignpostStore       *store,
 
   if (deleted != NULL)
     *deleted = FALSE;
-  stmt = signpost_db_prepare (db, "SELECT data, deleted FROM records WHERE id = ?1 AND kind = ?2",
+  stmt = signpost_db_prepare (db,
+                              "SELECT data, deleted, id, practice_id, version, updated_at, seq "
+                              "FROM records WHERE id = ?1 AND kind = ?2",
                               error);
   if (stmt == NULL ||
       !signpost_db_bind (stmt, error, "ss", id, signpost_record_kind_to_string (kind)))
     return NULL;
   rc = signpost_db_step (db, stmt, error);
-  if (rc == SQLITE_ROW)
+  if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 1) != 0)
     {
-      record = record_from_column (db, stmt, 0, signpost_record_type_for_kind (kind), error);
+      /* A tombstone: what it still holds may be its metadata only. */
+      record = signpost_object_new_from_string (signpost_record_type_for_kind (kind),
+                                                column_text (stmt, 0),
+                                                sqlite3_column_bytes (stmt, 0),
+                                                SIGNPOST_DECODE_FULL, NULL);
+      if (record == NULL)
+        record = tombstone_from_columns (stmt, kind);
       if (deleted != NULL)
-        *deleted = sqlite3_column_int (stmt, 1) != 0;
+        *deleted = TRUE;
     }
+  else if (rc == SQLITE_ROW)
+    record = record_from_column (db, stmt, 0, signpost_record_type_for_kind (kind), error);
   sqlite3_reset (stmt);
   return record;
 }
@@ -1308,6 +1353,128 @@ sqlite_foreach_audit (SignpostStore      *store,
   return rc != -1;
 }
 
+/* ---- removing a practice ---------------------------------------------- */
+
+typedef struct {
+  char *id;
+  char *kind;
+  gint64 version;
+} Doomed;
+
+static void
+doomed_clear (Doomed *doomed)
+{
+  g_free (doomed->id);
+  g_free (doomed->kind);
+}
+
+static gboolean
+sqlite_purge_practice (SignpostStore  *store,
+                       const char     *practice_id,
+                       GDateTime      *now,
+                       guint          *n_records,
+                       GError        **error)
+{
+  SignpostSqliteStore *self = SIGNPOST_SQLITE_STORE (store);
+  SignpostDb *db = self->db;
+  g_autoptr(GArray) doomed = g_array_new (FALSE, TRUE, sizeof (Doomed));
+  g_autofree char *updated_at = signpost_timestamp_format (now);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (signpost_db_in_transaction (db), FALSE);
+
+  if (n_records != NULL)
+    *n_records = 0;
+  g_array_set_clear_func (doomed, (GDestroyNotify) doomed_clear);
+  stmt = signpost_db_prepare (db,
+                              "SELECT id, kind, version FROM records "
+                              "WHERE practice_id = ?1 AND deleted = 0 ORDER BY seq",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", practice_id))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      Doomed entry = {
+        g_strdup (column_text (stmt, 0)), g_strdup (column_text (stmt, 1)),
+        sqlite3_column_int64 (stmt, 2),
+      };
+
+      g_array_append_val (doomed, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      Doomed *entry = &g_array_index (doomed, Doomed, i);
+      g_autofree char *data = NULL;
+      gint64 seq = next_seq (db, error);
+
+      if (seq < 0)
+        return FALSE;
+      self->pending_seq = MAX (self->pending_seq, seq);
+      /* Ids, practice ids and instants are ours and need no escaping. */
+      data = g_strdup_printf ("{\"id\":\"%s\",\"practice_id\":\"%s\",\"version\":%" G_GINT64_FORMAT
+                              ",\"updated_at\":\"%s\",\"seq\":%" G_GINT64_FORMAT "}",
+                              entry->id, practice_id, entry->version + 1, updated_at, seq);
+      if (!signpost_db_run (db,
+                            "UPDATE records SET deleted = 1, version = ?2, seq = ?3, "
+                            "updated_at = ?4, data = ?5 WHERE id = ?1",
+                            error, "sIIss", entry->id, entry->version + 1, seq, updated_at, data))
+        return FALSE;
+      if (g_str_equal (entry->kind, "user") &&
+          (!signpost_db_run (db, "DELETE FROM credentials WHERE user_id = ?1", error, "s",
+                             entry->id) ||
+           !signpost_db_run (db, "DELETE FROM tokens WHERE user_id = ?1", error, "s", entry->id)))
+        return FALSE;
+    }
+  if (!signpost_db_run (db, "DELETE FROM lines WHERE practice_id = ?1", error, "s", practice_id) ||
+      !signpost_db_run (db,
+                        "DELETE FROM mutations "
+                        "WHERE json_extract (result, '$.record.practice_id') = ?1",
+                        error, "s", practice_id))
+    return FALSE;
+  if (n_records != NULL)
+    *n_records = doomed->len;
+  return TRUE;
+}
+
+static gboolean
+sqlite_add_former_practice (SignpostStore  *store,
+                            const char     *user_id,
+                            const char     *practice_id,
+                            GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "INSERT INTO former_practices (user_id, practice_id) VALUES (?1, ?2) "
+                          "ON CONFLICT DO NOTHING",
+                          error, "ss", user_id, practice_id);
+}
+
+static GStrv
+sqlite_list_former_practices (SignpostStore  *store,
+                              const char     *user_id,
+                              GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db, "SELECT practice_id FROM former_practices WHERE user_id = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", user_id))
+    return NULL;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
 /* ---- commits made elsewhere --------------------------------------------- */
 
 static gboolean
@@ -1719,6 +1886,9 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->get_intake_source = sqlite_get_intake_source;
   iface->set_intake_source = sqlite_set_intake_source;
   iface->foreach_patient = sqlite_foreach_patient;
+  iface->purge_practice = sqlite_purge_practice;
+  iface->add_former_practice = sqlite_add_former_practice;
+  iface->list_former_practices = sqlite_list_former_practices;
 }
 
 SignpostSqliteStore *

@@ -658,3 +658,55 @@ signpost_store_foreach_patient (SignpostStore              *self,
   return SIGNPOST_STORE_GET_IFACE (self)->foreach_patient (self, practice_id, func, user_data,
                                                            error);
 }
+
+/**
+ * signpost_store_purge_practice:
+ * @n_records: (out) (optional): how many records became tombstones
+ *
+ * Inside a transaction: every record of the practice that is not deleted
+ * yet becomes a tombstone (its next version, a seq of its own, @now) that
+ * keeps its metadata only (id, practice_id, version, updated_at, seq), so
+ * that consoles drop it through the change feed while nothing of what it
+ * held stays behind. The practice's phone lines and their secrets go, the
+ * credentials and tokens of users whose records became tombstones, and the
+ * stored results of mutations about its records. The audit log stays.
+ */
+gboolean
+signpost_store_purge_practice (SignpostStore  *self,
+                               const char     *practice_id,
+                               GDateTime      *now,
+                               guint          *n_records,
+                               GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->purge_practice (self, practice_id, now, n_records, error);
+}
+
+/**
+ * signpost_store_add_former_practice:
+ *
+ * Remembers that @user_id worked for a practice removed from this server,
+ * so that the change feed still brings them its tombstones.
+ */
+gboolean
+signpost_store_add_former_practice (SignpostStore  *self,
+                                    const char     *user_id,
+                                    const char     *practice_id,
+                                    GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->add_former_practice (self, user_id, practice_id, error);
+}
+
+/* The removed practices @user_id worked for; NULL only on error. */
+GStrv
+signpost_store_list_former_practices (SignpostStore  *self,
+                                      const char     *user_id,
+                                      GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), NULL);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->list_former_practices (self, user_id, error);
+}

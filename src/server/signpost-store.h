@@ -272,7 +272,15 @@ struct _SignpostStoreInterface
                                               const char *practice_id, const char *secret,
                                               GError **error);
 
-  gpointer padding[3];
+  /* Removing a practice that moved to another server. */
+  gboolean        (*purge_practice)          (SignpostStore *self, const char *practice_id,
+                                              GDateTime *now, guint *n_records, GError **error);
+  gboolean        (*add_former_practice)     (SignpostStore *self, const char *user_id,
+                                              const char *practice_id, GError **error);
+  GStrv           (*list_former_practices)   (SignpostStore *self, const char *user_id,
+                                              GError **error);
+
+  gpointer padding[2];
 };
 
 gboolean        signpost_store_begin                  (SignpostStore  *self,
@@ -478,6 +486,18 @@ gboolean        signpost_store_set_intake_source      (SignpostStore  *self,
                                                        const char     *secret,
                                                        GError        **error);
 gboolean        signpost_store_watch_changes          (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_purge_practice         (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       GDateTime      *now,
+                                                       guint          *n_records,
+                                                       GError        **error);
+gboolean        signpost_store_add_former_practice    (SignpostStore  *self,
+                                                       const char     *user_id,
+                                                       const char     *practice_id,
+                                                       GError        **error);
+GStrv           signpost_store_list_former_practices  (SignpostStore  *self,
+                                                       const char     *user_id,
                                                        GError        **error);
 gboolean        signpost_store_foreach_patient        (SignpostStore  *self,
                                                        const char     *practice_id,

@@ -30,4 +30,9 @@ int signpost_admin_set_intake_source_secret (const char *db_path, int argc, char
 int signpost_admin_import_clinicians (const char *db_path, int argc, char **argv);
 int signpost_admin_import_sessions   (const char *db_path, int argc, char **argv);
 
+/* signpost-admin-bundle.c */
+int signpost_admin_export_practice   (const char *db_path, int argc, char **argv);
+int signpost_admin_import_practice   (const char *db_path, int argc, char **argv);
+int signpost_admin_remove_practice   (const char *db_path, int argc, char **argv);
+
 G_END_DECLS

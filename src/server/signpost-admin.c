@@ -480,6 +480,11 @@ static const struct {
     N_("--practice P FILE.csv [--mapping FILE] [--dry-run]") },
   { "import-sessions", signpost_admin_import_sessions,
     N_("--practice P FILE.csv [--mapping FILE] [--dry-run]") },
+  { "export-practice", signpost_admin_export_practice,
+    N_("--practice P --out FILE (passphrase on standard input)") },
+  { "import-practice", signpost_admin_import_practice, N_("FILE (passphrase on standard input)") },
+  { "remove-practice", signpost_admin_remove_practice,
+    N_("--practice P --bundle FILE (its passphrase on standard input)") },
 };
 
 static char *

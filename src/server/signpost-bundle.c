@@ -169,15 +169,15 @@ bad:
   return NULL;
 }
 
-/* What the signature covers: the practice, when, and every part's count
- * and digest. */
+/* What the signature covers: the practice (id, code and name), when, and
+ * every part's count and digest. */
 static char *
 signed_text (const SignpostBundleInfo *info)
 {
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text, "%s\n%d\n%s\n%s\n%s\n", SIGNPOST_BUNDLE_FORMAT, info->version,
-                          info->practice_id, info->ods_code, info->exported_at);
+  g_string_append_printf (text, "%s\n%d\n%s\n%s\n%s\n%s\n", SIGNPOST_BUNDLE_FORMAT, info->version,
+                          info->practice_id, info->ods_code, info->name, info->exported_at);
   for (guint i = 0; i < SIGNPOST_BUNDLE_N_PARTS; i++)
     g_string_append_printf (text, "%s %" G_GINT64_FORMAT " %s\n", part_names[i], info->counts[i],
                             info->digests[i] ? info->digests[i] : "");

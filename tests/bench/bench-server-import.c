@@ -209,10 +209,10 @@ main (int    argc,
   g_print ("import of %u patients (admin import-patients, SQLite)\n", N_PATIENTS);
   g_print ("  baseline, a dry run of the list:  %6.2f s wall, %6.2f s CPU\n",
            baseline.wall_s, baseline.cpu_s);
-  g_print ("  first import:                     %6.2f s wall, %6.2f s CPU  (%.1f× the baseline; target 30 s) %s\n",
+  g_print ("  first import:                     %6.2f s wall, %6.2f s CPU  (%.1f x the baseline; target 30 s) %s\n",
            first.wall_s, first.cpu_s, first.wall_s / baseline.wall_s,
            first.wall_s <= 30 ? "met" : "MISSED");
-  g_print ("  refresh, %u%% changed:             %6.2f s wall, %6.2f s CPU  (%.1f× the baseline; target 10 s) %s\n",
+  g_print ("  refresh, %u%% changed:             %6.2f s wall, %6.2f s CPU  (%.1f x the baseline; target 10 s) %s\n",
            100 / CHANGED_EVERY, refresh.wall_s, refresh.cpu_s, refresh.wall_s / baseline.wall_s,
            refresh.wall_s <= 10 ? "met" : "MISSED");
   g_print ("  change feed after the refresh:    %u patients, %u other records (expected %u and 0) %s\n",

@@ -165,7 +165,9 @@ main (int    argc,
       "  signpost-server admin --db PATH set-password NAME     (password on stdin)\n"
       "  signpost-server admin --db PATH add-line --practice Y01234 --number 02079460001\n"
       "  signpost-server admin --db PATH set-line-secret --number N   (secret on stdin)\n"
-      "  signpost-server admin --db PATH list-users | revoke-tokens NAME"));
+      "  signpost-server admin --db PATH list-users | revoke-tokens NAME\n"
+      "  signpost-server admin --db PATH import-patients --practice Y01234 LIST.csv\n"
+      "  signpost-server admin --db PATH export-practice --practice Y01234 --out FILE"));
   g_option_context_set_description (context,
     _("On start-up one line “Listening on http://ADDR:PORT/” is printed to standard output.\n"
       "SIGINT or SIGTERM shuts down cleanly: requests in progress finish, WebSockets are\n"

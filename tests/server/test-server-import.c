@@ -839,6 +839,9 @@ run_admin (TestServer  *ts,
   const char *arg;
   va_list args;
 
+  /* Each call's output replaces the last. */
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
   g_assert_nonnull (bin);
   g_ptr_array_add (argv, (gpointer) bin);
   g_ptr_array_add (argv, (gpointer) "admin");

@@ -635,6 +635,7 @@ run_admin (const char  *db_path,
   const char *arg;
   va_list args;
 
+  g_clear_pointer (out, g_free);
   g_assert_nonnull (bin);
   g_ptr_array_add (argv, (gpointer) bin);
   g_ptr_array_add (argv, (gpointer) "admin");

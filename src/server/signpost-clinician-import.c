@@ -67,8 +67,6 @@ reject (Context    *c,
         guint       column,
         const char *reason)
 {
-  if (row->rejected)
-    return;
   row->rejected = TRUE;
   signpost_import_report_reject (c->report, row->line,
                                  column < SIGNPOST_CLINICIAN_N_COLUMNS
@@ -153,7 +151,9 @@ read_row (Context  *c,
     {
       g_auto(GStrv) items = g_strsplit (duty, ";", -1);
 
-      for (guint i = 0; items[i] != NULL && !row->rejected; i++)
+      gboolean bad = FALSE;
+
+      for (guint i = 0; items[i] != NULL && !bad; i++)
         {
           g_autofree char *item = signpost_import_clean_text (items[i]);
           g_autoptr(SignpostDutyPeriod) period = NULL;
@@ -161,10 +161,11 @@ read_row (Context  *c,
           if (item == NULL)
             continue;
           period = parse_period (item, c->tz);
+          bad = period == NULL || g_list_model_get_n_items (G_LIST_MODEL (row->duty)) == MAX_DUTY;
           if (period == NULL)
             reject (c, row, SIGNPOST_CLINICIAN_COLUMN_DUTY,
                     _("holds a period that is not like “2026-12-07 08:00-13:00”"));
-          else if (g_list_model_get_n_items (G_LIST_MODEL (row->duty)) == MAX_DUTY)
+          else if (bad)
             reject (c, row, SIGNPOST_CLINICIAN_COLUMN_DUTY, _("holds more than 500 periods"));
           else
             g_list_store_append (row->duty, period);

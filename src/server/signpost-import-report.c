@@ -26,8 +26,9 @@ struct _SignpostImportReport
   gboolean dry_run;
   const char *encoding;
   gint64 counts[SIGNPOST_IMPORT_N_COUNTS];
-  GArray *rejections;             /* Rejection */
-  guint n_rejections;             /* including those not listed */
+  GArray *rejections;             /* Rejection: one for each field at fault */
+  GHashTable *rejected_lines;     /* the rows rejected, by line */
+  guint n_rejections;             /* rows rejected, including those not listed */
   GPtrArray *notes;               /* char* */
   GError *failure;
 };
@@ -52,6 +53,7 @@ signpost_import_report_finalize (GObject *object)
 
   g_free (self->what);
   g_array_unref (self->rejections);
+  g_hash_table_unref (self->rejected_lines);
   g_ptr_array_unref (self->notes);
   g_clear_error (&self->failure);
 
@@ -70,6 +72,7 @@ signpost_import_report_init (SignpostImportReport *self)
   self->rejections = g_array_new (FALSE, TRUE, sizeof (Rejection));
   g_array_set_clear_func (self->rejections, (GDestroyNotify) rejection_clear);
   self->notes = g_ptr_array_new_with_free_func (g_free);
+  self->rejected_lines = g_hash_table_new (NULL, NULL);
 }
 
 /* @what: "patients", "clinicians" or "sessions". */
@@ -107,7 +110,8 @@ signpost_import_report_get_count (SignpostImportReport *self,
 
 /**
  * signpost_import_report_reject:
- * @line: the line the row starts on
+ * @line: the line the row starts on (a row with several fields at fault
+ *   is rejected once, and each field listed)
  * @column: (nullable): the column at fault, as the file's header names it
  * @reason: what is wrong, in words that never quote the row
  */
@@ -121,7 +125,8 @@ signpost_import_report_reject (SignpostImportReport *self,
 
   g_return_if_fail (SIGNPOST_IS_IMPORT_REPORT (self));
 
-  self->n_rejections++;
+  if (g_hash_table_add (self->rejected_lines, GUINT_TO_POINTER (line)))
+    self->n_rejections++;
   if (self->rejections->len >= MAX_LISTED_REJECTIONS)
     return;
   rejection.line = line;
@@ -233,8 +238,18 @@ signpost_import_report_to_text (SignpostImportReport *self)
 
   if (self->failure != NULL)
     {
-      /* Translators: %s says why a file could not be imported */
-      g_string_append_printf (out, _("Nothing was imported: %s\n"), self->failure->message);
+      g_autofree char *field = signpost_error_dup_field (self->failure);
+      const char *detail = signpost_error_get_detail (self->failure);
+
+      /* "file: is empty" reads as "the file is empty"; a whole sentence
+       * stands as it is. */
+      if (field != NULL && g_ascii_islower (detail[0]))
+        /* Translators: the first %s names what is at fault ("file",
+         * "mapping"), the second says what is wrong with it */
+        g_string_append_printf (out, _("Nothing was imported: the %s %s\n"), field, detail);
+      else
+        /* Translators: %s says why a file could not be imported */
+        g_string_append_printf (out, _("Nothing was imported: %s\n"), detail);
       return g_string_free (out, FALSE);
     }
   /* Translators: the first %s is "patients", "clinicians" or "sessions";
@@ -279,9 +294,8 @@ signpost_import_report_to_text (SignpostImportReport *self)
           else
             g_string_append_printf (out, _("    line %u: %s\n"), r->line, r->reason);
         }
-      if (self->n_rejections > self->rejections->len)
-        g_string_append_printf (out, _("    … and %u more rows not listed\n"),
-                                self->n_rejections - self->rejections->len);
+      if (self->rejections->len == MAX_LISTED_REJECTIONS)
+        g_string_append_printf (out, _("    … and more, not listed\n"));
     }
   return g_string_free (out, FALSE);
 }
@@ -320,8 +334,8 @@ signpost_import_report_to_json (SignpostImportReport *self)
       json_array_add_object_element (rejected, item);
     }
   json_object_set_array_member (object, "rejected", rejected);
-  json_object_set_int_member (object, "rejected_not_listed",
-                              self->n_rejections - self->rejections->len);
+  json_object_set_boolean_member (object, "rejected_listed_in_full",
+                                  self->rejections->len < MAX_LISTED_REJECTIONS);
   for (guint i = 0; i < self->notes->len; i++)
     json_array_add_string_element (notes, g_ptr_array_index (self->notes, i));
   json_object_set_array_member (object, "notes", notes);

@@ -40,6 +40,7 @@ void                  signpost_import_report_reject      (SignpostImportReport  
                                                           guint                  line,
                                                           const char            *column,
                                                           const char            *reason);
+/* Rows rejected (not fields). */
 guint                 signpost_import_report_get_n_rejections (SignpostImportReport *self);
 void                  signpost_import_report_note        (SignpostImportReport  *self,
                                                           const char            *note);

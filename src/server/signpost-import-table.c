@@ -353,11 +353,17 @@ signpost_import_table_new (SignpostImportKind   kind,
         }
       if (self->source[c] < 0 && self->specs[c].required)
         {
-          /* Translators: the first %s is a column's name in the file, the
-           * second Signpost's name for it */
-          signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, self->specs[c].name,
-                                    _("The file has no “%s” column (%s), which is needed"),
-                                    names[0], self->specs[c].name);
+          if (g_str_equal (names[0], self->specs[c].name))
+            signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, self->specs[c].name,
+                                      _("The file has no “%s” column, which is needed"),
+                                      names[0]);
+          else
+            /* Translators: the first %s is a column's name in the file, the
+             * second Signpost's name for it */
+            signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, self->specs[c].name,
+                                      _("The file has no “%s” column (Signpost’s %s), which is "
+                                        "needed"),
+                                      names[0], self->specs[c].name);
           goto fail;
         }
     }

@@ -113,8 +113,6 @@ reject (PatientImport *import,
         guint          column,
         const char    *reason)
 {
-  if (row->rejected)
-    return;
   row->rejected = TRUE;
   signpost_import_report_reject (import->report, row->line,
                                  column < SIGNPOST_PATIENT_N_COLUMNS
@@ -123,7 +121,8 @@ reject (PatientImport *import,
                                  reason);
 }
 
-static void
+/* FALSE when the cell is at fault (and the row rejected). */
+static gboolean
 text_field (PatientImport *import,
             Row           *row,
             GStrv          cells,
@@ -133,8 +132,10 @@ text_field (PatientImport *import,
 {
   g_autofree char *reason = NULL;
 
-  if (!signpost_import_text (cells[column], max_chars, out, &reason))
-    reject (import, row, column, reason);
+  if (signpost_import_text (cells[column], max_chars, out, &reason))
+    return TRUE;
+  reject (import, row, column, reason);
+  return FALSE;
 }
 
 static void
@@ -259,8 +260,12 @@ read_row (PatientImport *import,
                     : error->message);
         }
     }
-  text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_FAMILY_NAME, MAX_NAME, &row->family);
-  text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_GIVEN_NAME, MAX_NAME, &row->given);
+  if (text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_FAMILY_NAME, MAX_NAME, &row->family) &&
+      row->family == NULL)
+    reject (import, row, SIGNPOST_PATIENT_COLUMN_FAMILY_NAME, _("is empty"));
+  if (text_field (import, row, cells, SIGNPOST_PATIENT_COLUMN_GIVEN_NAME, MAX_NAME, &row->given) &&
+      row->given == NULL)
+    reject (import, row, SIGNPOST_PATIENT_COLUMN_GIVEN_NAME, _("is empty"));
   dob = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_DATE_OF_BIRTH]);
   if (dob != NULL)
     {
@@ -277,12 +282,7 @@ read_row (PatientImport *import,
     }
   row->name_key = name_key (row->family, row->given, row->dob);
   row->keyed = row->ref != NULL || row->nhs != NULL || row->name_key != NULL;
-
-  if (row->family == NULL && !row->rejected)
-    reject (import, row, SIGNPOST_PATIENT_COLUMN_FAMILY_NAME, _("is empty"));
-  if (row->given == NULL && !row->rejected)
-    reject (import, row, SIGNPOST_PATIENT_COLUMN_GIVEN_NAME, _("is empty"));
-  if (dob == NULL && !row->rejected)
+  if (dob == NULL)
     reject (import, row, SIGNPOST_PATIENT_COLUMN_DATE_OF_BIRTH, _("is empty"));
 
   sex = signpost_import_clean_text (cells[SIGNPOST_PATIENT_COLUMN_SEX]);
@@ -374,8 +374,6 @@ reject_duplicates (PatientImport *import,
       reason = g_strdup_printf (by_ref ? _("is the same patient_ref as on line %u")
                                        : _("is the same NHS number as on line %u"),
                                 other->line);
-      if (row->rejected)
-        continue;
       reject (import, row, by_ref ? SIGNPOST_PATIENT_COLUMN_PATIENT_REF
                                   : SIGNPOST_PATIENT_COLUMN_NHS_NUMBER, reason);
     }

@@ -58,8 +58,6 @@ reject (Context    *c,
         guint       column,
         const char *reason)
 {
-  if (row->rejected)
-    return;
   row->rejected = TRUE;
   signpost_import_report_reject (c->report, row->line,
                                  column < SIGNPOST_SESSION_N_COLUMNS

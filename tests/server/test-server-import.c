@@ -397,6 +397,28 @@ test_bad_rows (void)
   g_assert_null (find_by_given (list, "Carl"));
   g_assert_cmpstr (phone_number (find_by_nhs (list, good), 0), ==, "+447700900555");
   g_assert_cmpint (head (ts), >, before);
+
+  /* A row with several faults is one rejected row, each fault listed. */
+  {
+    SignpostImportOptions options;
+    g_autoptr(SignpostImportReport) several = NULL;
+    g_autoptr(JsonObject) listed = NULL;
+    JsonArray *rejected;
+
+    signpost_import_options_init (&options);
+    options.partial = TRUE;
+    several = run_import (ts, SIGNPOST_IMPORT_PATIENTS, ts->practice_a,
+                          HEADER "R1,9990000019,Many,,30/02/1970,Q,NOWHERE,07700,,,Dr Nobody,\r\n",
+                          -1, &options);
+    g_assert_cmpuint (signpost_import_report_get_n_rejections (several), ==, 1);
+    listed = signpost_import_report_to_json (several);
+    rejected = json_object_get_array_member (listed, "rejected");
+    /* NHS number, given name, date of birth, sex, postcode, mobile, usual GP. */
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 7);
+    for (guint i = 0; i < json_array_get_length (rejected); i++)
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rejected, i), "line"),
+                       ==, 2);
+  }
   test_server_free (ts);
 }
 

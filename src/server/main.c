@@ -99,6 +99,8 @@ main (int    argc,
   double demo_scale = 1.0;
   gboolean verbose = FALSE;
   SignpostFormLimits form_limits;
+  int request_timeout_s = 30;
+  int keepalive_timeout_s = 100;
   guint port = SIGNPOST_SERVER_DEFAULT_PORT;
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
@@ -131,6 +133,12 @@ main (int    argc,
     { "form-practice-requests", 0, 0, G_OPTION_ARG_INT, &form_limits.practice_requests_per_hour,
       N_("Online requests a practice may receive through its form an hour (default 300; 0: no limit)"),
       N_("N") },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout_s,
+      N_("Close a connection whose request (headers and body) has not arrived in full this many seconds after it began (default 30)"),
+      N_("SECONDS") },
+    { "keepalive-timeout", 0, 0, G_OPTION_ARG_INT, &keepalive_timeout_s,
+      N_("Close a kept-alive connection that has sent no new request for this many seconds (default 100)"),
+      N_("SECONDS") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log debugging messages"), NULL },
     { NULL }
   };
@@ -185,6 +193,12 @@ main (int    argc,
   if (!(demo_scale > 0 && demo_scale <= 10))
     {
       g_printerr (_("--demo-scale must be more than 0 and at most 10\n"));
+      return 2;
+    }
+  if (request_timeout_s < 1 || request_timeout_s > 3600 ||
+      keepalive_timeout_s < 1 || keepalive_timeout_s > 3600)
+    {
+      g_printerr (_("--request-timeout and --keepalive-timeout must be from 1 to 3600 seconds\n"));
       return 2;
     }
 
@@ -243,6 +257,8 @@ main (int    argc,
   signpost_server_options_init (&options);
   options.trusted_proxy = trusted_proxy;
   options.form_limits = form_limits;
+  options.request_timeout_ms = request_timeout_s * 1000;
+  options.connection_idle_ms = keepalive_timeout_s * 1000;
   server = signpost_server_new (SIGNPOST_STORE (store), &options);
   if (!signpost_server_listen (server, address, port, tls_cert, tls_key, &error))
     {

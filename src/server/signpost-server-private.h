@@ -9,6 +9,7 @@
 #include "signpost-principal.h"
 #include "signpost-request-form.h"
 #include "signpost-server.h"
+#include "signpost-soup-workarounds.h"
 #include "signpost-store.h"
 #include "signpost-telephony.h"
 
@@ -19,6 +20,7 @@ struct _SignpostServer
   GObject parent_instance;
 
   SoupServer *soup;
+  SignpostSoupGuard *guard;
   SignpostStore *store;
   SignpostAuth *auth;
   SignpostLive *live;

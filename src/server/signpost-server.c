@@ -31,6 +31,10 @@
 #define REFUSE_DRAIN_BYTES (64 * 1024 * 1024)
 #define LISTEN_BACKLOG 1024
 
+/* Bodies of requests that anyone may send (sign-in, the phone system's
+ * webhook) and of GETs are small: a larger one is refused unread. */
+#define SMALL_BODY (64 * 1024)
+
 typedef struct {
   const char *path;
   const char *method;
@@ -41,27 +45,27 @@ typedef struct {
 } Route;
 
 static const Route routes[] = {
-  { "/api/v1/healthz", "GET", FALSE, signpost_server_handle_healthz },
-  { "/api/v1/login", "POST", FALSE, signpost_server_handle_login },
-  { "/api/v1/logout", "POST", TRUE, signpost_server_handle_logout },
-  { "/api/v1/me", "GET", TRUE, signpost_server_handle_me },
-  { "/api/v1/changes", "GET", TRUE, signpost_server_handle_changes },
+  { "/api/v1/healthz", "GET", FALSE, signpost_server_handle_healthz, SMALL_BODY },
+  { "/api/v1/login", "POST", FALSE, signpost_server_handle_login, SMALL_BODY },
+  { "/api/v1/logout", "POST", TRUE, signpost_server_handle_logout, SMALL_BODY },
+  { "/api/v1/me", "GET", TRUE, signpost_server_handle_me, SMALL_BODY },
+  { "/api/v1/changes", "GET", TRUE, signpost_server_handle_changes, SMALL_BODY },
   { "/api/v1/mutations", "POST", TRUE, signpost_server_handle_mutations },
-  { "/api/v1/queue", "GET", TRUE, signpost_server_handle_queue },
-  { "/api/v1/telephony/events", "POST", FALSE, signpost_server_handle_telephony },
+  { "/api/v1/queue", "GET", TRUE, signpost_server_handle_queue, SMALL_BODY },
+  { "/api/v1/telephony/events", "POST", FALSE, signpost_server_handle_telephony, SMALL_BODY },
   { "/api/v1/intake/requests", "POST", FALSE, signpost_server_handle_intake },
-  { "/api/v1/audit/views", "POST", TRUE, signpost_server_handle_audit_views },
-  { "/api/v1/audit", "GET", TRUE, signpost_server_handle_audit },
-  { "/api/v1/stats/day", "GET", TRUE, signpost_server_handle_stats_day },
-  { "/api/v1/stats/staffing", "GET", TRUE, signpost_server_handle_stats_staffing },
-  { "/api/v1/stats/cbt-export", "GET", TRUE, signpost_server_handle_stats_cbt_export },
+  { "/api/v1/audit/views", "POST", TRUE, signpost_server_handle_audit_views, SMALL_BODY },
+  { "/api/v1/audit", "GET", TRUE, signpost_server_handle_audit, SMALL_BODY },
+  { "/api/v1/stats/day", "GET", TRUE, signpost_server_handle_stats_day, SMALL_BODY },
+  { "/api/v1/stats/staffing", "GET", TRUE, signpost_server_handle_stats_staffing, SMALL_BODY },
+  { "/api/v1/stats/cbt-export", "GET", TRUE, signpost_server_handle_stats_cbt_export, SMALL_BODY },
   { "/api/v1/admin/import/patients", "POST", TRUE, signpost_server_handle_import_patients,
     SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
   { "/api/v1/admin/import/clinicians", "POST", TRUE, signpost_server_handle_import_clinicians,
     SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
   { "/api/v1/admin/import/sessions", "POST", TRUE, signpost_server_handle_import_sessions,
     SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
-  { LIVE_PATH, "GET", TRUE, NULL },
+  { LIVE_PATH, "GET", TRUE, NULL, SMALL_BODY },
 };
 
 G_DEFINE_FINAL_TYPE (SignpostServer, signpost_server, G_TYPE_OBJECT)
@@ -76,6 +80,8 @@ signpost_server_options_init (SignpostServerOptions *options)
   options->token_lifetime_s = 12 * 60 * 60;
   options->max_body = SIGNPOST_SERVER_MAX_BODY;
   signpost_form_limits_init (&options->form_limits);
+  options->request_timeout_ms = 30000;
+  options->connection_idle_ms = 100000;
 }
 
 static const Route *
@@ -363,12 +369,9 @@ refusal_written (GObject      *source,
 static void
 refuse_and_close (SignpostServer    *self,
                   SoupServerMessage *msg,
-                  guint              status,
-                  const char        *nick,
-                  const char        *title,
-                  const char        *detail)
+                  JsonObject        *problem,
+                  const char        *extra_headers)
 {
-  g_autoptr(JsonObject) problem = signpost_problem_new (status, nick, title, detail, NULL);
   g_autofree char *body = NULL;
   g_autofree char *head = NULL;
   const char *content_type = "application/problem+json";
@@ -376,6 +379,7 @@ refuse_and_close (SignpostServer    *self,
   Refusal *refusal;
   gsize length = 0;
   GSocket *socket;
+  guint status = json_object_get_int_member (problem, "status");
 
   /* A patient's browser gets a page it can show. */
   if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
@@ -389,10 +393,13 @@ refuse_and_close (SignpostServer    *self,
                           "Content-Type: %s\r\n"
                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
                           "Cache-Control: no-store\r\n"
+                          "X-Content-Type-Options: nosniff\r\n"
+                          "%s"
                           "Connection: close\r\n\r\n",
-                          status, soup_status_get_phrase (status), content_type, length);
+                          status, soup_status_get_phrase (status), content_type, length,
+                          extra_headers ? extra_headers : "");
   refusal = g_new0 (Refusal, 1);
-  socket = soup_server_message_get_socket (msg);
+  socket = signpost_soup_guard_get_socket (self->guard, msg);
   refusal->socket = socket ? g_object_ref (socket) : NULL;
   {
     GString *reply = g_string_new (head);
@@ -401,19 +408,126 @@ refuse_and_close (SignpostServer    *self,
     refusal->reply = g_string_free_to_bytes (reply);
   }
   in_flight_remove (self, msg);
+  signpost_soup_guard_taken (self->guard, msg);
   refusal->stream = soup_server_message_steal_connection (msg);
   if (refusal->stream == NULL)
     {
       refusal_free (refusal);
       return;
     }
-  signpost_release_stolen_socket (G_OBJECT (refusal->stream), refusal->socket);
   refusal->cancellable = g_cancellable_new ();
   refusal->give_up_id = g_timeout_add (2 * REFUSE_DRAIN_MS, refusal_give_up, refusal);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),
                                    g_bytes_get_size (refusal->reply),
                                    G_PRIORITY_DEFAULT, refusal->cancellable, refusal_written, refusal);
+}
+
+static gboolean
+has_body (SoupMessageHeaders *headers)
+{
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      return soup_message_headers_get_content_length (headers) != 0;
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_BYTERANGES:
+      return TRUE;
+    case SOUP_ENCODING_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+/* Refuses @msg in the early handler. libsoup 3.2 would go on to read the
+ * body (into memory) whatever the status; a request with a body is
+ * therefore answered and closed before any of it is read. */
+static void
+early_refuse (SignpostServer    *self,
+              SoupServerMessage *msg,
+              const GError      *error,
+              const char        *extra_header,
+              const char        *extra_value)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(JsonObject) problem = NULL;
+  g_autofree char *extra = NULL;
+
+  if (signpost_error_http_status (error) == SOUP_STATUS_UNAUTHORIZED && extra_header == NULL)
+    {
+      extra_header = "WWW-Authenticate";
+      extra_value = "Bearer realm=\"signpost\"";
+    }
+  if (!has_body (headers))
+    {
+      if (extra_header != NULL)
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                      extra_header, extra_value);
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  problem = signpost_problem_from_error (error);
+  if (extra_header != NULL)
+    extra = g_strdup_printf ("%s: %s\r\n", extra_header, extra_value);
+  refuse_and_close (self, msg, problem, extra);
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+early_refuse_with (SignpostServer    *self,
+                   SoupServerMessage *msg,
+                   const char        *format,
+                   ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_MALFORMED, detail);
+  early_refuse (self, msg, error, NULL, NULL);
+}
+
+/* RFC 9112 §6.3: a Content-Length that is not one whole number makes the
+ * message's length unknowable; libsoup 3.2 would wait for ever. */
+static gboolean
+content_length_is_valid (SoupMessageHeaders *headers)
+{
+  const char *value = soup_message_headers_get_list (headers, "Content-Length");
+  guint64 parsed;
+
+  return value == NULL ||
+         g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &parsed, NULL);
+}
+
+typedef struct {
+  const char *name;
+  guint count;
+} HeaderCount;
+
+static void
+count_header (const char *name,
+              const char *value,
+              gpointer    data)
+{
+  HeaderCount *count = data;
+
+  if (g_ascii_strcasecmp (name, count->name) == 0)
+    count->count++;
+}
+
+static guint
+header_count (SoupMessageHeaders *headers,
+              const char         *name)
+{
+  HeaderCount count = { name, 0 };
+
+  soup_message_headers_foreach (headers, count_header, &count);
+  return count.count;
 }
 
 /* ---- handlers ---------------------------------------------------------- */
@@ -430,10 +544,6 @@ early_handler (SoupServer        *soup,
   const char *method = soup_server_message_get_method (msg);
   const Route *route = find_route (path);
   gsize max_body;
-  /* A body past the usual limit (a list to import) is read only for
-   * someone allowed to send it: anyone else is refused before it is. */
-  gboolean large = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-                   soup_message_headers_get_content_length (headers) > (goffset) self->max_body;
 
   in_flight_add (self, msg);
   if (g_str_has_prefix (path, SIGNPOST_FORM_PREFIX))
@@ -441,29 +551,52 @@ early_handler (SoupServer        *soup,
   else
     max_body = route != NULL && route->max_body > 0 ? route->max_body : self->max_body;
 
-  /* Size first: nothing else may make libsoup read a body we refuse. */
+  /* Framing and size first: nothing else may make libsoup read a body we
+   * refuse. Every refusal below is made before any of the body is read. */
+  if (!content_length_is_valid (headers))
+    {
+      g_autoptr(JsonObject) problem = signpost_problem_new (SOUP_STATUS_BAD_REQUEST,
+                                                            signpost_error_code_nick (SIGNPOST_ERROR_MALFORMED),
+                                                            signpost_error_code_title (SIGNPOST_ERROR_MALFORMED),
+                                                            _("Content-Length must be one whole number"),
+                                                            NULL);
+
+      refuse_and_close (self, msg, problem, NULL);
+      return;
+    }
   switch (soup_message_headers_get_encoding (headers))
     {
     case SOUP_ENCODING_CHUNKED:
-      refuse_and_close (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
-                        _("Length required"),
-                        _("Send the body with a Content-Length, not chunked"));
-      return;
-    case SOUP_ENCODING_CONTENT_LENGTH:
-      if (soup_message_headers_get_content_length (headers) > (goffset) max_body)
-        {
-          g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT,
-                                                   soup_message_headers_get_content_length (headers));
-          g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, max_body);
-          /* Translators: two sizes in bytes */
-          g_autofree char *detail = g_strdup_printf (_("The body is %s bytes; the limit is %s"),
-                                                     size, limit);
+      {
+        g_autoptr(JsonObject) problem = signpost_problem_new (SOUP_STATUS_LENGTH_REQUIRED,
+                                                              "length-required",
+                                                              _("Length required"),
+                                                              _("Send the body with a Content-Length, not chunked"),
+                                                              NULL);
 
-          refuse_and_close (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                            signpost_error_code_nick (SIGNPOST_ERROR_TOO_LARGE),
-                            signpost_error_code_title (SIGNPOST_ERROR_TOO_LARGE), detail);
-          return;
-        }
+        refuse_and_close (self, msg, problem, NULL);
+        return;
+      }
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      {
+        if (soup_message_headers_get_content_length (headers) > (goffset) max_body)
+          {
+            g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT,
+                                                     soup_message_headers_get_content_length (headers));
+            g_autofree char *limit_text = g_strdup_printf ("%" G_GSIZE_FORMAT, max_body);
+            /* Translators: two sizes in bytes */
+            g_autofree char *detail = g_strdup_printf (_("The body is %s bytes; the limit is %s"),
+                                                       size, limit_text);
+            g_autoptr(JsonObject) problem = NULL;
+
+            problem = signpost_problem_new (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                            signpost_error_code_nick (SIGNPOST_ERROR_TOO_LARGE),
+                                            signpost_error_code_title (SIGNPOST_ERROR_TOO_LARGE),
+                                            detail, NULL);
+            refuse_and_close (self, msg, problem, NULL);
+            return;
+          }
+      }
       break;
     case SOUP_ENCODING_UNRECOGNIZED:
     case SOUP_ENCODING_NONE:
@@ -475,10 +608,13 @@ early_handler (SoupServer        *soup,
 
   if (self->shutting_down)
     {
+      g_autoptr(GError) error = NULL;
+
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
-      signpost_server_reply_problem (msg, SIGNPOST_ERROR_UNAVAILABLE, NULL,
-                                     _("The server is shutting down"));
+      g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAVAILABLE,
+                           _("The server is shutting down"));
+      early_refuse (self, msg, error, NULL, NULL);
       return;
     }
 
@@ -487,16 +623,27 @@ early_handler (SoupServer        *soup,
     return;
   if (route == NULL)
     {
-      signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, NULL,
-                                     _("There is nothing at this address"));
+      g_autoptr(GError) error = NULL;
+
+      g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_NOT_FOUND,
+                           _("There is nothing at this address"));
+      early_refuse (self, msg, error, NULL, NULL);
       return;
     }
   if (!method_matches (route, method))
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    g_str_equal (route->method, "GET") ? "GET, HEAD" : route->method);
-      signpost_server_reply_problem (msg, SIGNPOST_ERROR_METHOD, NULL,
-                                     _("This address does not take that method"));
+      g_autoptr(GError) error = NULL;
+
+      g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_METHOD,
+                           _("This address does not take that method"));
+      early_refuse (self, msg, error, "Allow",
+                    g_str_equal (route->method, "GET") ? "GET, HEAD" : route->method);
+      return;
+    }
+  /* Two tokens could be read two ways (by us, by a proxy in front). */
+  if (header_count (headers, "Authorization") > 1)
+    {
+      early_refuse_with (self, msg, "%s", _("Send one Authorization header, not several"));
       return;
     }
   if (route->needs_token)
@@ -507,37 +654,26 @@ early_handler (SoupServer        *soup,
       principal = signpost_auth_authenticate (self->auth,
                                               soup_message_headers_get_one (headers, "Authorization"),
                                               signpost_server_client_address (self, msg), &error);
-      if (principal == NULL && large)
-        {
-          refuse_and_close (self, msg, signpost_error_http_status (error),
-                            signpost_error_code_nick (error->code),
-                            signpost_error_code_title (error->code), error->message);
-          return;
-        }
+      /* A body (a list to import, past the usual limit, say) is read
+       * only for someone allowed to send it. */
       if (principal == NULL)
         {
-          signpost_server_reply_error (msg, error);
+          early_refuse (self, msg, error, NULL, NULL);
           return;
         }
       g_object_set_data_full (G_OBJECT (msg), PRINCIPAL_KEY, principal, g_object_unref);
       if (route->admin_only && signpost_principal_get_role (principal) != SIGNPOST_ROLE_ADMIN)
         {
-          const char *detail = _("Only an administrator may do this");
-
-          if (large)
-            refuse_and_close (self, msg, SOUP_STATUS_FORBIDDEN,
-                              signpost_error_code_nick (SIGNPOST_ERROR_FORBIDDEN),
-                              signpost_error_code_title (SIGNPOST_ERROR_FORBIDDEN), detail);
-          else
-            signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, NULL, detail);
+          g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_FORBIDDEN,
+                               _("Only an administrator may do this"));
+          early_refuse (self, msg, error, NULL, NULL);
           return;
         }
     }
   /* libsoup would refuse a plain GET here with a bare 400 of its own. */
   if (route->handler == NULL &&
       !soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
-    signpost_server_reply_problem (msg, SIGNPOST_ERROR_MALFORMED, NULL,
-                                   _("This address takes WebSocket connections only"));
+    early_refuse_with (self, msg, "%s", _("This address takes WebSocket connections only"));
 }
 
 static void
@@ -591,7 +727,7 @@ websocket_handler (SoupServer              *soup,
   gint64 last_seq;
 
   in_flight_remove (self, msg);
-  signpost_release_stolen_socket (G_OBJECT (connection), soup_server_message_get_socket (msg));
+  signpost_soup_guard_taken (self->guard, msg);
   if (principal == NULL || self->shutting_down)
     {
       soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
@@ -722,6 +858,8 @@ signpost_server_dispose (GObject *object)
     signpost_server_flush_webhooks (self);
   g_clear_handle_id (&self->webhook_flush_id, g_source_remove);
 
+  if (self->guard != NULL)
+    signpost_soup_guard_stop (self->guard);
   if (self->soup != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->soup, self);
@@ -740,8 +878,9 @@ signpost_server_dispose (GObject *object)
         }
     }
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
-  g_clear_object (&self->soup);
   g_clear_object (&self->live);
+  g_clear_pointer (&self->guard, signpost_soup_guard_free);
+  g_clear_object (&self->soup);
   g_clear_object (&self->telephony);
   g_clear_object (&self->form);
   g_clear_object (&self->intake);
@@ -813,6 +952,8 @@ signpost_server_new (SignpostStore               *store,
   }
 
   self->soup = soup_server_new ("server-header", "signpost/" PACKAGE_VERSION " ", NULL);
+  self->guard = signpost_soup_guard_new (self->soup, options->request_timeout_ms,
+                                         options->connection_idle_ms);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler, self, NULL);
   soup_server_add_early_handler (self->soup, LIVE_PATH, early_handler, self, NULL);
@@ -833,9 +974,9 @@ signpost_server_listen (SignpostServer  *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GSocket) listener = NULL;
-  SoupServerListenOptions flags = 0;
-  GSList *uris;
+  g_autoptr(GTlsCertificate) certificate = NULL;
 
   g_return_val_if_fail (SIGNPOST_IS_SERVER (self), FALSE);
 
@@ -848,8 +989,6 @@ signpost_server_listen (SignpostServer  *self,
     }
   if (tls_cert != NULL || tls_key != NULL)
     {
-      g_autoptr(GTlsCertificate) certificate = NULL;
-
       if (tls_cert == NULL || tls_key == NULL)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -859,9 +998,6 @@ signpost_server_listen (SignpostServer  *self,
       certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, error);
       if (certificate == NULL)
         return FALSE;
-      soup_server_set_tls_certificate (self->soup, certificate);
-      flags |= SOUP_SERVER_LISTEN_HTTPS;
-      self->https = TRUE;
     }
   /* Our own socket, for a deeper accept queue than GSocket's default of
    * ten: at 08:00 every console in a hub connects at once. */
@@ -872,13 +1008,14 @@ signpost_server_listen (SignpostServer  *self,
     return FALSE;
   g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
   if (!g_socket_bind (listener, socket_address, TRUE, error) ||
-      !g_socket_listen (listener, error) ||
-      !soup_server_listen_socket (self->soup, listener, flags, error))
+      !g_socket_listen (listener, error))
     return FALSE;
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  bound = g_socket_get_local_address (listener, error);
+  if (bound == NULL ||
+      !signpost_soup_guard_listen (self->guard, listener, certificate, error))
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  self->https = certificate != NULL;
   return TRUE;
 }
 
@@ -932,6 +1069,7 @@ shutdown_poll_cb (gpointer data)
   task = g_steal_pointer (&self->shutdown_task);
   if (g_hash_table_size (self->in_flight) > 0)
     g_message ("Shutting down with %u requests unfinished", g_hash_table_size (self->in_flight));
+  signpost_soup_guard_stop (self->guard);
   soup_server_disconnect (self->soup);
   g_task_return_boolean (task, TRUE);
   return G_SOURCE_REMOVE;

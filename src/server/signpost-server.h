@@ -28,6 +28,11 @@ G_DECLARE_FINAL_TYPE (SignpostServer, signpost_server, SIGNPOST, SERVER, GObject
  * @token_lifetime_s: how long a token lasts (12 h)
  * @max_body: the largest request body accepted (1 MiB)
  * @form_limits: the online request form's rate limits
+ * @request_timeout_ms: how long a request may take to arrive in full,
+ *   headers and body, from its first byte (or a new connection from its
+ *   accept) (30 s)
+ * @connection_idle_ms: how long a kept-alive connection may wait for its
+ *   next request (100 s)
  */
 typedef struct {
   const char *trusted_proxy;
@@ -37,6 +42,8 @@ typedef struct {
   guint token_lifetime_s;
   gsize max_body;
   SignpostFormLimits form_limits;
+  guint request_timeout_ms;
+  guint connection_idle_ms;
 } SignpostServerOptions;
 
 void            signpost_server_options_init    (SignpostServerOptions        *options);

@@ -29,11 +29,21 @@
  * At most `concurrency` requests are in flight. The events of one call are
  * sent one after the other (an answer never overtakes its offer); calls
  * are independent of each other.
+ *
+ * An event whose answer never came (refused, reset, timed out: the server
+ * or its instance died, or a proxy lost the answer), or came as 429, 502,
+ * 503 or 504, is sent again, as a phone system would: the same event with
+ * the same `at` (or mutation_id), after the server's Retry-After or an
+ * exponential backoff with jitter, for up to two minutes. The server
+ * applies an event it already has once and answers "duplicate".
  */
 
 #define CHANGES_PAGE 5000
-#define MAX_RETRIES 5
-#define MAX_RETRY_DELAY_S 2
+#define RETRY_FIRST_MS 250
+#define RETRY_MAX_MS 4000
+#define RETRY_AFTER_MAX_S 10
+#define RETRY_WINDOW_US (120 * G_USEC_PER_SEC)
+#define UNANSWERED_SAY_US (G_USEC_PER_SEC / 2)
 #define MAX_FAILURES_SHOWN 10
 #define REALTIME_POLL_S 2
 /* --surge: callers per 10,000 patients already ringing when the lines open
@@ -46,7 +56,9 @@ typedef struct {
   gboolean dead;      /* its offer failed: nothing more to send */
   gboolean taken;     /* answered by someone else */
   char *call_id;      /* the server's, from the accepted offer */
-  guint retries;
+  guint retries;      /* of the event in flight */
+  gint64 first_try_us; /* when the event in flight was first sent */
+  gint64 at_us;       /* realtime: the `at` it carries, kept for resends */
   GQueue parked;      /* later events, waiting their turn */
 } CallState;
 
@@ -90,6 +102,8 @@ struct _SignpostCallgenRunner
   guint failures_shown;
   gint64 first_send_us;
   gint64 last_done_us;
+  gint64 unanswered_since_us; /* 0 while the server answers */
+  gboolean unanswered_said;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostCallgenRunner, signpost_callgen_runner, G_TYPE_OBJECT)
@@ -416,6 +430,8 @@ finish_event (SignpostCallgenRunner *self,
 
   cs->busy = FALSE;
   cs->retries = 0;
+  cs->first_try_us = 0;
+  cs->at_us = 0;
   if (!g_queue_is_empty (&cs->parked))
     {
       cs->busy = TRUE;
@@ -506,24 +522,79 @@ retry_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* 429 and 503 are worth another go, after the server's Retry-After. */
+/* Says once when the server has stopped answering for a while (an
+ * answer lost now and then is not worth a line), and once when it is
+ * back. */
+static void
+note_answered (SignpostCallgenRunner *self,
+               gboolean               answered,
+               const char            *why)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (answered)
+    {
+      if (self->unanswered_said)
+        g_printerr (_("The server answers again (after %.1f s)\n"),
+                    (now - self->unanswered_since_us) / (double) G_USEC_PER_SEC);
+      self->unanswered_since_us = 0;
+      self->unanswered_said = FALSE;
+    }
+  else if (self->unanswered_since_us == 0)
+    self->unanswered_since_us = now;
+  else if (!self->unanswered_said && now - self->unanswered_since_us >= UNANSWERED_SAY_US)
+    {
+      g_printerr (_("No answer from the server (%s): sending again with backoff\n"), why);
+      self->unanswered_said = TRUE;
+    }
+}
+
+/* Whether to send the event again: no answer at all (@reply NULL, @error
+ * not a cancellation), or one that says "later" (429, 502, 503, 504). */
 static gboolean
 maybe_retry (SignpostCallgenRunner *self,
              Send                  *send,
-             SignpostCallgenReply  *reply)
+             SignpostCallgenReply  *reply,
+             const GError          *error)
 {
   CallState *cs = &self->calls[plan_event (self, send->index)->call];
-  int delay;
+  guint64 delay_ms;
 
-  if (reply->status != 429 && reply->status != 503)
+  if (self->stopping)
     return FALSE;
-  if (cs->retries >= MAX_RETRIES || self->stopping)
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        return FALSE;
+      note_answered (self, FALSE, error->message);
+    }
+  else
+    {
+      if (reply->status != 429 && reply->status != 502 && reply->status != 503 && reply->status != 504)
+        return FALSE;
+      if (reply->status != 429)
+        {
+          g_autofree char *what = signpost_callgen_reply_describe (reply);
+          note_answered (self, FALSE, what);
+        }
+    }
+  if (wall_now () - cs->first_try_us > RETRY_WINDOW_US)
     return FALSE;
+
+  if (reply != NULL && reply->retry_after_s >= 0)
+    delay_ms = (guint64) MIN (reply->retry_after_s, RETRY_AFTER_MAX_S) * 1000;
+  else
+    {
+      /* Exponential, with "equal jitter": the senders of one surge do not
+       * all come back in the same millisecond. */
+      delay_ms = MIN ((guint64) RETRY_FIRST_MS << MIN (cs->retries, 8), RETRY_MAX_MS);
+      delay_ms = delay_ms / 2 + g_random_int_range (0, (gint32) (delay_ms / 2) + 1);
+    }
   cs->retries++;
-  delay = CLAMP (reply->retry_after_s, 0, MAX_RETRY_DELAY_S);
   self->in_flight++;
-  g_timeout_add (delay > 0 ? (guint) delay * 1000 : 100, retry_cb,
-                 g_memdup2 (send, sizeof *send));
+  g_timeout_add ((guint) MAX (delay_ms, 10), retry_cb, g_memdup2 (send, sizeof *send));
   g_object_ref (send->self);
   return TRUE;
 }
@@ -544,17 +615,20 @@ event_cb (GObject      *source,
   self->in_flight--;
   self->last_done_us = wall_now ();
 
+  if (maybe_retry (self, send, reply, error))
+    {
+      pump (self);
+      return;
+    }
+  if (reply != NULL && reply->status < 500)
+    note_answered (self, TRUE, NULL);
+
   if (reply == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         report_failure (self, send->index, error->message);
       if (ev->kind == SIGNPOST_TRAFFIC_OFFERED || ev->kind == SIGNPOST_TRAFFIC_ANSWERED)
         cs->dead = TRUE;
-    }
-  else if (maybe_retry (self, send, reply))
-    {
-      pump (self);
-      return;
     }
   else if (reply->status != 200)
     {
@@ -688,6 +762,8 @@ send_event (SignpostCallgenRunner *self,
   send->self = g_object_ref (self);
   send->index = index;
   self->in_flight++;
+  if (cs->first_try_us == 0)
+    cs->first_try_us = wall_now ();
 
   if (realtime && ev->kind == SIGNPOST_TRAFFIC_ANSWERED)
     send_mutation (self, send, SIGNPOST_OP_ANSWER, "answer");
@@ -695,10 +771,18 @@ send_event (SignpostCallgenRunner *self,
     send_mutation (self, send, SIGNPOST_OP_END, "end");
   else
     {
-      gint64 at = self->options.mode == SIGNPOST_CALLGEN_MODE_REPLAY ? ev->at_us : wall_now ();
+      gint64 at;
       gsize length;
-      char *body = signpost_traffic_plan_event_to_json (self->plan, index, at, &length);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (body, length);
+      char *body;
+      g_autoptr(GBytes) bytes = NULL;
+
+      /* A resend says when the event happened, as the first try did. */
+      if (self->options.mode == SIGNPOST_CALLGEN_MODE_REPLAY)
+        at = ev->at_us;
+      else
+        at = cs->at_us != 0 ? cs->at_us : (cs->at_us = wall_now ());
+      body = signpost_traffic_plan_event_to_json (self->plan, index, at, &length);
+      bytes = g_bytes_new_take (body, length);
 
       signpost_callgen_client_post_event_async (self->client, self->options.secret, bytes,
                                                 self->cancellable, event_cb, send);

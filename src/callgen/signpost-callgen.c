@@ -170,6 +170,10 @@ parse_options (int                      *argc,
       "their answers are telephony events (call.answered with an agent, call.ended) carrying "
       "the simulated times, for the statistics. --rate ignores --navigators: each call is "
       "offered and hung up after half a second to two seconds.\n\n"
+      "An event that gets no answer (the connection refused, reset or timed out) or an answer "
+      "of 429, 502, 503 or 504 is sent again, the same event, after the server’s Retry-After or "
+      "a growing pause, for up to two minutes, as a phone system would; the server applies it "
+      "once and answers “duplicate” to a resend of what it already has.\n\n"
       "Ctrl+C stops and prints the summary. Exit status: 0 when every event was accepted, "
       "1 when some failed, 2 for a usage error, 3 when the run could not start."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

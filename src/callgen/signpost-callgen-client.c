@@ -166,6 +166,30 @@ signpost_callgen_client_set_token (SignpostCallgenClient *self,
   self->token = g_strdup (token);
 }
 
+/**
+ * signpost_callgen_client_set_ca_file:
+ * @path: a PEM file of certificate authorities
+ *
+ * Trusts the authorities in @path, and only them, for an https:// server:
+ * a hub's own authority, or the self-signed certificate of a test.
+ */
+gboolean
+signpost_callgen_client_set_ca_file (SignpostCallgenClient  *self,
+                                     const char             *path,
+                                     GError                **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_CALLGEN_CLIENT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  database = g_tls_file_database_new (path, error);
+  if (database == NULL)
+    return FALSE;
+  soup_session_set_tls_database (self->session, database);
+  return TRUE;
+}
+
 static void
 send_cb (GObject      *source,
          GAsyncResult *result,

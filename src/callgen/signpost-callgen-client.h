@@ -37,6 +37,9 @@ SignpostCallgenClient *signpost_callgen_client_new          (const char         
 const char            *signpost_callgen_client_get_base_url (SignpostCallgenClient  *self);
 void                   signpost_callgen_client_set_token    (SignpostCallgenClient  *self,
                                                              const char             *token);
+gboolean               signpost_callgen_client_set_ca_file  (SignpostCallgenClient  *self,
+                                                             const char             *path,
+                                                             GError                **error);
 void                   signpost_callgen_client_request_async (SignpostCallgenClient *self,
                                                              const char             *method,
                                                              const char             *path,

@@ -137,6 +137,7 @@ signpost_callgen_options_clear (SignpostCallgenOptions *options)
   g_clear_pointer (&options->secret, g_free);
   g_clear_pointer (&options->user, g_free);
   g_clear_pointer (&options->password, g_free);
+  g_clear_pointer (&options->ca_file, g_free);
 }
 
 static void
@@ -260,6 +261,7 @@ signpost_callgen_runner_new (const SignpostCallgenOptions *options)
   self->options.secret = g_strdup (options->secret != NULL ? options->secret : SIGNPOST_CALLGEN_DEMO_SECRET);
   self->options.user = g_strdup (options->user);
   self->options.password = g_strdup (options->password != NULL ? options->password : SIGNPOST_CALLGEN_DEMO_PASSWORD);
+  self->options.ca_file = g_strdup (options->ca_file);
   self->options.concurrency = CLAMP (options->concurrency, 1, 256);
   if (!(self->options.speed > 0))
     self->options.speed = 1.0;
@@ -564,7 +566,9 @@ maybe_retry (SignpostCallgenRunner *self,
     return FALSE;
   if (reply == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      /* A certificate refused now is refused on every resend. */
+      if (error->domain == G_TLS_ERROR ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
         return FALSE;
@@ -1434,6 +1438,9 @@ signpost_callgen_runner_run_async (SignpostCallgenRunner *self,
   g_task_set_source_tag (self->task, signpost_callgen_runner_run_async);
 
   self->client = signpost_callgen_client_new (self->options.server, self->options.concurrency, &error);
+  if (self->client != NULL && self->options.ca_file != NULL &&
+      !signpost_callgen_client_set_ca_file (self->client, self->options.ca_file, &error))
+    g_clear_object (&self->client);
   if (self->client == NULL)
     {
       complete (self, g_steal_pointer (&error));

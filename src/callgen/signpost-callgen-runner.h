@@ -20,6 +20,8 @@ typedef enum {
  *   "navigator"
  * @concurrency: requests in flight at once
  * @progress_interval_s: seconds between progress lines; 0 for none
+ * @ca_file: (nullable): trust the certificate authorities in this PEM file
+ *   (instead of the system's) for an https:// server
  * @surge: realtime mode only: begin at once with a Monday's opening,
  *   whatever the day and hour (the demo's start), with the callers who
  *   were ringing before 08:00 getting through in the first minute
@@ -42,6 +44,7 @@ typedef struct {
   guint concurrency;
   double progress_interval_s;
   gboolean surge;
+  char *ca_file;
 } SignpostCallgenOptions;
 
 void signpost_callgen_options_init  (SignpostCallgenOptions *options);

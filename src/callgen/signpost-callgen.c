@@ -110,6 +110,7 @@ parse_options (int                      *argc,
   g_autofree char *handle_time = NULL;
   g_autofree char *user = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *ca_file = NULL;
   gboolean realtime = FALSE;
   gboolean surge = FALSE;
   double speed = 0, rate = 0;
@@ -146,6 +147,9 @@ parse_options (int                      *argc,
       N_("Log in as U to read lines and patients and to answer calls (default: hubnav, else navigator)"), N_("U") },
     { "password", 0, 0, G_OPTION_ARG_STRING, &password,
       N_("U’s password (default: the demo’s, demo-password)"), N_("P") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("For an https:// server: trust the certificate authorities in this PEM file "
+         "instead of the system’s"), N_("PEM") },
     { NULL }
   };
 
@@ -205,6 +209,7 @@ parse_options (int                      *argc,
   options->secret = g_steal_pointer (&secret);
   options->user = g_steal_pointer (&user);
   options->password = g_steal_pointer (&password);
+  options->ca_file = g_steal_pointer (&ca_file);
 
   if (realtime)
     {

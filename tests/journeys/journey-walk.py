@@ -24,12 +24,17 @@ def visit(console, title, tab=True):
         print(f"#   {p}", flush=True)
 
 
-def step(console, title, keys, expect, tab=True):
-    """Goes somewhere by @keys, waits for @expect, and checks the window."""
+def step(console, title, keys, expect, tab=True, window=None):
+    """Goes somewhere by @keys, waits for @expect (and for the window called
+    @window to be the active one), and checks the active window."""
     try:
         for k in keys:
             console.press(k)
         console.expect(expect)
+        if window is not None:
+            console.journey.wait(lambda: (console.screen.active_window() is not None and
+                                          console.screen.active_window().get_name() == window),
+                                 f"the window “{window}” to be active", console=console)
     except J.JourneyFailed as e:
         results.append((title, [f"could not get there: {e.args[0].splitlines()[0]}"]))
         print(f"not ok {len(results)} - {title}\n#   could not get there: {e.args[0].splitlines()[0]}",
@@ -60,10 +65,10 @@ def run():
         pc.expect(re.compile(r"In the queue: 1 caller"))
         step(pc, "navigator: queue page, a caller waiting", ["alt+1"], "Answer next call")
         step(pc, "navigator: the caller popup", ["F2"], J.shown_name(patient))
-        if step(pc, "navigator: the navigation form", ["Return"], "Reason"):
+        if step(pc, "navigator: the navigation form", ["Return"], "Reason", window="New Request"):
             pc.press("Escape")
         step(pc, "navigator: duty list page", ["alt+2"], "Requests")
-        step(pc, "navigator: diary page", ["alt+3"], "Find a Slot", tab=False)
+        step(pc, "navigator: diary page", ["alt+3"], "Find a Slot")
         if step(pc, "navigator: the slot finder", ["ctrl+shift+f"], "First Suitable Slot", tab=False):
             pc.press("ctrl+shift+f")
         if step(pc, "navigator: finding a patient", ["ctrl+f"], re.compile("Name, NHS number|Find", re.I)):
@@ -71,7 +76,7 @@ def run():
             if step(pc, "navigator: the patient's summary", ["Return"], patient["family_name"].upper()):
                 pc.press("Escape")
             pc.press("Escape")
-        if step(pc, "navigator: keyboard shortcuts", ["ctrl+question"], "Keyboard shortcuts"):
+        if step(pc, "navigator: keyboard shortcuts", ["ctrl+question"], "Keyboard shortcuts", window="Shortcuts"):
             pc.press("Escape")
         # F10 is the main menu, says the shortcuts window
         if step(pc, "navigator: the main menu", ["F10"], re.compile("Log Out", re.I)):
@@ -97,12 +102,12 @@ def run():
             pass
         step(manager, "manager: staffing", ["space"], "Aim to answer")
 
-        failed = [t for t, p in results if p]
-        print(f"1..{len(results)}", flush=True)
-        J.log(f"walker: {len(results) - len(failed)} of {len(results)} windows pass; "
-              f"{sum(len(p) for _, p in results)} problems")
-        if failed:
-            sys.exit(1)
+    failed = [t for t, p in results if p]
+    print(f"1..{len(results)}", flush=True)
+    J.log(f"walker: {len(results) - len(failed)} of {len(results)} windows pass; "
+          f"{sum(len(p) for _, p in results)} problems")
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,14 @@ def _read_line_matching(proc, pattern, timeout, what):
     raise JourneyFailed(f"{what} did not start: {' / '.join(seen[-5:])}")
 
 
+def _die_with_parent():
+    """In each child: a journey that is killed (a test timeout) takes its
+    servers, screens and consoles with it."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _stop(proc, sig=signal.SIGTERM, timeout=10):
     if proc is None or proc.poll() is not None:
         return
@@ -146,7 +154,7 @@ class Display:
             ["Xvfb", "-displayfd", str(w), "-screen", "0", size + "x24", "-nolisten", "tcp",
              "-noreset"],
             pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
         os.close(w)
         number = b""
         deadline = time.monotonic() + 30
@@ -173,7 +181,7 @@ class Bus:
     def __init__(self, display):
         self.proc = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
             env=dict(os.environ, DISPLAY=display))
         m = _read_line_matching(self.proc, r"^(unix:.*)$", 30, "The session bus")
         self.address = m.group(1)
@@ -290,7 +298,7 @@ class Server:
             args += ["--demo-scale", str(self.scale)]
         self.log = open(os.path.join(self.tmp, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_die_with_parent)
         m = _read_line_matching(self.proc, r"Listening on (http://127\.0\.0\.1:(\d+))/", 120,
                                 "signpost-server")
         self.url = m.group(1)
@@ -485,6 +493,7 @@ _TEXT_ROLES = {"text", "entry", "password text", "spin button", "editbar", "term
 # keeps a read of the screen to a few calls a node.
 _PLAIN_ROLES = {"label", "panel", "filler", "separator", "scroll bar", "image", "static",
                 "heading", "section"}
+_SURFACE_ROLES = {"menu", "popup menu", "tool tip", "window"}
 _STATES = ("focused", "focusable", "sensitive", "checked", "selected", "pressed", "expanded",
            "editable", "active", "showing")
 
@@ -712,6 +721,15 @@ class Screen:
             if b is None:
                 keep.append(c)
                 continue
+            # A popover or menu has a surface of its own, over the window:
+            # the window's hit test cannot see it, and when it is in the
+            # tree at all it is shown.
+            try:
+                if c.get_role_name() in _SURFACE_ROLES:
+                    keep.append(c)
+                    continue
+            except Exception:
+                pass
             if b[2] <= 0 or b[3] <= 0:
                 continue
             overlapped = any(
@@ -864,7 +882,7 @@ class Console:
         self.log_path = os.path.join(self.journey.tmp, f"console-{self.label}.log")
         self.proc = subprocess.Popen([CONSOLE_BIN] + self.args, env=self.env,
                                      stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_die_with_parent)
         self.screen = Screen(self.proc.pid)
         self.journey.wait(lambda: self.screen.windows(), f"{self.label}'s console window",
                           console=self)
@@ -1055,6 +1073,8 @@ class Journey:
         })
 
     def __enter__(self):
+        # meson's timeout sends SIGTERM: clean up as for any failure
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         try:
             first = Display(self.tmp)
             self.displays.append(first)
@@ -1122,7 +1142,7 @@ class Journey:
         full.update(env or {})
         log_path = os.path.join(self.tmp, name + ".log")
         proc = subprocess.Popen(args, env=full, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_die_with_parent)
         self._programs = getattr(self, "_programs", [])
         self._programs.append(proc)
         return proc, log_path

@@ -15,8 +15,8 @@ import walker
 results = []
 
 
-def visit(console, title, tab=True):
-    problems = walker.check_window(console, title, tab=tab)
+def visit(console, title, tab=True, window=None):
+    problems = walker.check_window(console, title, tab=tab, window=window)
     results.append((title, problems))
     status = "ok" if not problems else "not ok"
     print(f"{status} {len(results)} - {title}", flush=True)
@@ -30,17 +30,20 @@ def step(console, title, keys, expect, tab=True, window=None):
     try:
         for k in keys:
             console.press(k)
-        console.expect(expect)
+        console.expect(expect, timeout=20)
         if window is not None:
-            console.journey.wait(lambda: (console.screen.active_window() is not None and
-                                          console.screen.active_window().get_name() == window),
-                                 f"the window “{window}” to be active", console=console)
+            console.journey.wait(lambda: any(re.search(window, w.get_name() or "")
+                                             for w in console.screen.windows()),
+                                 f"the window /{window}/", console=console)
     except J.JourneyFailed as e:
+        # put away whatever half-opened, so that the next window is reached
+        # from where a person would be
+        console.press("Escape", times=2)
         results.append((title, [f"could not get there: {e.args[0].splitlines()[0]}"]))
         print(f"not ok {len(results)} - {title}\n#   could not get there: {e.args[0].splitlines()[0]}",
               flush=True)
         return False
-    visit(console, title, tab=tab)
+    visit(console, title, tab=tab, window=window)
     return True
 
 
@@ -65,22 +68,26 @@ def run():
         pc.expect(re.compile(r"In the queue: 1 caller"))
         step(pc, "navigator: queue page, a caller waiting", ["alt+1"], "Answer next call")
         step(pc, "navigator: the caller popup", ["F2"], J.shown_name(patient))
-        if step(pc, "navigator: the navigation form", ["Return"], "Reason", window="New Request"):
+        if step(pc, "navigator: the navigation form", ["Return"], "Reason", window="^New Request$"):
             pc.press("Escape")
         step(pc, "navigator: duty list page", ["alt+2"], "Requests")
-        step(pc, "navigator: diary page", ["alt+3"], "Find a Slot")
-        if step(pc, "navigator: the slot finder", ["ctrl+shift+f"], "First Suitable Slot", tab=False):
-            pc.press("ctrl+shift+f")
         if step(pc, "navigator: finding a patient", ["ctrl+f"], re.compile("Name, NHS number|Find", re.I)):
             pc.type(f"{patient['given_name']} {patient['family_name']}")
             if step(pc, "navigator: the patient's summary", ["Return"], patient["family_name"].upper()):
                 pc.press("Escape")
             pc.press("Escape")
-        if step(pc, "navigator: keyboard shortcuts", ["ctrl+question"], "Keyboard shortcuts", window="Shortcuts"):
+        # (names only: AT-SPI does not report that window active, so Tab is not followed there)
+        if step(pc, "navigator: keyboard shortcuts", ["ctrl+question"], "Keyboard shortcuts", tab=False,
+                window="Shortcuts"):
             pc.press("Escape")
         # F10 is the main menu, says the shortcuts window
-        if step(pc, "navigator: the main menu", ["F10"], re.compile("Log Out", re.I)):
+        if step(pc, "navigator: the main menu", ["F10"], re.compile("Log Out", re.I), tab=False):
             pc.press("Escape")
+        # The diary last: its grid is long to Tab through.
+        step(pc, "navigator: diary page", ["alt+3"], "Find a Slot", tab=False)
+        if step(pc, "navigator: the slot finder", ["ctrl+shift+f"], "First Suitable Slot"):
+            pc.press("ctrl+shift+f")
+        step(pc, "navigator: diary page, by Tab", [], "Find a Slot")
         pc.stop()
 
         # The duty doctor's.

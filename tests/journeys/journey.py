@@ -675,15 +675,18 @@ class Screen:
                     return True
         return False if answered else None
 
-    def _walk(self, acc, window, depth, out):
+    def _walk(self, acc, window, depth, out, surface=False):
         if acc is None:
             return
         try:
             node = Node(acc, depth)
         except Exception:
             return  # gone meanwhile
+        # A popover has a surface of its own, which the window's hit test
+        # does not see: inside one, what is in the tree is taken as shown.
+        surface = surface or node.role in _SURFACE_ROLES
         # A stack's page that is not the one shown: skip it, and all in it.
-        if node.role == "panel" and node.name == "GtkStackPage":
+        if node.role == "panel" and node.name == "GtkStackPage" and not surface:
             child = acc.get_child_at_index(0) if acc.get_child_count() > 0 else None
             shown = self.on_screen(child, window) if child is not None else False
             if shown is None:
@@ -700,11 +703,11 @@ class Screen:
         for c in children:
             self._parents[c] = acc
         if len(children) >= 2:
-            children = self._shown_children(children, window)
+            children = self._shown_children(children, window, surface)
         for child in children:
-            self._walk(child, window, depth + 1, out)
+            self._walk(child, window, depth + 1, out, surface)
 
-    def _shown_children(self, children, window):
+    def _shown_children(self, children, window, surface=False):
         """Of siblings, the ones on screen: a child with no size is not;
         of children laid over each other (a stack's pages, an overlay) the
         window's hit test decides."""
@@ -731,6 +734,9 @@ class Screen:
             except Exception:
                 pass
             if b[2] <= 0 or b[3] <= 0:
+                continue
+            if surface:
+                keep.append(c)
                 continue
             overlapped = any(
                 o is not None and j != i and o[2] > 0 and o[3] > 0 and

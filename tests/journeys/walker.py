@@ -192,12 +192,16 @@ def check_tab(console, nodes):
     return problems, order
 
 
-def check_window(console, title, tab=True):
-    """Both checks on the active window of @console; returns problems."""
+def check_window(console, title, tab=True, window=None):
+    """Both checks on the active window of @console (or the one whose name
+    @window matches); returns problems."""
     screen = console.screen
     nodes = []
     for attempt in range(3):
         active = screen.active_window()
+        if window is not None:
+            named = [w for w in screen.windows() if re.search(window, w.get_name() or "")]
+            active = named[0] if named else active
         if active is not None:
             screen._parents = {}
             screen._unsure = False

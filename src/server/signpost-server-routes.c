@@ -9,6 +9,7 @@
 
 #include "signpost-access.h"
 #include "signpost-apply.h"
+#include "signpost-problem.h"
 #include "signpost-server-private.h"
 #include "signpost-stats.h"
 
@@ -133,8 +134,26 @@ signpost_server_handle_healthz (SignpostServer    *self,
                                 GHashTable        *query,
                                 SignpostPrincipal *principal)
 {
-  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
 
+  if (!signpost_store_check (self->store, &error))
+    {
+      gsize length = 0;
+      char *text;
+
+      /* Degraded: a problem, with what a monitor looks for. */
+      reply = signpost_problem_from_error (error);
+      json_object_set_string_member (reply, "health", "degraded");
+      json_object_set_string_member (reply, "version", PACKAGE_VERSION);
+      text = signpost_json_object_to_string (reply, &length);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", SIGNPOST_SERVER_RETRY_AFTER_S);
+      signpost_server_reply_text (msg, json_object_get_int_member (reply, "status"),
+                                  "application/problem+json", text, length);
+      return;
+    }
+  reply = json_object_new ();
   json_object_set_string_member (reply, "status", "ok");
   json_object_set_string_member (reply, "version", PACKAGE_VERSION);
   signpost_server_reply_json (msg, SOUP_STATUS_OK, reply);

@@ -160,6 +160,13 @@ signpost_server_reply_error (SoupServerMessage *msg,
   if (status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "WWW-Authenticate", "Bearer realm=\"signpost\"");
+  /* Unavailable for now (shutting down, the database reconnecting): say
+   * when to come back, unless the handler already has. */
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE &&
+      soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
+                                    "Retry-After") == NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Retry-After", SIGNPOST_SERVER_RETRY_AFTER_S);
   reply_problem_object (msg, problem);
 }
 

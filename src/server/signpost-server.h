@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (SignpostServer, signpost_server, SIGNPOST, SERVER, GObject
 /* A list to import: the largest file (64 MiB) and room for a mapping file
  * and the multipart framing around them. */
 #define SIGNPOST_SERVER_MAX_IMPORT_BODY (65 * 1024 * 1024)
+/* Retry-After on a 503, in seconds. */
+#define SIGNPOST_SERVER_RETRY_AFTER_S "2"
 
 /**
  * SignpostServerOptions:

@@ -1543,6 +1543,21 @@ sqlite_watch_changes (SignpostStore  *store,
   return TRUE;
 }
 
+static gboolean
+sqlite_check (SignpostStore  *store,
+              GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt = signpost_db_prepare (db, "SELECT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
 /* ---- checkpoints ------------------------------------------------------- */
 
 static gpointer
@@ -1878,6 +1893,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->foreach_slot_use = sqlite_foreach_slot_use;
   iface->foreach_triage_count = sqlite_foreach_triage_count;
   iface->watch_changes = sqlite_watch_changes;
+  iface->check = sqlite_check;
   iface->list_patients_born = sqlite_list_patients_born;
   iface->foreach_request_times = sqlite_foreach_request_times;
   iface->bump_counter = sqlite_bump_counter;

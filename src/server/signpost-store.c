@@ -710,3 +710,20 @@ signpost_store_list_former_practices (SignpostStore  *self,
 
   return SIGNPOST_STORE_GET_IFACE (self)->list_former_practices (self, user_id, error);
 }
+
+/**
+ * signpost_store_check:
+ *
+ * Asks the database whether it can be used now.
+ *
+ * Returns: %FALSE, with SIGNPOST_ERROR_UNAVAILABLE while the database
+ *   cannot be reached (the store keeps trying to reach it again).
+ */
+gboolean
+signpost_store_check (SignpostStore  *self,
+                      GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->check (self, error);
+}

@@ -280,6 +280,9 @@ struct _SignpostStoreInterface
   GStrv           (*list_former_practices)   (SignpostStore *self, const char *user_id,
                                               GError **error);
 
+  /* Whether the database can be used now (healthz). */
+  gboolean        (*check)                   (SignpostStore *self, GError **error);
+
   gpointer padding[2];
 };
 
@@ -503,6 +506,8 @@ gboolean        signpost_store_foreach_patient        (SignpostStore  *self,
                                                        const char     *practice_id,
                                                        SignpostStoredPatientFunc func,
                                                        gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_check                  (SignpostStore  *self,
                                                        GError        **error);
 
 G_END_DECLS

@@ -11,9 +11,9 @@
 #include <glib-unix.h>
 
 #include "signpost-admin.h"
+#include "signpost-database.h"
 #include "signpost-demo.h"
 #include "signpost-server.h"
-#include "signpost-sqlite-store.h"
 
 typedef struct {
   GMainLoop *loop;
@@ -89,7 +89,10 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *listen = NULL;
+  g_autofree char *db_option = NULL;
+  g_autofree char *db_file = NULL;
   g_autofree char *db_path = NULL;
+  g_autofree char *default_path = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *trusted_proxy = NULL;
@@ -106,9 +109,12 @@ main (int    argc,
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Address and port to listen on (default 127.0.0.1:8765; port 0 picks a free one)"),
       N_("ADDR:PORT") },
-    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path,
-      N_("The SQLite database (default $STATE_DIRECTORY/signpost.db, else ./signpost.db)"),
-      N_("PATH") },
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_option,
+      N_("The database: a SQLite file (default $STATE_DIRECTORY/signpost.db, else ./signpost.db) "
+         "or a postgresql:// URI"),
+      N_("PATH|URI") },
+    { "db-file", 0, 0, G_OPTION_ARG_FILENAME, &db_file,
+      N_("Read --db from the first line of FILE (for a URI with a password)"), N_("FILE") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       N_("Serve HTTPS and WSS with this PEM certificate (needs --tls-key)"), N_("PEM") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -144,7 +150,7 @@ main (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SignpostSqliteStore) store = NULL;
+  g_autoptr(SignpostStore) store = NULL;
   g_autoptr(SignpostServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   SignpostServerOptions options;
@@ -156,6 +162,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   signal (SIGPIPE, SIG_IGN);
+  /* Before anything else looks at them: ps must not show a password. */
+  signpost_database_hide_passwords (argc, argv);
 
   if (argc > 1 && g_str_equal (argv[1], "admin"))
     return signpost_admin_main (argc - 1, argv + 1);
@@ -164,7 +172,8 @@ main (int    argc,
   g_option_context_set_summary (context,
     _("Serves the Signpost wire protocol (docs/PROTOCOL.md) to consoles and the phone system:\n"
       "sign-in, the change feed, mutations, live WebSocket push, the telephony webhook\n"
-      "and the audit log, all kept in one SQLite database.\n"
+      "and the audit log, all kept in one database: a SQLite file for a practice, or\n"
+      "PostgreSQL for a hub (--db postgresql://USER@HOST/DATABASE; see docs/DEPLOY.md).\n"
       "\n"
       "Set up a server with the admin commands (run “signpost-server admin --help”):\n"
       "  signpost-server admin --db PATH add-practice --ods Y01234 --name NAME\n"
@@ -181,7 +190,13 @@ main (int    argc,
       "SIGINT or SIGTERM shuts down cleanly: requests in progress finish, WebSockets are\n"
       "closed, and every acknowledged write is already on disk. Behind a reverse proxy,\n"
       "pass its address with --trusted-proxy so that rate limits and the audit log see\n"
-      "the real client."));
+      "the real client.\n"
+      "\n"
+      "The database is --db, else the first line of --db-file, else $SIGNPOST_DB.\n"
+      "Keep a URI that holds a password out of the command line: put it in a file\n"
+      "only the server's user can read (--db-file) or in SIGNPOST_DB, or leave the\n"
+      "password to PGPASSFILE (~/.pgpass). A password on the command line is hidden\n"
+      "from ps at start-up, but is briefly visible before that."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -212,10 +227,15 @@ main (int    argc,
     }
   else
     address = g_strdup ("127.0.0.1");
+  default_path = default_db_path ();
+  db_path = signpost_database_resolve (db_option, db_file, default_path, &error);
   if (db_path == NULL)
-    db_path = default_db_path ();
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
 
-  store = signpost_sqlite_store_new (db_path, &error);
+  store = signpost_database_open (db_path, &error);
   if (store == NULL)
     {
       g_printerr ("%s\n", error->message);
@@ -225,7 +245,7 @@ main (int    argc,
   if (demo)
     {
       g_autofree char *description = signpost_demo_describe ();
-      gboolean seeded = signpost_demo_is_seeded (SIGNPOST_STORE (store), &error);
+      gboolean seeded = signpost_demo_is_seeded (store, &error);
 
       if (error != NULL)
         {
@@ -237,8 +257,8 @@ main (int    argc,
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
           gint64 start = g_get_monotonic_time ();
 
-          if (!signpost_demo_seed (SIGNPOST_STORE (store), demo_scale, now, &error) ||
-              (demo_open_now && !signpost_demo_open_now (SIGNPOST_STORE (store), now, &error)))
+          if (!signpost_demo_seed (store, demo_scale, now, &error) ||
+              (demo_open_now && !signpost_demo_open_now (store, now, &error)))
             {
               g_printerr (_("Could not seed the demo data: %s\n"), error->message);
               return 1;
@@ -259,7 +279,7 @@ main (int    argc,
   options.form_limits = form_limits;
   options.request_timeout_ms = request_timeout_s * 1000;
   options.connection_idle_ms = keepalive_timeout_s * 1000;
-  server = signpost_server_new (SIGNPOST_STORE (store), &options);
+  server = signpost_server_new (store, &options);
   if (!signpost_server_listen (server, address, port, tls_cert, tls_key, &error))
     {
       g_printerr (_("Could not listen on %s:%u: %s\n"), address, port, error->message);

@@ -2,13 +2,13 @@
 #pragma once
 
 #include "signpost-admin.h"
-#include "signpost-sqlite-store.h"
+#include "signpost-store.h"
 
 G_BEGIN_DECLS
 
 /* Shared by the admin commands (signpost-admin.c) and their parts. */
 
-SignpostSqliteStore *signpost_admin_open_store    (const char      *db_path);
+SignpostStore       *signpost_admin_open_store    (const char      *db_path);
 char                *signpost_admin_read_secret   (const char      *prompt);
 gboolean             signpost_admin_parse         (GOptionContext  *context,
                                                    int             *argc,
@@ -18,8 +18,8 @@ SignpostRecord      *signpost_admin_find_practice (SignpostStore   *store,
 
 /* Opens the database only once the command's options are in order. */
 #define OPEN_STORE(db_path)                                                      \
-  g_autoptr(SignpostSqliteStore) owned_store = signpost_admin_open_store (db_path); \
-  SignpostStore *store = SIGNPOST_STORE (owned_store);                           \
+  g_autoptr(SignpostStore) owned_store = signpost_admin_open_store (db_path);   \
+  SignpostStore *store = owned_store;                                            \
   if (owned_store == NULL)                                                       \
     return 1
 

@@ -11,7 +11,7 @@
 #include "signpost-admin-private.h"
 #include "signpost-apply.h"
 #include "signpost-auth.h"
-#include "signpost-sqlite-store.h"
+#include "signpost-database.h"
 
 /*
  * Setting up a server by hand: practices, users, passwords, phone lines.
@@ -21,11 +21,11 @@
 
 typedef int (*AdminCommand) (const char *db_path, int argc, char **argv);
 
-SignpostSqliteStore *
+SignpostStore *
 signpost_admin_open_store (const char *db_path)
 {
   g_autoptr(GError) error = NULL;
-  SignpostSqliteStore *store = signpost_sqlite_store_new (db_path, &error);
+  SignpostStore *store = signpost_database_open (db_path, &error);
 
   if (store == NULL)
     g_printerr ("%s\n", error->message);
@@ -501,9 +501,15 @@ int
 signpost_admin_main (int    argc,
                      char **argv)
 {
+  g_autofree char *db_option = NULL;
+  g_autofree char *db_file = NULL;
   g_autofree char *db_path = NULL;
+  g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("The server's database"), N_("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option,
+      N_("The server's database: a SQLite file or a postgresql:// URI"), N_("PATH|URI") },
+    { "db-file", 0, 0, G_OPTION_ARG_FILENAME, &db_file,
+      N_("Read --db from the first line of FILE (for a URI with a password)"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("COMMAND [OPTIONS…] — manage practices, users and lines"));
@@ -523,9 +529,15 @@ signpost_admin_main (int    argc,
       g_printerr ("%s", help);
       return 2;
     }
+  db_path = signpost_database_resolve (db_option, db_file, NULL, &error);
+  if (db_path == NULL && error != NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
   if (db_path == NULL)
     {
-      g_printerr (_("Say which database with --db PATH\n"));
+      g_printerr (_("Say which database with --db PATH|URI, --db-file FILE or SIGNPOST_DB\n"));
       return 2;
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "signpost-pg-store.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/*
+ * Shared by the files of SignpostPgStore:
+ *   signpost-pg-store.c            the connection, transactions, reconnecting
+ *   signpost-pg-store-schema.c     the schema and its migrations
+ *   signpost-pg-store-records.c    records, the change feed, record queries
+ *   signpost-pg-store-auth.c       mutation results, credentials, tokens, login failures
+ *   signpost-pg-store-telephony.c  phone lines and webhook de-duplication
+ *   signpost-pg-store-audit.c      the audit log
+ *   signpost-pg-store-stats.c      statistics
+ *   signpost-pg-store-copy.c       bulk export and import (admin copy-to)
+ */
+
+struct _SignpostPgStore
+{
+  GObject parent_instance;
+
+  char *uri;                  /* may hold a password: never logged or shown */
+  char *location;             /* "host:port/database", for messages */
+  PGconn *conn;               /* NULL while the connection is lost */
+  GHashTable *statements;     /* const char *sql → statement number, per connection */
+  guint n_statements;
+
+  /* The open transaction. */
+  guint depth;
+  gint64 seq;                 /* the last sequence number given out in it */
+  gboolean wrote_records;
+  GArray *savepoint_seqs;     /* gint64: @seq when each open savepoint began */
+
+  /* Reconnecting, driven by the thread-default main context. */
+  GMainContext *context;
+  PGconn *connecting;
+  GSource *connect_watch;
+  GSource *connect_timeout;
+  GSource *retry;
+  guint backoff_ms;
+};
+
+/* SQL text is a string literal, as with SignpostDb: these paste "" around
+ * it, which compiles only for a literal; values are always bound. */
+#define signpost_pg_exec(self, sql, error) \
+  signpost_pg_exec_literal_ ((self), "" sql "", (error))
+#define signpost_pg_run(self, sql, error, ...) \
+  signpost_pg_run_literal_ ((self), "" sql "", (error), __VA_ARGS__)
+
+gboolean   signpost_pg_exec_literal_      (SignpostPgStore  *self,
+                                           const char       *sql,
+                                           GError          **error);
+PGresult  *signpost_pg_run_literal_       (SignpostPgStore  *self,
+                                           const char       *sql,
+                                           GError          **error,
+                                           const char       *types,
+                                           ...);
+gboolean   signpost_pg_store_ready        (SignpostPgStore  *self,
+                                           GError          **error);
+void       signpost_pg_store_set_error    (SignpostPgStore  *self,
+                                           const PGresult   *result,
+                                           GError          **error,
+                                           const char       *what);
+PGconn    *signpost_pg_store_get_conn     (SignpostPgStore  *self);
+
+gint64     signpost_pg_changes            (const PGresult   *result);
+const char *signpost_pg_text              (const PGresult   *result,
+                                           int               row,
+                                           int               column);
+gint64     signpost_pg_int64              (const PGresult   *result,
+                                           int               row,
+                                           int               column);
+gint64     signpost_pg_ms                 (const PGresult   *result,
+                                           int               row,
+                                           int               column);
+gboolean   signpost_pg_bool               (const PGresult   *result,
+                                           int               row,
+                                           int               column);
+
+/* signpost-pg-store-schema.c */
+gboolean   signpost_pg_store_migrate      (SignpostPgStore  *self,
+                                           GError          **error);
+
+/* The columns the queries need, taken from a record's JSON as it is
+ * written (and as it is copied in). */
+typedef struct {
+  const char *slot_id;
+  const char *patient_id;
+  const char *status;
+  const char *username;
+  const char *line;
+  const char *call_ref;
+  const char *state;
+  gint64 offered_ms;          /* -1: none */
+  gint64 answered_ms;
+  gint64 start_ms;
+} SignpostPgRecordColumns;
+
+void       signpost_pg_record_columns     (JsonObject              *data,
+                                           SignpostPgRecordColumns *columns);
+gint64     signpost_pg_instant_ms         (GDateTime               *instant);
+
+void       signpost_pg_store_init_records   (SignpostStoreInterface *iface);
+void       signpost_pg_store_init_auth      (SignpostStoreInterface *iface);
+void       signpost_pg_store_init_telephony (SignpostStoreInterface *iface);
+void       signpost_pg_store_init_audit     (SignpostStoreInterface *iface);
+void       signpost_pg_store_init_stats     (SignpostStoreInterface *iface);
+
+G_END_DECLS

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "signpost-pg-store-private.h"
+
+/* Records, the change feed, and the queries the HTTP layer makes of them. */
+
+/* The feed is read in pages of its own, so that a caller who stops after
+ * a thousand rows does not make the database send fifty thousand. */
+#define FEED_FIRST_CHUNK 1000
+#define FEED_MAX_CHUNK 10000
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+member_ms (JsonObject *object,
+           const char *name)
+{
+  const char *text = member_string (object, name);
+  g_autoptr(GDateTime) instant = NULL;
+
+  if (text == NULL)
+    return -1;
+  instant = signpost_timestamp_parse (text, NULL);
+  if (instant == NULL)
+    return -1;
+  return g_date_time_to_unix (instant) * 1000 + g_date_time_get_microsecond (instant) / 1000;
+}
+
+/* What SQLite's json_extract() indexes reach, by the same names. The
+ * strings are borrowed from @data. */
+void
+signpost_pg_record_columns (JsonObject              *data,
+                            SignpostPgRecordColumns *columns)
+{
+  columns->slot_id = member_string (data, "slot_id");
+  columns->patient_id = member_string (data, "patient_id");
+  columns->status = member_string (data, "status");
+  columns->username = member_string (data, "username");
+  columns->line = member_string (data, "line");
+  columns->call_ref = member_string (data, "call_ref");
+  columns->state = member_string (data, "state");
+  columns->offered_ms = member_ms (data, "offered_at");
+  columns->answered_ms = member_ms (data, "answered_at");
+  columns->start_ms = member_ms (data, "start");
+}
+
+static gpointer
+record_from_value (const PGresult  *result,
+                   int              row,
+                   int              column,
+                   GType            type,
+                   GError         **error)
+{
+  const char *data = PQgetvalue (result, row, column);
+  gsize length = PQgetlength (result, row, column);
+  g_autoptr(GError) local_error = NULL;
+  gpointer record;
+
+  record = signpost_object_new_from_string (type, data, length, SIGNPOST_DECODE_FULL,
+                                            &local_error);
+  if (record == NULL)
+    g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                 "stored record is unreadable: %s", local_error->message);
+  return record;
+}
+
+/* Every row of @result, whose column 0 holds a record of @type. */
+static GPtrArray *
+collect_records (const PGresult  *result,
+                 GType            type,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  int rows = PQntuples (result);
+
+  for (int row = 0; row < rows; row++)
+    {
+      gpointer record = record_from_value (result, row, 0, type, error);
+
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
+    }
+  return g_steal_pointer (&records);
+}
+
+/* The first record of @result, or %NULL for none. */
+static gpointer
+first_record (const PGresult  *result,
+              GType            type,
+              GError         **error)
+{
+  if (result == NULL || PQntuples (result) == 0)
+    return NULL;
+  return record_from_value (result, 0, 0, type, error);
+}
+
+static gint64
+pg_get_last_seq (SignpostStore  *store,
+                 GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  /* Inside a transaction: its own last number, as SQLite would say. */
+  if (self->depth > 0)
+    return self->seq;
+  result = signpost_pg_run (self, "SELECT value FROM seq_counter WHERE id = 1", error, "");
+  if (result == NULL)
+    return -1;
+  if (PQntuples (result) != 1)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE, "the change counter is missing");
+      return -1;
+    }
+  return signpost_pg_int64 (result, 0, 0);
+}
+
+static gboolean
+pg_put_record (SignpostStore   *store,
+               SignpostRecord  *record,
+               gboolean         deleted,
+               GError         **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *updated_at = NULL;
+  SignpostPgRecordColumns columns;
+  gint64 seq;
+
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  /* The counter's row is locked by this transaction (pg_begin()), which
+   * stores the last number back when it commits. */
+  seq = self->seq + 1;
+  signpost_record_set_seq (record, seq);
+  node = signpost_object_to_json_node (SIGNPOST_OBJECT (record));
+  data = signpost_json_to_string (node, NULL);
+  signpost_pg_record_columns (json_node_get_object (node), &columns);
+  updated_at = signpost_timestamp_format (signpost_record_get_updated_at (record));
+
+  /* An upsert on the id only: any other uniqueness violation (a second
+   * live appointment for a slot, a second user of one name) is an error,
+   * and an id already used by another kind of record is left alone. */
+  result = signpost_pg_run (self,
+                            "INSERT INTO records (id, kind, practice_id, version, seq, updated_at,"
+                            "  deleted, data, created_ms, slot_id, patient_id, status, username,"
+                            "  line, call_ref, state, offered_ms, answered_ms, start_ms) "
+                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+                            "  $15, $16, $17, $18, $19) "
+                            "ON CONFLICT (id) DO UPDATE SET "
+                            "  practice_id = excluded.practice_id,"
+                            "  version = excluded.version,"
+                            "  seq = excluded.seq,"
+                            "  updated_at = excluded.updated_at,"
+                            "  deleted = excluded.deleted,"
+                            "  data = excluded.data,"
+                            "  slot_id = excluded.slot_id,"
+                            "  patient_id = excluded.patient_id,"
+                            "  status = excluded.status,"
+                            "  username = excluded.username,"
+                            "  line = excluded.line,"
+                            "  call_ref = excluded.call_ref,"
+                            "  state = excluded.state,"
+                            "  offered_ms = excluded.offered_ms,"
+                            "  answered_ms = excluded.answered_ms,"
+                            "  start_ms = excluded.start_ms "
+                            "WHERE records.kind = excluded.kind",
+                            error, "sssIIsbsIsssssssmmm",
+                            signpost_record_get_id (record),
+                            signpost_record_kind_to_string (signpost_record_get_kind (record)),
+                            signpost_record_get_practice_id (record),
+                            signpost_record_get_version (record),
+                            seq,
+                            updated_at ? updated_at : "",
+                            deleted,
+                            data,
+                            signpost_pg_instant_ms (signpost_record_get_updated_at (record)),
+                            columns.slot_id,
+                            columns.patient_id,
+                            columns.status,
+                            columns.username,
+                            columns.line,
+                            columns.call_ref,
+                            columns.state,
+                            columns.offered_ms,
+                            columns.answered_ms,
+                            columns.start_ms);
+  if (result == NULL)
+    return FALSE;
+  /* As SQLite's counter, moved on whatever became of the row. */
+  self->seq = seq;
+  if (signpost_pg_changes (result) != 1)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT,
+                   _("The id %s already belongs to another kind of record"),
+                   signpost_record_get_id (record));
+      return FALSE;
+    }
+  self->wrote_records = TRUE;
+  return TRUE;
+}
+
+static SignpostRecord *
+pg_get_record (SignpostStore       *store,
+               SignpostRecordKind   kind,
+               const char          *id,
+               gboolean            *deleted,
+               GError             **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+  SignpostRecord *record;
+
+  if (deleted != NULL)
+    *deleted = FALSE;
+  result = signpost_pg_run (self, "SELECT data, deleted FROM records WHERE id = $1 AND kind = $2",
+                            error, "ss", id, signpost_record_kind_to_string (kind));
+  record = first_record (result, signpost_record_type_for_kind (kind), error);
+  if (record != NULL && deleted != NULL)
+    *deleted = signpost_pg_bool (result, 0, 1);
+  return record;
+}
+
+static GPtrArray *
+pg_list_records (SignpostStore       *store,
+                 SignpostRecordKind   kind,
+                 const char          *practice_id,
+                 GError             **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  const char *kind_name = signpost_record_kind_to_string (kind);
+  g_autoptr(PGresult) result = NULL;
+
+  if (practice_id == NULL)
+    result = signpost_pg_run (self,
+                              "SELECT data FROM records WHERE kind = $1 AND NOT deleted "
+                              "ORDER BY seq",
+                              error, "s", kind_name);
+  else
+    result = signpost_pg_run (self,
+                              "SELECT data FROM records "
+                              "WHERE kind = $1 AND practice_id = $2 AND NOT deleted ORDER BY seq",
+                              error, "ss", kind_name, practice_id);
+  if (result == NULL)
+    return NULL;
+  return collect_records (result, signpost_record_type_for_kind (kind), error);
+}
+
+static gboolean
+pg_foreach_change (SignpostStore             *store,
+                   gint64                     since,
+                   guint                      max_rows,
+                   SignpostStoredChangeFunc   func,
+                   gpointer                   user_data,
+                   GError                   **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  guint chunk = FEED_FIRST_CHUNK;
+  guint left = max_rows;
+  gint64 after = since;
+
+  /* Each page sees at least what the one before it saw (see the top of
+   * signpost-pg-store.c): reading on from the last seq leaves no hole. */
+  while (left > 0)
+    {
+      g_autoptr(PGresult) result = NULL;
+      guint want = MIN (chunk, left);
+      int rows;
+
+      result = signpost_pg_run (self,
+                                "SELECT seq, kind, id, practice_id, version, deleted, data "
+                                "FROM records WHERE seq > $1 ORDER BY seq LIMIT $2",
+                                error, "Ii", after, (int) want);
+      if (result == NULL)
+        return FALSE;
+      rows = PQntuples (result);
+      for (int row = 0; row < rows; row++)
+        {
+          SignpostStoredChange change;
+          SignpostRecordKind kind;
+
+          after = signpost_pg_int64 (result, row, 0);
+          if (!signpost_record_kind_from_string (PQgetvalue (result, row, 1), &kind))
+            continue;
+          change.seq = after;
+          change.kind = kind;
+          change.id = PQgetvalue (result, row, 2);
+          change.practice_id = PQgetvalue (result, row, 3);
+          change.version = signpost_pg_int64 (result, row, 4);
+          change.deleted = signpost_pg_bool (result, row, 5);
+          change.data = PQgetvalue (result, row, 6);
+          change.data_length = PQgetlength (result, row, 6);
+          if (!func (&change, user_data))
+            return TRUE;
+        }
+      if ((guint) rows < want)
+        break;
+      left -= rows;
+      chunk = MIN (chunk * 4, FEED_MAX_CHUNK);
+    }
+  return TRUE;
+}
+
+static SignpostUser *
+pg_find_user (SignpostStore  *store,
+              const char     *username,
+              GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  result = signpost_pg_run (self,
+                            "SELECT data FROM records WHERE kind = 'user' AND NOT deleted "
+                            "AND username = $1",
+                            error, "s", username);
+  return first_record (result, SIGNPOST_TYPE_USER, error);
+}
+
+static SignpostAppointment *
+pg_find_live_appointment (SignpostStore  *store,
+                          const char     *slot_id,
+                          GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  result = signpost_pg_run (self,
+                            "SELECT data FROM records WHERE kind = 'appointment' AND NOT deleted "
+                            "AND status <> 'cancelled' AND slot_id = $1",
+                            error, "s", slot_id);
+  return first_record (result, SIGNPOST_TYPE_APPOINTMENT, error);
+}
+
+static gboolean
+pg_patient_booked_between (SignpostStore  *store,
+                           const char     *patient_id,
+                           GDateTime      *from,
+                           GDateTime      *to,
+                           gboolean       *booked,
+                           GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  *booked = FALSE;
+  result = signpost_pg_run (self,
+                            "SELECT 1 FROM records a JOIN records s ON s.id = a.slot_id "
+                            "WHERE a.kind = 'appointment' AND NOT a.deleted "
+                            "AND a.patient_id = $1 AND a.status <> 'cancelled' "
+                            "AND s.start_ms >= $2 AND s.start_ms < $3 LIMIT 1",
+                            error, "sII", patient_id, signpost_pg_instant_ms (from),
+                            signpost_pg_instant_ms (to));
+  if (result == NULL)
+    return FALSE;
+  *booked = PQntuples (result) > 0;
+  return TRUE;
+}
+
+static SignpostCall *
+pg_find_call (SignpostStore  *store,
+              const char     *line,
+              const char     *call_ref,
+              GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  result = signpost_pg_run (self,
+                            "SELECT data FROM records WHERE kind = 'call' "
+                            "AND line = $1 AND call_ref = $2",
+                            error, "ss", line, call_ref);
+  return first_record (result, SIGNPOST_TYPE_CALL, error);
+}
+
+static GPtrArray *
+pg_list_queue (SignpostStore  *store,
+               const char     *practice_id,
+               GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  result = signpost_pg_run (self,
+                            "SELECT data FROM records WHERE kind = 'call' "
+                            "AND practice_id = $1 AND NOT deleted "
+                            "AND state IN ('queued', 'callback_requested') "
+                            "ORDER BY offered_ms, call_ref",
+                            error, "s", practice_id);
+  if (result == NULL)
+    return NULL;
+  return collect_records (result, SIGNPOST_TYPE_CALL, error);
+}
+
+static gboolean
+pg_count_queue_before (SignpostStore  *store,
+                       const char     *practice_id,
+                       GDateTime      *offered_at,
+                       const char     *call_ref,
+                       gint64         *count,
+                       GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  /* A range of records_call_queue, which holds the waiting calls only. */
+  *count = 0;
+  result = signpost_pg_run (self,
+                            "SELECT count (*) FROM records WHERE kind = 'call' AND NOT deleted "
+                            "AND state IN ('queued', 'callback_requested') "
+                            "AND practice_id = $1 AND (offered_ms, call_ref) < ($2::bigint, $3::text)",
+                            error, "sIs", practice_id, signpost_pg_instant_ms (offered_at),
+                            call_ref);
+  if (result == NULL)
+    return FALSE;
+  *count = signpost_pg_int64 (result, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+pg_count_calls (SignpostStore  *store,
+                const char     *practice_id,
+                GDateTime      *answered_since,
+                gint64         *answered,
+                gint64         *on_calls,
+                GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  g_autoptr(PGresult) result = NULL;
+
+  *answered = 0;
+  *on_calls = 0;
+  result = signpost_pg_run (self,
+                            "SELECT (SELECT count (*) FROM records WHERE kind = 'call' "
+                            "        AND practice_id = $1 AND NOT deleted "
+                            "        AND answered_ms IS NOT NULL AND answered_ms >= $2),"
+                            "       (SELECT count (*) FROM records WHERE kind = 'call' "
+                            "        AND practice_id = $1 AND NOT deleted AND state = 'answered')",
+                            error, "sI", practice_id, signpost_pg_instant_ms (answered_since));
+  if (result == NULL)
+    return FALSE;
+  *answered = signpost_pg_int64 (result, 0, 0);
+  *on_calls = signpost_pg_int64 (result, 0, 1);
+  return TRUE;
+}
+
+void
+signpost_pg_store_init_records (SignpostStoreInterface *iface)
+{
+  iface->get_last_seq = pg_get_last_seq;
+  iface->put_record = pg_put_record;
+  iface->get_record = pg_get_record;
+  iface->list_records = pg_list_records;
+  iface->foreach_change = pg_foreach_change;
+  iface->find_user = pg_find_user;
+  iface->find_live_appointment = pg_find_live_appointment;
+  iface->patient_booked_between = pg_patient_booked_between;
+  iface->find_call = pg_find_call;
+  iface->list_queue = pg_list_queue;
+  iface->count_queue_before = pg_count_queue_before;
+  iface->count_calls = pg_count_calls;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "signpost-store.h"
+
+G_BEGIN_DECLS
+
+#define SIGNPOST_TYPE_PG_STORE (signpost_pg_store_get_type ())
+G_DECLARE_FINAL_TYPE (SignpostPgStore, signpost_pg_store, SIGNPOST, PG_STORE, GObject)
+
+/* The LISTEN channel every commit that wrote records notifies. */
+#define SIGNPOST_PG_CHANGES_CHANNEL "signpost_changes"
+
+SignpostPgStore *signpost_pg_store_new            (const char       *uri,
+                                                   GError          **error);
+const char      *signpost_pg_store_get_location   (SignpostPgStore  *self);
+const char      *signpost_pg_store_get_uri        (SignpostPgStore  *self);
+gboolean         signpost_pg_store_is_connected   (SignpostPgStore  *self);
+
+G_END_DECLS

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "server-test-db.h"
 #include "signpost-core.h"
 
 /*
@@ -14,7 +15,7 @@
 
 typedef struct {
   GSubprocess *server;
-  char *tmpdir;
+  TestDatabase *db;
   char *url;
   GOutputStream *server_output;
 } Fixture;
@@ -65,19 +66,18 @@ fixture_set_up (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *db = NULL;
   gboolean timed_out = FALSE;
   guint timeout_id;
 
   if (!server_built ())
     return;
 
-  f->tmpdir = g_dir_make_tmp ("signpost-callgen-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (f->tmpdir, "signpost.db", NULL);
-
+  /* On the command line, as a user might (the server hides a password
+   * in it from ps). */
+  f->db = test_database_new ();
   f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                server_binary (), "--demo", "--db", db, "--listen", "127.0.0.1:0", NULL);
+                                server_binary (), "--demo", "--db", test_database_location (f->db),
+                                "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
@@ -131,20 +131,7 @@ fixture_tear_down (Fixture *f)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->server_output);
-  if (f->tmpdir != NULL)
-    {
-      g_autoptr(GDir) dir = g_dir_open (f->tmpdir, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (f->tmpdir, name, NULL);
-
-          g_unlink (path);
-        }
-      g_rmdir (f->tmpdir);
-    }
-  g_clear_pointer (&f->tmpdir, g_free);
+  g_clear_pointer (&f->db, test_database_free);
   g_clear_pointer (&f->url, g_free);
 }
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
 #include "server-test-util.h"
 #include "signpost-apply.h"
 #include "signpost-auth.h"
+#include "signpost-database.h"
 #include "signpost-telephony.h"
 
 /* Every helper drives the main context until its answer is in: the
@@ -57,7 +59,7 @@ password_hash (void)
 SignpostStore *
 test_server_store (TestServer *ts)
 {
-  return SIGNPOST_STORE (ts->store);
+  return ts->store;
 }
 
 void
@@ -304,10 +306,8 @@ test_server_new (const SignpostServerOptions *options)
   g_autoptr(GError) error = NULL;
   g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *f = NULL;
 
-  ts->dir = g_dir_make_tmp ("signpost-server-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  ts->db_path = g_build_filename (ts->dir, "server.db", NULL);
-  ts->store = signpost_sqlite_store_new (ts->db_path, &error);
+  ts->database = test_database_new ();
+  ts->store = signpost_database_open (test_database_location (ts->database), &error);
   g_assert_no_error (error);
 
   ts->practice_a = add_practice (ts, "Y99951", TEST_LINE_A, TEST_SECRET_A);
@@ -321,7 +321,7 @@ test_server_new (const SignpostServerOptions *options)
   e = test_add_user (ts, "mgr_a", SIGNPOST_ROLE_MANAGER, ts->practice_a, NULL, FALSE);
   f = test_add_user (ts, "admin", SIGNPOST_ROLE_ADMIN, ts->practice_a, NULL, FALSE);
 
-  ts->server = signpost_server_new (SIGNPOST_STORE (ts->store), options);
+  ts->server = signpost_server_new (ts->store, options);
   g_assert_true (signpost_server_listen (ts->server, "127.0.0.1", 0, NULL, NULL, &error));
   g_assert_no_error (error);
   ts->base = g_strdup_printf ("http://127.0.0.1:%u", signpost_server_get_port (ts->server));
@@ -329,18 +329,68 @@ test_server_new (const SignpostServerOptions *options)
   return ts;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+typedef struct {
+  char *line;
+  GError *error;
+  gboolean done;
+} LineRead;
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+static void
+read_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  LineRead *read = data;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                          NULL, &read->error);
+  read->done = TRUE;
+}
+
+/**
+ * test_server_new_instance:
+ *
+ * Starts the real signpost-server on @ts's database, as a second instance
+ * would be started (the database named with --db or --db-file), and
+ * waits, running the main loop, until it listens. Free it with
+ * test_server_free(), which stops it with SIGTERM.
+ */
+TestServer *
+test_server_new_instance (TestServer *ts)
+{
+  TestServer *instance = g_new0 (TestServer, 1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *bin = g_getenv ("SIGNPOST_SERVER_BIN");
+  LineRead read = { 0 };
+
+  g_assert_nonnull (bin);
+  g_ptr_array_add (argv, g_strdup (bin));
+  test_database_add_args (ts->database, argv);
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1:0"));
+  g_ptr_array_add (argv, NULL);
+  instance->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  /* The main loop runs meanwhile: this process may be serving it. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (instance->process));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, read_line_cb, &read);
+  while (!read.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (read.error);
+  if (read.line == NULL || !g_str_has_prefix (read.line, "Listening on http://"))
+    g_error ("The second instance did not start: %s", read.line ? read.line : "(it exited)");
+  instance->base = g_strndup (read.line + strlen ("Listening on "),
+                              strlen (read.line) - strlen ("Listening on ") - 1);
+  g_free (read.line);
+  instance->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
+  instance->practice_a = g_strdup (ts->practice_a);
+  instance->practice_b = g_strdup (ts->practice_b);
+  instance->gp_a = g_strdup (ts->gp_a);
+  instance->gp_b = g_strdup (ts->gp_b);
+  return instance;
 }
 
 void
@@ -348,13 +398,19 @@ test_server_free (TestServer *ts)
 {
   g_clear_object (&ts->session);
   g_clear_object (&ts->server);
+  if (ts->process != NULL)
+    {
+      g_subprocess_send_signal (ts->process, SIGTERM);
+      g_subprocess_wait (ts->process, NULL, NULL);
+      g_assert_true (g_subprocess_get_if_exited (ts->process));
+      g_assert_cmpint (g_subprocess_get_exit_status (ts->process), ==, 0);
+      g_clear_object (&ts->process);
+    }
   /* Let closing connections and timers wind down before the next test. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&ts->store);
-  remove_tree (ts->dir);
-  g_free (ts->dir);
-  g_free (ts->db_path);
+  g_clear_pointer (&ts->database, test_database_free);
   g_free (ts->base);
   g_free (ts->practice_a);
   g_free (ts->practice_b);

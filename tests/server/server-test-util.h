@@ -5,7 +5,7 @@
 
 #include "signpost-core.h"
 #include "signpost-server.h"
-#include "signpost-sqlite-store.h"
+#include "server-test-db.h"
 
 G_BEGIN_DECLS
 
@@ -15,14 +15,18 @@ G_BEGIN_DECLS
 #define TEST_LINE_A "+442079460101"
 #define TEST_LINE_B "+442079460102"
 
-/* A real server on 127.0.0.1, in this process, with a temporary database
+/* A real server on 127.0.0.1, in this process, with a database of its own
+ * (SQLite, or PostgreSQL in the server-pg suite: see server-test-db.h)
  * and a small fixture: practices A and B, a GP in each, and users
- * nav_a, nav_b, hub (A and B, hub), clin_a, mgr_a and admin (A). */
+ * nav_a, nav_b, hub (A and B, hub), clin_a, mgr_a and admin (A).
+ * test_server_new_instance() starts the real signpost-server binary on the
+ * same database: then @server and @store are NULL, @process is set, and
+ * @database belongs to the first. */
 typedef struct {
-  char *dir;
-  char *db_path;
-  SignpostSqliteStore *store;
+  TestDatabase *database;
+  SignpostStore *store;
   SignpostServer *server;
+  GSubprocess *process;
   SoupSession *session;
   char *base;
   char *practice_a;
@@ -41,6 +45,7 @@ typedef struct {
 } TestReply;
 
 TestServer  *test_server_new             (const SignpostServerOptions *options);
+TestServer  *test_server_new_instance    (TestServer        *ts);
 void         test_server_free            (TestServer        *ts);
 SignpostStore *test_server_store         (TestServer        *ts);
 

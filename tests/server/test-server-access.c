@@ -520,12 +520,10 @@ test_audit (void)
   g_assert_true (saw_update);
 
   /* Append-only, even for SQL that tries. */
-  g_assert_false (signpost_db_exec (signpost_sqlite_store_get_db (ts->store),
-                                    "DELETE FROM audit", &error));
+  g_assert_false (test_database_exec (ts->database, "DELETE FROM audit", &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_false (signpost_db_exec (signpost_sqlite_store_get_db (ts->store),
-                                    "UPDATE audit SET username = 'x'", &error));
+  g_assert_false (test_database_exec (ts->database, "UPDATE audit SET username = 'x'", &error));
   g_assert_nonnull (error);
   test_server_free (ts);
 }

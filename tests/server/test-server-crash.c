@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "server-test-db.h"
 #include "signpost-core.h"
 
 /*
@@ -34,21 +35,20 @@ server_binary (void)
 }
 
 static char *
-run_admin (const char  *db,
-           const char  *stdin_text,
-           const char **args)
+run_admin (TestDatabase *db,
+           const char   *stdin_text,
+           const char  **args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
 
-  g_ptr_array_add (argv, (char *) server_binary ());
-  g_ptr_array_add (argv, (char *) "admin");
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, (char *) db);
+  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  g_ptr_array_add (argv, g_strdup ("admin"));
+  test_database_add_args (db, argv);
   for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+    g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_newv ((const char * const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
@@ -62,15 +62,21 @@ run_admin (const char  *db,
 }
 
 static Server *
-server_start (const char *db)
+server_start (TestDatabase *db)
 {
   Server *server = g_new0 (Server, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_binary (),
-                                      "--db", db, "--listen", "127.0.0.1:0", NULL);
+  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  test_database_add_args (db, argv);
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1:0"));
+  g_ptr_array_add (argv, NULL);
+  server->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -246,8 +252,7 @@ static void
 test_crash (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("signpost-crash-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "crash.db", NULL);
+  g_autoptr(TestDatabase) db = test_database_new ();
   g_autoptr(GHashTable) acknowledged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   g_autofree char *practice = NULL;
@@ -378,18 +383,6 @@ test_crash (void)
   g_test_message ("unacknowledged batches: %u mutations had committed, %u had not",
                   unacked_committed, unacked_applied);
   g_assert_cmpuint (g_hash_table_size (acknowledged), ==, ROUNDS * 6 * BATCH);
-
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (dir);
-  }
 }
 
 int

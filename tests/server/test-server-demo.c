@@ -5,11 +5,12 @@
 #include <glib/gstdio.h>
 
 #include "server-test-util.h"
+#include "signpost-database.h"
 #include "signpost-demo.h"
 
 typedef struct {
-  char *dir;
-  SignpostSqliteStore *store;
+  TestDatabase *database;
+  SignpostStore *store;
 } DemoStore;
 
 static DemoStore *
@@ -17,39 +18,27 @@ demo_store_new (double scale)
 {
   DemoStore *demo = g_new0 (DemoStore, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gint64 start;
 
-  demo->dir = g_dir_make_tmp ("signpost-demo-XXXXXX", &error);
-  path = g_build_filename (demo->dir, "demo.db", NULL);
-  demo->store = signpost_sqlite_store_new (path, &error);
+  demo->database = test_database_new ();
+  demo->store = signpost_database_open (test_database_location (demo->database), &error);
   g_assert_no_error (error);
-  g_assert_false (signpost_demo_is_seeded (SIGNPOST_STORE (demo->store), &error));
+  g_assert_false (signpost_demo_is_seeded (demo->store, &error));
   start = g_get_monotonic_time ();
-  g_assert_true (signpost_demo_seed (SIGNPOST_STORE (demo->store), scale, now, &error));
+  g_assert_true (signpost_demo_seed (demo->store, scale, now, &error));
   g_assert_no_error (error);
   g_test_message ("seeded at scale %.2f in %.2f s", scale,
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_true (signpost_demo_is_seeded (SIGNPOST_STORE (demo->store), &error));
+  g_assert_true (signpost_demo_is_seeded (demo->store, &error));
   return demo;
 }
 
 static void
 demo_store_free (DemoStore *demo)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&demo->store);
-  dir = g_dir_open (demo->dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (demo->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (demo->dir);
-  g_free (demo->dir);
+  test_database_free (demo->database);
   g_free (demo);
 }
 
@@ -58,7 +47,7 @@ list (DemoStore          *demo,
       SignpostRecordKind  kind)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *records = signpost_store_list_records (SIGNPOST_STORE (demo->store), kind, NULL, &error);
+  GPtrArray *records = signpost_store_list_records (demo->store, kind, NULL, &error);
 
   g_assert_no_error (error);
   return records;
@@ -187,7 +176,7 @@ test_diary (void)
       g_assert_cmpstr (signpost_practice_get_time_zone (practice), ==, "Europe/London");
       g_assert_nonnull (lines);
       g_assert_true (g_str_has_prefix (lines[0], "+4420794600"));
-      g_assert_true (signpost_store_get_line (SIGNPOST_STORE (demo->store), lines[0], &owner,
+      g_assert_true (signpost_store_get_line (demo->store, lines[0], &owner,
                                               &secret, &error));
       g_assert_cmpstr (owner, ==, signpost_record_get_id (SIGNPOST_RECORD (practice)));
       g_assert_cmpstr (secret, ==, SIGNPOST_DEMO_LINE_SECRET);
@@ -266,7 +255,7 @@ test_diary (void)
   g_assert_nonnull (duty_clinician);
   {
     g_autoptr(SignpostClinician) gp =
-      (SignpostClinician *) signpost_store_get_record (SIGNPOST_STORE (demo->store),
+      (SignpostClinician *) signpost_store_get_record (demo->store,
                                                        SIGNPOST_RECORD_CLINICIAN, duty_clinician,
                                                        NULL, NULL);
 
@@ -318,7 +307,7 @@ test_full_hub (void)
   patients = list (demo, SIGNPOST_RECORD_PATIENT);
   g_assert_cmpuint (patients->len, ==, 16000);
 
-  server = signpost_server_new (SIGNPOST_STORE (demo->store), NULL);
+  server = signpost_server_new (demo->store, NULL);
   g_assert_true (signpost_server_listen (server, "127.0.0.1", 0, NULL, NULL, &error));
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     {

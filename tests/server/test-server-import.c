@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
-#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "server-test-util.h"
@@ -519,11 +518,23 @@ test_nothing_half_written (void)
       g_string_append_printf (csv, "%s,Halfway,Hana%u,1990-01-01\n", n, i);
     }
   /* The disk "fills up" at the tenth patient. */
-  g_assert_cmpint (sqlite3_exec (signpost_db_get_handle (signpost_sqlite_store_get_db (ts->store)),
-                                 "CREATE TEMP TRIGGER full_disk AFTER INSERT ON records"
-                                 " WHEN (SELECT count (*) FROM records WHERE kind = 'patient') >= 10"
-                                 " BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  if (test_database_is_postgresql ())
+    g_assert_true (test_database_exec (ts->database,
+                                       "CREATE FUNCTION full_disk () RETURNS trigger"
+                                       " LANGUAGE plpgsql AS $$ BEGIN"
+                                       "  IF (SELECT count (*) FROM records WHERE kind = 'patient') >= 10"
+                                       "  THEN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100';"
+                                       "  END IF; RETURN NEW; END $$;"
+                                       "CREATE TRIGGER full_disk AFTER INSERT ON records"
+                                       " FOR EACH ROW EXECUTE FUNCTION full_disk ()",
+                                       &error));
+  else
+    g_assert_true (test_database_exec (ts->database,
+                                       "CREATE TRIGGER full_disk AFTER INSERT ON records"
+                                       " WHEN (SELECT count (*) FROM records WHERE kind = 'patient') >= 10"
+                                       " BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;",
+                                       &error));
+  g_assert_no_error (error);
   before = head (ts);
   file = g_bytes_new (csv->str, csv->len);
   signpost_import_options_init (&options);
@@ -855,7 +866,7 @@ run_admin (TestServer  *ts,
            ...)
 {
   const char *bin = g_getenv ("SIGNPOST_SERVER_BIN");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *arg;
@@ -865,13 +876,12 @@ run_admin (TestServer  *ts,
   g_clear_pointer (out, g_free);
   g_clear_pointer (err, g_free);
   g_assert_nonnull (bin);
-  g_ptr_array_add (argv, (gpointer) bin);
-  g_ptr_array_add (argv, (gpointer) "admin");
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, ts->db_path);
+  g_ptr_array_add (argv, g_strdup (bin));
+  g_ptr_array_add (argv, g_strdup ("admin"));
+  test_database_add_args (ts->database, argv);
   va_start (args, err);
   while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+    g_ptr_array_add (argv, g_strdup (arg));
   va_end (args);
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_newv ((const char * const *) argv->pdata,
@@ -890,7 +900,7 @@ write_temp (TestServer *ts,
             const char *name,
             const char *contents)
 {
-  char *path = g_build_filename (ts->dir, name, NULL);
+  char *path = g_build_filename (test_database_dir (ts->database), name, NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_file_set_contents (path, contents, -1, &error));
@@ -905,7 +915,7 @@ test_admin_command (void)
   g_autofree char *good = write_temp (ts, "good.csv", all);
   g_autofree char *bad = NULL;
   g_autofree char *empty = write_temp (ts, "empty.csv", "");
-  g_autofree char *huge = g_build_filename (ts->dir, "huge.csv", NULL);
+  g_autofree char *huge = g_build_filename (test_database_dir (ts->database), "huge.csv", NULL);
   g_autoptr(GString) with_bad_row = g_string_new (all);
   gint64 seq = head (ts);
 

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "server-test-db.h"
 #include "signpost-core.h"
 
 /*
@@ -20,7 +21,7 @@
 
 typedef struct {
   GSubprocess *process;
-  char *dir;
+  TestDatabase *db;
   char *base;
 } Server;
 
@@ -29,17 +30,18 @@ server_start (Server *server)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *db = NULL;
   g_autofree char *line = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   const char *bin = g_getenv ("SIGNPOST_SERVER_BIN");
 
   g_assert_nonnull (bin);
-  server->dir = g_dir_make_tmp ("signpost-stats-replay-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (server->dir, "server.db", NULL);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                      &error, bin, "--demo", "--demo-scale", "0.25", "--db", db,
-                                      "--listen", "127.0.0.1:0", NULL);
+  server->db = test_database_new ();
+  /* Named by the environment, as a service manager would. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "SIGNPOST_DB", test_database_location (server->db), TRUE);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--demo", "--demo-scale",
+                                                 "0.25", "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -55,23 +57,12 @@ server_start (Server *server)
 static void
 server_stop (Server *server)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_subprocess_send_signal (server->process, SIGTERM);
   g_subprocess_wait (server->process, NULL, NULL);
   g_assert_true (g_subprocess_get_if_exited (server->process));
   g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
   g_clear_object (&server->process);
-  dir = g_dir_open (server->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (server->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (server->dir);
-  g_free (server->dir);
+  g_clear_pointer (&server->db, test_database_free);
   g_free (server->base);
 }
 

@@ -285,16 +285,16 @@ main (int    argc,
       g_printerr (_("Could not listen on %s:%u: %s\n"), address, port, error->message);
       return 1;
     }
-  g_print ("Listening on %s://%s%s%s:%u/\n", signpost_server_is_https (server) ? "https" : "http",
-           strchr (address, ':') ? "[" : "", address, strchr (address, ':') ? "]" : "",
-           signpost_server_get_port (server));
-  fflush (stdout);
-
+  /* Ready for SIGTERM before saying so: a supervisor may stop us at once. */
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
   app.server = server;
   g_unix_signal_add (SIGINT, on_signal, &app);
   g_unix_signal_add (SIGTERM, on_signal, &app);
+  g_print ("Listening on %s://%s%s%s:%u/\n", signpost_server_is_https (server) ? "https" : "http",
+           strchr (address, ':') ? "[" : "", address, strchr (address, ':') ? "]" : "",
+           signpost_server_get_port (server));
+  fflush (stdout);
   g_main_loop_run (loop);
 
   g_clear_object (&server);

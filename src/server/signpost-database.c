@@ -78,16 +78,18 @@ remove_password (char *uri)
       char *param = query + 1;
       gsize length = strcspn (param, "&");
 
-      if (g_str_has_prefix (param, "password=") && param + strlen ("password=") <= param + length)
+      if (g_str_has_prefix (param, "password="))
         {
           /* Drop "password=…" and the separator that follows or precedes it. */
           char *end = param + length;
 
-          if (*end == '&')
-            memmove (param, end + 1, strlen (end + 1) + 1);
-          else
-            *query = '\0';
           found = TRUE;
+          if (*end != '&')
+            {
+              *query = '\0';
+              break;
+            }
+          memmove (param, end + 1, strlen (end + 1) + 1);
           continue;
         }
       query = param[length] == '&' ? param + length : NULL;

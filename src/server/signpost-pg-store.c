@@ -157,7 +157,8 @@ connection_lost (SignpostPgStore *self)
 {
   if (self->conn == NULL)
     return;
-  g_warning ("Lost the connection to the database at %s; reconnecting", self->location);
+  /* Not a warning: it is expected (the database restarted), and dealt with. */
+  g_message ("Lost the connection to the database at %s; reconnecting", self->location);
   PQfinish (self->conn);
   self->conn = NULL;
   g_hash_table_remove_all (self->statements);
@@ -192,7 +193,7 @@ signpost_pg_store_set_error (SignpostPgStore *self,
     {
       /* The client is told no more than that; the log says where. */
       if (self->conn != NULL)
-        g_warning ("%s on %s: %s", what, self->location, message);
+        g_message ("%s on %s: %s", what, self->location, message);
       connection_lost (self);
       g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAVAILABLE,
                    _("The database cannot be reached just now; try again shortly"));
@@ -715,7 +716,10 @@ pg_rollback_to_savepoint (SignpostStore *store)
       g_array_set_size (self->savepoint_seqs, n - 1);
       return TRUE;
     }
-  g_warning ("Could not roll back to a savepoint: the transaction is gone");
+  if (self->conn == NULL)
+    g_message ("Could not roll back to a savepoint: the connection is gone");
+  else
+    g_warning ("Could not roll back to a savepoint: the transaction is gone");
   return FALSE;
 }
 

@@ -727,9 +727,13 @@ webhook_apply_group (SignpostServer       *self,
           g_clear_pointer (&request->reply, json_object_unref);
           if (!signpost_store_rollback_to_savepoint (self->store))
             {
-              /* The events before it went with the transaction. */
-              g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
-                                   _("The events could not be stored"));
+              /* The events before it went with the transaction; if the
+               * database is only out of reach for now, say so (503). */
+              if (g_error_matches (request->error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAVAILABLE))
+                error = g_error_copy (request->error);
+              else
+                g_set_error_literal (&error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                                     _("The events could not be stored"));
               goto failed;
             }
           g_ptr_array_set_size (ctx->changed, n_changed);

@@ -71,8 +71,15 @@ server_connection (void)
 static void
 server_exec (const char *sql)
 {
-  PGresult *result = PQexec (server_connection (), sql);
+  PGconn *conn = server_connection ();
+  PGresult *result = PQexec (conn, sql);
 
+  /* The cluster may have been restarted since (test-server-reconnect). */
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQstatus (conn) != CONNECTION_OK)
+    {
+      PQclear (result);
+      result = PQexec (server_connection (), sql);
+    }
   if (PQresultStatus (result) != PGRES_COMMAND_OK)
     g_error ("%s: %s", sql, PQresultErrorMessage (result));
   PQclear (result);

@@ -37,6 +37,15 @@ struct _SignpostPgStore
   gboolean wrote_records;
   GArray *savepoint_seqs;     /* gint64: @seq when each open savepoint began */
 
+  /* Hearing of commits by other processes (signpost_store_watch_changes):
+   * LISTEN on this same connection, its socket watched between requests. */
+  gboolean watching;
+  gboolean heard;             /* a notification of someone else's commit */
+  GSource *socket_watch;
+  GSource *elsewhere;
+  gint64 seen_seq;            /* the feed's head as last seen */
+  gint64 committed_seq;       /* our own highest committed seq */
+
   /* Reconnecting, driven by the thread-default main context. */
   GMainContext *context;
   PGconn *connecting;

@@ -45,9 +45,13 @@
  * ---------------
  * A commit that wrote records also sends NOTIFY signpost_changes (no
  * payload: a listener reads seq_counter), in the same round trip as the
- * COMMIT, so an instance or an admin command writing to the database can
- * be heard by every other instance that LISTENs on a connection of its
- * own (signpost_pg_store_get_uri() gives the way in).
+ * COMMIT. Once signpost_store_watch_changes() is called, the store LISTENs
+ * on its own connection: notifications arrive with the results of its own
+ * statements, or, between requests, make the socket readable; those sent
+ * by other backends (another instance, an admin command) are announced
+ * with "changed-elsewhere" from the main loop, never in the middle of a
+ * request. After a reconnection it is announced anyway: commits made
+ * meanwhile were not heard.
  *
  * The connection
  * --------------
@@ -71,6 +75,8 @@
 
 static void signpost_pg_store_iface_init (SignpostStoreInterface *iface);
 static void start_reconnecting (SignpostPgStore *self);
+static void watch_socket (SignpostPgStore *self);
+static void notice_notifies (SignpostPgStore *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostPgStore, signpost_pg_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SIGNPOST_TYPE_STORE,
@@ -159,6 +165,11 @@ connection_lost (SignpostPgStore *self)
     return;
   /* Not a warning: it is expected (the database restarted), and dealt with. */
   g_message ("Lost the connection to the database at %s; reconnecting", self->location);
+  if (self->socket_watch != NULL)
+    {
+      g_source_destroy (self->socket_watch);
+      g_clear_pointer (&self->socket_watch, g_source_unref);
+    }
   PQfinish (self->conn);
   self->conn = NULL;
   g_hash_table_remove_all (self->statements);
@@ -267,6 +278,7 @@ signpost_pg_exec_literal_ (SignpostPgStore  *self,
       signpost_pg_store_set_error (self, result, error, "exec");
       return FALSE;
     }
+  notice_notifies (self);
   return TRUE;
 }
 
@@ -359,6 +371,7 @@ signpost_pg_run_literal_ (SignpostPgStore  *self,
       PQclear (result);
       return NULL;
     }
+  notice_notifies (self);
   return result;
 }
 
@@ -470,6 +483,17 @@ connected (SignpostPgStore *self)
   g_hash_table_remove_all (self->statements);
   self->backoff_ms = 0;
   g_message ("Reconnected to the database at %s", self->location);
+  if (self->watching)
+    {
+      g_autoptr(PGresult) listen = PQexec (self->conn, "LISTEN " SIGNPOST_PG_CHANGES_CHANNEL);
+
+      if (listen == NULL || PQresultStatus (listen) != PGRES_COMMAND_OK)
+        g_message ("Could not listen for changes made elsewhere: %s", PQerrorMessage (self->conn));
+      watch_socket (self);
+      /* Whatever others committed meanwhile went unheard. */
+      self->heard = TRUE;
+      notice_notifies (self);
+    }
 }
 
 static gboolean socket_ready_cb (int fd, GIOCondition condition, gpointer data);
@@ -567,6 +591,113 @@ describe (PGconn *conn)
     host = "localhost";
   return g_strdup_printf ("%s%s%s/%s", host, port && *port ? ":" : "", port ? port : "",
                           db ? db : "");
+}
+
+/* ---- commits made elsewhere --------------------------------------------- */
+
+static gboolean
+elsewhere_cb (gpointer data)
+{
+  SignpostPgStore *self = data;
+  g_autoptr(GError) error = NULL;
+  gint64 head;
+  gint64 since;
+
+  /* A transaction is never left open across the main loop; should one be,
+   * wait for its end. */
+  if (self->depth > 0)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&self->elsewhere, g_source_unref);
+  self->heard = FALSE;
+  head = signpost_store_get_last_seq (SIGNPOST_STORE (self), &error);
+  if (head < 0)
+    {
+      /* Lost: the reconnection announces it again. */
+      g_debug ("Changes made elsewhere: %s", error->message);
+      return G_SOURCE_REMOVE;
+    }
+  since = self->seen_seq;
+  self->seen_seq = MAX (head, self->committed_seq);
+  if (head > since)
+    g_signal_emit_by_name (self, "changed-elsewhere", since);
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes in the notifications that came with the last result (or were
+ * read from the socket); another backend's commit is announced from the
+ * main loop once the request at hand is done. */
+static void
+notice_notifies (SignpostPgStore *self)
+{
+  PGnotify *notify;
+  int own = self->conn ? PQbackendPID (self->conn) : 0;
+
+  while (self->conn != NULL && (notify = PQnotifies (self->conn)) != NULL)
+    {
+      if (notify->be_pid != own)
+        self->heard = TRUE;
+      PQfreemem (notify);
+    }
+  if (self->heard && self->watching && self->elsewhere == NULL)
+    {
+      self->elsewhere = g_timeout_source_new (0);
+      g_source_set_callback (self->elsewhere, elsewhere_cb, self, NULL);
+      g_source_attach (self->elsewhere, self->context);
+    }
+}
+
+static gboolean
+socket_readable_cb (int           fd,
+                    GIOCondition  condition,
+                    gpointer      data)
+{
+  SignpostPgStore *self = data;
+
+  if (!PQconsumeInput (self->conn))
+    {
+      /* Closed under us (the database restarted): reconnect now rather
+       * than at the next request. */
+      g_clear_pointer (&self->socket_watch, g_source_unref);
+      connection_lost (self);
+      return G_SOURCE_REMOVE;
+    }
+  notice_notifies (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_socket (SignpostPgStore *self)
+{
+  if (self->socket_watch != NULL)
+    {
+      g_source_destroy (self->socket_watch);
+      g_clear_pointer (&self->socket_watch, g_source_unref);
+    }
+  if (self->conn == NULL || !self->watching)
+    return;
+  self->socket_watch = g_unix_fd_source_new (PQsocket (self->conn), G_IO_IN);
+  g_source_set_callback (self->socket_watch, G_SOURCE_FUNC (socket_readable_cb), self, NULL);
+  g_source_attach (self->socket_watch, self->context);
+}
+
+static gboolean
+pg_watch_changes (SignpostStore  *store,
+                  GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  gint64 head;
+
+  if (self->watching)
+    return TRUE;
+  if (!signpost_pg_exec (self, "LISTEN " SIGNPOST_PG_CHANGES_CHANNEL, error))
+    return FALSE;
+  head = signpost_store_get_last_seq (store, error);
+  if (head < 0)
+    return FALSE;
+  self->seen_seq = head;
+  self->watching = TRUE;
+  watch_socket (self);
+  return TRUE;
 }
 
 /* ---- transactions ------------------------------------------------------ */
@@ -671,6 +802,9 @@ pg_commit (SignpostStore  *store,
       return FALSE;
     }
   self->depth = 0;
+  if (self->wrote_records)
+    self->committed_seq = MAX (self->committed_seq, self->seq);
+  notice_notifies (self);
   return TRUE;
 }
 
@@ -745,6 +879,8 @@ signpost_pg_store_finalize (GObject *object)
   clear_source (&self->connect_watch);
   clear_source (&self->connect_timeout);
   clear_source (&self->retry);
+  clear_source (&self->socket_watch);
+  clear_source (&self->elsewhere);
   g_clear_pointer (&self->connecting, PQfinish);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->statements, g_hash_table_unref);
@@ -785,6 +921,7 @@ signpost_pg_store_iface_init (SignpostStoreInterface *iface)
   iface->release_savepoint = pg_release_savepoint;
   iface->rollback_to_savepoint = pg_rollback_to_savepoint;
   iface->check = pg_check;
+  iface->watch_changes = pg_watch_changes;
   signpost_pg_store_init_records (iface);
   signpost_pg_store_init_auth (iface);
   signpost_pg_store_init_telephony (iface);

@@ -34,5 +34,7 @@ int signpost_admin_import_sessions   (const char *db_path, int argc, char **argv
 int signpost_admin_export_practice   (const char *db_path, int argc, char **argv);
 int signpost_admin_import_practice   (const char *db_path, int argc, char **argv);
 int signpost_admin_remove_practice   (const char *db_path, int argc, char **argv);
+/* signpost-admin-copy.c */
+int signpost_admin_copy_to           (const char *db_path, int argc, char **argv);
 
 G_END_DECLS

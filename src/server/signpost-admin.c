@@ -485,6 +485,8 @@ static const struct {
   { "import-practice", signpost_admin_import_practice, N_("FILE (passphrase on standard input)") },
   { "remove-practice", signpost_admin_remove_practice,
     N_("--practice P --bundle FILE (its passphrase on standard input)") },
+  { "copy-to", signpost_admin_copy_to,
+    N_("postgresql://… | --to-file FILE (copy this SQLite database into an empty PostgreSQL one)") },
 };
 
 static char *

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "signpost-store.h"
+#include "signpost-store-copy.h"
 
 G_BEGIN_DECLS
 
@@ -11,5 +12,9 @@ G_DECLARE_FINAL_TYPE (SignpostSqliteStore, signpost_sqlite_store, SIGNPOST, SQLI
 SignpostSqliteStore *signpost_sqlite_store_new    (const char           *path,
                                                    GError              **error);
 SignpostDb          *signpost_sqlite_store_get_db (SignpostSqliteStore  *self);
+gboolean             signpost_sqlite_store_export (SignpostSqliteStore  *self,
+                                                   SignpostCopyRowFunc   func,
+                                                   gpointer              user_data,
+                                                   GError              **error);
 
 G_END_DECLS

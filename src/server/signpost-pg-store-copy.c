@@ -113,7 +113,13 @@ signpost_pg_store_export (SignpostPgStore      *self,
        export_query (self,
                      "SELECT id, at, user_id, username, role, action, type, record_id, patient_id,"
                      "  client, detail FROM audit ORDER BY id",
-                     SIGNPOST_COPY_AUDIT, func, user_data, error);
+                     SIGNPOST_COPY_AUDIT, func, user_data, error) &&
+       export_query (self, "SELECT key, bucket, count, expires_at FROM counters ORDER BY key, bucket",
+                     SIGNPOST_COPY_COUNTERS, func, user_data, error) &&
+       export_query (self, "SELECT name, value FROM secrets ORDER BY name",
+                     SIGNPOST_COPY_SECRETS, func, user_data, error) &&
+       export_query (self, "SELECT name, practice_id, secret FROM intake_sources ORDER BY name",
+                     SIGNPOST_COPY_INTAKE_SOURCES, func, user_data, error);
   if (own && ok)
     ok = signpost_pg_exec (self, "COMMIT", error);
   else if (own)
@@ -131,7 +137,7 @@ copy_statement (SignpostCopyTable table)
     case SIGNPOST_COPY_RECORDS:
       return "COPY records (id, kind, practice_id, version, seq, updated_at, deleted, data,"
              "  created_ms, slot_id, patient_id, status, username, line, call_ref, state,"
-             "  offered_ms, answered_ms, start_ms) FROM STDIN";
+             "  offered_ms, answered_ms, start_ms, date_of_birth, reference, source) FROM STDIN";
     case SIGNPOST_COPY_MUTATIONS:
       return "COPY mutations (mutation_id, user_id, result) FROM STDIN";
     case SIGNPOST_COPY_CREDENTIALS:
@@ -147,6 +153,12 @@ copy_statement (SignpostCopyTable table)
     case SIGNPOST_COPY_AUDIT:
       return "COPY audit (id, at, user_id, username, role, action, type, record_id, patient_id,"
              "  client, detail) FROM STDIN";
+    case SIGNPOST_COPY_COUNTERS:
+      return "COPY counters (key, bucket, count, expires_at) FROM STDIN";
+    case SIGNPOST_COPY_SECRETS:
+      return "COPY secrets (name, value) FROM STDIN";
+    case SIGNPOST_COPY_INTAKE_SOURCES:
+      return "COPY intake_sources (name, practice_id, secret) FROM STDIN";
     case SIGNPOST_COPY_SEQ_COUNTER:
     case SIGNPOST_COPY_N_TABLES:
     default:
@@ -274,7 +286,9 @@ signpost_pg_store_import_begin (SignpostPgStore  *self,
                             " + (SELECT count (*) FROM credentials) + (SELECT count (*) FROM tokens)"
                             " + (SELECT count (*) FROM lines) + (SELECT count (*) FROM audit)"
                             " + (SELECT count (*) FROM telephony_events)"
-                            " + (SELECT count (*) FROM login_failures)",
+                            " + (SELECT count (*) FROM login_failures)"
+                            " + (SELECT count (*) FROM counters) + (SELECT count (*) FROM secrets)"
+                            " + (SELECT count (*) FROM intake_sources)",
                             error, "");
   if (result == NULL)
     {
@@ -343,6 +357,9 @@ signpost_pg_import_row (SignpostPgImport    *import,
       append_ms (import->line, columns.offered_ms);
       append_ms (import->line, columns.answered_ms);
       append_ms (import->line, columns.start_ms);
+      append_field (import->line, columns.date_of_birth);
+      append_field (import->line, columns.reference);
+      append_field (import->line, columns.source);
     }
   g_string_append_c (import->line, '\n');
   if (PQputCopyData (self->conn, import->line->str, import->line->len) != 1)

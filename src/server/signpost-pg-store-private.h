@@ -18,6 +18,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
  *   signpost-pg-store-telephony.c  phone lines and webhook de-duplication
  *   signpost-pg-store-audit.c      the audit log
  *   signpost-pg-store-stats.c      statistics
+ *   signpost-pg-store-requests.c   online requests: matching, counters, secrets, intake sources
  *   signpost-pg-store-copy.c       bulk export and import (admin copy-to)
  */
 
@@ -109,6 +110,9 @@ typedef struct {
   gint64 offered_ms;          /* -1: none */
   gint64 answered_ms;
   gint64 start_ms;
+  const char *date_of_birth;
+  const char *reference;
+  const char *source;
 } SignpostPgRecordColumns;
 
 void       signpost_pg_record_columns     (JsonObject              *data,
@@ -120,5 +124,6 @@ void       signpost_pg_store_init_auth      (SignpostStoreInterface *iface);
 void       signpost_pg_store_init_telephony (SignpostStoreInterface *iface);
 void       signpost_pg_store_init_audit     (SignpostStoreInterface *iface);
 void       signpost_pg_store_init_stats     (SignpostStoreInterface *iface);
+void       signpost_pg_store_init_requests  (SignpostStoreInterface *iface);
 
 G_END_DECLS

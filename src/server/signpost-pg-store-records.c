@@ -57,6 +57,9 @@ signpost_pg_record_columns (JsonObject              *data,
   columns->offered_ms = member_ms (data, "offered_at");
   columns->answered_ms = member_ms (data, "answered_at");
   columns->start_ms = member_ms (data, "start");
+  columns->date_of_birth = member_string (data, "date_of_birth");
+  columns->reference = member_string (data, "reference");
+  columns->source = member_string (data, "source");
 }
 
 static gpointer
@@ -162,9 +165,10 @@ pg_put_record (SignpostStore   *store,
   result = signpost_pg_run (self,
                             "INSERT INTO records (id, kind, practice_id, version, seq, updated_at,"
                             "  deleted, data, created_ms, slot_id, patient_id, status, username,"
-                            "  line, call_ref, state, offered_ms, answered_ms, start_ms) "
+                            "  line, call_ref, state, offered_ms, answered_ms, start_ms,"
+                            "  date_of_birth, reference, source) "
                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-                            "  $15, $16, $17, $18, $19) "
+                            "  $15, $16, $17, $18, $19, $20, $21, $22) "
                             "ON CONFLICT (id) DO UPDATE SET "
                             "  practice_id = excluded.practice_id,"
                             "  version = excluded.version,"
@@ -181,9 +185,12 @@ pg_put_record (SignpostStore   *store,
                             "  state = excluded.state,"
                             "  offered_ms = excluded.offered_ms,"
                             "  answered_ms = excluded.answered_ms,"
-                            "  start_ms = excluded.start_ms "
+                            "  start_ms = excluded.start_ms,"
+                            "  date_of_birth = excluded.date_of_birth,"
+                            "  reference = excluded.reference,"
+                            "  source = excluded.source "
                             "WHERE records.kind = excluded.kind",
-                            error, "sssIIsbsIsssssssmmm",
+                            error, "sssIIsbsIsssssssmmmsss",
                             signpost_record_get_id (record),
                             signpost_record_kind_to_string (signpost_record_get_kind (record)),
                             signpost_record_get_practice_id (record),
@@ -202,7 +209,10 @@ pg_put_record (SignpostStore   *store,
                             columns.state,
                             columns.offered_ms,
                             columns.answered_ms,
-                            columns.start_ms);
+                            columns.start_ms,
+                            columns.date_of_birth,
+                            columns.reference,
+                            columns.source);
   if (result == NULL)
     return FALSE;
   /* As SQLite's counter, moved on whatever became of the row. */

@@ -99,7 +99,20 @@ signpost_sqlite_store_export (SignpostSqliteStore  *self,
                                              "  record_id, patient_id, client, detail "
                                              "FROM audit ORDER BY id",
                                              error),
-                    SIGNPOST_COPY_AUDIT, func, user_data, error);
+                    SIGNPOST_COPY_AUDIT, func, user_data, error) &&
+       export_rows (db, signpost_db_prepare (db,
+                                             "SELECT key, bucket, count, expires_at FROM counters "
+                                             "ORDER BY key, bucket",
+                                             error),
+                    SIGNPOST_COPY_COUNTERS, func, user_data, error) &&
+       export_rows (db, signpost_db_prepare (db, "SELECT name, value FROM secrets ORDER BY name",
+                                             error),
+                    SIGNPOST_COPY_SECRETS, func, user_data, error) &&
+       export_rows (db, signpost_db_prepare (db,
+                                             "SELECT name, practice_id, secret FROM intake_sources "
+                                             "ORDER BY name",
+                                             error),
+                    SIGNPOST_COPY_INTAKE_SOURCES, func, user_data, error);
   if (!ok)
     {
       signpost_db_exec (db, "ROLLBACK", NULL);

@@ -21,6 +21,9 @@ static const struct {
   [SIGNPOST_COPY_TELEPHONY_EVENTS] = { "telephony_events", 2 },
   [SIGNPOST_COPY_LOGIN_FAILURES] = { "login_failures", 2 },
   [SIGNPOST_COPY_AUDIT] = { "audit", 11 },
+  [SIGNPOST_COPY_COUNTERS] = { "counters", 4 },
+  [SIGNPOST_COPY_SECRETS] = { "secrets", 2 },
+  [SIGNPOST_COPY_INTAKE_SOURCES] = { "intake_sources", 3 },
 };
 
 const char *

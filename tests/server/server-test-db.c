@@ -245,3 +245,49 @@ test_database_exec (TestDatabase  *db,
     return ok;
   }
 }
+
+/* Whether @needle is anywhere in what @db stores: the bytes of the SQLite
+ * file and its write-ahead log, or every row of every PostgreSQL table. */
+gboolean
+test_database_contains (TestDatabase *db,
+                        const char   *needle)
+{
+  if (db->name == NULL)
+    {
+      const char * const suffixes[] = { "", "-wal" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *path = g_strconcat (db->location, suffixes[i], NULL);
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          if (g_file_get_contents (path, &contents, &length, NULL) &&
+              g_strstr_len (contents, length, needle) != NULL)
+            return TRUE;
+        }
+      return FALSE;
+    }
+  {
+    PGconn *conn = PQconnectdb (db->location);
+    PGresult *tables = PQexec (conn, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    gboolean found = FALSE;
+
+    g_assert_cmpint (PQresultStatus (tables), ==, PGRES_TUPLES_OK);
+    for (int t = 0; !found && t < PQntuples (tables); t++)
+      {
+        /* Our own tables' names: [a-z_] only. */
+        g_autofree char *sql = g_strdup_printf ("SELECT row_data::text FROM %s row_data",
+                                                PQgetvalue (tables, t, 0));
+        PGresult *rows = PQexec (conn, sql);
+
+        g_assert_cmpint (PQresultStatus (rows), ==, PGRES_TUPLES_OK);
+        for (int r = 0; !found && r < PQntuples (rows); r++)
+          found = strstr (PQgetvalue (rows, r, 0), needle) != NULL;
+        PQclear (rows);
+      }
+    PQclear (tables);
+    PQfinish (conn);
+    return found;
+  }
+}

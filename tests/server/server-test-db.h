@@ -28,6 +28,8 @@ gboolean      test_database_exec           (TestDatabase  *db,
                                             const char    *sql,
                                             GError       **error);
 const char   *test_database_password       (TestDatabase  *db);
+gboolean      test_database_contains       (TestDatabase  *db,
+                                            const char    *needle);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDatabase, test_database_free)
 

@@ -767,11 +767,7 @@ test_rate_limits (void)
 
   /* The client's address is not in the database, only a keyed hash of it. */
   {
-    g_autofree char *contents = NULL;
-    gsize length = 0;
-
-    g_assert_true (g_file_get_contents (ts->db_path, &contents, &length, NULL));
-    g_assert_null (g_strstr_len (contents, length, "192.0.2.10"));
+    g_assert_false (test_database_contains (ts->database, "192.0.2.10"));
   }
   test_server_free (ts);
 }
@@ -831,18 +827,34 @@ test_intake (void)
   {
     g_autoptr(GSubprocess) admin = NULL;
     g_autoptr(GSubprocess) short_secret = NULL;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) argv_short = g_ptr_array_new_with_free_func (g_free);
+    const char * const add[] = { "add-intake-source", "--practice", ODS_A, "--name", "acme-consult" };
+    const char * const set[] = { "set-intake-source-secret", "--name", "acme-consult" };
 
-    admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              g_getenv ("SIGNPOST_SERVER_BIN"), "admin", "--db", ts->db_path,
-                              "add-intake-source", "--practice", ODS_A, "--name", "acme-consult", NULL);
+    g_ptr_array_add (argv, g_strdup (g_getenv ("SIGNPOST_SERVER_BIN")));
+    g_ptr_array_add (argv, g_strdup ("admin"));
+    test_database_add_args (ts->database, argv);
+    for (guint i = 0; i < G_N_ELEMENTS (add); i++)
+      g_ptr_array_add (argv, g_strdup (add[i]));
+    g_ptr_array_add (argv, NULL);
+    g_ptr_array_add (argv_short, g_strdup (g_getenv ("SIGNPOST_SERVER_BIN")));
+    g_ptr_array_add (argv_short, g_strdup ("admin"));
+    test_database_add_args (ts->database, argv_short);
+    for (guint i = 0; i < G_N_ELEMENTS (set); i++)
+      g_ptr_array_add (argv_short, g_strdup (set[i]));
+    g_ptr_array_add (argv_short, NULL);
+
+    admin = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               &error);
     g_assert_no_error (error);
     g_assert_true (g_subprocess_communicate_utf8 (admin, INTAKE_SECRET "\n", NULL, NULL, NULL, &error));
     g_assert_true (g_subprocess_get_if_exited (admin));
     g_assert_cmpint (g_subprocess_get_exit_status (admin), ==, 0);
-    short_secret = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                     &error, g_getenv ("SIGNPOST_SERVER_BIN"), "admin", "--db",
-                                     ts->db_path, "set-intake-source-secret", "--name", "acme-consult",
-                                     NULL);
+    short_secret = g_subprocess_newv ((const char * const *) argv_short->pdata,
+                                      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                      &error);
     g_assert_true (g_subprocess_communicate_utf8 (short_secret, "short\n", NULL, NULL, NULL, &error));
     g_assert_cmpint (g_subprocess_get_exit_status (short_secret), !=, 0);
   }

@@ -119,13 +119,21 @@ database_uri (const char  *name,
 TestDatabase *
 test_database_new (void)
 {
+  return test_database_new_of_kind (test_database_is_postgresql ());
+}
+
+/* A SQLite or a PostgreSQL database, whichever the suite (copy-to needs
+ * one of each). */
+TestDatabase *
+test_database_new_of_kind (gboolean postgresql)
+{
   static guint counter;
   TestDatabase *db = g_new0 (TestDatabase, 1);
   g_autoptr(GError) error = NULL;
 
   db->dir = g_dir_make_tmp ("signpost-test-db-XXXXXX", &error);
   g_assert_no_error (error);
-  if (!test_database_is_postgresql ())
+  if (!postgresql)
     {
       db->location = g_build_filename (db->dir, "server.db", NULL);
       return db;

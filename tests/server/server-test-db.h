@@ -19,6 +19,7 @@ typedef struct _TestDatabase TestDatabase;
 
 gboolean      test_database_is_postgresql  (void);
 TestDatabase *test_database_new            (void);
+TestDatabase *test_database_new_of_kind    (gboolean       postgresql);
 void          test_database_free           (TestDatabase  *db);
 const char   *test_database_location       (TestDatabase  *db);
 const char   *test_database_dir            (TestDatabase  *db);

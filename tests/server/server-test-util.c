@@ -299,27 +299,35 @@ test_add_appointment (TestServer  *ts,
   return id;
 }
 
-TestServer *
-test_server_new (const SignpostServerOptions *options)
+static TestServer *
+server_new (TestDatabase                *database,
+            gboolean                     owned,
+            gboolean                     fixture,
+            const SignpostServerOptions *options)
 {
   TestServer *ts = g_new0 (TestServer, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *f = NULL;
 
-  ts->database = test_database_new ();
+  ts->database = database;
+  ts->owns_database = owned;
   ts->store = signpost_database_open (test_database_location (ts->database), &error);
   g_assert_no_error (error);
 
-  ts->practice_a = add_practice (ts, "Y99951", TEST_LINE_A, TEST_SECRET_A);
-  ts->practice_b = add_practice (ts, "Y99952", TEST_LINE_B, TEST_SECRET_B);
-  ts->gp_a = test_add_clinician (ts, ts->practice_a);
-  ts->gp_b = test_add_clinician (ts, ts->practice_b);
-  a = test_add_user (ts, "nav_a", SIGNPOST_ROLE_NAVIGATOR, ts->practice_a, NULL, FALSE);
-  b = test_add_user (ts, "nav_b", SIGNPOST_ROLE_NAVIGATOR, ts->practice_b, NULL, FALSE);
-  c = test_add_user (ts, "hub", SIGNPOST_ROLE_NAVIGATOR, ts->practice_a, ts->practice_b, TRUE);
-  d = test_add_user (ts, "clin_a", SIGNPOST_ROLE_CLINICIAN, ts->practice_a, NULL, FALSE);
-  e = test_add_user (ts, "mgr_a", SIGNPOST_ROLE_MANAGER, ts->practice_a, NULL, FALSE);
-  f = test_add_user (ts, "admin", SIGNPOST_ROLE_ADMIN, ts->practice_a, NULL, FALSE);
+  if (fixture)
+    {
+      g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *f = NULL;
+
+      ts->practice_a = add_practice (ts, "Y99951", TEST_LINE_A, TEST_SECRET_A);
+      ts->practice_b = add_practice (ts, "Y99952", TEST_LINE_B, TEST_SECRET_B);
+      ts->gp_a = test_add_clinician (ts, ts->practice_a);
+      ts->gp_b = test_add_clinician (ts, ts->practice_b);
+      a = test_add_user (ts, "nav_a", SIGNPOST_ROLE_NAVIGATOR, ts->practice_a, NULL, FALSE);
+      b = test_add_user (ts, "nav_b", SIGNPOST_ROLE_NAVIGATOR, ts->practice_b, NULL, FALSE);
+      c = test_add_user (ts, "hub", SIGNPOST_ROLE_NAVIGATOR, ts->practice_a, ts->practice_b, TRUE);
+      d = test_add_user (ts, "clin_a", SIGNPOST_ROLE_CLINICIAN, ts->practice_a, NULL, FALSE);
+      e = test_add_user (ts, "mgr_a", SIGNPOST_ROLE_MANAGER, ts->practice_a, NULL, FALSE);
+      f = test_add_user (ts, "admin", SIGNPOST_ROLE_ADMIN, ts->practice_a, NULL, FALSE);
+    }
 
   ts->server = signpost_server_new (ts->store, options);
   g_assert_true (signpost_server_listen (ts->server, "127.0.0.1", 0, NULL, NULL, &error));
@@ -327,6 +335,27 @@ test_server_new (const SignpostServerOptions *options)
   ts->base = g_strdup_printf ("http://127.0.0.1:%u", signpost_server_get_port (ts->server));
   ts->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
   return ts;
+}
+
+TestServer *
+test_server_new (const SignpostServerOptions *options)
+{
+  return server_new (test_database_new (), TRUE, TRUE, options);
+}
+
+/**
+ * test_server_new_on:
+ * @database: (transfer none): a database that outlives the server
+ * @fixture: whether to write the fixture (practices, users) first
+ *
+ * A server as test_server_new() makes, on a database of the caller's.
+ */
+TestServer *
+test_server_new_on (TestDatabase                *database,
+                    gboolean                     fixture,
+                    const SignpostServerOptions *options)
+{
+  return server_new (database, FALSE, fixture, options);
 }
 
 typedef struct {
@@ -410,7 +439,8 @@ test_server_free (TestServer *ts)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&ts->store);
-  g_clear_pointer (&ts->database, test_database_free);
+  if (ts->owns_database)
+    g_clear_pointer (&ts->database, test_database_free);
   g_free (ts->base);
   g_free (ts->practice_a);
   g_free (ts->practice_b);

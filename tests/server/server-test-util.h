@@ -24,6 +24,7 @@ G_BEGIN_DECLS
  * @database belongs to the first. */
 typedef struct {
   TestDatabase *database;
+  gboolean owns_database;
   SignpostStore *store;
   SignpostServer *server;
   GSubprocess *process;
@@ -45,6 +46,9 @@ typedef struct {
 } TestReply;
 
 TestServer  *test_server_new             (const SignpostServerOptions *options);
+TestServer  *test_server_new_on          (TestDatabase      *database,
+                                          gboolean           fixture,
+                                          const SignpostServerOptions *options);
 TestServer  *test_server_new_instance    (TestServer        *ts);
 void         test_server_free            (TestServer        *ts);
 SignpostStore *test_server_store         (TestServer        *ts);

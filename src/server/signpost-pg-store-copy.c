@@ -119,7 +119,10 @@ signpost_pg_store_export (SignpostPgStore      *self,
        export_query (self, "SELECT name, value FROM secrets ORDER BY name",
                      SIGNPOST_COPY_SECRETS, func, user_data, error) &&
        export_query (self, "SELECT name, practice_id, secret FROM intake_sources ORDER BY name",
-                     SIGNPOST_COPY_INTAKE_SOURCES, func, user_data, error);
+                     SIGNPOST_COPY_INTAKE_SOURCES, func, user_data, error) &&
+       export_query (self,
+                     "SELECT user_id, practice_id FROM former_practices ORDER BY user_id, practice_id",
+                     SIGNPOST_COPY_FORMER_PRACTICES, func, user_data, error);
   if (own && ok)
     ok = signpost_pg_exec (self, "COMMIT", error);
   else if (own)
@@ -159,6 +162,8 @@ copy_statement (SignpostCopyTable table)
       return "COPY secrets (name, value) FROM STDIN";
     case SIGNPOST_COPY_INTAKE_SOURCES:
       return "COPY intake_sources (name, practice_id, secret) FROM STDIN";
+    case SIGNPOST_COPY_FORMER_PRACTICES:
+      return "COPY former_practices (user_id, practice_id) FROM STDIN";
     case SIGNPOST_COPY_SEQ_COUNTER:
     case SIGNPOST_COPY_N_TABLES:
     default:
@@ -288,7 +293,8 @@ signpost_pg_store_import_begin (SignpostPgStore  *self,
                             " + (SELECT count (*) FROM telephony_events)"
                             " + (SELECT count (*) FROM login_failures)"
                             " + (SELECT count (*) FROM counters) + (SELECT count (*) FROM secrets)"
-                            " + (SELECT count (*) FROM intake_sources)",
+                            " + (SELECT count (*) FROM intake_sources)"
+                            " + (SELECT count (*) FROM former_practices)",
                             error, "");
   if (result == NULL)
     {

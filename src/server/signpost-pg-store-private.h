@@ -19,6 +19,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
  *   signpost-pg-store-audit.c      the audit log
  *   signpost-pg-store-stats.c      statistics
  *   signpost-pg-store-requests.c   online requests: matching, counters, secrets, intake sources
+ *   signpost-pg-store-practices.c  removing a practice that moved away
  *   signpost-pg-store-copy.c       bulk export and import (admin copy-to)
  */
 
@@ -125,5 +126,6 @@ void       signpost_pg_store_init_telephony (SignpostStoreInterface *iface);
 void       signpost_pg_store_init_audit     (SignpostStoreInterface *iface);
 void       signpost_pg_store_init_stats     (SignpostStoreInterface *iface);
 void       signpost_pg_store_init_requests  (SignpostStoreInterface *iface);
+void       signpost_pg_store_init_practices (SignpostStoreInterface *iface);
 
 G_END_DECLS

@@ -146,6 +146,7 @@ pg_put_record (SignpostStore   *store,
   g_autofree char *data = NULL;
   g_autofree char *updated_at = NULL;
   SignpostPgRecordColumns columns;
+  GDateTime *created_at;
   gint64 seq;
 
   g_return_val_if_fail (self->depth > 0, FALSE);
@@ -158,6 +159,13 @@ pg_put_record (SignpostStore   *store,
   data = signpost_json_to_string (node, NULL);
   signpost_pg_record_columns (json_node_get_object (node), &columns);
   updated_at = signpost_timestamp_format (signpost_record_get_updated_at (record));
+  /* When the record was first stored (statistics count triage records by
+   * it): a triage record says so itself when it comes from another server
+   * in a practice bundle. Only an insert sets it. */
+  if (SIGNPOST_IS_TRIAGE (record) && signpost_triage_get_created_at (SIGNPOST_TRIAGE (record)) != NULL)
+    created_at = signpost_triage_get_created_at (SIGNPOST_TRIAGE (record));
+  else
+    created_at = signpost_record_get_updated_at (record);
 
   /* An upsert on the id only: any other uniqueness violation (a second
    * live appointment for a slot, a second user of one name) is an error,
@@ -199,7 +207,7 @@ pg_put_record (SignpostStore   *store,
                             updated_at ? updated_at : "",
                             deleted,
                             data,
-                            signpost_pg_instant_ms (signpost_record_get_updated_at (record)),
+                            signpost_pg_instant_ms (created_at),
                             columns.slot_id,
                             columns.patient_id,
                             columns.status,
@@ -236,16 +244,37 @@ pg_get_record (SignpostStore       *store,
                GError             **error)
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  GType type = signpost_record_type_for_kind (kind);
   g_autoptr(PGresult) result = NULL;
+  g_autoptr(GDateTime) updated_at = NULL;
   SignpostRecord *record;
 
   if (deleted != NULL)
     *deleted = FALSE;
-  result = signpost_pg_run (self, "SELECT data, deleted FROM records WHERE id = $1 AND kind = $2",
+  result = signpost_pg_run (self,
+                            "SELECT data, deleted, id, practice_id, version, updated_at, seq "
+                            "FROM records WHERE id = $1 AND kind = $2",
                             error, "ss", id, signpost_record_kind_to_string (kind));
-  record = first_record (result, signpost_record_type_for_kind (kind), error);
-  if (record != NULL && deleted != NULL)
-    *deleted = signpost_pg_bool (result, 0, 1);
+  if (result == NULL || PQntuples (result) == 0)
+    return NULL;
+  if (!signpost_pg_bool (result, 0, 1))
+    return first_record (result, type, error);
+
+  /* A tombstone: what it still holds may be its metadata only (a purged
+   * practice's), and then that is what it is. */
+  if (deleted != NULL)
+    *deleted = TRUE;
+  record = signpost_object_new_from_string (type, PQgetvalue (result, 0, 0),
+                                            PQgetlength (result, 0, 0), SIGNPOST_DECODE_FULL, NULL);
+  if (record != NULL)
+    return record;
+  record = g_object_new (type, NULL);
+  updated_at = signpost_timestamp_parse (PQgetvalue (result, 0, 5), NULL);
+  signpost_record_set_id (record, PQgetvalue (result, 0, 2));
+  signpost_record_set_practice_id (record, PQgetvalue (result, 0, 3));
+  signpost_record_set_version (record, signpost_pg_int64 (result, 0, 4));
+  signpost_record_set_updated_at (record, updated_at);
+  signpost_record_set_seq (record, signpost_pg_int64 (result, 0, 6));
   return record;
 }
 
@@ -327,6 +356,61 @@ pg_foreach_change (SignpostStore             *store,
       chunk = MIN (chunk * 4, FEED_MAX_CHUNK);
     }
   return TRUE;
+}
+
+static gboolean
+pg_foreach_patient (SignpostStore              *store,
+                    const char                 *practice_id,
+                    SignpostStoredPatientFunc   func,
+                    gpointer                    user_data,
+                    GError                    **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  gint64 after = -1;
+
+  /* In pages, as the feed: a 100,000-patient list need not be held whole. */
+  for (;;)
+    {
+      g_autoptr(PGresult) result = NULL;
+      int rows;
+
+      result = signpost_pg_run (self,
+                                "SELECT id, version, j ->> 'patient_ref', j ->> 'nhs_number',"
+                                "       j ->> 'family_name', j ->> 'given_name', date_of_birth,"
+                                "       j ->> 'left_at' IS NOT NULL, j ->> 'temporary' = 'true',"
+                                "       data, seq "
+                                "FROM (SELECT id, version, date_of_birth, data, seq,"
+                                "             data::jsonb AS j FROM records"
+                                "      WHERE kind = 'patient' AND practice_id = $1 AND NOT deleted"
+                                "      AND seq > $2 ORDER BY seq LIMIT $3 OFFSET 0) patients "
+                                "ORDER BY seq",
+                                error, "sIi", practice_id, after, FEED_MAX_CHUNK);
+      if (result == NULL)
+        return FALSE;
+      rows = PQntuples (result);
+      for (int row = 0; row < rows; row++)
+        {
+          SignpostStoredPatient patient = {
+            .id = PQgetvalue (result, row, 0),
+            .version = signpost_pg_int64 (result, row, 1),
+            .patient_ref = signpost_pg_text (result, row, 2),
+            .nhs_number = signpost_pg_text (result, row, 3),
+            .family_name = signpost_pg_text (result, row, 4),
+            .given_name = signpost_pg_text (result, row, 5),
+            .date_of_birth = signpost_pg_text (result, row, 6),
+            .left = signpost_pg_bool (result, row, 7),
+            .temporary = signpost_pg_bool (result, row, 8),
+            .data = PQgetvalue (result, row, 9),
+            .data_length = PQgetlength (result, row, 9),
+          };
+
+          after = signpost_pg_int64 (result, row, 10);
+          if (!func (&patient, user_data))
+            return TRUE;
+        }
+      if (rows < FEED_MAX_CHUNK)
+        return TRUE;
+    }
 }
 
 static SignpostUser *
@@ -479,6 +563,7 @@ signpost_pg_store_init_records (SignpostStoreInterface *iface)
   iface->get_record = pg_get_record;
   iface->list_records = pg_list_records;
   iface->foreach_change = pg_foreach_change;
+  iface->foreach_patient = pg_foreach_patient;
   iface->find_user = pg_find_user;
   iface->find_live_appointment = pg_find_live_appointment;
   iface->patient_booked_between = pg_patient_booked_between;

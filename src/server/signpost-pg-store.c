@@ -928,6 +928,7 @@ signpost_pg_store_iface_init (SignpostStoreInterface *iface)
   signpost_pg_store_init_audit (iface);
   signpost_pg_store_init_stats (iface);
   signpost_pg_store_init_requests (iface);
+  signpost_pg_store_init_practices (iface);
 }
 
 /**

@@ -112,7 +112,12 @@ signpost_sqlite_store_export (SignpostSqliteStore  *self,
                                              "SELECT name, practice_id, secret FROM intake_sources "
                                              "ORDER BY name",
                                              error),
-                    SIGNPOST_COPY_INTAKE_SOURCES, func, user_data, error);
+                    SIGNPOST_COPY_INTAKE_SOURCES, func, user_data, error) &&
+       export_rows (db, signpost_db_prepare (db,
+                                             "SELECT user_id, practice_id FROM former_practices "
+                                             "ORDER BY user_id, practice_id",
+                                             error),
+                    SIGNPOST_COPY_FORMER_PRACTICES, func, user_data, error);
   if (!ok)
     {
       signpost_db_exec (db, "ROLLBACK", NULL);

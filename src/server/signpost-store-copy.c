@@ -24,6 +24,7 @@ static const struct {
   [SIGNPOST_COPY_COUNTERS] = { "counters", 4 },
   [SIGNPOST_COPY_SECRETS] = { "secrets", 2 },
   [SIGNPOST_COPY_INTAKE_SOURCES] = { "intake_sources", 3 },
+  [SIGNPOST_COPY_FORMER_PRACTICES] = { "former_practices", 2 },
 };
 
 const char *

@@ -343,6 +343,13 @@ test_server_new (const SignpostServerOptions *options)
   return server_new (test_database_new (), TRUE, TRUE, options);
 }
 
+/* A server on a database of its own with nothing in it: another hub. */
+TestServer *
+test_server_new_empty (const SignpostServerOptions *options)
+{
+  return server_new (test_database_new (), TRUE, FALSE, options);
+}
+
 /**
  * test_server_new_on:
  * @database: (transfer none): a database that outlives the server

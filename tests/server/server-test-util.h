@@ -46,6 +46,7 @@ typedef struct {
 } TestReply;
 
 TestServer  *test_server_new             (const SignpostServerOptions *options);
+TestServer  *test_server_new_empty       (const SignpostServerOptions *options);
 TestServer  *test_server_new_on          (TestDatabase      *database,
                                           gboolean           fixture,
                                           const SignpostServerOptions *options);

@@ -355,7 +355,6 @@ check_open_now (int         year,
   g_autoptr(GHashTable) by_clinician = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                               (GDestroyNotify) g_ptr_array_unref);
   DemoStore *demo = g_new0 (DemoStore, 1);
-  g_autofree char *path = NULL;
   guint today = 0, bookable_now = 0, on_duty_now = 0, copies = 0;
   gboolean first_seen = FALSE;
   const char *duty_clinician = NULL;
@@ -363,16 +362,15 @@ check_open_now (int         year,
   GHashTableIter iter;
   gpointer value;
 
-  demo->dir = g_dir_make_tmp ("signpost-demo-XXXXXX", &error);
-  path = g_build_filename (demo->dir, "demo.db", NULL);
-  demo->store = signpost_sqlite_store_new (path, &error);
+  demo->database = test_database_new ();
+  demo->store = signpost_database_open (test_database_location (demo->database), &error);
   g_assert_no_error (error);
-  g_assert_true (signpost_demo_seed (SIGNPOST_STORE (demo->store), 0.01, now, &error));
+  g_assert_true (signpost_demo_seed (demo->store, 0.01, now, &error));
   g_assert_no_error (error);
   before = list (demo, SIGNPOST_RECORD_SLOT);
   for (guint i = 0; i < before->len; i++)
     g_hash_table_add (ids_before, (gpointer) signpost_record_get_id (g_ptr_array_index (before, i)));
-  g_assert_true (signpost_demo_open_now (SIGNPOST_STORE (demo->store), now, &error));
+  g_assert_true (signpost_demo_open_now (demo->store, now, &error));
   g_assert_no_error (error);
 
   g_date_clear (&date, 1);

@@ -30,19 +30,7 @@ static const SignpostBundlePart same_bytes[] = {
 static TestServer *
 empty_server_new (void)
 {
-  TestServer *ts = g_new0 (TestServer, 1);
-  g_autoptr(GError) error = NULL;
-
-  ts->dir = g_dir_make_tmp ("signpost-server-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  ts->db_path = g_build_filename (ts->dir, "server.db", NULL);
-  ts->store = signpost_sqlite_store_new (ts->db_path, &error);
-  g_assert_no_error (error);
-  ts->server = signpost_server_new (SIGNPOST_STORE (ts->store), NULL);
-  g_assert_true (signpost_server_listen (ts->server, "127.0.0.1", 0, NULL, NULL, &error));
-  ts->base = g_strdup_printf ("http://127.0.0.1:%u", signpost_server_get_port (ts->server));
-  ts->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
-  return ts;
+  return test_server_new_empty (NULL);
 }
 
 static gint64
@@ -119,7 +107,7 @@ static char *
 bundle_path (TestServer *ts,
              const char *name)
 {
-  return g_build_filename (ts->dir, name, NULL);
+  return g_build_filename (test_database_dir (ts->database), name, NULL);
 }
 
 static void
@@ -622,13 +610,13 @@ test_remove (void)
 /* ---- a move, with consoles open ---------------------------------------- */
 
 static int
-run_admin (const char  *db_path,
-           const char  *input,
-           char       **out,
+run_admin (TestDatabase *db,
+           const char   *input,
+           char        **out,
            ...)
 {
   const char *bin = g_getenv ("SIGNPOST_SERVER_BIN");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
@@ -637,13 +625,12 @@ run_admin (const char  *db_path,
 
   g_clear_pointer (out, g_free);
   g_assert_nonnull (bin);
-  g_ptr_array_add (argv, (gpointer) bin);
-  g_ptr_array_add (argv, (gpointer) "admin");
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db_path);
+  g_ptr_array_add (argv, g_strdup (bin));
+  g_ptr_array_add (argv, g_strdup ("admin"));
+  test_database_add_args (db, argv);
   va_start (args, out);
   while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+    g_ptr_array_add (argv, g_strdup (arg));
   va_end (args);
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_newv ((const char * const *) argv->pdata,
@@ -712,16 +699,16 @@ test_move (void)
   hub_copy = test_sync (a, hub, NULL);
 
   /* The admin commands, as a hub's administrator would run them. */
-  g_assert_cmpint (run_admin (a->db_path, PASSPHRASE "\n", &out, "export-practice", "--practice",
+  g_assert_cmpint (run_admin (a->database, PASSPHRASE "\n", &out, "export-practice", "--practice",
                               "Y99951", "--out", bundle, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Checksum (sha256): "));
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_admin (b->db_path, PASSPHRASE "\n", &out, "import-practice", bundle, NULL), ==, 0);
+  g_assert_cmpint (run_admin (b->database, PASSPHRASE "\n", &out, "import-practice", bundle, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_admin (a->db_path, "the wrong passphrase\n", &out, "remove-practice",
+  g_assert_cmpint (run_admin (a->database, "the wrong passphrase\n", &out, "remove-practice",
                               "--practice", "Y99951", "--bundle", bundle, NULL), ==, 1);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_admin (a->db_path, PASSPHRASE "\n", &out, "remove-practice", "--practice",
+  g_assert_cmpint (run_admin (a->database, PASSPHRASE "\n", &out, "remove-practice", "--practice",
                               "Y99951", "--bundle", bundle, NULL), ==, 0);
 
   /* Hub A hears of it, like any change; the hub navigator's copy drops

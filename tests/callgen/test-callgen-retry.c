@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "server-test-db.h"
 #include "signpost-core.h"
 
 /*
@@ -24,8 +25,7 @@
 #define RUN_TIMEOUT_S 180
 
 typedef struct {
-  char *dir;
-  char *db;
+  TestDatabase *db;
   guint16 port;
   GSubprocess *process;
 } Server;
@@ -45,13 +45,19 @@ server_start (Server *server)
                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *line = NULL;
   const char *at;
 
+  g_ptr_array_add (argv, g_strdup (g_getenv ("SIGNPOST_SERVER_BINARY")));
+  g_ptr_array_add (argv, g_strdup ("--demo"));
+  test_database_add_args (server->db, argv);
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup_printf ("127.0.0.1:%u", server->port));
+  g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SIGNPOST_SERVER_BINARY"),
-                                                 "--demo", "--db", server->db, "--listen", listen, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                  &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -74,11 +80,8 @@ static Server *
 server_new (void)
 {
   Server *server = g_new0 (Server, 1);
-  g_autoptr(GError) error = NULL;
 
-  server->dir = g_dir_make_tmp ("signpost-callgen-retry-XXXXXX", &error);
-  g_assert_no_error (error);
-  server->db = g_build_filename (server->dir, "signpost.db", NULL);
+  server->db = test_database_new ();
   server_start (server);
   return server;
 }
@@ -86,22 +89,13 @@ server_new (void)
 static void
 server_free (Server *server)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
   if (server->process != NULL)
     {
       g_subprocess_send_signal (server->process, SIGTERM);
       g_subprocess_wait (server->process, NULL, NULL);
       g_clear_object (&server->process);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *path = g_strconcat (server->db, suffixes[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (server->dir);
-  g_free (server->db);
-  g_free (server->dir);
+  g_clear_pointer (&server->db, test_database_free);
   g_free (server);
 }
 

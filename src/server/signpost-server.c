@@ -467,6 +467,12 @@ early_refuse (SignpostServer    *self,
       extra_header = "WWW-Authenticate";
       extra_value = "Bearer realm=\"signpost\"";
     }
+  /* Unavailable for now (the database reconnecting): when to come back. */
+  if (signpost_error_http_status (error) == SOUP_STATUS_SERVICE_UNAVAILABLE && extra_header == NULL)
+    {
+      extra_header = "Retry-After";
+      extra_value = SIGNPOST_SERVER_RETRY_AFTER_S;
+    }
   if (!has_body (headers))
     {
       if (extra_header != NULL)

@@ -322,7 +322,7 @@ time_searches (SignpostCache *cache,
       for (guint round = 0; round < 21; round++)
         {
           gint64 start = g_get_monotonic_time ();
-          g_autoptr(GPtrArray) slots = signpost_cache_find_free_slots (cache, &query, &booker);
+          g_autoptr(GPtrArray) slots = signpost_cache_find_free_slots (cache, &query, &booker, NULL);
           double ms = (g_get_monotonic_time () - start) / 1000.0;
 
           found = slots->len;
@@ -342,7 +342,7 @@ time_searches (SignpostCache *cache,
     GDate day = g_array_index (days, GDate, MIN (days->len - 1, 3));
     g_autoptr(GDateTime) from = signpost_local_time_to_utc (&day, 0, 0, tz);
     g_autoptr(GDateTime) until = g_date_time_add_days (from, 1);
-    g_autoptr(GPtrArray) day_slots = signpost_cache_list_slots (cache, NULL, from, until, NULL);
+    g_autoptr(GPtrArray) day_slots = signpost_cache_list_slots (cache, NULL, from, until, NULL, NULL);
     SignpostSlotBooker booker = { TRUE, signpost_user_get_practice_ids (hub), now };
     guint found = 0;
 
@@ -350,7 +350,7 @@ time_searches (SignpostCache *cache,
       {
         SignpostSlot *taken = g_ptr_array_index (day_slots, (i * 29) % day_slots->len);
         gint64 start = g_get_monotonic_time ();
-        g_autoptr(GPtrArray) nearest = signpost_cache_find_nearest_slots (cache, taken, &booker, 5);
+        g_autoptr(GPtrArray) nearest = signpost_cache_find_nearest_slots (cache, taken, &booker, 5, NULL);
         double ms = (g_get_monotonic_time () - start) / 1000.0;
 
         found += nearest->len;

@@ -294,7 +294,7 @@ pick_numbers (SignpostCache *cache,
               GPtrArray     *into,
               guint          max)
 {
-  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT);
+  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT, NULL);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < patients->len && into->len < max; i++)
@@ -313,7 +313,7 @@ pick_numbers (SignpostCache *cache,
           if (g_hash_table_contains (seen, number))
             continue;
           g_hash_table_add (seen, (gpointer) number);
-          found = signpost_cache_find_patients_by_phone (cache, number);
+          found = signpost_cache_find_patients_by_phone (cache, number, NULL);
           if (found->len >= at_least && found->len <= at_most)
             g_ptr_array_add (into, g_strdup (number));
         }
@@ -349,7 +349,7 @@ bench_popup (SignpostWindow *window)
    * do not use, so that their lookups still find the demo's callers. */
   test_fill_drama_patients (cache, N_FILLER, demo_blocks);
   g_print ("Added %d patients to the console's cache in %.1f s (%u patients in it now)\n", N_FILLER,
-           (g_get_monotonic_time () - start) / 1e6, signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT));
+           (g_get_monotonic_time () - start) / 1e6, signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT, NULL));
   pick_numbers (cache, practice_id, 1, 1, singles, 200);
   pick_numbers (cache, practice_id, 2, 8, households, 200);
   g_assert_cmpuint (singles->len, >, 0);
@@ -393,7 +393,7 @@ bench_popup (SignpostWindow *window)
     }
 
   g_print ("\nCaller popup, webhook sent → caller painted in the popup (%u calls, %u patients in the cache):\n",
-           N_CALLS, signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT));
+           N_CALLS, signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT, NULL));
   report ("webhook → popup painted", total);
   report ("  webhook → event at the console", to_console);
   report ("  event at the console → popup painted", in_console);

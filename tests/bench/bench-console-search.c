@@ -148,7 +148,7 @@ main (int   argc,
       {
         g_autofree char *cli = drama_number (g_rand_int_range (rand, 0, 17000));
         gint64 start = g_get_monotonic_time ();
-        g_autoptr(GPtrArray) patients = signpost_cache_find_patients_by_phone (cache, cli);
+        g_autoptr(GPtrArray) patients = signpost_cache_find_patients_by_phone (cache, cli, NULL);
         double ms = (g_get_monotonic_time () - start) / 1000.0;
 
         found += patients->len;

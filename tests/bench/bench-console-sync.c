@@ -189,9 +189,9 @@ main (int   argc,
   {
     SignpostCache *cache = signpost_sync_engine_get_cache (engine);
     g_print ("Cache: %u patients, %u slots, %u clinicians\n",
-             signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT),
-             signpost_cache_count_records (cache, SIGNPOST_RECORD_SLOT),
-             signpost_cache_count_records (cache, SIGNPOST_RECORD_CLINICIAN));
+             signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT, NULL),
+             signpost_cache_count_records (cache, SIGNPOST_RECORD_SLOT, NULL),
+             signpost_cache_count_records (cache, SIGNPOST_RECORD_CLINICIAN, NULL));
     /* Under Xvfb the default renderer is GL on llvmpipe, whose software
      * rasteriser alone holds ~80 MB: report cairo's figure beside it. */
     measure_console (server, signpost_cache_get_last_seq (cache), NULL);

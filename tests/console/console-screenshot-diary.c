@@ -70,7 +70,7 @@ static GPtrArray *
 patients_of (SignpostCache *cache,
              const char    *practice_id)
 {
-  g_autoptr(GPtrArray) all = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT);
+  g_autoptr(GPtrArray) all = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT, NULL);
   GPtrArray *mine = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < all->len; i++)
@@ -135,7 +135,7 @@ mark_some (Shot *shot)
 
       if (signpost_slot_get_status (slot) != SIGNPOST_SLOT_BOOKED)
         continue;
-      appointment = signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (slot)));
+      appointment = signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (slot)), NULL);
       if (appointment == NULL || booked++ % 5 != 0)
         continue;
       changed = signpost_object_copy (SIGNPOST_OBJECT (appointment));

@@ -59,7 +59,7 @@ find_type (GtkWidget *root,
 static SignpostPatient *
 pick_patient (SignpostCache *cache)
 {
-  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT);
+  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
 

@@ -193,12 +193,12 @@ some_patient (Session *session,
               guint    nth)
 {
   g_autoptr(GPtrArray) patients = signpost_cache_search_patients (cache_of (session), "", practice_of (session),
-                                                                  nth + 1, NULL);
+                                                                  nth + 1, NULL, NULL);
 
   if (patients->len <= nth)
     {
       /* An empty search may find nothing: every patient of the practice. */
-      g_autoptr(GPtrArray) all = signpost_cache_list_records (cache_of (session), SIGNPOST_RECORD_PATIENT);
+      g_autoptr(GPtrArray) all = signpost_cache_list_records (cache_of (session), SIGNPOST_RECORD_PATIENT, NULL);
       guint seen = 0;
 
       for (guint i = 0; i < all->len; i++)
@@ -249,7 +249,7 @@ bookable_slots (Session *session,
   query.from = from;
   query.to = to;
   query.limit = limit;
-  return signpost_cache_find_free_slots (cache_of (session), &query, &booker);
+  return signpost_cache_find_free_slots (cache_of (session), &query, &booker, NULL);
 }
 
 static SignpostOutboxItem *
@@ -920,7 +920,7 @@ static gboolean
 holds_appointment (gpointer data)
 {
   gpointer *args = data;
-  g_autoptr(SignpostAppointment) live = signpost_cache_get_live_appointment (cache_of (args[0]), args[1]);
+  g_autoptr(SignpostAppointment) live = signpost_cache_get_live_appointment (cache_of (args[0]), args[1], NULL);
 
   return live != NULL && g_strcmp0 (id_of (live), args[2]) == 0;
 }
@@ -979,7 +979,7 @@ test_diary (void)
   slot = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_SLOT, id_of (first));
   g_assert_cmpint (signpost_slot_get_status (slot), ==, SIGNPOST_SLOT_BOOKED);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (slot)));
-  appointment = signpost_cache_get_live_appointment (cache_of (me), id_of (first));
+  appointment = signpost_cache_get_live_appointment (cache_of (me), id_of (first), NULL);
   g_assert_nonnull (appointment);
   g_assert_cmpstr (id_of (appointment), ==, appointment_id);
   g_assert_cmpstr (signpost_appointment_get_patient_id (appointment), ==, id_of (patient));

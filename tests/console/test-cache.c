@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "console-test-fixtures.h"
+#include "signpost-cache-private.h"
 #include "signpost-sync.h"
 
 typedef struct {
@@ -99,7 +100,7 @@ static GPtrArray *
 search (Fixture    *f,
         const char *text)
 {
-  return signpost_cache_search_patients (f->cache, text, NULL, 50, NULL);
+  return signpost_cache_search_patients (f->cache, text, NULL, 50, NULL, NULL);
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -113,7 +114,7 @@ test_apply_and_reopen (Fixture       *f,
 
   test_fill_patients (f->cache, 30);
   g_assert_cmpint (signpost_cache_get_last_seq (f->cache), ==, 32);
-  g_assert_cmpuint (signpost_cache_count_records (f->cache, SIGNPOST_RECORD_PATIENT), ==, 30);
+  g_assert_cmpuint (signpost_cache_count_records (f->cache, SIGNPOST_RECORD_PATIENT, NULL), ==, 30);
   reopen (f);
   g_assert_cmpint (signpost_cache_get_last_seq (f->cache), ==, 32);
   patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
@@ -252,7 +253,7 @@ test_search_limit (Fixture       *f,
   g_autoptr(GPtrArray) r = NULL;
 
   test_fill_patients (f->cache, 2000);
-  r = signpost_cache_search_patients (f->cache, "o", NULL, 25, &more);
+  r = signpost_cache_search_patients (f->cache, "o", NULL, 25, &more, NULL);
   g_assert_cmpuint (r->len, ==, 25);
   g_assert_true (more);
 }
@@ -268,15 +269,15 @@ test_phone_lookup (Fixture       *f,
   g_autoptr(GPtrArray) none = NULL;
 
   test_fill_patients (f->cache, 300);
-  household = signpost_cache_find_patients_by_phone (f->cache, landline);
+  household = signpost_cache_find_patients_by_phone (f->cache, landline, NULL);
   g_assert_cmpuint (household->len, ==, 3);
   g_assert_true (contains_patient (household, 30));
   g_assert_true (contains_patient (household, 31));
   g_assert_true (contains_patient (household, 32));
-  one = signpost_cache_find_patients_by_phone (f->cache, "07700 900031");
+  one = signpost_cache_find_patients_by_phone (f->cache, "07700 900031", NULL);
   g_assert_cmpuint (one->len, ==, 1);
   g_assert_true (contains_patient (one, 31));
-  none = signpost_cache_find_patients_by_phone (f->cache, "withheld");
+  none = signpost_cache_find_patients_by_phone (f->cache, "withheld", NULL);
   g_assert_cmpuint (none->len, ==, 0);
 }
 
@@ -658,7 +659,7 @@ test_outbox_booking (Fixture       *f,
   cached = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, slot_id);
   g_assert_cmpint (signpost_slot_get_status (cached), ==, SIGNPOST_SLOT_BOOKED);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (cached)));
-  appointment = signpost_cache_get_live_appointment (f->cache, slot_id);
+  appointment = signpost_cache_get_live_appointment (f->cache, slot_id, NULL);
   g_assert_nonnull (appointment);
   g_assert_cmpstr (signpost_appointment_get_patient_id (appointment), ==, patient_id);
   g_assert_cmpstr (signpost_appointment_get_reason (appointment), ==, "Cough for three weeks");
@@ -750,6 +751,93 @@ test_bad_page (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+/* A query that cannot be run says so: an error, never an empty list; a
+ * list model keeps the rows it had and tells why on :error. */
+static void
+test_query_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  const SignpostCallState queued[] = { SIGNPOST_CALL_QUEUED, -1 };
+  g_autoptr(SignpostCallListModel) waiting = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) patients = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = test_mobile_for (1);
+
+  test_fill_patients (f->cache, 5);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) call = test_call_json (i, TEST_PRACTICE_A, "queued", "2026-11-23T08:00:01Z", 10 + i);
+      test_apply_record (f->cache, "call", call);
+    }
+  waiting = signpost_call_list_model_new (f->cache, SIGNPOST_CALL_LIST_WAITING);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (waiting)), ==, 2);
+  g_assert_null (signpost_record_list_get_error (SIGNPOST_RECORD_LIST (waiting)));
+  patients = signpost_cache_find_patients_by_phone (f->cache, number, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (patients->len, ==, 1);
+  g_clear_pointer (&patients, g_ptr_array_unref);
+
+  /* This PC's copy is damaged under the console's feet. */
+  g_assert_true (signpost_db_exec (signpost_cache_get_db (f->cache),
+                                   "DROP TABLE call_index; DROP TABLE patient_phones", &error));
+  g_assert_no_error (error);
+
+  calls = signpost_cache_list_calls (f->cache, queued, NULL, NULL, &error);
+  g_assert_null (calls);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  patients = signpost_cache_find_patients_by_phone (f->cache, number, &error);
+  g_assert_null (patients);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_test_expect_message ("signpost-sync", G_LOG_LEVEL_WARNING, "A list of call records could not be read*");
+  signpost_record_list_reload (SIGNPOST_RECORD_LIST (waiting));
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (waiting)), ==, 2);
+  g_assert_nonnull (signpost_record_list_get_error (SIGNPOST_RECORD_LIST (waiting)));
+}
+
+/* Starting again keeps what is this PC's own: the outbox and drafts. */
+static void
+test_reset (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(SignpostOutbox) outbox = NULL;
+  g_autoptr(JsonObject) draft = json_object_new ();
+  g_autoptr(JsonObject) loaded = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostPatient) patient = NULL;
+  g_autofree char *patient_id = test_uuid_for ("patient", 1);
+
+  test_fill_patients (f->cache, 5);
+  g_assert_cmpint (signpost_cache_get_last_seq (f->cache), >, 0);
+  outbox = signpost_outbox_new (f->cache);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+  g_assert_nonnull (patient);
+  signpost_patient_set_postcode (patient, "NG7 2RD");
+  g_assert_true (signpost_outbox_save (outbox, SIGNPOST_RECORD (patient), "Postcode", &error));
+  g_assert_no_error (error);
+  json_object_set_string_member (draft, "reason", "Rash");
+  g_assert_true (signpost_cache_save_draft (f->cache, "triage:kept", draft, &error));
+
+  g_assert_true (signpost_cache_reset (f->cache, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (signpost_cache_get_last_seq (f->cache), ==, 0);
+  g_assert_cmpuint (signpost_cache_count_records (f->cache, SIGNPOST_RECORD_PRACTICE, &error), ==, 0);
+  g_assert_no_error (error);
+  waiting = signpost_cache_outbox_list (f->cache);
+  g_assert_cmpuint (waiting->len, ==, 1);
+  loaded = signpost_cache_load_draft (f->cache, "triage:kept");
+  g_assert_nonnull (loaded);
+  /* And it stays so when opened again. */
+  g_clear_object (&outbox);
+  reopen (f);
+  g_assert_cmpint (signpost_cache_get_last_seq (f->cache), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -774,6 +862,8 @@ main (int   argc,
   ADD ("outbox/create-and-chain", test_outbox_create_and_chain);
   ADD ("outbox/booking", test_outbox_booking);
   ADD ("drafts", test_drafts);
+  ADD ("query-errors", test_query_errors);
+  ADD ("reset", test_reset);
 #undef ADD
 
   return g_test_run ();

@@ -308,7 +308,7 @@ bookable_slots (SignpostSyncEngine *engine,
   query.from = from;
   query.to = to;
   query.limit = limit;
-  return signpost_cache_find_free_slots (signpost_sync_engine_get_cache (engine), &query, &booker);
+  return signpost_cache_find_free_slots (signpost_sync_engine_get_cache (engine), &query, &booker, NULL);
 }
 
 static const char *
@@ -322,7 +322,7 @@ patients_of (SignpostSyncEngine *engine,
              const char         *practice_id)
 {
   g_autoptr(GPtrArray) all = signpost_cache_list_records (signpost_sync_engine_get_cache (engine),
-                                                          SIGNPOST_RECORD_PATIENT);
+                                                          SIGNPOST_RECORD_PATIENT, NULL);
   GPtrArray *mine = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < all->len; i++)
@@ -901,7 +901,7 @@ test_clock_changes (Fixture       *f,
   sign_in (f, "navigator");
   engine = signpost_window_get_engine (f->window);
   practice = first_practice (engine);
-  clinicians = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN);
+  clinicians = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN, NULL);
   for (guint i = 0; i < clinicians->len && clinician == NULL; i++)
     if (g_strcmp0 (signpost_record_get_practice_id (g_ptr_array_index (clinicians, i)), practice) == 0)
       clinician = id_of (g_ptr_array_index (clinicians, i));
@@ -998,7 +998,7 @@ test_from_triage (Fixture       *f,
       patient = g_ptr_array_index (patients, i);
   g_assert_nonnull (patient);
   usual = signpost_patient_get_usual_clinician_id (patient);
-  clinicians = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN);
+  clinicians = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN, NULL);
   for (guint i = 0; i < clinicians->len && other == NULL; i++)
     {
       SignpostClinician *clinician = g_ptr_array_index (clinicians, i);

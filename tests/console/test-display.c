@@ -224,7 +224,7 @@ test_offline_banner (Fixture       *f,
   /* A change made meanwhile is counted. */
   {
     SignpostCache *cache = signpost_sync_engine_get_cache (engine);
-    g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT);
+    g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT, NULL);
     SignpostPatient *patient = g_ptr_array_index (patients, 0);
     g_autoptr(GError) error = NULL;
 
@@ -324,7 +324,7 @@ test_search_each_key (Fixture       *f,
   AuditCheck check;
 
   sign_in_and_sync (f, "navigator");
-  patients = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_PATIENT);
+  patients = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_PATIENT, NULL);
   /* A demo patient with every key: NHS number, a phone, a postcode. */
   for (guint i = 0; i < patients->len && patient == NULL; i++)
     {

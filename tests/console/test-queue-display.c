@@ -195,7 +195,7 @@ number_shared_by (Fixture *f,
                   guint    at_most,
                   GPtrArray **out_patients)
 {
-  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache (f), SIGNPOST_RECORD_PATIENT);
+  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache (f), SIGNPOST_RECORD_PATIENT, NULL);
   const char *practice_id = signpost_record_get_id (SIGNPOST_RECORD (first_practice (engine (f))));
 
   for (guint i = 0; i < patients->len; i++)
@@ -208,7 +208,7 @@ number_shared_by (Fixture *f,
       for (guint k = 0; phones != NULL && k < g_list_model_get_n_items (phones); k++)
         {
           g_autoptr(SignpostPhone) phone = g_list_model_get_item (phones, k);
-          g_autoptr(GPtrArray) found = signpost_cache_find_patients_by_phone (cache (f), signpost_phone_get_number (phone));
+          g_autoptr(GPtrArray) found = signpost_cache_find_patients_by_phone (cache (f), signpost_phone_get_number (phone), NULL);
 
           if (found->len >= at_least && found->len <= at_most)
             {
@@ -541,7 +541,7 @@ test_popup_unknown_and_withheld (Fixture       *f,
 
   sign_in (f, "navigator");
   popup = caller_popup (f->window);
-  none = signpost_cache_find_patients_by_phone (cache (f), unknown);
+  none = signpost_cache_find_patients_by_phone (cache (f), unknown, NULL);
   g_assert_cmpuint (none->len, ==, 0);
 
   start = g_get_monotonic_time ();
@@ -581,7 +581,7 @@ test_popup_unknown_and_withheld (Fixture       *f,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popup), "caller.save-temporary", NULL));
     g_assert_cmpint (signpost_caller_popup_get_mode (popup), ==, SIGNPOST_CALLER_POPUP_HIDDEN);
 
-    found = signpost_cache_find_patients_by_phone (cache (f), unknown);
+    found = signpost_cache_find_patients_by_phone (cache (f), unknown, NULL);
     g_assert_cmpuint (found->len, ==, 1);
     g_assert_true (signpost_patient_get_temporary (g_ptr_array_index (found, 0)));
     g_assert_cmpstr (signpost_patient_get_date_of_birth (g_ptr_array_index (found, 0)), ==, "1980-03-12");

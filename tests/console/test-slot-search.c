@@ -203,7 +203,7 @@ search (Fixture                  *f,
 
   query.from = from;
   query.to = to;
-  slots = signpost_cache_find_free_slots (f->cache, &query, booker);
+  slots = signpost_cache_find_free_slots (f->cache, &query, booker, NULL);
   return ids_of (slots);
 }
 
@@ -284,7 +284,7 @@ test_rule_agrees (Fixture       *f,
   /* Free, but a live appointment holds it (a change feed caught midway). */
   held = add_slot (f, 9, GP_A, "13:00", "face_to_face", NULL, TRUE, "free");
   add_appointment (f, 9, held, patient, "booked");
-  slots = signpost_cache_list_slots (f->cache, NULL, day, next, NULL);
+  slots = signpost_cache_list_slots (f->cache, NULL, day, next, NULL, NULL);
   g_assert_cmpuint (slots->len, ==, 10);
 
   for (guint b = 0; b < G_N_ELEMENTS (bookers); b++)
@@ -295,14 +295,14 @@ test_rule_agrees (Fixture       *f,
 
       query.from = day;
       query.to = next;
-      found = signpost_cache_find_free_slots (f->cache, &query, &bookers[b]);
+      found = signpost_cache_find_free_slots (f->cache, &query, &bookers[b], NULL);
       for (guint i = 0; i < found->len; i++)
         g_hash_table_add (offered, (gpointer) signpost_record_get_id (g_ptr_array_index (found, i)));
       for (guint i = 0; i < slots->len; i++)
         {
           SignpostSlot *slot = g_ptr_array_index (slots, i);
           const char *id = signpost_record_get_id (SIGNPOST_RECORD (slot));
-          g_autoptr(SignpostAppointment) live = signpost_cache_get_live_appointment (f->cache, id);
+          g_autoptr(SignpostAppointment) live = signpost_cache_get_live_appointment (f->cache, id, NULL);
           gboolean bookable = signpost_slot_check_bookable (slot, live, &bookers[b]) == SIGNPOST_SLOT_BOOKABLE;
 
           g_test_message ("booker %u, slot %s: rule %d, search %d", b, id, bookable,
@@ -396,7 +396,7 @@ test_booked_slots (Fixture       *f,
   g_assert_cmpstr (found, ==, "s6 s2 s3 s7 s8");
 
   slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, s0);
-  live = signpost_cache_get_live_appointment (f->cache, s0);
+  live = signpost_cache_get_live_appointment (f->cache, s0, NULL);
   g_assert_nonnull (live);
   g_assert_cmpint (signpost_slot_check_bookable (slot, live, &navigator), ==, SIGNPOST_SLOT_NOT_FREE);
 }
@@ -452,7 +452,7 @@ test_nearest (Fixture       *f,
 
   /* Same practice, same mode, GPs, nearest first (before or after);
    * practice B's GP (s6) is not offered. */
-  nearest = signpost_cache_find_nearest_slots (f->cache, slot, &navigator, 4);
+  nearest = signpost_cache_find_nearest_slots (f->cache, slot, &navigator, 4, NULL);
   found = ids_of (nearest);
   g_assert_cmpstr (found, ==, "s10 s13 s2 s0");
 }
@@ -476,21 +476,21 @@ test_patient_booking (Fixture       *f,
   s0 = add_slot (f, 0, GP_A, "09:00", "face_to_face", NULL, TRUE, "booked");
   s8 = add_slot (f, 8, GP_A, "12:00", "face_to_face", NULL, TRUE, "free");
 
-  none = signpost_cache_find_patient_booking (f->cache, patient, day, next, NULL);
+  none = signpost_cache_find_patient_booking (f->cache, patient, day, next, NULL, NULL);
   g_assert_null (none);
   add_appointment (f, 1, s0, patient, "booked");
-  found = signpost_cache_find_patient_booking (f->cache, patient, day, next, NULL);
+  found = signpost_cache_find_patient_booking (f->cache, patient, day, next, NULL, NULL);
   g_assert_nonnull (found);
   g_assert_cmpstr (signpost_appointment_get_slot_id (found), ==, s0);
   /* Not the booking being changed, and not the next day. */
-  itself = signpost_cache_find_patient_booking (f->cache, patient, day, next, s0);
+  itself = signpost_cache_find_patient_booking (f->cache, patient, day, next, s0, NULL);
   g_assert_null (itself);
   g_clear_object (&found);
-  found = signpost_cache_find_patient_booking (f->cache, patient, next, after, NULL);
+  found = signpost_cache_find_patient_booking (f->cache, patient, next, after, NULL, NULL);
   g_assert_null (found);
   /* A cancelled appointment does not count. */
   add_appointment (f, 1, s0, patient, "cancelled");
-  cancelled = signpost_cache_find_patient_booking (f->cache, patient, day, next, NULL);
+  cancelled = signpost_cache_find_patient_booking (f->cache, patient, day, next, NULL, NULL);
   g_assert_null (cancelled);
 }
 

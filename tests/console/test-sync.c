@@ -119,7 +119,7 @@ some_patient (Fixture *f,
               guint    nth)
 {
   g_autoptr(GPtrArray) patients = signpost_cache_list_records (signpost_sync_engine_get_cache (f->engine),
-                                                               SIGNPOST_RECORD_PATIENT);
+                                                               SIGNPOST_RECORD_PATIENT, NULL);
   g_assert_cmpuint (patients->len, >, nth);
   return g_object_ref (g_ptr_array_index (patients, nth));
 }
@@ -244,13 +244,13 @@ test_first_sync (Fixture       *f,
   patients = test_server_fetch_records (f->server, token, "patient");
   slots = test_server_fetch_records (f->server, token, "slot");
   g_assert_cmpuint (g_hash_table_size (patients), >, 1000);
-  g_assert_cmpuint (signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT), ==, g_hash_table_size (patients));
-  g_assert_cmpuint (signpost_cache_count_records (cache, SIGNPOST_RECORD_SLOT), ==, g_hash_table_size (slots));
+  g_assert_cmpuint (signpost_cache_count_records (cache, SIGNPOST_RECORD_PATIENT, NULL), ==, g_hash_table_size (patients));
+  g_assert_cmpuint (signpost_cache_count_records (cache, SIGNPOST_RECORD_SLOT, NULL), ==, g_hash_table_size (slots));
 
   /* And searchable. */
   {
     g_autoptr(SignpostPatient) patient = some_patient (f, 10);
-    found = signpost_cache_search_patients (cache, signpost_patient_get_nhs_number (patient), NULL, 10, &more);
+    found = signpost_cache_search_patients (cache, signpost_patient_get_nhs_number (patient), NULL, 10, &more, NULL);
     g_assert_cmpuint (found->len, ==, 1);
   }
 }
@@ -510,7 +510,7 @@ child_offline_work (const char *url)
   signpost_sync_engine_stop (engine);
 
   outbox = signpost_sync_engine_get_outbox (engine);
-  patients = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_PATIENT);
+  patients = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_PATIENT, NULL);
   for (guint i = 0; i < 3; i++)
     {
       SignpostPatient *patient = g_ptr_array_index (patients, 20 + i);

@@ -182,7 +182,7 @@ static SignpostPatient *
 pick_adult (SignpostCache *cache,
             gboolean       with_mobile)
 {
-  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT);
+  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
 
@@ -357,7 +357,7 @@ test_form_from_call (Fixture       *f,
   g_assert_nonnull (patient);
   mobile = first_mobile (patient);
   shown_mobile = signpost_phone_format (mobile);
-  practices = signpost_cache_list_records (cache, SIGNPOST_RECORD_PRACTICE);
+  practices = signpost_cache_list_records (cache, SIGNPOST_RECORD_PRACTICE, NULL);
   for (guint i = 0; i < practices->len; i++)
     if (g_strcmp0 (signpost_record_get_id (g_ptr_array_index (practices, i)),
                    signpost_record_get_practice_id (SIGNPOST_RECORD (patient))) == 0)

@@ -84,10 +84,16 @@ load_alternatives (SignpostBookingConflictDialog *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GPtrArray) nearest = NULL;
+  g_autoptr(GError) error = NULL;
   SignpostSlotBooker booker;
 
   signpost_actions_init_booker (self->actions, &booker, now);
-  nearest = signpost_cache_find_nearest_slots (get_cache (self), self->slot, &booker, 5);
+  nearest = signpost_cache_find_nearest_slots (get_cache (self), self->slot, &booker, 5, &error);
+  if (nearest == NULL)
+    {
+      g_warning ("Could not look for alternatives: %s", error->message);
+      nearest = g_ptr_array_new_with_free_func (g_object_unref);
+    }
   g_list_store_splice (self->alternatives, 0, g_list_model_get_n_items (G_LIST_MODEL (self->alternatives)),
                        nearest->pdata, nearest->len);
   gtk_widget_set_visible (GTK_WIDGET (self->alternatives_list), nearest->len > 0);
@@ -328,8 +334,14 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
   current = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
                                        signpost_record_get_id (SIGNPOST_RECORD (choice)));
   signpost_actions_init_booker (self->actions, &booker, now);
-  live = current ? signpost_cache_get_live_appointment (get_cache (self), signpost_record_get_id (SIGNPOST_RECORD (current)))
+  live = current ? signpost_cache_get_live_appointment (get_cache (self), signpost_record_get_id (SIGNPOST_RECORD (current)),
+                                                       &error)
                  : NULL;
+  if (error != NULL)
+    {
+      gtk_label_set_text (self->body_label, error->message);
+      return FALSE;
+    }
   if (current == NULL || signpost_slot_check_bookable (current, live, &booker) != SIGNPOST_SLOT_BOOKABLE)
     {
       load_alternatives (self);

@@ -70,6 +70,7 @@ update_warning (SignpostBookingDialog *self)
   g_autoptr(SignpostAppointment) other = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->warning, g_free);
   if (self->patient != NULL)
@@ -77,7 +78,11 @@ update_warning (SignpostBookingDialog *self)
       signpost_slot_get_local_day (self->slot, self->tz, &from, &to);
       other = signpost_cache_find_patient_booking (get_cache (self),
                                                    signpost_record_get_id (SIGNPOST_RECORD (self->patient)),
-                                                   from, to, signpost_record_get_id (SIGNPOST_RECORD (self->slot)));
+                                                   from, to, signpost_record_get_id (SIGNPOST_RECORD (self->slot)),
+                                                   &error);
+      /* Only a warning: the server checks again when it books. */
+      if (error != NULL)
+        g_warning ("Could not check the patient's other bookings: %s", error->message);
     }
   if (other != NULL)
     {
@@ -367,7 +372,13 @@ signpost_booking_dialog_book (SignpostBookingDialog *self)
   /* The diary may have moved on since the dialog opened. */
   current = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (self->slot)));
   signpost_actions_init_booker (self->actions, &booker, now);
-  live = current ? signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (current))) : NULL;
+  live = current ? signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (current)), &error)
+                 : NULL;
+  if (error != NULL)
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
   switch (current ? signpost_slot_check_bookable (current, live, &booker) : SIGNPOST_SLOT_NOT_FREE)
     {
     case SIGNPOST_SLOT_NOT_FREE:

@@ -773,6 +773,7 @@ default_patient (SignpostDiaryPage *self)
   const SignpostCallState answered[] = { SIGNPOST_CALL_ANSWERED, -1 };
   SignpostUser *user = page_user (self);
   g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (self->context_patient_id != NULL)
     return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->context_patient_id);
@@ -780,7 +781,12 @@ default_patient (SignpostDiaryPage *self)
     return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->booking_patient_id);
   if (user == NULL)
     return NULL;
-  calls = signpost_cache_list_calls (self->cache, answered, NULL, signpost_record_get_id (SIGNPOST_RECORD (user)));
+  calls = signpost_cache_list_calls (self->cache, answered, NULL, signpost_record_get_id (SIGNPOST_RECORD (user)), &error);
+  if (calls == NULL)
+    {
+      g_warning ("Could not read this navigator's calls: %s", error->message);
+      return NULL;
+    }
   for (guint i = calls->len; i > 0; i--)
     {
       const char *patient_id = signpost_call_get_patient_id (g_ptr_array_index (calls, i - 1));
@@ -946,7 +952,8 @@ on_cancel_response (AdwMessageDialog  *dialog,
   slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id);
   if (slot == NULL)
     return;
-  appointment = signpost_cache_get_live_appointment (self->cache, slot_id);
+  /* For the words in the list of changes only. */
+  appointment = signpost_cache_get_live_appointment (self->cache, slot_id, NULL);
   reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   what = describe_booking (self, slot, appointment);
   /* Translators: a change in the outbox: "Cancelled SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10" */
@@ -955,6 +962,20 @@ on_cancel_response (AdwMessageDialog  *dialog,
     show_message (self, error->message, 0);
   else
     show_message (self, label, 5);
+}
+
+/* The appointment in @slot_id; NULL when there is none, or (said on the
+ * page) when it could not be read. */
+static SignpostAppointment *
+live_appointment (SignpostDiaryPage *self,
+                  const char        *slot_id)
+{
+  g_autoptr(GError) error = NULL;
+  SignpostAppointment *appointment = signpost_cache_get_live_appointment (self->cache, slot_id, &error);
+
+  if (error != NULL)
+    show_message (self, error->message, 0);
+  return appointment;
 }
 
 static void
@@ -972,7 +993,7 @@ cancel_action (GtkWidget  *widget,
 
   if (slot == NULL)
     return;
-  appointment = signpost_cache_get_live_appointment (self->cache, g_variant_get_string (parameter, NULL));
+  appointment = live_appointment (self, g_variant_get_string (parameter, NULL));
   if (appointment == NULL)
     return;
   what = describe_booking (self, slot, appointment);
@@ -1007,7 +1028,7 @@ set_appointment_status (SignpostDiaryPage         *self,
 
   if (slot == NULL)
     return;
-  appointment = signpost_cache_get_live_appointment (self->cache, g_variant_get_string (parameter, NULL));
+  appointment = live_appointment (self, g_variant_get_string (parameter, NULL));
   if (appointment == NULL)
     return;
   what = describe_booking (self, slot, appointment);
@@ -1474,8 +1495,15 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
         break;
       case SIGNPOST_ROUTE_DUTY:
         {
-          g_autoptr(GPtrArray) clinicians = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GPtrArray) clinicians = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN, &error);
           g_autoptr(GDateTime) later = g_date_time_add_minutes (self->now, 1);
+
+          if (clinicians == NULL)
+            {
+              g_warning ("Could not read the clinicians: %s", error->message);
+              clinicians = g_ptr_array_new_with_free_func (g_object_unref);
+            }
 
           profession = SIGNPOST_PROFESSION_GP;
           for (guint i = 0; i < clinicians->len && routed == NULL; i++)

@@ -315,6 +315,7 @@ signpost_session_dialog_new (GtkWindow          *parent,
   SignpostSessionDialog *self;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
   SignpostUser *user;
   GDate day;
 
@@ -323,7 +324,12 @@ signpost_session_dialog_new (GtkWindow          *parent,
   self = g_object_new (SIGNPOST_TYPE_SESSION_DIALOG, "transient-for", parent, NULL);
   self->actions = g_object_ref (actions);
   user = signpost_actions_get_user (actions);
-  all = signpost_cache_list_records (signpost_actions_get_cache (actions), SIGNPOST_RECORD_CLINICIAN);
+  all = signpost_cache_list_records (signpost_actions_get_cache (actions), SIGNPOST_RECORD_CLINICIAN, &error);
+  if (all == NULL)
+    {
+      g_warning ("Could not read the clinicians: %s", error->message);
+      all = g_ptr_array_new_with_free_func (g_object_unref);
+    }
   for (guint i = 0; i < all->len; i++)
     {
       SignpostClinician *clinician = g_ptr_array_index (all, i);

@@ -76,7 +76,14 @@ fill_clinicians (SignpostSlotFinder *self)
   gtk_string_list_append (names, _("Any clinician"));
   if (self->cache != NULL)
     {
-      all = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN);
+      g_autoptr(GError) error = NULL;
+
+      all = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN, &error);
+      if (all == NULL)
+        {
+          g_warning ("Could not read the clinicians: %s", error->message);
+          all = g_ptr_array_new_with_free_func (g_object_unref);
+        }
       g_ptr_array_sort (all, compare_clinicians);
       for (guint i = 0; i < all->len; i++)
         {
@@ -133,6 +140,7 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
   g_autoptr(GPtrArray) slots = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
   guint profession, mode;
   GDate day;
@@ -163,7 +171,15 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
   query.to = to;
   query.preferred_clinician_id = self->preferred_clinician_id;
   query.limit = 50;
-  slots = signpost_cache_find_free_slots (self->cache, &query, self->booker);
+  slots = signpost_cache_find_free_slots (self->cache, &query, self->booker, &error);
+  if (slots == NULL)
+    {
+      /* Not "no slot": the search itself broke. */
+      g_autofree char *message = g_strdup_printf (_("The search could not be run on this PC: %s"), error->message);
+
+      gtk_label_set_text (self->count_label, message);
+      return;
+    }
 
   g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
                        slots->pdata, slots->len);
@@ -174,8 +190,8 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
       /* At 07:55, say when the first of the day's embargoed slots opens. */
       query.ignore_release = TRUE;
       query.limit = 1;
-      embargoed = signpost_cache_find_free_slots (self->cache, &query, self->booker);
-      if (embargoed->len > 0)
+      embargoed = signpost_cache_find_free_slots (self->cache, &query, self->booker, NULL);
+      if (embargoed != NULL && embargoed->len > 0)
         {
           SignpostSlot *first = g_ptr_array_index (embargoed, 0);
           g_autoptr(GTimeZone) slot_tz = signpost_practice_time_zone (self->cache,

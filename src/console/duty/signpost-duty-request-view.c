@@ -276,9 +276,17 @@ fill (SignpostDutyRequestView *self)
         g_strdup_printf (_("Born %s · NHS %s · %s\nUsual GP: %s\nPhones: %s"), born, nhs,
                          signpost_cache_get_practice_name (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (patient))),
                          gp ? gp : _("none recorded"), *phones ? phones : _("none recorded"));
+      g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) requests = signpost_cache_list_triage_for_patient (self->cache,
-                                                                             signpost_record_get_id (SIGNPOST_RECORD (patient)));
+                                                                             signpost_record_get_id (SIGNPOST_RECORD (patient)),
+                                                                             &error);
       guint shown = 0;
+
+      if (requests == NULL)
+        {
+          g_warning ("Could not read the patient's other requests: %s", error->message);
+          requests = g_ptr_array_new_with_free_func (g_object_unref);
+        }
 
       gtk_label_set_text (self->name_label, name);
       gtk_label_set_text (self->patient_label, detail);

@@ -92,8 +92,15 @@ instant_ms (GDateTime *instant)
 static void
 load_clinicians (SignpostDiaryDay *self)
 {
-  g_autoptr(GPtrArray) all = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN, &error);
 
+  if (all == NULL)
+    {
+      /* The columns already shown stay. */
+      g_warning ("Could not read the clinicians for the diary: %s", error->message);
+      return;
+    }
   g_hash_table_remove_all (self->clinicians);
   for (guint i = 0; i < all->len; i++)
     {
@@ -232,6 +239,7 @@ prefetch (SignpostDiaryDay *self)
   g_autoptr(GPtrArray) appointments = NULL;
   g_autoptr(GPtrArray) patient_ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -241,7 +249,13 @@ prefetch (SignpostDiaryDay *self)
       if (signpost_slot_get_status (slot) == SIGNPOST_SLOT_BOOKED)
         g_ptr_array_add (booked, g_strdup (signpost_record_get_id (SIGNPOST_RECORD (slot))));
     }
-  appointments = signpost_cache_list_live_appointments_for_slots (self->cache, booked);
+  appointments = signpost_cache_list_live_appointments_for_slots (self->cache, booked, &error);
+  if (appointments == NULL)
+    {
+      /* Each cell asks for its own when drawn. */
+      g_warning ("Could not read the day's appointments at once: %s", error->message);
+      return;
+    }
   for (guint i = 0; i < booked->len; i++)
     g_hash_table_insert (self->appointments, g_strdup (g_ptr_array_index (booked, i)), NULL);
   for (guint i = 0; i < appointments->len; i++)
@@ -258,7 +272,12 @@ prefetch (SignpostDiaryDay *self)
         g_ptr_array_add (patient_ids, g_strdup (patient_id));
     }
   /* The grid needs only the names: whole records are read when opened. */
-  names = signpost_cache_get_patient_names (self->cache, patient_ids);
+  names = signpost_cache_get_patient_names (self->cache, patient_ids, &error);
+  if (names == NULL)
+    {
+      g_warning ("Could not read the day's patients' names: %s", error->message);
+      return;
+    }
   g_hash_table_iter_init (&iter, names);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -757,7 +776,15 @@ signpost_diary_day_get_appointment (SignpostDiaryDay *self,
   id = signpost_record_get_id (SIGNPOST_RECORD (slot));
   if (!g_hash_table_lookup_extended (self->appointments, id, NULL, &value))
     {
-      value = signpost_cache_get_live_appointment (self->cache, id);
+      g_autoptr(GError) error = NULL;
+
+      value = signpost_cache_get_live_appointment (self->cache, id, &error);
+      /* Not remembered when it could not be read: asked again next time. */
+      if (error != NULL)
+        {
+          g_warning ("Could not read the appointment in slot %s: %s", id, error->message);
+          return NULL;
+        }
       g_hash_table_insert (self->appointments, g_strdup (id), value);
     }
   return value;

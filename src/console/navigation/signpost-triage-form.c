@@ -373,7 +373,13 @@ fill_clinicians (SignpostTriageForm *self)
   g_ptr_array_set_size (self->clinician_ids, 0);
   g_clear_pointer (&self->usual_gp_id, g_free);
   if (self->cache != NULL)
-    all = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN);
+    {
+      g_autoptr(GError) error = NULL;
+
+      all = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_CLINICIAN, &error);
+      if (all == NULL)
+        g_warning ("Could not read the clinicians: %s", error->message);
+    }
   for (guint i = 0; all != NULL && i < all->len; i++)
     {
       SignpostRecord *clinician = g_ptr_array_index (all, i);

@@ -237,11 +237,26 @@ fill_one (SignpostCallerPopup *self,
   g_autofree char *alerts = signpost_patient_format_alerts (patient);
   g_autofree char *identity = NULL;
   g_autofree char *gp = clinician_name (self->cache, signpost_patient_get_usual_clinician_id (patient));
-  g_autoptr(GPtrArray) requests = signpost_cache_list_triage_for_patient (self->cache, id);
-  g_autoptr(GPtrArray) appointments = signpost_cache_list_appointments_for_patient (self->cache, id, now);
+  g_autoptr(GError) requests_error = NULL;
+  g_autoptr(GError) appointments_error = NULL;
+  g_autoptr(GPtrArray) requests = signpost_cache_list_triage_for_patient (self->cache, id, &requests_error);
+  g_autoptr(GPtrArray) appointments = signpost_cache_list_appointments_for_patient (self->cache, id, now,
+                                                                                   &appointments_error);
   g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
   GString *text = g_string_new (NULL);
   guint open = 0;
+
+  /* What could not be read is left out (and logged), not shown as none. */
+  if (requests == NULL)
+    {
+      g_warning ("Could not read the caller's requests: %s", requests_error->message);
+      requests = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  if (appointments == NULL)
+    {
+      g_warning ("Could not read the caller's appointments: %s", appointments_error->message);
+      appointments = g_ptr_array_new_with_free_func (g_object_unref);
+    }
 
   set_label (self->name_label, name);
   /* Translators: "Born 12-Mar-1980 (45y) · NHS 943 476 5919" */
@@ -324,7 +339,13 @@ fill_content (SignpostCallerPopup *self)
 
   g_list_store_remove_all (self->patients);
   if (self->number != NULL && self->cache != NULL)
-    matches = signpost_cache_find_patients_by_phone (self->cache, self->number);
+    {
+      g_autoptr(GError) error = NULL;
+
+      matches = signpost_cache_find_patients_by_phone (self->cache, self->number, &error);
+      if (matches == NULL)
+        g_warning ("Could not look the caller up on this PC: %s", error->message);
+    }
   if (matches != NULL)
     g_list_store_splice (self->patients, 0, 0, matches->pdata, matches->len);
   /* Rows are made only for a list that is shown. */

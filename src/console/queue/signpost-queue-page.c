@@ -129,9 +129,12 @@ lookup_caller (SignpostQueuePage *self,
 
   if (caller == NULL)
     {
-      g_autoptr(GPtrArray) patients = signpost_cache_find_patients_by_phone (self->cache, number);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) patients = signpost_cache_find_patients_by_phone (self->cache, number, &error);
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
+      if (patients == NULL)
+        g_warning ("Could not look a caller up on this PC: %s", error->message);
       caller = g_new0 (Caller, 1);
       caller->text = signpost_call_describe_caller (number, patients, now);
       caller->known = patients != NULL && patients->len > 0;
@@ -191,9 +194,12 @@ navigator_name (SignpostQueuePage *self,
     }
   if (g_hash_table_size (self->user_names) == 0 && self->cache != NULL)
     {
-      g_autoptr(GPtrArray) users = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_USER);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) users = signpost_cache_list_records (self->cache, SIGNPOST_RECORD_USER, &error);
 
-      for (guint i = 0; i < users->len; i++)
+      if (users == NULL)
+        g_warning ("Could not read the users: %s", error->message);
+      for (guint i = 0; users != NULL && i < users->len; i++)
         {
           SignpostUser *user = g_ptr_array_index (users, i);
           g_hash_table_insert (self->user_names, g_strdup (signpost_record_get_id (SIGNPOST_RECORD (user))),

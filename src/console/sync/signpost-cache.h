@@ -36,6 +36,11 @@ void           signpost_cache_set_user_id     (SignpostCache  *self,
                                                const char     *user_id);
 
 gint64         signpost_cache_get_last_seq    (SignpostCache  *self);
+/* Forgets every record the server sent, to be pulled again from the
+ * start of the change feed (another role sees other records). The
+ * outbox, drafts and views waiting for the audit log are kept. */
+gboolean       signpost_cache_reset           (SignpostCache  *self,
+                                               GError        **error);
 char          *signpost_cache_dup_meta        (SignpostCache  *self,
                                                const char     *key);
 gboolean       signpost_cache_set_meta        (SignpostCache  *self,
@@ -73,28 +78,44 @@ gpointer       signpost_cache_get_record      (SignpostCache       *self,
                                                SignpostRecordKind   kind,
                                                const char          *id);
 GPtrArray     *signpost_cache_list_records    (SignpostCache       *self,
-                                               SignpostRecordKind   kind);
+                                               SignpostRecordKind   kind,
+                                               GError             **error);
 guint          signpost_cache_count_records   (SignpostCache       *self,
-                                               SignpostRecordKind   kind);
+                                               SignpostRecordKind   kind,
+                                               GError             **error);
 gboolean       signpost_cache_record_is_pending (SignpostRecord    *record);
 const char    *signpost_cache_get_practice_name (SignpostCache     *self,
                                                  const char        *practice_id);
 
-/* Patients */
+/*
+ * The queries below answer one page each (the file that holds them in
+ * brackets). A list comes back empty only when nothing matches: a query
+ * that could not be run returns NULL and sets @error, so "the query
+ * broke" never looks like "no rows". A single record is NULL with no error
+ * when there is none.
+ */
+
+/* ---- patients: the search and the caller lookup (signpost-cache-patients.c) ---- */
+
 GPtrArray     *signpost_cache_search_patients        (SignpostCache  *self,
                                                       const char     *text,
                                                       const char     *practice_id,
                                                       guint           limit,
-                                                      gboolean       *more);
+                                                      gboolean       *more,
+                                                      GError        **error);
 GPtrArray     *signpost_cache_find_patients_by_phone (SignpostCache  *self,
-                                                      const char     *number);
+                                                      const char     *number,
+                                                      GError        **error);
+
+/* ---- the queue and the requests (signpost-cache-calls.c) ---- */
 
 /* Calls, in queue order (offered_at, then call_ref). @states is a
  * -1-terminated list; @practice_id and @answered_by narrow when not NULL. */
 GPtrArray     *signpost_cache_list_calls      (SignpostCache             *self,
                                                const SignpostCallState   *states,
                                                const char                *practice_id,
-                                               const char                *answered_by);
+                                               const char                *answered_by,
+                                               GError                   **error);
 
 /* Triage records by status (-1-terminated), most urgent first, then by
  * last change; @for_clinician_id keeps those routed to the duty doctor or
@@ -102,21 +123,101 @@ GPtrArray     *signpost_cache_list_calls      (SignpostCache             *self,
 GPtrArray     *signpost_cache_list_triage     (SignpostCache              *self,
                                                const SignpostTriageStatus *statuses,
                                                const char                 *practice_id,
-                                               const char                 *for_clinician_id);
+                                               const char                 *for_clinician_id,
+                                               GError                    **error);
 GPtrArray     *signpost_cache_list_triage_for_patient (SignpostCache *self,
-                                                       const char    *patient_id);
+                                                       const char    *patient_id,
+                                                       GError       **error);
 
-/* The diary: slots starting in [from, to), by clinician then start. */
+/* ---- the diary (signpost-cache-diary.c) ---- */
+
+/* Slots starting in [from, to), by start then clinician. */
 GPtrArray     *signpost_cache_list_slots      (SignpostCache  *self,
                                                const char     *practice_id,
                                                GDateTime      *from,
                                                GDateTime      *to,
-                                               const char     *clinician_id);
-SignpostAppointment *signpost_cache_get_live_appointment (SignpostCache *self,
-                                                          const char    *slot_id);
-GPtrArray     *signpost_cache_list_appointments_for_patient (SignpostCache *self,
-                                                             const char    *patient_id,
-                                                             GDateTime     *from);
+                                               const char     *clinician_id,
+                                               GError        **error);
+SignpostAppointment *signpost_cache_get_live_appointment (SignpostCache  *self,
+                                                          const char     *slot_id,
+                                                          GError        **error);
+GPtrArray     *signpost_cache_list_appointments_for_patient (SignpostCache  *self,
+                                                             const char     *patient_id,
+                                                             GDateTime      *from,
+                                                             GError        **error);
+
+/**
+ * SignpostSlotQuery:
+ * @practice_ids: the practices to look in (%NULL-terminated), or %NULL for
+ *   every practice in the cache
+ * @clinician_id: one clinician only, or %NULL
+ * @profession: a #SignpostProfession, or -1 for any
+ * @mode: a #SignpostSlotMode, or -1 for any
+ * @from: the first start to consider
+ * @to: the end of the range (exclusive)
+ * @preferred_clinician_id: whose slots come first (the usual GP, for
+ *   continuity), or %NULL
+ * @limit: at most this many slots
+ * @ignore_release: count embargoed slots as released (to say when the
+ *   first of them opens)
+ *
+ * "First suitable slot": free slots the booker can book now (the booking
+ * rule, signpost-booking.h), preferred clinician first, then everyone
+ * else, each by start time.
+ */
+typedef struct {
+  const char * const *practice_ids;
+  const char *clinician_id;
+  int profession;
+  int mode;
+  GDateTime *from;
+  GDateTime *to;
+  const char *preferred_clinician_id;
+  guint limit;
+  gboolean ignore_release;
+} SignpostSlotQuery;
+
+#define SIGNPOST_SLOT_QUERY_INIT { NULL, NULL, -1, -1, NULL, NULL, NULL, 50, FALSE }
+
+/* The search runs in the cache (SQLite), never over widgets. */
+GPtrArray              *signpost_cache_find_free_slots      (SignpostCache            *self,
+                                                             const SignpostSlotQuery  *query,
+                                                             const SignpostSlotBooker *booker,
+                                                             GError                  **error);
+/* Alternatives to @slot (taken by someone else): free slots the booker can
+ * book with the same clinician or another of the same profession, in the
+ * same practice and mode, nearest in time first (before or after). */
+GPtrArray              *signpost_cache_find_nearest_slots   (SignpostCache            *self,
+                                                             SignpostSlot             *slot,
+                                                             const SignpostSlotBooker *booker,
+                                                             guint                     limit,
+                                                             GError                  **error);
+/* The first live appointment of @patient_id starting in [from, to), other
+ * than one in @except_slot_id; NULL (and no error) when there is none. */
+SignpostAppointment    *signpost_cache_find_patient_booking (SignpostCache            *self,
+                                                             const char               *patient_id,
+                                                             GDateTime                *from,
+                                                             GDateTime                *to,
+                                                             const char               *except_slot_id,
+                                                             GError                  **error);
+
+/* Many at once, for a day of the diary: the live appointments of @slot_ids
+ * (a SignpostAppointment per slot that has one) and the records of @kind
+ * with @ids (those the cache has). One query each. */
+GPtrArray              *signpost_cache_list_live_appointments_for_slots (SignpostCache      *self,
+                                                                         GPtrArray          *slot_ids,
+                                                                         GError            **error);
+GPtrArray              *signpost_cache_get_records          (SignpostCache            *self,
+                                                             SignpostRecordKind        kind,
+                                                             GPtrArray                *ids,
+                                                             GError                  **error);
+/* Just the names of the patients with @ids, without reading their whole
+ * records: id → a NULL-terminated { given_name, family_name }. */
+GHashTable             *signpost_cache_get_patient_names    (SignpostCache            *self,
+                                                             GPtrArray                *ids,
+                                                             GError                  **error);
+
+/* ---- drafts (signpost-cache-drafts.c) ---- */
 
 /* Drafts: what a form holds before it is saved, kept on disk so a crash
  * loses nothing. @key names the form ("triage:<uuid>"). */

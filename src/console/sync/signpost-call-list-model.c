@@ -51,12 +51,13 @@ states_for (SignpostCallListView view)
 
 static GPtrArray *
 signpost_call_list_model_load (SignpostRecordList *list,
-                               SignpostCache      *cache)
+                               SignpostCache      *cache,
+                               GError            **error)
 {
   SignpostCallListModel *self = SIGNPOST_CALL_LIST_MODEL (list);
 
   return signpost_cache_list_calls (cache, states_for (self->view), self->practice_id,
-                                    self->answered_by);
+                                    self->answered_by, error);
 }
 
 static gboolean

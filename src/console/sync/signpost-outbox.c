@@ -307,7 +307,14 @@ enqueue_full (SignpostOutbox    *self,
       if (op == SIGNPOST_OP_CANCEL)
         {
           g_autoptr(SignpostAppointment) live =
-            signpost_cache_get_live_appointment (self->cache, signpost_mutation_get_id (mutation));
+            signpost_cache_get_live_appointment (self->cache, signpost_mutation_get_id (mutation), &local_error);
+
+          if (local_error != NULL)
+            {
+              g_set_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
+                           _("Could not read this PC’s copy: %s"), local_error->message);
+              return FALSE;
+            }
           if (live != NULL)
             related_id = g_strdup (signpost_record_get_id (SIGNPOST_RECORD (live)));
         }

@@ -31,13 +31,14 @@ static GParamSpec *properties[N_PROPS];
 
 static GPtrArray *
 signpost_patient_search_model_load (SignpostRecordList *list,
-                                    SignpostCache      *cache)
+                                    SignpostCache      *cache,
+                                    GError            **error)
 {
   SignpostPatientSearchModel *self = SIGNPOST_PATIENT_SEARCH_MODEL (list);
   gboolean more = FALSE;
   GPtrArray *found;
 
-  found = signpost_cache_search_patients (cache, self->query, self->practice_id, self->limit, &more);
+  found = signpost_cache_search_patients (cache, self->query, self->practice_id, self->limit, &more, error);
   if (self->more != more)
     {
       self->more = more;

@@ -11,6 +11,7 @@ enum {
   PROP_CACHE,
   PROP_KIND,
   PROP_N_ITEMS,
+  PROP_ERROR,
   N_PROPS
 };
 
@@ -22,6 +23,7 @@ typedef struct
   GHashTable *by_id;  /* id → SignpostRecord (borrowed from items) */
   gulong changed_id;
   gboolean loaded;
+  GError *error;      /* why the last load failed, or NULL */
 } SignpostRecordListPrivate;
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -303,6 +305,9 @@ signpost_record_list_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, priv->items->len);
       break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, priv->error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -350,6 +355,7 @@ signpost_record_list_finalize (GObject *object)
 
   g_clear_pointer (&priv->by_id, g_hash_table_unref);
   g_clear_pointer (&priv->items, g_ptr_array_unref);
+  g_clear_error (&priv->error);
 
   G_OBJECT_CLASS (signpost_record_list_parent_class)->finalize (object);
 }
@@ -375,6 +381,10 @@ signpost_record_list_class_init (SignpostRecordListClass *klass)
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Why the list could not be read (it keeps the rows it had), or NULL. */
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -427,15 +437,31 @@ signpost_record_list_reload (SignpostRecordList *self)
   g_autoptr(GPtrArray) fresh = NULL;
   g_autoptr(GPtrArray) old = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
   guint prefix = 0, suffix = 0;
 
   g_return_if_fail (SIGNPOST_IS_RECORD_LIST (self));
 
   if (priv->cache == NULL)
     return;
-  fresh = SIGNPOST_RECORD_LIST_GET_CLASS (self)->load (self, priv->cache);
+  fresh = SIGNPOST_RECORD_LIST_GET_CLASS (self)->load (self, priv->cache, &error);
   if (fresh == NULL)
-    fresh = g_ptr_array_new_with_free_func (g_object_unref);
+    {
+      /* A query that broke is not an empty list: keep what was shown and
+       * say why (:error). */
+      g_warning ("A list of %s records could not be read: %s",
+                 signpost_record_kind_to_string (priv->kind), error ? error->message : "no reason given");
+      g_clear_error (&priv->error);
+      priv->error = error ? g_steal_pointer (&error)
+                          : g_error_new_literal (SIGNPOST_ERROR, SIGNPOST_ERROR_FAILED, "no reason given");
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+      return;
+    }
+  if (priv->error != NULL)
+    {
+      g_clear_error (&priv->error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+    }
   g_ptr_array_set_free_func (fresh, g_object_unref);
 
   while (prefix < priv->items->len && prefix < fresh->len &&
@@ -524,4 +550,19 @@ signpost_record_list_item_changed (SignpostRecordList *self,
 
   if (signpost_record_list_find (self, id, &position))
     g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+}
+
+/**
+ * signpost_record_list_get_error:
+ *
+ * Returns: (nullable): why the list's query last failed (the list keeps the
+ *   rows it had), or NULL when it did not
+ */
+const GError *
+signpost_record_list_get_error (SignpostRecordList *self)
+{
+  SignpostRecordListPrivate *priv = signpost_record_list_get_instance_private (self);
+
+  g_return_val_if_fail (SIGNPOST_IS_RECORD_LIST (self), NULL);
+  return priv->error;
 }

@@ -10,7 +10,9 @@ G_DECLARE_DERIVABLE_TYPE (SignpostRecordList, signpost_record_list, SIGNPOST, RE
 
 /**
  * SignpostRecordListClass:
- * @load: every record that belongs, in order (a cache query). Required.
+ * @load: every record that belongs, in order (a cache query), or NULL with
+ *   @error set when the query failed (the list keeps its rows and sets
+ *   :error). Required.
  * @filter: whether one record belongs. With @filter and @compare set, each
  *   change from the cache is applied where it lands: one items-changed per
  *   row that moved, appeared, changed or went. Without them, the list is
@@ -32,7 +34,8 @@ struct _SignpostRecordListClass
   GObjectClass parent_class;
 
   GPtrArray *(*load)          (SignpostRecordList *self,
-                               SignpostCache      *cache);
+                               SignpostCache      *cache,
+                               GError            **error);
   gboolean   (*filter)        (SignpostRecordList *self,
                                SignpostRecord     *record);
   int        (*compare)       (SignpostRecordList *self,
@@ -55,5 +58,6 @@ gboolean            signpost_record_list_find          (SignpostRecordList *self
                                                         guint              *position);
 void                signpost_record_list_item_changed  (SignpostRecordList *self,
                                                         const char         *id);
+const GError       *signpost_record_list_get_error     (SignpostRecordList *self);
 
 G_END_DECLS

@@ -52,13 +52,15 @@ update_range (SignpostSlotListModel *self)
 
 static GPtrArray *
 signpost_slot_list_model_load (SignpostRecordList *list,
-                               SignpostCache      *cache)
+                               SignpostCache      *cache,
+                               GError            **error)
 {
   SignpostSlotListModel *self = SIGNPOST_SLOT_LIST_MODEL (list);
 
+  /* No day chosen yet: nothing belongs. */
   if (self->from == NULL || self->to == NULL)
-    return NULL;
-  return signpost_cache_list_slots (cache, self->practice_id, self->from, self->to, self->clinician_id);
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  return signpost_cache_list_slots (cache, self->practice_id, self->from, self->to, self->clinician_id, error);
 }
 
 static gboolean

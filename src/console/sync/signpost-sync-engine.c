@@ -480,20 +480,7 @@ open_cache (SignpostSyncEngine  *self,
   if (role_nick != NULL && cached_role != NULL && strcmp (cached_role, role_nick) != 0 &&
       signpost_cache_get_last_seq (cache) > 0)
     {
-      SignpostDb *db = signpost_cache_get_db (cache);
-      if (!signpost_db_exec (db,
-                             "BEGIN IMMEDIATE;"
-                             "DELETE FROM patient_fts; DELETE FROM patient_index;"
-                             "DELETE FROM patient_phones; DELETE FROM call_index;"
-                             "DELETE FROM triage_index; DELETE FROM slot_index;"
-                             "DELETE FROM appointment_index; DELETE FROM records;"
-                             "DELETE FROM meta WHERE key = 'last_seq';"
-                             "COMMIT;",
-                             error))
-        return FALSE;
-      g_clear_object (&cache);
-      cache = signpost_cache_open (path, error);
-      if (cache == NULL)
+      if (!signpost_cache_reset (cache, error))
         return FALSE;
     }
 

@@ -15,7 +15,6 @@
 #include "signpost-queue-summary.h"
 #include "signpost-record-list.h"
 #include "signpost-slot-list-model.h"
-#include "signpost-slot-search.h"
 #include "signpost-sync-engine.h"
 #include "signpost-sync-enum-types.h"
 #include "signpost-sync-enums.h"

@@ -29,14 +29,16 @@ static GParamSpec *properties[N_PROPS];
 
 static GPtrArray *
 signpost_triage_list_model_load (SignpostRecordList *list,
-                                 SignpostCache      *cache)
+                                 SignpostCache      *cache,
+                                 GError            **error)
 {
   SignpostTriageListModel *self = SIGNPOST_TRIAGE_LIST_MODEL (list);
 
+  /* Not asking for any status yet: nothing belongs. */
   if (self->statuses == NULL)
-    return NULL;
+    return g_ptr_array_new_with_free_func (g_object_unref);
   return signpost_cache_list_triage (cache, (const SignpostTriageStatus *) self->statuses->data,
-                                     self->practice_id, self->for_clinician_id);
+                                     self->practice_id, self->for_clinician_id, error);
 }
 
 static gboolean

@@ -65,6 +65,7 @@ fill (SignpostPatientSummary *self,
   g_autoptr(SignpostClinician) gp = NULL;
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(GPtrArray) appointments = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *gp_name = NULL;
   g_autofree char *requests_text = NULL;
   g_autofree char *next_text = NULL;
@@ -92,8 +93,13 @@ fill (SignpostPatientSummary *self,
                                signpost_clinician_get_given_name (gp), signpost_clinician_get_family_name (gp));
   adw_action_row_set_subtitle (self->usual_gp_row, gp_name ? g_strstrip (gp_name) : _("None recorded"));
 
-  requests = signpost_cache_list_triage_for_patient (cache, id);
-  for (guint i = 0; i < requests->len; i++)
+  requests = signpost_cache_list_triage_for_patient (cache, id, &error);
+  if (requests == NULL)
+    {
+      g_warning ("Could not read the patient's requests: %s", error->message);
+      g_clear_error (&error);
+    }
+  for (guint i = 0; requests != NULL && i < requests->len; i++)
     {
       SignpostTriageStatus status = signpost_triage_get_status (g_ptr_array_index (requests, i));
       if (status == SIGNPOST_TRIAGE_OPEN || status == SIGNPOST_TRIAGE_AWAITING_DUTY)
@@ -133,8 +139,10 @@ fill (SignpostPatientSummary *self,
                                                             "%u open requests", open), open);
   adw_action_row_set_subtitle (self->requests_row, requests_text);
 
-  appointments = signpost_cache_list_appointments_for_patient (cache, id, now);
-  if (appointments->len > 0)
+  appointments = signpost_cache_list_appointments_for_patient (cache, id, now, &error);
+  if (appointments == NULL)
+    g_warning ("Could not read the patient's appointments: %s", error->message);
+  if (appointments != NULL && appointments->len > 0)
     {
       SignpostAppointment *next = g_ptr_array_index (appointments, 0);
       g_autoptr(SignpostSlot) slot = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT,

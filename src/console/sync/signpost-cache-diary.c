@@ -7,10 +7,11 @@
 
 #include "signpost-cache-private.h"
 #include "signpost-enum-types.h"
-#include "signpost-slot-search.h"
 
 /*
- * The diary's searches, answered by SQLite over the cache's slot index and
+ * The diary's reads: a day's slots and their appointments, a patient's
+ * bookings, and the searches (first suitable slot, nearest alternatives),
+ * answered by SQLite over the cache's slot index and
  * the records' JSON (mode, release time, hub rule, the clinician's
  * profession), so that "first suitable slot" over eight weeks of a hub is
  * one indexed range scan that stops at the first matches.
@@ -22,12 +23,6 @@
  */
 
 #define MAX_RECORD_SIZE (16 * 1024 * 1024)
-
-static gint64
-instant_ms (GDateTime *instant)
-{
-  return g_date_time_to_unix (instant) * 1000 + g_date_time_get_microsecond (instant) / 1000;
-}
 
 static char *
 strv_json (const char * const *strv)
@@ -41,17 +36,98 @@ strv_json (const char * const *strv)
   return json_to_string (node, FALSE);
 }
 
-static void
-collect (SignpostCache      *self,
-         SignpostRecordKind  kind,
-         sqlite3_stmt       *stmt,
-         GPtrArray          *out)
+/* ---- a day, a patient's bookings ------------------------------------------------ */
+
+GPtrArray *
+signpost_cache_list_slots (SignpostCache *self,
+                           const char    *practice_id,
+                           GDateTime     *from,
+                           GDateTime     *to,
+                           const char    *clinician_id,
+                           GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+
+  stmt = signpost_db_prepare (self->db,
+                              "SELECT r.kind, r.data, r.pending FROM slot_index s"
+                              " JOIN records r ON r.rid = s.rid"
+                              " WHERE s.start_ms >= ?1 AND s.start_ms < ?2"
+                              "  AND (?3 IS NULL OR s.practice_id = ?3)"
+                              "  AND (?4 IS NULL OR s.clinician_id = ?4)"
+                              " ORDER BY s.start_ms, s.clinician_id, r.id",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "IIss", signpost_cache_instant_ms (from), signpost_cache_instant_ms (to),
+                         practice_id, clinician_id))
+    return NULL;
+  return signpost_cache_collect_records (self, stmt, error);
+}
+
+SignpostAppointment *
+signpost_cache_get_live_appointment (SignpostCache *self,
+                                     const char    *slot_id,
+                                     GError       **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+
+  stmt = signpost_db_prepare (self->db,
+                              "SELECT r.kind, r.data, r.pending FROM appointment_index a"
+                              " JOIN records r ON r.rid = a.rid"
+                              " WHERE a.slot_id = ?1 AND a.status != ?2"
+                              " ORDER BY r.rid DESC LIMIT 1",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "si", slot_id, (int) SIGNPOST_APPOINTMENT_CANCELLED))
+    return NULL;
+  records = signpost_cache_collect_records (self, stmt, error);
+  return records != NULL && records->len > 0 ? g_object_ref (g_ptr_array_index (records, 0)) : NULL;
+}
+
+GPtrArray *
+signpost_cache_list_appointments_for_patient (SignpostCache *self,
+                                              const char    *patient_id,
+                                              GDateTime     *from,
+                                              GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+
+  stmt = signpost_db_prepare (self->db,
+                              "SELECT r.kind, r.data, r.pending FROM appointment_index a"
+                              " JOIN records r ON r.rid = a.rid"
+                              " JOIN records rs ON rs.id = a.slot_id"
+                              " JOIN slot_index s ON s.rid = rs.rid"
+                              " WHERE a.patient_id = ?1 AND a.status != ?2 AND s.start_ms >= ?3"
+                              " ORDER BY s.start_ms",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "siI", patient_id, (int) SIGNPOST_APPOINTMENT_CANCELLED,
+                         from ? signpost_cache_instant_ms (from) : G_MININT64))
+    return NULL;
+  return signpost_cache_collect_records (self, stmt, error);
+}
+
+/* ---- searches ----------------------------------------------------------------- */
+
+/* The (data, pending) rows of @stmt as records of @kind, added to @out. */
+static gboolean
+collect (SignpostCache       *self,
+         SignpostRecordKind   kind,
+         sqlite3_stmt        *stmt,
+         GPtrArray           *out,
+         GError             **error)
 {
   SignpostDb *db = signpost_cache_get_db (self);
-  g_autoptr(GError) error = NULL;
   int rc;
 
-  while ((rc = signpost_db_step (db, stmt, &error)) == SQLITE_ROW)
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       const char *text = (const char *) sqlite3_column_text (stmt, 0);
       g_autoptr(JsonObject) object = NULL;
@@ -72,9 +148,8 @@ collect (SignpostCache      *self,
       signpost_record_set_pending_mark (record, sqlite3_column_int (stmt, 1));
       g_ptr_array_add (out, record);
     }
-  if (rc < 0)
-    g_warning ("Reading the diary failed: %s", error->message);
   sqlite3_reset (stmt);
+  return rc >= 0;
 }
 
 static char *
@@ -90,14 +165,15 @@ ids_json (GPtrArray *ids)
 }
 
 /* One pass of the search: @only (one clinician) or everyone but @except. */
-static void
+static gboolean
 find_free (SignpostCache            *self,
            const SignpostSlotQuery  *query,
            const SignpostSlotBooker *booker,
            const char               *only,
            const char               *except,
            guint                     limit,
-           GPtrArray                *out)
+           GPtrArray                *out,
+           GError                  **error)
 {
   SignpostDb *db = signpost_cache_get_db (self);
   g_autofree char *practices = query->practice_ids ? strv_json (query->practice_ids) : NULL;
@@ -109,7 +185,7 @@ find_free (SignpostCache            *self,
   sqlite3_stmt *stmt;
 
   if (limit == 0)
-    return;
+    return TRUE;
   stmt = signpost_db_prepare (db,
                               "SELECT r.data, r.pending FROM slot_index s"
                               " JOIN records r ON r.rid = s.rid"
@@ -127,19 +203,21 @@ find_free (SignpostCache            *self,
                               "  AND NOT EXISTS (SELECT 1 FROM appointment_index a"
                               "                  WHERE a.slot_id = r.id AND a.status != ?13)"
                               " ORDER BY s.start_ms, s.clinician_id, r.id LIMIT ?12",
-                              NULL);
+                              error);
   if (stmt == NULL ||
-      !signpost_db_bind (stmt, NULL, "IIIssssIissiiii",
-                         instant_ms (query->from), instant_ms (query->to), instant_ms (booker->now),
+      !signpost_db_bind (stmt, error, "IIIssssIissiiii",
+                         signpost_cache_instant_ms (query->from), signpost_cache_instant_ms (query->to),
+                         signpost_cache_instant_ms (booker->now),
                          practices, only, mode, profession,
                          g_date_time_to_unix (booker->now), booker->hub ? 1 : 0, own,
                          except, (int) limit, (int) SIGNPOST_APPOINTMENT_CANCELLED,
                          (int) SIGNPOST_RECORD_CLINICIAN, query->ignore_release ? 1 : 0))
-    return;
+    return FALSE;
   {
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
 
-    collect (self, SIGNPOST_RECORD_SLOT, stmt, found);
+    if (!collect (self, SIGNPOST_RECORD_SLOT, stmt, found, error))
+      return FALSE;
     for (guint i = 0; i < found->len; i++)
       {
         SignpostSlot *slot = g_ptr_array_index (found, i);
@@ -154,31 +232,35 @@ find_free (SignpostCache            *self,
                      signpost_record_get_id (SIGNPOST_RECORD (slot)));
       }
   }
+  return TRUE;
 }
 
 GPtrArray *
 signpost_cache_find_free_slots (SignpostCache            *self,
                                 const SignpostSlotQuery  *query,
-                                const SignpostSlotBooker *booker)
+                                const SignpostSlotBooker *booker,
+                                GError                  **error)
 {
-  GPtrArray *slots = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (g_object_unref);
   const char *preferred;
 
-  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), slots);
-  g_return_val_if_fail (query != NULL && query->from != NULL && query->to != NULL, slots);
-  g_return_val_if_fail (booker != NULL && booker->now != NULL, slots);
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+  g_return_val_if_fail (query != NULL && query->from != NULL && query->to != NULL, NULL);
+  g_return_val_if_fail (booker != NULL && booker->now != NULL, NULL);
 
   preferred = query->preferred_clinician_id;
   if (query->clinician_id != NULL || preferred == NULL)
     {
-      find_free (self, query, booker, query->clinician_id, NULL, query->limit, slots);
-      return slots;
+      if (!find_free (self, query, booker, query->clinician_id, NULL, query->limit, slots, error))
+        return NULL;
+      return g_steal_pointer (&slots);
     }
   /* Continuity: the preferred clinician's slots first (if they fit the
    * rest of the search), then everyone else's. */
-  find_free (self, query, booker, preferred, NULL, query->limit, slots);
-  find_free (self, query, booker, NULL, preferred, query->limit - slots->len, slots);
-  return slots;
+  if (!find_free (self, query, booker, preferred, NULL, query->limit, slots, error) ||
+      !find_free (self, query, booker, NULL, preferred, query->limit - slots->len, slots, error))
+    return NULL;
+  return g_steal_pointer (&slots);
 }
 
 static int
@@ -201,7 +283,8 @@ GPtrArray *
 signpost_cache_find_nearest_slots (SignpostCache            *self,
                                    SignpostSlot             *slot,
                                    const SignpostSlotBooker *booker,
-                                   guint                     limit)
+                                   guint                     limit,
+                                   GError                  **error)
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(SignpostClinician) clinician = NULL;
@@ -231,7 +314,8 @@ signpost_cache_find_nearest_slots (SignpostCache            *self,
   else
     query.clinician_id = signpost_slot_get_clinician_id (slot);
 
-  find_free (self, &query, booker, query.clinician_id, NULL, query.limit, candidates);
+  if (!find_free (self, &query, booker, query.clinician_id, NULL, query.limit, candidates, error))
+    return NULL;
   g_ptr_array_sort_with_data (candidates, compare_nearest, start);
 
   nearest = g_ptr_array_new_with_free_func (g_object_unref);
@@ -251,7 +335,8 @@ signpost_cache_find_patient_booking (SignpostCache *self,
                                      const char    *patient_id,
                                      GDateTime     *from,
                                      GDateTime     *to,
-                                     const char    *except_slot_id)
+                                     const char    *except_slot_id,
+                                     GError       **error)
 {
   g_autoptr(GPtrArray) appointments = NULL;
 
@@ -261,8 +346,8 @@ signpost_cache_find_patient_booking (SignpostCache *self,
   if (patient_id == NULL)
     return NULL;
   /* Live appointments from @from on, by start. */
-  appointments = signpost_cache_list_appointments_for_patient (self, patient_id, from);
-  for (guint i = 0; i < appointments->len; i++)
+  appointments = signpost_cache_list_appointments_for_patient (self, patient_id, from, error);
+  for (guint i = 0; appointments != NULL && i < appointments->len; i++)
     {
       SignpostAppointment *appointment = g_ptr_array_index (appointments, i);
       const char *slot_id = signpost_appointment_get_slot_id (appointment);
@@ -279,78 +364,80 @@ signpost_cache_find_patient_booking (SignpostCache *self,
 
 GPtrArray *
 signpost_cache_list_live_appointments_for_slots (SignpostCache *self,
-                                                 GPtrArray     *slot_ids)
+                                                 GPtrArray     *slot_ids,
+                                                 GError       **error)
 {
-  GPtrArray *appointments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) appointments = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *ids = NULL;
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), appointments);
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
 
   if (slot_ids == NULL || slot_ids->len == 0)
-    return appointments;
+    return g_steal_pointer (&appointments);
   ids = ids_json (slot_ids);
   stmt = signpost_db_prepare (signpost_cache_get_db (self),
                               "SELECT r.data, r.pending FROM appointment_index a"
                               " JOIN records r ON r.rid = a.rid"
                               " WHERE a.slot_id IN (SELECT value FROM json_each (?1)) AND a.status != ?2"
                               " ORDER BY a.slot_id, r.rid DESC",
-                              NULL);
-  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "si", ids, (int) SIGNPOST_APPOINTMENT_CANCELLED))
-    return appointments;
-  collect (self, SIGNPOST_RECORD_APPOINTMENT, stmt, appointments);
-  return appointments;
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "si", ids, (int) SIGNPOST_APPOINTMENT_CANCELLED) ||
+      !collect (self, SIGNPOST_RECORD_APPOINTMENT, stmt, appointments, error))
+    return NULL;
+  return g_steal_pointer (&appointments);
 }
 
 GPtrArray *
 signpost_cache_get_records (SignpostCache      *self,
                             SignpostRecordKind  kind,
-                            GPtrArray          *ids)
+                            GPtrArray          *ids,
+                            GError            **error)
 {
-  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *list = NULL;
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), records);
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
 
   if (ids == NULL || ids->len == 0)
-    return records;
+    return g_steal_pointer (&records);
   list = ids_json (ids);
   stmt = signpost_db_prepare (signpost_cache_get_db (self),
                               "SELECT data, pending FROM records"
                               " WHERE id IN (SELECT value FROM json_each (?1)) AND kind = ?2 AND data IS NOT NULL",
-                              NULL);
-  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "si", list, (int) kind))
-    return records;
-  collect (self, kind, stmt, records);
-  return records;
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "si", list, (int) kind) ||
+      !collect (self, kind, stmt, records, error))
+    return NULL;
+  return g_steal_pointer (&records);
 }
 
 GHashTable *
 signpost_cache_get_patient_names (SignpostCache *self,
-                                  GPtrArray     *ids)
+                                  GPtrArray     *ids,
+                                  GError       **error)
 {
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   SignpostDb *db;
   g_autofree char *list = NULL;
-  g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), names);
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
 
   if (ids == NULL || ids->len == 0)
-    return names;
+    return g_steal_pointer (&names);
   db = signpost_cache_get_db (self);
   list = ids_json (ids);
   stmt = signpost_db_prepare (db,
                               "SELECT id, json_extract (data, '$.given_name'), json_extract (data, '$.family_name')"
                               " FROM records WHERE id IN (SELECT value FROM json_each (?1)) AND kind = ?2"
                               " AND data IS NOT NULL",
-                              NULL);
-  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "si", list, (int) SIGNPOST_RECORD_PATIENT))
-    return names;
-  while ((rc = signpost_db_step (db, stmt, &error)) == SQLITE_ROW)
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "si", list, (int) SIGNPOST_RECORD_PATIENT))
+    return NULL;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       char **pair = g_new0 (char *, 3);
 
@@ -358,8 +445,8 @@ signpost_cache_get_patient_names (SignpostCache *self,
       pair[1] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       g_hash_table_insert (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), pair);
     }
-  if (rc < 0)
-    g_warning ("Reading patients' names failed: %s", error->message);
   sqlite3_reset (stmt);
-  return names;
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&names);
 }

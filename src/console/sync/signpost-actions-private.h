@@ -5,8 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Shared by signpost-actions.c (the object, its commands) and
- * signpost-actions-reads.c (what it asks the server). */
+/* Shared by signpost-actions.c (the object, the outbox's commands),
+ * signpost-actions-calls.c (the phones) and signpost-actions-reads.c (what
+ * it asks the server). */
 
 struct _SignpostActions
 {
@@ -18,5 +19,9 @@ struct _SignpostActions
   SignpostSyncState state;
   GHashTable *versions;         /* call id → the version our own call commands left it at */
 };
+
+/* FALSE (and @error) when nobody is signed in: no cache, no outbox. */
+gboolean signpost_actions_need_outbox (SignpostActions  *self,
+                                       GError          **error);
 
 G_END_DECLS

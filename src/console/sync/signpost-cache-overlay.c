@@ -459,15 +459,34 @@ signpost_cache_promote_overlay (SignpostCache           *self,
   g_autoptr(SignpostRecord) record = NULL;
   const char *server_text;
   gint64 seq = signpost_mutation_result_get_seq (result);
+  JsonNode *node = signpost_mutation_result_get_record (result);
+  gboolean same_record = overlay->op != SIGNPOST_OP_BOOK && overlay->op != SIGNPOST_OP_CANCEL &&
+                         overlay->op != SIGNPOST_OP_DELETE;
 
   if (!read_row (self->db, overlay->record_id, &row, error))
     return FALSE;
   server_text = row.found ? (row.pending ? row.base : row.data) : NULL;
-  record = server_text ? signpost_cache_decode_record (overlay->kind, server_text, FALSE) : NULL;
-  record = apply_overlay (g_steal_pointer (&record), overlay->kind, overlay->record_id, overlay,
-                          self->user_id);
+
+  /* The server says what it holds now (its times, its own fields): take
+   * that, as the feed would bring it, unless the feed already brought
+   * something newer. Only without it is the change worked out here. */
+  if (same_record && row.found && row.seq > seq && server_text != NULL)
+    record = signpost_cache_decode_record (overlay->kind, server_text, FALSE);
+  else if (same_record && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      record = signpost_record_new_from_json (overlay->kind, json_node_get_object (node),
+                                              SIGNPOST_DECODE_FULL, NULL);
+      if (record != NULL && g_strcmp0 (signpost_record_get_id (record), overlay->record_id) != 0)
+        g_clear_object (&record);
+    }
+  if (record == NULL)
+    {
+      record = server_text ? signpost_cache_decode_record (overlay->kind, server_text, FALSE) : NULL;
+      record = apply_overlay (g_steal_pointer (&record), overlay->kind, overlay->record_id, overlay,
+                              self->user_id);
+    }
   if (record != NULL && overlay->op != SIGNPOST_OP_BOOK && overlay->op != SIGNPOST_OP_CANCEL &&
-      signpost_mutation_result_get_version (result) > 0)
+      signpost_record_get_seq (record) < seq && signpost_mutation_result_get_version (result) > 0)
     signpost_record_set_version (record, signpost_mutation_result_get_version (result));
   /* A slot command's result carries the appointment's version; the slot
    * itself moved on by one from the version the command was checked
@@ -485,7 +504,6 @@ signpost_cache_promote_overlay (SignpostCache           *self,
     {
       g_auto(Row) related = { 0, };
       g_autoptr(SignpostRecord) appointment = NULL;
-      JsonNode *node = signpost_mutation_result_get_record (result);
 
       if (overlay->op == SIGNPOST_OP_BOOK && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         appointment = signpost_record_new_from_json (SIGNPOST_RECORD_APPOINTMENT,

@@ -60,6 +60,9 @@ signpost_sync_engine_schedule_reconnect (SignpostSyncEngine *self)
   delay = (guint64) self->reconnect_min_ms << MIN (self->reconnect_attempt, 16);
   delay = MIN (delay, self->reconnect_max_ms);
   delay = delay / 2 + g_random_int_range (0, (gint32) MAX (delay / 2, 1) + 1);
+  /* The server (or the proxy) said when it expects to answer again. */
+  delay = MAX (delay, MIN (self->retry_after_ms, self->reconnect_max_ms));
+  self->retry_after_ms = 0;
   self->reconnect_attempt++;
   g_debug ("Reconnecting in %" G_GUINT64_FORMAT " ms", delay);
   self->reconnect_source = g_timeout_add ((guint) delay, signpost_sync_engine_reconnect_cb, self);

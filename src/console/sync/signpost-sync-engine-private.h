@@ -47,6 +47,7 @@ enum {
   PROP_TLS_CA_FILE,
   PROP_RECONNECT_MIN_MS,
   PROP_RECONNECT_MAX_MS,
+  PROP_RECONNECTING,
   N_PROPS
 };
 
@@ -90,6 +91,9 @@ struct _SignpostSyncEngine
   guint reconnect_attempt;
   guint reconnect_min_ms;
   guint reconnect_max_ms;
+  guint retry_after_ms;   /* the server's Retry-After, for the next reconnect */
+  gboolean was_live;      /* live since start(): a loss is a reconnect */
+  gboolean reconnecting;
   gint64 last_frame_us;
 
   gboolean pulling;

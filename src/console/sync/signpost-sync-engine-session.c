@@ -425,7 +425,15 @@ login_replied (GObject      *source,
     }
   if (status != SOUP_STATUS_OK)
     {
-      g_task_return_error (task, signpost_sync_engine_http_error (self, login->msg, body));
+      GError *mapped = signpost_sync_engine_http_error (self, login->msg, body);
+
+      /* Restarting, or its database is: as good as unreachable for now. */
+      if (mapped->code == SIGNPOST_SYNC_ERROR_UNREACHABLE && login->allow_offline)
+        {
+          try_offline_login (self, task, mapped);
+          return;
+        }
+      g_task_return_error (task, mapped);
       g_object_unref (task);
       return;
     }

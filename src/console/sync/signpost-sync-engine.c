@@ -78,6 +78,18 @@ void
 signpost_sync_engine_update_state (SignpostSyncEngine *self)
 {
   SignpostSyncState state;
+  gboolean reconnecting;
+
+  /* Lost after being live: a dropped connection being made again, which
+   * the window calls "reconnecting" rather than an error. */
+  if (self->ws != NULL)
+    self->was_live = TRUE;
+  reconnecting = self->started && self->was_live && self->ws == NULL;
+  if (reconnecting != self->reconnecting)
+    {
+      self->reconnecting = reconnecting;
+      g_object_notify_by_pspec (G_OBJECT (self), signpost_sync_engine_properties[PROP_RECONNECTING]);
+    }
 
   if (self->ws != NULL)
     state = (self->pulling || self->sending) ? SIGNPOST_SYNC_STATE_SYNCING : SIGNPOST_SYNC_STATE_ONLINE;
@@ -243,8 +255,33 @@ signpost_sync_engine_http_error (SignpostSyncEngine *self,
         title = json_object_get_string_member (problem, "title");
     }
 
+  if (status == 429 || status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
+      status == SOUP_STATUS_GATEWAY_TIMEOUT)
+    {
+      const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                        "Retry-After");
+      guint64 seconds;
+
+      /* When to try again, for the next reconnection. */
+      if (retry != NULL && g_ascii_string_to_unsigned (retry, 10, 0, 3600, &seconds, NULL))
+        self->retry_after_ms = (guint) seconds * 1000;
+    }
+
   switch (status)
     {
+    case SOUP_STATUS_BAD_GATEWAY:
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+    case SOUP_STATUS_GATEWAY_TIMEOUT:
+      {
+        g_autofree char *url = g_uri_to_string (soup_message_get_uri (msg));
+        g_autofree char *host = host_of (url);
+
+        /* An instance restarting, its database restarting, or nothing
+         * behind the proxy for a moment: not a fault to show, a wait. */
+        return g_error_new (SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_UNREACHABLE,
+                            _("The server at %s is restarting or busy and cannot answer just now."),
+                            host);
+      }
     case SOUP_STATUS_UNAUTHORIZED:
       return g_error_new_literal (SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_SESSION_EXPIRED,
                                   _("Your session has ended. Sign in again."));
@@ -383,6 +420,9 @@ signpost_sync_engine_get_property (GObject    *object,
     case PROP_N_SYNCED:
       g_value_set_uint (value, self->n_synced);
       break;
+    case PROP_RECONNECTING:
+      g_value_set_boolean (value, self->reconnecting);
+      break;
     case PROP_LOGGED_IN:
       g_value_set_boolean (value, self->cache != NULL);
       break;
@@ -492,6 +532,7 @@ signpost_sync_engine_class_init (SignpostSyncEngineClass *klass)
   signpost_sync_engine_properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, RO);
   signpost_sync_engine_properties[PROP_FIRST_SYNC] = g_param_spec_boolean ("first-sync", NULL, NULL, FALSE, RO);
   signpost_sync_engine_properties[PROP_N_SYNCED] = g_param_spec_uint ("n-synced", NULL, NULL, 0, G_MAXUINT, 0, RO);
+  signpost_sync_engine_properties[PROP_RECONNECTING] = g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, RO);
   signpost_sync_engine_properties[PROP_LOGGED_IN] = g_param_spec_boolean ("logged-in", NULL, NULL, FALSE, RO);
   signpost_sync_engine_properties[PROP_TLS_CA_FILE] = g_param_spec_string ("tls-ca-file", NULL, NULL, NULL, RW);
   signpost_sync_engine_properties[PROP_RECONNECT_MIN_MS] =
@@ -574,6 +615,8 @@ signpost_sync_engine_stop (SignpostSyncEngine *self)
   g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
 
   self->started = FALSE;
+  self->was_live = FALSE;
+  self->retry_after_ms = 0;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->generation++;
   if (self->cancellable != NULL)
@@ -608,6 +651,13 @@ signpost_sync_engine_get_state (SignpostSyncEngine *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (self), SIGNPOST_SYNC_STATE_OFFLINE);
   return self->state;
+}
+
+gboolean
+signpost_sync_engine_get_reconnecting (SignpostSyncEngine *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (self), FALSE);
+  return self->reconnecting;
 }
 
 const char *

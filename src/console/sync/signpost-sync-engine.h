@@ -25,7 +25,9 @@ G_DECLARE_FINAL_TYPE (SignpostSyncEngine, signpost_sync_engine, SIGNPOST, SYNC_E
  * :call-hub.
  *
  * Properties for the window to bind: :state, :last-error, :progress and
- * :first-sync (the first download), :n-synced, :user, :role, :practices,
+ * :first-sync (the first download), :reconnecting (the live connection
+ * was lost and is being made again, perhaps to another instance of a
+ * hub: a wait, not a fault), :n-synced, :user, :role, :practices,
  * :practice-id (the practice chosen at login; NULL for all of a hub
  * user's), :cache, :outbox, :call-hub.
  */
@@ -94,6 +96,7 @@ void                signpost_sync_engine_report_view         (SignpostSyncEngine
                                                               const char           *context);
 
 SignpostSyncState   signpost_sync_engine_get_state           (SignpostSyncEngine *self);
+gboolean            signpost_sync_engine_get_reconnecting    (SignpostSyncEngine *self);
 const char         *signpost_sync_engine_get_last_error      (SignpostSyncEngine *self);
 const char         *signpost_sync_engine_get_server_url      (SignpostSyncEngine *self);
 const char         *signpost_sync_engine_get_username        (SignpostSyncEngine *self);

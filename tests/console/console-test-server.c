@@ -447,6 +447,22 @@ test_server_stop (TestServer *server)
   soup_session_abort (server->session);
 }
 
+/* As a machine or process dies: SIGKILL, nothing closed in good order. */
+void
+test_server_kill (TestServer *server)
+{
+  gboolean exited = FALSE;
+
+  g_assert_nonnull (server->process);
+  g_subprocess_force_exit (server->process);
+  g_subprocess_wait_async (server->process, NULL, process_exited, &exited);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&server->process);
+  close_all_pairs (server);
+  soup_session_abort (server->session);
+}
+
 void
 test_server_start (TestServer *server)
 {

@@ -23,6 +23,7 @@ const char *test_server_get_url                      (TestServer *server);
 const char *test_server_get_direct_url               (TestServer *server);
 void        test_server_stop                         (TestServer *server);
 void        test_server_start                        (TestServer *server);
+void        test_server_kill                         (TestServer *server);
 void        test_server_set_blocked                  (TestServer *server,
                                                       gboolean    blocked);
 void        test_server_drop_next_mutation_response  (TestServer *server);

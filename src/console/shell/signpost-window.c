@@ -85,6 +85,7 @@ update_banners (SignpostWindow *self)
   gboolean first = signed_in && signpost_sync_engine_get_first_sync (self->engine) && !offline;
   guint waiting = n_waiting (self);
   guint problems = self->outbox ? signpost_outbox_get_n_problems (self->outbox) : 0;
+  gboolean reconnecting = signed_in && signpost_sync_engine_get_reconnecting (self->engine);
   const char *status;
 
   if (offline)
@@ -144,11 +145,13 @@ update_banners (SignpostWindow *self)
       status = _("Updating…");
       break;
     case SIGNPOST_SYNC_STATE_CONNECTING:
-      status = _("Connecting…");
+      /* A live connection that dropped (an instance of a hub, or the
+       * network, lost for a moment) is being made again: a wait. */
+      status = reconnecting ? _("Reconnecting…") : _("Connecting…");
       break;
     case SIGNPOST_SYNC_STATE_OFFLINE:
     default:
-      status = _("Offline");
+      status = reconnecting ? _("Reconnecting…") : _("Offline");
       break;
     }
   if (signed_in && signpost_sync_engine_get_user (self->engine) != NULL)
@@ -593,6 +596,7 @@ signpost_window_new (SignpostApplication *application)
   signpost_caller_popup_set_actions (self->caller_popup, self->actions);
 
   g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (update_banners), self);
+  g_signal_connect_swapped (self->engine, "notify::reconnecting", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "notify::progress", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "notify::first-sync", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "notify::n-synced", G_CALLBACK (update_banners), self);

@@ -271,6 +271,22 @@ book (TestServer *ts,
   return test_mutate_one (ts, token, "slot", "book", slot, 0, data);
 }
 
+/* Minutes from now until HOUR:00 tomorrow, practice time. */
+static int
+minutes_until_tomorrow_at (int hour)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("Europe/London");
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) then = g_date_time_new (zone,
+                                               g_date_time_get_year (tomorrow),
+                                               g_date_time_get_month (tomorrow),
+                                               g_date_time_get_day_of_month (tomorrow),
+                                               hour, 0, 0);
+
+  return (int) (g_date_time_difference (then, now) / G_TIME_SPAN_MINUTE);
+}
+
 static void
 test_booking_rules (void)
 {
@@ -279,9 +295,13 @@ test_booking_rules (void)
   g_autofree char *hub = test_login (ts, "hub");
   g_autofree char *patient = test_add_patient (ts, ts->practice_a);
   g_autofree char *patient_b = test_add_patient (ts, ts->practice_b);
+  /* The two bookings that must fall on one day sit tomorrow morning, so the
+   * test means the same whatever the time it runs (at 20:00 "in four hours"
+   * and "in five hours" are two different days). */
+  int tomorrow = minutes_until_tomorrow_at (10);
   g_autofree char *embargoed = test_add_slot (ts, ts->practice_a, 240, 60, TRUE);
-  g_autofree char *released = test_add_slot (ts, ts->practice_a, 240, -60, TRUE);
-  g_autofree char *practice_only = test_add_slot (ts, ts->practice_a, 300, G_MININT, FALSE);
+  g_autofree char *released = test_add_slot (ts, ts->practice_a, tomorrow, -60, TRUE);
+  g_autofree char *practice_only = test_add_slot (ts, ts->practice_a, tomorrow + 60, G_MININT, FALSE);
   g_autofree char *past = test_add_slot (ts, ts->practice_a, -30, G_MININT, TRUE);
   g_autofree char *later = test_add_slot (ts, ts->practice_a, 360, G_MININT, TRUE);
   g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL;

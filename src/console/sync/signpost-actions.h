@@ -115,6 +115,29 @@ gboolean             signpost_actions_save_request            (SignpostActions  
                                                                const char           *label,
                                                                GError              **error);
 
+/* ---- requests from any channel (signpost-actions-requests.c) --------------------------- */
+
+/* The user opened request @triage_id (@context: "requests", "triage"),
+ * matched to a patient or not; kept on this PC while offline. */
+void                 signpost_actions_report_request_view     (SignpostActions      *self,
+                                                               const char           *triage_id,
+                                                               const char           *context);
+/* Which registered patient a request is for: its patient_id, at once and
+ * offline too. The patient must be of the request's practice. */
+gboolean             signpost_actions_match_request           (SignpostActions      *self,
+                                                               const char           *triage_id,
+                                                               const char           *patient_id,
+                                                               const char           *label,
+                                                               GError              **error);
+/* A manager's settings for the practice's online form: the online_*
+ * fields of @settings (a copy of the practice, id set) and nothing else
+ * are saved. signpost_online_core_hours_warnings() says what in them
+ * would close the form inside core hours. */
+gboolean             signpost_actions_save_online_settings    (SignpostActions      *self,
+                                                               SignpostPractice     *settings,
+                                                               const char           *label,
+                                                               GError              **error);
+
 /* ---- the duty doctor's list ----------------------------------------------------------- */
 
 /* "I have this open": claimed_by is the user signed in. */

@@ -329,7 +329,7 @@ signpost_cache_outbox_note_attempt (SignpostCache  *self,
                           error, "ss", mutation_id, message);
 }
 
-/* ---- patient views for the audit log ---------------------------------------- */
+/* ---- patient and request views for the audit log ------------------------------ */
 
 gboolean
 signpost_cache_queue_view (SignpostCache  *self,
@@ -340,9 +340,25 @@ signpost_cache_queue_view (SignpostCache  *self,
   g_autofree char *now = signpost_cache_now_timestamp ();
 
   g_return_val_if_fail (SIGNPOST_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (patient_id != NULL, FALSE);
   return signpost_db_run (self->db,
                           "INSERT INTO pending_views (patient_id, context, at) VALUES (?1, ?2, ?3)",
                           error, "sss", patient_id, context, now);
+}
+
+gboolean
+signpost_cache_queue_request_view (SignpostCache  *self,
+                                   const char     *triage_id,
+                                   const char     *context,
+                                   GError        **error)
+{
+  g_autofree char *now = signpost_cache_now_timestamp ();
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (triage_id != NULL, FALSE);
+  return signpost_db_run (self->db,
+                          "INSERT INTO pending_views (triage_id, context, at) VALUES (?1, ?2, ?3)",
+                          error, "sss", triage_id, context, now);
 }
 
 static void
@@ -351,6 +367,7 @@ pending_view_free (gpointer data)
   SignpostPendingView *view = data;
 
   g_free (view->patient_id);
+  g_free (view->triage_id);
   g_free (view->context);
   g_free (view);
 }
@@ -363,7 +380,7 @@ signpost_cache_list_views (SignpostCache *self,
   sqlite3_stmt *stmt;
 
   stmt = signpost_db_prepare (self->db,
-                              "SELECT position, patient_id, context FROM pending_views"
+                              "SELECT position, patient_id, context, triage_id FROM pending_views"
                               " ORDER BY position LIMIT ?1",
                               NULL);
   if (stmt == NULL || !signpost_db_bind (stmt, NULL, "i", (int) max))
@@ -374,6 +391,7 @@ signpost_cache_list_views (SignpostCache *self,
       view->position = sqlite3_column_int64 (stmt, 0);
       view->patient_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       view->context = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      view->triage_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       g_ptr_array_add (views, view);
     }
   sqlite3_reset (stmt);

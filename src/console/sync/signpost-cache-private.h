@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  *   signpost-cache-drafts.c   forms being filled in
  *   signpost-cache-patients.c the patient search and the caller lookup
  *   signpost-cache-calls.c    the phone queue's calls, navigation requests
+ *   signpost-cache-requests.c the Requests page's open requests of every source
  *   signpost-cache-diary.c    slots, appointments, the slot searches
  */
 
@@ -136,10 +137,12 @@ gboolean    signpost_cache_outbox_note_attempt  (SignpostCache          *self,
 gint64      signpost_cache_expected_version     (SignpostCache          *self,
                                                  const char             *record_id);
 
+/* Exactly one of @patient_id and @triage_id is set. */
 typedef struct {
   gint64 position;
   char *patient_id;
   char *context;
+  char *triage_id;
 } SignpostPendingView;
 
 GPtrArray  *signpost_cache_list_views           (SignpostCache          *self,

@@ -12,6 +12,8 @@
  * that empties every table the server's records fill.
  */
 
+static gboolean reindex_requests (SignpostDb *db, GError **error);
+
 static const SignpostMigration migrations[] = {
   { 1,
     "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;"
@@ -83,6 +85,23 @@ static const SignpostMigration migrations[] = {
     "  position INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  patient_id TEXT NOT NULL, context TEXT, at TEXT NOT NULL);",
     NULL },
+  /* Requests of every source (online, other products, the phone): where
+   * each came from and by when it needs an outcome; and the audit of who
+   * opened a request, which may name no patient yet. */
+  { 2,
+    "ALTER TABLE triage_index ADD COLUMN source INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE triage_index ADD COLUMN respond_by_ms INTEGER;"
+    "ALTER TABLE triage_index ADD COLUMN arrived_ms INTEGER;"
+    "CREATE INDEX triage_requests ON triage_index (status, urgency, respond_by_ms);"
+    "CREATE TABLE pending_views_2 ("
+    "  position INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  patient_id TEXT, triage_id TEXT, context TEXT, at TEXT NOT NULL,"
+    "  CHECK ((patient_id IS NULL) <> (triage_id IS NULL)));"
+    "INSERT INTO pending_views_2 (position, patient_id, context, at)"
+    "  SELECT position, patient_id, context, at FROM pending_views;"
+    "DROP TABLE pending_views;"
+    "ALTER TABLE pending_views_2 RENAME TO pending_views;",
+    reindex_requests },
 };
 
 gboolean
@@ -207,24 +226,33 @@ signpost_cache_index_record (SignpostDb      *db,
       {
         SignpostTriage *triage = SIGNPOST_TRIAGE (record);
         SignpostRoute *route = signpost_triage_get_route (triage);
+        GDateTime *respond_by = signpost_triage_get_respond_by (triage);
+        GDateTime *created = signpost_triage_get_created_at (triage);
+
         return signpost_db_run (db,
                                 "INSERT INTO triage_index"
                                 " (rid, practice_id, status, urgency, route_kind,"
-                                "  route_clinician_id, patient_id, updated_ms)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                                "  route_clinician_id, patient_id, updated_ms,"
+                                "  source, respond_by_ms, arrived_ms)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                                 " ON CONFLICT (rid) DO UPDATE SET"
                                 "  practice_id = excluded.practice_id, status = excluded.status,"
                                 "  urgency = excluded.urgency, route_kind = excluded.route_kind,"
                                 "  route_clinician_id = excluded.route_clinician_id,"
-                                "  patient_id = excluded.patient_id, updated_ms = excluded.updated_ms",
-                                error, "IsiiissI", rid,
+                                "  patient_id = excluded.patient_id, updated_ms = excluded.updated_ms,"
+                                "  source = excluded.source, respond_by_ms = excluded.respond_by_ms,"
+                                "  arrived_ms = excluded.arrived_ms",
+                                error, "IsiiissIiII", rid,
                                 signpost_record_get_practice_id (record),
                                 (int) signpost_triage_get_status (triage),
                                 (int) signpost_triage_get_urgency (triage),
                                 route ? (int) signpost_route_get_kind (route) : -1,
                                 route ? signpost_route_get_clinician_id (route) : NULL,
                                 signpost_triage_get_patient_id (triage),
-                                signpost_cache_instant_ms (signpost_record_get_updated_at (record)));
+                                signpost_cache_instant_ms (signpost_record_get_updated_at (record)),
+                                (int) signpost_triage_get_source (triage),
+                                respond_by ? signpost_cache_instant_ms (respond_by) : SIGNPOST_CACHE_NO_DEADLINE,
+                                signpost_cache_instant_ms (created ? created : signpost_record_get_updated_at (record)));
       }
 
     case SIGNPOST_RECORD_SLOT:
@@ -259,6 +287,33 @@ signpost_cache_index_record (SignpostDb      *db,
     default:
       return TRUE;
     }
+}
+
+/* Migration 2: the request columns of every triage record already here. */
+static gboolean
+reindex_requests (SignpostDb  *db,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db, "SELECT rid, data FROM records WHERE kind = ?1 AND data IS NOT NULL", error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "i", (int) SIGNPOST_RECORD_TRIAGE))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      g_autoptr(SignpostRecord) record = signpost_cache_decode_record (SIGNPOST_RECORD_TRIAGE,
+                                                                       (const char *) sqlite3_column_text (stmt, 1),
+                                                                       FALSE);
+
+      if (record != NULL && !signpost_cache_index_record (db, sqlite3_column_int64 (stmt, 0), record, FALSE, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_reset (stmt);
+  return rc >= 0;
 }
 
 /* ---- starting again ----------------------------------------------------------- */

@@ -129,6 +129,27 @@ GPtrArray     *signpost_cache_list_triage_for_patient (SignpostCache *self,
                                                        const char    *patient_id,
                                                        GError       **error);
 
+/* ---- the Requests page (signpost-cache-requests.c) ---- */
+
+/* Open navigation records of every source (phone, online form, other
+ * products), the most urgent first, then the nearest outcome deadline
+ * (respond_by; those without one last), then the oldest. @source is a
+ * SignpostRequestSource, or -1 for every one; @unmatched_only keeps those
+ * with no patient yet. */
+#define SIGNPOST_CACHE_NO_DEADLINE G_MAXINT64
+GPtrArray     *signpost_cache_list_requests   (SignpostCache  *self,
+                                               const char     *practice_id,
+                                               int             source,
+                                               gboolean        unmatched_only,
+                                               GError        **error);
+/* How many of those need attention now: as urgent as same day (a red
+ * flag), or due by @due_before (overdue included). */
+gboolean       signpost_cache_count_requests_needing_attention (SignpostCache  *self,
+                                                                const char     *practice_id,
+                                                                GDateTime      *due_before,
+                                                                guint          *count,
+                                                                GError        **error);
+
 /* ---- the diary (signpost-cache-diary.c) ---- */
 
 /* Slots starting in [from, to), by start then clinician. */
@@ -238,5 +259,10 @@ gboolean       signpost_cache_queue_view      (SignpostCache  *self,
                                                const char     *patient_id,
                                                const char     *context,
                                                GError        **error);
+/* A request opened (matched to a patient or not), for the same log. */
+gboolean       signpost_cache_queue_request_view (SignpostCache  *self,
+                                                  const char     *triage_id,
+                                                  const char     *context,
+                                                  GError        **error);
 
 G_END_DECLS

@@ -634,7 +634,10 @@ signpost_sync_engine_send_views (SignpostSyncEngine *self)
     return;
   view = g_ptr_array_index (views, 0);
   object = json_object_new ();
-  json_object_set_string_member (object, "patient_id", view->patient_id);
+  if (view->triage_id != NULL)
+    json_object_set_string_member (object, "triage_id", view->triage_id);
+  else
+    json_object_set_string_member (object, "patient_id", view->patient_id);
   json_object_set_string_member (object, "context", view->context ? view->context : "search");
   body = json_node_init_object (json_node_alloc (), object);
   msg = signpost_sync_engine_new_message (self, "POST", "audit/views", body);

@@ -290,3 +290,19 @@ signpost_sync_engine_report_view (SignpostSyncEngine *self,
     g_warning ("Could not keep a patient view for the audit log: %s", error->message);
   signpost_sync_engine_send_views (self);
 }
+
+void
+signpost_sync_engine_report_request_view (SignpostSyncEngine *self,
+                                          const char         *triage_id,
+                                          const char         *context)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_SYNC_ENGINE (self));
+
+  if (self->cache == NULL || triage_id == NULL)
+    return;
+  if (!signpost_cache_queue_request_view (self->cache, triage_id, context, &error))
+    g_warning ("Could not keep a request view for the audit log: %s", error->message);
+  signpost_sync_engine_send_views (self);
+}

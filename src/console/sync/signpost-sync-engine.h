@@ -94,6 +94,10 @@ GBytes             *signpost_sync_engine_get_bytes_finish    (SignpostSyncEngine
 void                signpost_sync_engine_report_view         (SignpostSyncEngine   *self,
                                                               const char           *patient_id,
                                                               const char           *context);
+/* The same for a request, whether or not it names a patient yet. */
+void                signpost_sync_engine_report_request_view (SignpostSyncEngine   *self,
+                                                              const char           *triage_id,
+                                                              const char           *context);
 
 SignpostSyncState   signpost_sync_engine_get_state           (SignpostSyncEngine *self);
 gboolean            signpost_sync_engine_get_reconnecting    (SignpostSyncEngine *self);

@@ -11,10 +11,12 @@
 #include "signpost-duty-list-page.h"
 #include "signpost-load-page.h"
 #include "signpost-login-page.h"
+#include "signpost-online-settings-window.h"
 #include "signpost-patient-search.h"
 #include "signpost-patient-summary.h"
 #include "signpost-problems-window.h"
 #include "signpost-queue-page.h"
+#include "signpost-requests-page.h"
 #include "signpost-triage-form.h"
 #include "signpost-window.h"
 
@@ -45,10 +47,12 @@ struct _SignpostWindow
   GtkStack *content_stack;
   AdwViewStack *view_stack;
   AdwViewStackPage *queue_stack_page;
+  AdwViewStackPage *requests_stack_page;
   AdwViewStackPage *duty_stack_page;
   AdwViewStackPage *diary_stack_page;
   AdwViewStackPage *load_stack_page;
   SignpostQueuePage *queue_page;
+  SignpostRequestsPage *requests_page;
   SignpostDutyListPage *duty_page;
   SignpostDiaryPage *diary_page;
   SignpostLoadPage *load_page;
@@ -209,11 +213,13 @@ apply_role (SignpostWindow *self)
   const char *first;
 
   adw_view_stack_page_set_visible (self->queue_stack_page, patients);
+  adw_view_stack_page_set_visible (self->requests_stack_page, patients);
   adw_view_stack_page_set_visible (self->duty_stack_page, patients);
   adw_view_stack_page_set_visible (self->diary_stack_page, role != SIGNPOST_ROLE_ADMIN);
   adw_view_stack_page_set_visible (self->load_stack_page,
                                    role == SIGNPOST_ROLE_MANAGER || role == SIGNPOST_ROLE_ADMIN);
   self->search_allowed = patients;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.online-settings", role == SIGNPOST_ROLE_MANAGER);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), patients);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", patients);
 
@@ -371,6 +377,23 @@ review_problems (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* A practice manager's settings for the online request form. */
+static void
+online_settings (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SignpostWindow *self = SIGNPOST_WINDOW (widget);
+  SignpostOnlineSettingsWindow *window;
+
+  if (signpost_actions_get_role (self->actions) != SIGNPOST_ROLE_MANAGER ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->top_stack), "main"))
+    return;
+  window = signpost_online_settings_window_new (GTK_WINDOW (self), self->actions,
+                                                signpost_actions_get_practice_id (self->actions));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 on_patient_activated (SignpostWindow  *self,
                       SignpostPatient *patient)
@@ -490,7 +513,8 @@ signpost_window_class_init (SignpostWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   static const struct { guint key; const char *page; } pages[] = {
-    { GDK_KEY_1, "queue" }, { GDK_KEY_2, "duty" }, { GDK_KEY_3, "diary" }, { GDK_KEY_4, "load" },
+    { GDK_KEY_1, "queue" }, { GDK_KEY_2, "requests" }, { GDK_KEY_3, "duty" }, { GDK_KEY_4, "diary" },
+    { GDK_KEY_5, "load" },
   };
 
   object_class->get_property = signpost_window_get_property;
@@ -506,6 +530,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
 
   g_type_ensure (SIGNPOST_TYPE_LOGIN_PAGE);
   g_type_ensure (SIGNPOST_TYPE_QUEUE_PAGE);
+  g_type_ensure (SIGNPOST_TYPE_REQUESTS_PAGE);
   g_type_ensure (SIGNPOST_TYPE_DUTY_LIST_PAGE);
   g_type_ensure (SIGNPOST_TYPE_DIARY_PAGE);
   g_type_ensure (SIGNPOST_TYPE_LOAD_PAGE);
@@ -529,10 +554,12 @@ signpost_window_class_init (SignpostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, queue_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, SignpostWindow, requests_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, duty_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, diary_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, load_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, SignpostWindow, requests_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, duty_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, diary_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, load_page);
@@ -549,6 +576,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry);
   gtk_widget_class_install_action (widget_class, "win.review-problems", NULL, review_problems);
   gtk_widget_class_install_action (widget_class, "win.open-triage", "(sss)", open_triage);
+  gtk_widget_class_install_action (widget_class, "win.online-settings", NULL, online_settings);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -556,10 +584,25 @@ signpost_window_class_init (SignpostWindowClass *klass)
                                          "win.show-page", "s", pages[i].page);
 }
 
+/* The page switcher counts the requests that need attention now (red
+ * flags, due within the hour or overdue), so a navigator on the phones
+ * sees them without leaving the queue. */
+static void
+update_requests_badge (SignpostWindow *self)
+{
+  guint n = signpost_requests_page_get_n_attention (self->requests_page);
+
+  adw_view_stack_page_set_badge_number (self->requests_stack_page, n);
+  adw_view_stack_page_set_needs_attention (self->requests_stack_page, n > 0);
+}
+
 static void
 signpost_window_init (SignpostWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->requests_page, "notify::n-attention",
+                            G_CALLBACK (update_requests_badge), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.online-settings", FALSE);
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->view_stack, "notify::visible-child",
                             G_CALLBACK (on_visible_page_changed), self);
@@ -590,6 +633,7 @@ signpost_window_new (SignpostApplication *application)
   /* The pages get the actions and the cache's models, never the engine. */
   signpost_patient_search_set_actions (self->patient_search, self->actions);
   signpost_queue_page_set_actions (self->queue_page, self->actions);
+  signpost_requests_page_set_actions (self->requests_page, self->actions);
   signpost_duty_list_page_set_actions (self->duty_page, self->actions);
   signpost_diary_page_set_actions (self->diary_page, self->actions);
   signpost_load_page_set_actions (self->load_page, self->actions);
@@ -673,7 +717,7 @@ GStrv
 signpost_window_list_visible_pages (SignpostWindow *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  AdwViewStackPage *pages[] = { self->queue_stack_page, self->duty_stack_page,
+  AdwViewStackPage *pages[] = { self->queue_stack_page, self->requests_stack_page, self->duty_stack_page,
                                 self->diary_stack_page, self->load_stack_page };
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

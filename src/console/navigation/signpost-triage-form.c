@@ -8,6 +8,8 @@
 
 #include "signpost-navigation.h"
 #include "signpost-patient-format.h"
+#include "signpost-request-details.h"
+#include "signpost-request-format.h"
 #include "signpost-triage-format.h"
 #include "signpost-triage-form.h"
 
@@ -72,6 +74,7 @@ struct _SignpostTriageForm
   GtkWidget *find_slot_button;
   GtkImage *state_icon;
   GtkLabel *state_label;
+  SignpostRequestDetails *request_details;
 
   SignpostActions    *actions;
   SignpostCache *cache;
@@ -96,6 +99,10 @@ struct _SignpostTriageForm
   gboolean route_touched;
   gboolean outcome_touched;
   gboolean number_touched;
+  /* A request that came by another channel (the online form) and that no
+   * navigator has routed yet: urgency, route and outcome are decided
+   * here as for a new one, and saving routes it as a call's would be. */
+  gboolean navigating;
   gboolean closing;
   gboolean close_after_save;
   guint draft_source;
@@ -171,15 +178,27 @@ practice_time_zone (SignpostTriageForm *self)
   return signpost_time_zone_new (zone ? zone : SIGNPOST_DEFAULT_TIME_ZONE, NULL);
 }
 
+/* The patient's date of birth, or, for a request not matched yet, the
+ * one it gives (the red flags to ask depend on the age). */
+static const char *
+date_of_birth (SignpostTriageForm *self)
+{
+  SignpostPatientDetails *stated = self->original ? signpost_triage_get_patient_details (self->original) : NULL;
+
+  if (self->patient != NULL)
+    return signpost_patient_get_date_of_birth (self->patient);
+  return stated ? signpost_patient_details_get_date_of_birth (stated) : NULL;
+}
+
 static int
 patient_age (SignpostTriageForm *self)
 {
   g_autoptr(GDateTime) now = now_utc ();
   g_autoptr(GTimeZone) tz = practice_time_zone (self);
 
-  if (self->patient == NULL)
+  if (date_of_birth (self) == NULL)
     return -1;
-  return signpost_age_from_iso_date (signpost_patient_get_date_of_birth (self->patient), now, tz);
+  return signpost_age_from_iso_date (date_of_birth (self), now, tz);
 }
 
 static GStrv
@@ -693,7 +712,7 @@ rebuild_red_flags (SignpostTriageForm *self)
   g_autoptr(GTimeZone) tz = practice_time_zone (self);
   g_auto(GStrv) ticked = ticked_flags (self);
   SignpostRedFlagGroup group = signpost_navigation_red_flag_group_for (
-    self->patient ? signpost_patient_get_date_of_birth (self->patient) : NULL, now, tz);
+    date_of_birth (self), now, tz);
   g_autoptr(GPtrArray) flags = signpost_navigation_red_flags_for (group);
   GtkWidget *child;
   const char *heading;
@@ -1119,7 +1138,7 @@ signpost_triage_form_build (SignpostTriageForm  *self,
   signpost_triage_set_pharmacy_first (triage, self->pharmacy_first);
   signpost_triage_set_pharmacy_first_taken (triage, self->pharmacy_first != NULL && self->pharmacy_first_taken);
   /* The status follows the outcome chosen here, not a doctor's later one. */
-  if (self->original == NULL || self->outcome_touched)
+  if (self->original == NULL || self->outcome_touched || self->navigating)
     {
       signpost_triage_set_outcome (triage, outcome);
       /* "Booked" is true once the diary books it (the slot's book command
@@ -1225,6 +1244,7 @@ signpost_triage_form_save (SignpostTriageForm  *self,
     self->original = g_steal_pointer (&triage);
   self->dirty = FALSE;
   self->outcome_touched = FALSE;
+  self->navigating = FALSE;
   adw_window_title_set_title (self->window_title, _("Request"));
   update_state (self);
   return TRUE;
@@ -1398,18 +1418,22 @@ fill_from_record (SignpostTriageForm *self,
       GtkCheckButton *check = g_ptr_array_index (self->flag_checks, i);
       gtk_check_button_set_active (check, flags && g_strv_contains (flags, g_object_get_data (G_OBJECT (check), "flag-key")));
     }
-  switch (signpost_navigation_rag_for_urgency (signpost_triage_get_urgency (triage)))
+  /* Routine is only where a request starts: the navigator decides. */
+  if (!(self->navigating && signpost_triage_get_urgency (triage) == SIGNPOST_URGENCY_ROUTINE))
     {
-    case SIGNPOST_RAG_RED:
-      gtk_check_button_set_active (self->red_check, TRUE);
-      break;
-    case SIGNPOST_RAG_AMBER:
-      gtk_check_button_set_active (self->amber_check, TRUE);
-      break;
-    case SIGNPOST_RAG_GREEN:
-    default:
-      gtk_check_button_set_active (self->green_check, TRUE);
-      break;
+      switch (signpost_navigation_rag_for_urgency (signpost_triage_get_urgency (triage)))
+        {
+        case SIGNPOST_RAG_RED:
+          gtk_check_button_set_active (self->red_check, TRUE);
+          break;
+        case SIGNPOST_RAG_AMBER:
+          gtk_check_button_set_active (self->amber_check, TRUE);
+          break;
+        case SIGNPOST_RAG_GREEN:
+        default:
+          gtk_check_button_set_active (self->green_check, TRUE);
+          break;
+        }
     }
   if (route != NULL)
     {
@@ -1439,7 +1463,8 @@ fill_from_record (SignpostTriageForm *self,
   gtk_drop_down_set_selected (self->contact_dropdown, signpost_triage_get_contact_method (triage));
   set_number (self, signpost_triage_get_contact_number (triage), NULL);
   self->number_touched = signpost_triage_get_contact_number (triage) != NULL;
-  gtk_drop_down_set_selected (self->outcome_dropdown, signpost_triage_get_outcome (triage));
+  if (!self->navigating)
+    gtk_drop_down_set_selected (self->outcome_dropdown, signpost_triage_get_outcome (triage));
   g_free (self->pharmacy_first);
   self->pharmacy_first = g_strdup (signpost_triage_get_pharmacy_first (triage));
   self->pharmacy_first_taken = signpost_triage_get_pharmacy_first_taken (triage);
@@ -1564,8 +1589,21 @@ setup (SignpostTriageForm *self,
 
   if (self->original != NULL)
     {
+      SignpostRoute *route = signpost_triage_get_route (self->original);
+
+      self->navigating = route == NULL &&
+                         signpost_triage_get_status (self->original) == SIGNPOST_TRIAGE_OPEN &&
+                         signpost_triage_get_outcome (self->original) == SIGNPOST_OUTCOME_NONE;
       fill_from_record (self, self->original);
       adw_window_title_set_title (self->window_title, _("Request"));
+      signpost_request_details_set_request (self->request_details, self->original, self->cache);
+      /* Not matched yet: the search starts with who they say it is. */
+      if (patient == NULL && draft == NULL)
+        {
+          g_autofree char *query = signpost_request_stated_patient_query (self->original);
+          if (query != NULL)
+            gtk_editable_set_text (GTK_EDITABLE (self->patient_entry), query);
+        }
     }
   if (draft != NULL)
     apply_draft (self, draft);
@@ -1628,6 +1666,7 @@ signpost_triage_form_class_init (SignpostTriageFormClass *klass)
   object_class->finalize = signpost_triage_form_finalize;
   window_class->close_request = signpost_triage_form_close_request;
 
+  g_type_ensure (SIGNPOST_TYPE_REQUEST_DETAILS);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-triage-form.ui");
   gtk_widget_class_bind_template_child (widget_class, SignpostTriageForm, window_title);
   gtk_widget_class_bind_template_child (widget_class, SignpostTriageForm, red_flag_revealer);
@@ -1671,6 +1710,7 @@ signpost_triage_form_class_init (SignpostTriageFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostTriageForm, find_slot_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostTriageForm, state_icon);
   gtk_widget_class_bind_template_child (widget_class, SignpostTriageForm, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostTriageForm, request_details);
 
   gtk_widget_class_install_action (widget_class, "triage.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "triage.save-close", NULL, save_close_action);

@@ -11,6 +11,7 @@
 #include "signpost-chart-scale.h"
 #include "signpost-line-chart.h"
 #include "signpost-load-csv.h"
+#include "signpost-load-online.h"
 #include "signpost-load-page.h"
 #include "signpost-load-stats.h"
 
@@ -80,6 +81,7 @@ struct _SignpostLoadPage
   SignpostChartPanel *appointments_panel;
   SignpostChartPanel *triage_panel;
   SignpostChartPanel *staffing_panel;
+  SignpostLoadOnline *online_section;
   SignpostChart *calls_chart;
   SignpostChart *waits_chart;
   SignpostChart *appointments_chart;
@@ -634,6 +636,7 @@ clear_figures (SignpostLoadPage *self)
       set_text (details[i], "");
     }
   set_text (self->staffing_summary, "");
+  signpost_load_online_set_day (self->online_section, NULL, NULL, NULL, NULL);
 }
 
 /* A new day or practice: forget the old one's figures and requests. */
@@ -1079,6 +1082,10 @@ apply_day (SignpostLoadPage *self)
   update_headlines (self);
   apply_appointments (self);
   apply_triage (self);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    signpost_load_online_set_day (self->online_section, self->day, self->tz, now, axis);
+  }
 }
 
 static void
@@ -1800,6 +1807,7 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   g_type_ensure (SIGNPOST_TYPE_CHART_PANEL);
   g_type_ensure (SIGNPOST_TYPE_CHART_SERIES);
   g_type_ensure (SIGNPOST_TYPE_BAR_CHART);
+  g_type_ensure (SIGNPOST_TYPE_LOAD_ONLINE);
   g_type_ensure (SIGNPOST_TYPE_LINE_CHART);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/signpost/Signpost/signpost-load-page.ui");
@@ -1833,6 +1841,7 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, appointments_panel);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, triage_panel);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, staffing_panel);
+  gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, online_section);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, calls_chart);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, waits_chart);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoadPage, appointments_chart);
@@ -2075,5 +2084,5 @@ signpost_load_page_get_panel (SignpostLoadPage *self,
     return self->triage_panel;
   if (g_str_equal (name, "staffing"))
     return self->staffing_panel;
-  return NULL;
+  return signpost_load_online_get_panel (self->online_section, name);
 }

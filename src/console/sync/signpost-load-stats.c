@@ -126,6 +126,9 @@ read_interval (JsonObject            *object,
     { "online_mean_wait_for_outcome_s", SIGNPOST_STATS_FIELD (online_mean_wait_for_outcome_s) },
     { "online_late", SIGNPOST_STATS_FIELD (online_late) },
     { "emergency_stops", SIGNPOST_STATS_FIELD (emergency_stops) },
+    { "online_medical", SIGNPOST_STATS_FIELD (online_medical) },
+    { "online_admin", SIGNPOST_STATS_FIELD (online_admin) },
+    { "online_longest_wait_for_outcome_s", SIGNPOST_STATS_FIELD (online_longest_wait_for_outcome_s) },
   };
 
   interval->start = read_instant (object, "start");
@@ -161,6 +164,17 @@ triage_free (SignpostStatsTriage *row)
 }
 
 static void
+request_free (SignpostStatsRequest *request)
+{
+  g_clear_pointer (&request->received_at, g_date_time_unref);
+  g_clear_pointer (&request->outcome_at, g_date_time_unref);
+  g_clear_pointer (&request->respond_by, g_date_time_unref);
+  g_free (request->source);
+  g_free (request->request_type);
+  g_free (request);
+}
+
+static void
 day_stats_clear (SignpostDayStats *self)
 {
   g_free (self->practice_id);
@@ -169,6 +183,7 @@ day_stats_clear (SignpostDayStats *self)
   interval_clear (&self->totals);
   g_clear_pointer (&self->appointments, g_ptr_array_unref);
   g_clear_pointer (&self->triage, g_ptr_array_unref);
+  g_clear_pointer (&self->requests, g_ptr_array_unref);
 }
 
 /* ---- /stats/day ------------------------------------------------------------------ */
@@ -192,6 +207,7 @@ signpost_day_stats_new_from_json (JsonNode  *node,
   g_array_set_clear_func (self->intervals, (GDestroyNotify) interval_clear);
   self->appointments = g_ptr_array_new_with_free_func ((GDestroyNotify) appointments_free);
   self->triage = g_ptr_array_new_with_free_func ((GDestroyNotify) triage_free);
+  self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   self->practice_id = read_string (object, "practice_id");
   self->date = read_string (object, "date");
 
@@ -255,6 +271,32 @@ signpost_day_stats_new_from_json (JsonNode  *node,
       row->outcome = read_string (member, "outcome");
       if (!read_count (member, "count", &row->count))
         return protocol_error (error, "triage");
+    }
+
+  array = read_array (object, "requests");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      SignpostStatsRequest *request;
+      JsonObject *member;
+      JsonNode *late;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return protocol_error (error, "requests");
+      member = json_node_get_object (element);
+      request = g_new0 (SignpostStatsRequest, 1);
+      g_ptr_array_add (self->requests, request);
+      request->received_at = read_instant (member, "received_at");
+      request->source = read_string (member, "source");
+      request->request_type = read_string (member, "request_type");
+      request->outcome_at = read_instant (member, "outcome_at");
+      request->respond_by = read_instant (member, "respond_by");
+      late = json_object_get_member (member, "late");
+      request->late = late != NULL && JSON_NODE_HOLDS_VALUE (late) &&
+                      json_node_get_value_type (late) == G_TYPE_BOOLEAN && json_node_get_boolean (late);
+      if (request->received_at == NULL ||
+          !read_number (member, "wait_for_outcome_s", &request->wait_for_outcome_s))
+        return protocol_error (error, "requests");
     }
 
   return g_steal_pointer (&self);

@@ -31,6 +31,9 @@ typedef struct {
   double online_mean_wait_for_outcome_s;
   double online_late;
   double emergency_stops;
+  double online_medical;
+  double online_admin;
+  double online_longest_wait_for_outcome_s;
 } SignpostStatsInterval;
 
 /* A field of SignpostStatsInterval, for signpost_day_stats_average(). */
@@ -56,6 +59,17 @@ typedef struct {
   guint count;
 } SignpostStatsTriage;
 
+/* One online request of the day (no patient data). */
+typedef struct {
+  GDateTime *received_at;
+  char *source;          /* "online" or "intake" */
+  char *request_type;    /* "medical", "admin" or NULL */
+  GDateTime *outcome_at; /* NULL: no outcome yet */
+  double wait_for_outcome_s; /* NaN without an outcome */
+  GDateTime *respond_by;
+  gboolean late;
+} SignpostStatsRequest;
+
 typedef struct {
   char *practice_id;
   char *date;
@@ -63,6 +77,7 @@ typedef struct {
   SignpostStatsInterval totals;
   GPtrArray *appointments; /* SignpostStatsAppointments */
   GPtrArray *triage;       /* SignpostStatsTriage */
+  GPtrArray *requests;     /* SignpostStatsRequest, by arrival (empty from older servers) */
 } SignpostDayStats;
 
 typedef struct {

@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "console-screenshot-diary.h"
+#include "console-screenshot-requests.h"
 #include "signpost-application.h"
 #include "signpost-load-page.h"
 #include "signpost-window.h"
@@ -19,6 +20,7 @@
  *   console-screenshot search URL USER TEXT
  *   console-screenshot load   URL USER DATE [day|staffing|compare|table]
  *   console-screenshot diary… URL USER [DATE]   (see console-screenshot-diary.c)
+ *   console-screenshot requests… URL USER       (see console-screenshot-requests.c)
  *
  * The password is "demo-password": demo servers only.
  */
@@ -107,7 +109,7 @@ on_activate (GApplication *app)
 {
   SignpostWindow *window = SIGNPOST_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
-  if (console_screenshot_diary_start (window, args))
+  if (console_screenshot_diary_start (window, args) || console_screenshot_requests_start (window, args))
     return;
   if (g_str_equal (args[1], "login"))
     {

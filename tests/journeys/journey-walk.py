@@ -70,7 +70,8 @@ def run():
         step(pc, "navigator: the caller popup", ["F2"], J.shown_name(patient))
         if step(pc, "navigator: the navigation form", ["Return"], "Reason", window="^New Request$"):
             pc.press("Escape")
-        step(pc, "navigator: duty list page", ["alt+2"], "Requests")
+        step(pc, "navigator: requests page", ["alt+2"], re.compile(r"Nothing open|\d+ open"))
+        step(pc, "navigator: duty list page", ["alt+3"], "My Requests")
         if step(pc, "navigator: finding a patient", ["ctrl+f"], re.compile("Name, NHS number|Find", re.I)):
             pc.type(f"{patient['given_name']} {patient['family_name']}")
             if step(pc, "navigator: the patient's summary", ["Return"], patient["family_name"].upper()):
@@ -84,7 +85,7 @@ def run():
         if step(pc, "navigator: the main menu", ["F10"], re.compile("Log Out", re.I), tab=False):
             pc.press("Escape")
         # The diary last: its grid is long to Tab through.
-        step(pc, "navigator: diary page", ["alt+3"], "Find a Slot", tab=False)
+        step(pc, "navigator: diary page", ["alt+4"], "Find a Slot", tab=False)
         if step(pc, "navigator: the slot finder", ["ctrl+shift+f"], "First Suitable Slot"):
             pc.press("ctrl+shift+f")
         step(pc, "navigator: diary page, by Tab", [], "Find a Slot")

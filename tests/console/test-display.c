@@ -155,11 +155,11 @@ test_roles (Fixture       *f,
             gconstpointer  data)
 {
   const struct { const char *user, *first, *visible; gboolean search; } roles[] = {
-    { "navigator", "queue", "queue,duty,diary", TRUE },
-    { "duty", "duty", "queue,duty,diary", TRUE },
+    { "navigator", "queue", "queue,requests,duty,diary", TRUE },
+    { "duty", "duty", "queue,requests,duty,diary", TRUE },
     { "manager", "load", "diary,load", FALSE },
     { "admin", "load", "load", FALSE },
-    { "hubnav", "queue", "queue,duty,diary", TRUE },
+    { "hubnav", "queue", "queue,requests,duty,diary", TRUE },
   };
   SignpostSyncEngine *engine = signpost_application_get_engine (app);
 
@@ -183,6 +183,9 @@ test_roles (Fixture       *f,
         }
       else
         {
+          /* Requests name patients: not a manager's or an administrator's. */
+          gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "requests");
+          g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, roles[i].first);
           gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
           g_assert_false (gtk_widget_get_visible (GTK_WIDGET (signpost_window_get_patient_search (f->window))) &&
                           gtk_widget_get_mapped (GTK_WIDGET (signpost_window_get_patient_search (f->window))));

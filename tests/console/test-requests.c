@@ -499,6 +499,8 @@ test_migration (Fixture       *f,
                 gconstpointer  data)
 {
   g_autofree char *path = g_strdup (signpost_cache_get_path (f->cache));
+  g_autofree char *first = request_id (1);
+  g_autofree char *second = request_id (2);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
@@ -506,7 +508,7 @@ test_migration (Fixture       *f,
 
   put_morning (f);
   before = cache_order (f->cache, NULL, -1, FALSE);
-  g_assert_true (signpost_cache_queue_request_view (f->cache, request_id (1), "requests", &error));
+  g_assert_true (signpost_cache_queue_request_view (f->cache, first, "requests", &error));
   g_assert_no_error (error);
   g_clear_object (&f->cache);
 
@@ -533,7 +535,7 @@ test_migration (Fixture       *f,
   after = cache_order (f->cache, NULL, -1, FALSE);
   g_assert_cmpstr (after, ==, before);
   /* The view waiting to be sent survived, and a request's can be kept. */
-  g_assert_true (signpost_cache_queue_request_view (f->cache, request_id (2), "requests", &error));
+  g_assert_true (signpost_cache_queue_request_view (f->cache, second, "requests", &error));
   g_assert_no_error (error);
 }
 

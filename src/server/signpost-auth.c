@@ -558,21 +558,63 @@ signpost_auth_authenticate (SignpostAuth  *self,
                            _("This account is disabled"));
       return NULL;
     }
+  /* The user record is read afresh on every request, so a change of
+   * practices takes effect at once; the role the token was issued for
+   * must still be one of the user's. */
+  if (!user_has_role (SIGNPOST_USER (user), role))
+    {
+      g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAUTHORIZED,
+                           _("This account’s roles have changed; sign in again"));
+      return NULL;
+    }
   return signpost_principal_new (SIGNPOST_USER (user), role, hash, info.expires_at, client);
 }
 
-gboolean
-signpost_auth_principal_is_valid (SignpostAuth      *self,
-                                  SignpostPrincipal *principal)
+/**
+ * signpost_auth_refresh:
+ *
+ * Checks @principal's sign-in again against the store, for a connection
+ * that outlives its request (a WebSocket): the token must be neither
+ * expired nor revoked, the account neither disabled nor gone, and the
+ * token's role still one of the user's.
+ *
+ * Returns: (transfer full) (nullable): a principal with the user as
+ *   stored now (its practices, say), or %NULL if the sign-in no longer
+ *   holds. A storage failure keeps @principal: it is no reason to sign
+ *   everybody out.
+ */
+SignpostPrincipal *
+signpost_auth_refresh (SignpostAuth      *self,
+                       SignpostPrincipal *principal)
 {
   g_auto(SignpostTokenInfo) info = { 0 };
+  g_autoptr(SignpostRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (SIGNPOST_IS_AUTH (self), NULL);
 
   if (signpost_principal_get_expires_at (principal) <= g_get_real_time ())
-    return FALSE;
+    return NULL;
   if (!signpost_store_lookup_token (self->store, signpost_principal_get_token_hash (principal),
-                                    &info, NULL))
-    return TRUE; /* a storage hiccup is no reason to drop everyone */
-  return info.user_id != NULL && !info.revoked;
+                                    &info, &error))
+    return g_object_ref (principal);
+  if (info.user_id == NULL || info.revoked)
+    return NULL;
+  user = signpost_store_get_record (self->store, SIGNPOST_RECORD_USER, info.user_id, &deleted,
+                                    &error);
+  if (error != NULL)
+    return g_object_ref (principal);
+  if (user == NULL || deleted || signpost_user_get_disabled (SIGNPOST_USER (user)) ||
+      !user_has_role (SIGNPOST_USER (user), signpost_principal_get_role (principal)))
+    return NULL;
+  if (signpost_object_equal (SIGNPOST_OBJECT (user),
+                             SIGNPOST_OBJECT (signpost_principal_get_user (principal))))
+    return g_object_ref (principal);
+  return signpost_principal_new (SIGNPOST_USER (user), signpost_principal_get_role (principal),
+                                 signpost_principal_get_token_hash (principal),
+                                 signpost_principal_get_expires_at (principal),
+                                 signpost_principal_get_client (principal));
 }
 
 gboolean

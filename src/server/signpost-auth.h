@@ -36,7 +36,7 @@ SignpostPrincipal *signpost_auth_authenticate        (SignpostAuth         *self
                                                       const char           *authorization,
                                                       const char           *client,
                                                       GError              **error);
-gboolean           signpost_auth_principal_is_valid  (SignpostAuth         *self,
+SignpostPrincipal *signpost_auth_refresh             (SignpostAuth         *self,
                                                       SignpostPrincipal    *principal);
 gboolean           signpost_auth_logout              (SignpostAuth         *self,
                                                       SignpostPrincipal    *principal,

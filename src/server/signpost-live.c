@@ -30,6 +30,7 @@
 
 typedef struct {
   char *text;
+  char *practice_id;                  /* a call event's practice */
   gboolean is_changes;
 } Frame;
 
@@ -47,6 +48,7 @@ typedef struct {
   guint force_close_id;
   guint remove_id;
   gboolean closing;
+  const char *enqueue_practice_id;    /* set while a call event is queued */
 } Client;
 
 struct _SignpostLive
@@ -60,8 +62,8 @@ struct _SignpostLive
   guint tick_id;
   guint notify_id;
 
-  SignpostLiveCheckFunc check_func;
-  gpointer check_data;
+  SignpostLiveRefreshFunc refresh_func;
+  gpointer refresh_data;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostLive, signpost_live, G_TYPE_OBJECT)
@@ -70,6 +72,7 @@ static void
 frame_free (Frame *frame)
 {
   g_free (frame->text);
+  g_free (frame->practice_id);
   g_free (frame);
 }
 
@@ -210,6 +213,11 @@ client_flush (Client *client)
 }
 
 static void
+client_enqueue_call (Client     *client,
+                     char       *text,
+                     const char *practice_id);
+
+static void
 client_enqueue (Client *client,
                 char   *text,
                 gboolean is_changes)
@@ -230,6 +238,7 @@ client_enqueue (Client *client,
   frame = g_new0 (Frame, 1);
   frame->text = text;
   frame->is_changes = is_changes;
+  frame->practice_id = g_strdup (client->enqueue_practice_id);
   g_queue_push_tail (&client->frames, frame);
   if (is_changes)
     client->pending_changes = frame;
@@ -239,6 +248,55 @@ client_enqueue (Client *client,
       return;
     }
   client_flush (client);
+}
+
+static void
+client_enqueue_call (Client     *client,
+                     char       *text,
+                     const char *practice_id)
+{
+  client->enqueue_practice_id = practice_id;
+  client_enqueue (client, text, FALSE);
+  client->enqueue_practice_id = NULL;
+}
+
+/* The client's account changed (wherever the change was made): its
+ * sign-in is checked again, and it sees from now on only what the
+ * account as it stands may see; call events already queued for a
+ * practice it no longer works for are dropped. */
+static void
+client_refresh (Client *client)
+{
+  SignpostLive *self = client->live;
+  g_autoptr(SignpostPrincipal) principal = NULL;
+  GList *link;
+
+  if (client->closing || self->refresh_func == NULL)
+    return;
+  principal = self->refresh_func (client->principal, self->refresh_data);
+  if (principal == NULL)
+    {
+      client_close (client, SIGNPOST_LIVE_CLOSE_SIGNED_OUT, "signed out");
+      return;
+    }
+  if (principal == client->principal)
+    return;
+  g_set_object (&client->principal, principal);
+  link = client->frames.head;
+  while (link != NULL)
+    {
+      Frame *frame = link->data;
+      GList *next = link->next;
+
+      if (frame->practice_id != NULL &&
+          signpost_access_check_read (principal, SIGNPOST_RECORD_CALL, frame->practice_id,
+                                      NULL) == SIGNPOST_VISIBILITY_HIDDEN)
+        {
+          g_queue_delete_link (&client->frames, link);
+          frame_free (frame);
+        }
+      link = next;
+    }
 }
 
 static void
@@ -302,10 +360,14 @@ tick_cb (gpointer data)
       if (client->closing)
         continue;
       if (now - client->last_heard > (gint64) self->idle_timeout_ms * 1000)
-        client_close (client, SIGNPOST_LIVE_CLOSE_RESYNC, "no pong; resync");
-      else if (self->check_func != NULL && !self->check_func (client->principal, self->check_data))
-        client_close (client, SIGNPOST_LIVE_CLOSE_SIGNED_OUT, "signed out");
-      else
+        {
+          client_close (client, SIGNPOST_LIVE_CLOSE_RESYNC, "no pong; resync");
+          continue;
+        }
+      /* Also catches account changes no notice told us of (another
+       * process writing the same database). */
+      client_refresh (client);
+      if (!client->closing)
         client_enqueue (client,
                         g_strdup_printf ("{\"kind\":\"ping\",\"t\":%" G_GINT64_FORMAT "}", wall_ms),
                         FALSE);
@@ -366,14 +428,52 @@ signpost_live_new (guint ping_interval_ms,
 }
 
 void
-signpost_live_set_check_func (SignpostLive          *self,
-                              SignpostLiveCheckFunc  func,
-                              gpointer               user_data)
+signpost_live_set_refresh_func (SignpostLive            *self,
+                                SignpostLiveRefreshFunc  func,
+                                gpointer                 user_data)
 {
   g_return_if_fail (SIGNPOST_IS_LIVE (self));
 
-  self->check_func = func;
-  self->check_data = user_data;
+  self->refresh_func = func;
+  self->refresh_data = user_data;
+}
+
+/**
+ * signpost_live_refresh_users:
+ * @changed: records that changed (any kind; user records are looked at)
+ *
+ * Checks again the sign-in of every client whose user is among @changed,
+ * and narrows or closes it (see client_refresh()).
+ */
+void
+signpost_live_refresh_users (SignpostLive *self,
+                             GPtrArray    *changed)
+{
+  g_autoptr(GPtrArray) snapshot = NULL;
+  g_autoptr(GHashTable) users = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_LIVE (self));
+
+  for (guint i = 0; changed != NULL && i < changed->len; i++)
+    {
+      SignpostRecord *record = g_ptr_array_index (changed, i);
+
+      if (!SIGNPOST_IS_USER (record))
+        continue;
+      if (users == NULL)
+        users = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_add (users, (gpointer) signpost_record_get_id (record));
+    }
+  if (users == NULL)
+    return;
+  snapshot = snapshot_clients (self);
+  for (guint i = 0; i < snapshot->len; i++)
+    {
+      Client *client = g_ptr_array_index (snapshot, i);
+
+      if (g_hash_table_contains (users, signpost_principal_get_user_id (client->principal)))
+        client_refresh (client);
+    }
 }
 
 void
@@ -511,9 +611,9 @@ signpost_live_send_call_event (SignpostLive *self,
       visibility = signpost_access_check_read (client->principal, SIGNPOST_RECORD_CALL,
                                                practice_id, NULL);
       if (visibility == SIGNPOST_VISIBILITY_FULL)
-        client_enqueue (client, g_strdup (full_text), FALSE);
+        client_enqueue_call (client, g_strdup (full_text), practice_id);
       else if (visibility == SIGNPOST_VISIBILITY_REDACTED)
-        client_enqueue (client, g_strdup (redacted_text), FALSE);
+        client_enqueue_call (client, g_strdup (redacted_text), practice_id);
     }
 }
 

@@ -13,19 +13,24 @@ G_DECLARE_FINAL_TYPE (SignpostLive, signpost_live, SIGNPOST, LIVE, GObject)
 
 /* Close code for a client that fell behind or went quiet: resync. */
 #define SIGNPOST_LIVE_CLOSE_RESYNC 4000
-/* Close code for a client whose token expired or was revoked. */
+/* Close code for a client whose token expired or was revoked, or whose
+ * account was disabled or lost the token's role. */
 #define SIGNPOST_LIVE_CLOSE_SIGNED_OUT 4001
 
-/* Whether a connected client's sign-in still holds. */
-typedef gboolean (*SignpostLiveCheckFunc) (SignpostPrincipal *principal,
-                                           gpointer           user_data);
+/* A connected client's sign-in checked again: a principal for the account
+ * as it stands (@principal itself, reffed, if nothing changed), or %NULL
+ * if it no longer holds. */
+typedef SignpostPrincipal *(*SignpostLiveRefreshFunc) (SignpostPrincipal *principal,
+                                                       gpointer           user_data);
 
 SignpostLive *signpost_live_new               (guint                    ping_interval_ms,
                                                guint                    idle_timeout_ms,
                                                guint                    max_backlog);
-void          signpost_live_set_check_func    (SignpostLive            *self,
-                                               SignpostLiveCheckFunc    func,
+void          signpost_live_set_refresh_func  (SignpostLive            *self,
+                                               SignpostLiveRefreshFunc  func,
                                                gpointer                 user_data);
+void          signpost_live_refresh_users     (SignpostLive            *self,
+                                               GPtrArray               *changed);
 void          signpost_live_add_client        (SignpostLive            *self,
                                                SoupWebsocketConnection *connection,
                                                SignpostPrincipal       *principal,

@@ -756,13 +756,13 @@ websocket_handler (SoupServer              *soup,
   signpost_live_add_client (self->live, connection, principal, last_seq);
 }
 
-static gboolean
-check_live_client (SignpostPrincipal *principal,
-                   gpointer           data)
+static SignpostPrincipal *
+refresh_live_client (SignpostPrincipal *principal,
+                     gpointer           data)
 {
   SignpostServer *self = data;
 
-  return signpost_auth_principal_is_valid (self->auth, principal);
+  return signpost_auth_refresh (self->auth, principal);
 }
 
 void
@@ -772,7 +772,11 @@ signpost_server_publish (SignpostServer *self,
 {
   g_autoptr(GError) error = NULL;
 
-  /* Call events first: a ringing phone is the more urgent news. */
+  /* Accounts first, whoever changed them (this instance's requests, the
+   * notices of another): nothing below may go to a socket whose user has
+   * just lost the right to it. Then call events: a ringing phone is the
+   * more urgent news. */
+  signpost_live_refresh_users (self->live, changed);
   for (guint i = 0; call_events != NULL && i < call_events->len; i++)
     signpost_live_send_call_event (self->live, g_ptr_array_index (call_events, i));
   if (changed != NULL && changed->len > 0)
@@ -952,7 +956,7 @@ signpost_server_new (SignpostStore               *store,
   self->auth = signpost_auth_new (store, options->token_lifetime_s);
   self->live = signpost_live_new (options->ping_interval_ms, options->idle_timeout_ms,
                                   options->max_backlog);
-  signpost_live_set_check_func (self->live, check_live_client, self);
+  signpost_live_set_refresh_func (self->live, refresh_live_client, self);
   self->telephony = signpost_telephony_new (store);
   self->intake = signpost_intake_new (store);
   self->form = signpost_request_form_new (store, self->intake, &options->form_limits);

@@ -45,6 +45,19 @@ gboolean            signpost_access_check_fields   (SignpostRole         role,
                                                     JsonObject          *data,
                                                     GError             **error);
 
+gboolean            signpost_access_check_change   (SignpostRole         role,
+                                                    SignpostRecordKind   kind,
+                                                    JsonObject          *before,
+                                                    JsonObject          *after,
+                                                    GError             **error);
+gboolean            signpost_access_role_is_clinical (SignpostRole       role);
+char               *signpost_access_granted_clinical_roles (SignpostUser *before,
+                                                            SignpostUser *after);
+gboolean            signpost_access_check_user_change (SignpostPrincipal  *principal,
+                                                       SignpostUser       *before,
+                                                       SignpostUser       *after,
+                                                       GError            **error);
+
 gboolean            signpost_access_may_read_audit (SignpostRole         role);
 gboolean            signpost_access_may_see_queue  (SignpostRole         role);
 gboolean            signpost_access_may_see_stats  (SignpostRole         role);

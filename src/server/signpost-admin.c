@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "signpost-access.h"
 #include "signpost-admin-private.h"
 #include "signpost-apply.h"
 #include "signpost-auth.h"
@@ -97,6 +98,7 @@ write_record (SignpostStore  *store,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(JsonObject) json = signpost_object_to_json (SIGNPOST_OBJECT (record));
   g_autoptr(SignpostRecord) check = NULL;
+  g_autofree char *granted = NULL;
   SignpostApplyContext ctx;
   gboolean ok;
 
@@ -105,10 +107,14 @@ write_record (SignpostStore  *store,
                                          SIGNPOST_DECODE_CREATE, error);
   if (check == NULL)
     return FALSE;
+  /* A clinical role given is audited on its own, as through the API. */
+  if (SIGNPOST_IS_USER (record))
+    granted = signpost_access_granted_clinical_roles (NULL, SIGNPOST_USER (record));
   signpost_apply_context_init (&ctx, store, NULL, now);
   ok = signpost_store_begin (store, error) &&
        signpost_apply_write (&ctx, record, FALSE, error) &&
        signpost_apply_audit (&ctx, action, record, "signpost-server admin", error) &&
+       (granted == NULL || signpost_apply_audit (&ctx, "grant-role", record, granted, error)) &&
        signpost_store_commit (store, error);
   if (!ok)
     signpost_store_rollback (store);

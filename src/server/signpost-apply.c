@@ -131,6 +131,20 @@ signpost_apply_audit (SignpostApplyContext  *ctx,
   return signpost_store_append_audit (ctx->store, &event, error);
 }
 
+/* A clinical role given to a user (by whoever: a new user, a change) is
+ * written to the audit log on its own, with the roles in its detail. */
+static gboolean
+audit_grants (SignpostApplyContext  *ctx,
+              SignpostUser          *before,
+              SignpostUser          *after,
+              GError               **error)
+{
+  g_autofree char *granted = signpost_access_granted_clinical_roles (before, after);
+
+  return granted == NULL ||
+         signpost_apply_audit (ctx, "grant-role", SIGNPOST_RECORD (after), granted, error);
+}
+
 /* ---- results ----------------------------------------------------------- */
 
 static SignpostMutationResult *
@@ -326,6 +340,32 @@ mutation_data (SignpostMutation *mutation)
 
 /* ---- shared checks ----------------------------------------------------- */
 
+/* Whether the caller may read @record at all (the server itself may). */
+static gboolean
+caller_may_see (SignpostApplyContext *ctx,
+                SignpostRecord       *record)
+{
+  const char * const *user_practices = NULL;
+
+  if (ctx->principal == NULL)
+    return TRUE;
+  if (SIGNPOST_IS_USER (record))
+    user_practices = signpost_user_get_practice_ids (SIGNPOST_USER (record));
+  return signpost_access_check_read (ctx->principal, signpost_record_get_kind (record),
+                                     signpost_record_get_practice_id (record),
+                                     user_practices) != SIGNPOST_VISIBILITY_HIDDEN;
+}
+
+/* An id that is taken, by whatever: a record of another practice, another
+ * kind, a deleted one. The answer must not say which, nor what it holds. */
+static SignpostMutationResult *
+id_in_use (SignpostMutation *mutation,
+           const char       *field)
+{
+  return rejectedf (mutation, SIGNPOST_ERROR_CONFLICT, field,
+                    _("is already in use; choose a new id"));
+}
+
 /* Loads the mutation's target, or explains why not. */
 static SignpostRecord *
 load_target (SignpostApplyContext    *ctx,
@@ -346,7 +386,8 @@ load_target (SignpostApplyContext    *ctx,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (record == NULL || deleted)
+  /* What the caller may not see does not exist, as far as it is told. */
+  if (record == NULL || deleted || !caller_may_see (ctx, record))
     {
       *result = rejectedf (mutation, SIGNPOST_ERROR_NOT_FOUND, "id",
                            _("There is no %s with this id"),
@@ -406,6 +447,34 @@ triage_respond_by (SignpostApplyContext  *ctx,
   tz = practice != NULL ? signpost_online_practice_time_zone (SIGNPOST_PRACTICE (practice))
                         : signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
   return signpost_respond_by (ctx->now, tz);
+}
+
+/* The answer to a create or update the store refused for a uniqueness
+ * rule: a user name taken (users are the administrators', who see them
+ * all), or else the record's id. The store's own words name its tables. */
+static SignpostMutationResult *
+write_refused (SignpostApplyContext  *ctx,
+               SignpostMutation      *mutation,
+               SignpostRecord        *record,
+               GError               **error)
+{
+  if (SIGNPOST_IS_USER (record))
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(SignpostUser) other = NULL;
+
+      other = signpost_store_find_user (ctx->store, signpost_user_get_username (SIGNPOST_USER (record)),
+                                        &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (other != NULL && g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (other)),
+                                      signpost_record_get_id (record)) != 0)
+        return rejectedf (mutation, SIGNPOST_ERROR_CONFLICT, "username", _("is already taken"));
+    }
+  return id_in_use (mutation, "id");
 }
 
 /* ---- create, update, delete -------------------------------------------- */
@@ -468,8 +537,10 @@ apply_create (SignpostApplyContext  *ctx,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+  /* The record as it stands only for someone who may read it. */
   if (existing != NULL)
-    return conflict (ctx, mutation, existing);
+    return !deleted && caller_may_see (ctx, existing) ? conflict (ctx, mutation, existing)
+                                                       : id_in_use (mutation, "id");
 
   switch (kind)
     {
@@ -503,10 +574,12 @@ apply_create (SignpostApplyContext  *ctx,
   if (!signpost_apply_write (ctx, record, FALSE, &local_error))
     {
       if (is_constraint (local_error))
-        return rejected (mutation, g_steal_pointer (&local_error));
+        return write_refused (ctx, mutation, record, error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+  if (SIGNPOST_IS_USER (record) && !audit_grants (ctx, NULL, SIGNPOST_USER (record), error))
+    return NULL;
   return applied (ctx, mutation, record);
 }
 
@@ -539,6 +612,17 @@ apply_update (SignpostApplyContext  *ctx,
   if (g_strcmp0 (signpost_record_get_practice_id (record),
                  signpost_record_get_practice_id (current)) != 0)
     return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "practice_id", _("cannot be changed"));
+  {
+    g_autoptr(JsonObject) before = signpost_object_to_json (SIGNPOST_OBJECT (current));
+    g_autoptr(JsonObject) after = signpost_object_to_json (SIGNPOST_OBJECT (record));
+
+    if (!signpost_access_check_change (context_role (ctx), kind, before, after, &local_error))
+      return rejected (mutation, g_steal_pointer (&local_error));
+  }
+  if (SIGNPOST_IS_USER (record) &&
+      !signpost_access_check_user_change (ctx->principal, SIGNPOST_USER (current),
+                                          SIGNPOST_USER (record), &local_error))
+    return rejected (mutation, g_steal_pointer (&local_error));
 
   switch (kind)
     {
@@ -612,10 +696,13 @@ apply_update (SignpostApplyContext  *ctx,
   if (!signpost_apply_write (ctx, record, FALSE, &local_error))
     {
       if (is_constraint (local_error))
-        return rejected (mutation, g_steal_pointer (&local_error));
+        return write_refused (ctx, mutation, record, error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+  if (SIGNPOST_IS_USER (record) &&
+      !audit_grants (ctx, SIGNPOST_USER (current), SIGNPOST_USER (record), error))
+    return NULL;
   return applied (ctx, mutation, record);
 }
 
@@ -702,6 +789,7 @@ apply_book (SignpostApplyContext  *ctx,
   g_autoptr(SignpostRecord) triage = NULL;
   g_autoptr(SignpostAppointment) appointment = NULL;
   g_autoptr(SignpostBooking) booking = NULL;
+  g_autoptr(SignpostRecord) unbooked = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *practice_id;
   const char *appointment_id;
@@ -788,21 +876,36 @@ apply_book (SignpostApplyContext  *ctx,
       return NULL;
     }
   if (existing != NULL)
-    return rejectedf (mutation, SIGNPOST_ERROR_CONFLICT, "appointment_id",
-                      _("is already used by another appointment"));
+    return id_in_use (mutation, "appointment_id");
   if (!booked_same_day (ctx, slot, patient_id, &booked_today, error))
     return NULL;
 
+  unbooked = signpost_object_copy (SIGNPOST_OBJECT (record));
   appointment = signpost_slot_book (slot, booking, user_id (ctx));
   if (!signpost_apply_write (ctx, record, FALSE, error))
     return NULL;
   if (!signpost_apply_write (ctx, SIGNPOST_RECORD (appointment), FALSE, &local_error))
     {
-      /* The unique index caught a second live appointment. */
-      if (is_constraint (local_error))
-        return conflict (ctx, mutation, record);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      g_autoptr(SignpostAppointment) live = NULL;
+
+      if (!is_constraint (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      /* The unique index caught a second live appointment, or the id
+       * belongs to a record of another kind. */
+      g_clear_error (&local_error);
+      live = signpost_store_find_live_appointment (ctx->store, signpost_record_get_id (record),
+                                                   &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (live == NULL)
+        return id_in_use (mutation, "appointment_id");
+      return conflict (ctx, mutation, unbooked);
     }
   if (triage != NULL)
     {

@@ -1233,19 +1233,15 @@ signpost_server_handle_audit_views (SignpostServer    *self,
       signpost_server_reply_error (msg, error);
       return;
     }
-  if (patient == NULL)
+  /* What the caller may not see is not there, as far as it is told: the
+   * same answer as for nothing at all, so that ids cannot be probed. */
+  if (patient == NULL ||
+      signpost_access_check_read (principal, kind, signpost_record_get_practice_id (patient), NULL) ==
+      SIGNPOST_VISIBILITY_HIDDEN)
     {
       signpost_server_reply_problem (msg, SIGNPOST_ERROR_NOT_FOUND, field,
                                      kind == SIGNPOST_RECORD_PATIENT ? _("There is no such patient")
                                                                      : _("There is no such request"));
-      return;
-    }
-  if (signpost_access_check_read (principal, kind, signpost_record_get_practice_id (patient), NULL) ==
-      SIGNPOST_VISIBILITY_HIDDEN)
-    {
-      signpost_server_reply_problem (msg, SIGNPOST_ERROR_FORBIDDEN, field,
-                                     kind == SIGNPOST_RECORD_PATIENT ? _("You may not see this patient")
-                                                                     : _("You may not see this request"));
       return;
     }
 

@@ -958,7 +958,9 @@ test_settings_by_role (void)
   foreign = test_mutate_one (ts, manager, "practice", "update", ts->practice_b,
                              signpost_record_get_version (SIGNPOST_RECORD (other)),
                              "{\"online_paused\": true}");
-  g_assert_cmpuint (test_result_problem_status (foreign), ==, 403);
+  /* Another practice's record is not there for this manager (PROTOCOL.md,
+   * Refusals): 404, as for an id that does not exist. */
+  g_assert_cmpuint (test_result_problem_status (foreign), ==, 404);
   bad = test_mutate_one (ts, manager, "practice", "update", ts->practice_a, version + 1,
                          "{\"online_hours\": [{\"day\":\"monday\",\"opens\":\"19:00\",\"closes\":\"07:30\"}]}");
   g_assert_cmpuint (test_result_problem_status (bad), ==, 422);
@@ -1009,7 +1011,8 @@ test_audit_and_outcome (void)
                                            " \"patient_id\": \"00000000-0000-4000-8000-000000000000\"}", -1);
 
     g_assert_cmpuint (r->status, ==, 200);
-    test_assert_problem (refused, 403, "triage_id");
+    /* Not there for someone of another practice: 404, as for no id at all. */
+    test_assert_problem (refused, 404, "triage_id");
     test_assert_problem (both, 422, "patient_id");
   }
   audit = test_get_json (ts, "/api/v1/audit?limit=1000", admin);

@@ -14,6 +14,7 @@
 #include "signpost-database.h"
 #include "signpost-demo.h"
 #include "signpost-server.h"
+#include "signpost-sqlite-store.h"
 
 typedef struct {
   GMainLoop *loop;
@@ -235,6 +236,14 @@ main (int    argc,
       return 2;
     }
 
+  /* A damaged SQLite database is refused before it is opened, and checked
+   * again (every page) once it is. */
+  if (!signpost_database_is_uri (db_path) &&
+      !signpost_sqlite_store_check_files (db_path, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
   store = signpost_database_open (db_path, &error);
   if (store == NULL)
     {

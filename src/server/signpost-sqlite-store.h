@@ -16,5 +16,7 @@ gboolean             signpost_sqlite_store_export (SignpostSqliteStore  *self,
                                                    SignpostCopyRowFunc   func,
                                                    gpointer              user_data,
                                                    GError              **error);
+gboolean             signpost_sqlite_store_check_files (const char      *path,
+                                                        GError         **error);
 
 G_END_DECLS

@@ -26,6 +26,11 @@
  * It also finds a repeated member name by walking the object's members,
  * so one object of many repeats is quadratic (a 1 MB body of them took
  * seconds): objects may have at most SIGNPOST_JSON_MAX_MEMBERS members.
+ * And it keeps the last of two members of one name, silently: such a
+ * request ({"username":"admin","username":"navigator"}) could be read one
+ * way by us and another by whatever else reads it. The strict parse
+ * refuses it; it costs json-glib a signal per member, so it is for what
+ * clients send the server, not for the pages of records consoles read.
  */
 
 static int
@@ -254,24 +259,73 @@ signpost_json_check_bytes (const char  *data,
   return TRUE;
 }
 
-JsonNode *
-signpost_json_parse (const char  *data,
-                     gsize        length,
-                     gsize        max_size,
-                     GError     **error)
+/* Members counted per open object, innermost last: a member whose object
+ * does not grow replaced one of the same name. */
+typedef struct {
+  guint counts[SIGNPOST_JSON_MAX_DEPTH + 2];
+  int depth;
+  gboolean repeated;
+} MemberCheck;
+
+static void
+object_start_cb (JsonParser  *parser,
+                 MemberCheck *check)
+{
+  if (++check->depth < (int) G_N_ELEMENTS (check->counts))
+    check->counts[check->depth] = 0;
+}
+
+static void
+object_member_cb (JsonParser  *parser,
+                  JsonObject  *object,
+                  const char  *name,
+                  MemberCheck *check)
+{
+  if (check->depth <= 0 || check->depth >= (int) G_N_ELEMENTS (check->counts))
+    return;
+  if (json_object_get_size (object) < ++check->counts[check->depth])
+    check->repeated = TRUE;
+}
+
+static void
+object_end_cb (JsonParser  *parser,
+               JsonObject  *object,
+               MemberCheck *check)
+{
+  check->depth--;
+}
+
+static JsonNode *
+parse (const char  *data,
+       gsize        length,
+       gsize        max_size,
+       gboolean     strict,
+       GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  MemberCheck check = { .depth = 0 };
   JsonNode *root;
 
   if (!signpost_json_check_bytes (data, length, max_size, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
+  if (strict)
+    {
+      g_signal_connect (parser, "object-start", G_CALLBACK (object_start_cb), &check);
+      g_signal_connect (parser, "object-member", G_CALLBACK (object_member_cb), &check);
+      g_signal_connect (parser, "object-end", G_CALLBACK (object_end_cb), &check);
+    }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_MALFORMED,
                    _("The body is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  if (check.repeated)
+    {
+      fail (error, _("An object names the same member twice"));
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -283,13 +337,23 @@ signpost_json_parse (const char  *data,
   return json_node_ref (root);
 }
 
-JsonObject *
-signpost_json_parse_object (const char  *data,
-                            gsize        length,
-                            gsize        max_size,
-                            GError     **error)
+JsonNode *
+signpost_json_parse (const char  *data,
+                     gsize        length,
+                     gsize        max_size,
+                     GError     **error)
 {
-  g_autoptr(JsonNode) root = signpost_json_parse (data, length, max_size, error);
+  return parse (data, length, max_size, FALSE, error);
+}
+
+static JsonObject *
+parse_object (const char  *data,
+              gsize        length,
+              gsize        max_size,
+              gboolean     strict,
+              GError     **error)
+{
+  g_autoptr(JsonNode) root = parse (data, length, max_size, strict, error);
 
   if (root == NULL)
     return NULL;
@@ -299,6 +363,30 @@ signpost_json_parse_object (const char  *data,
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * signpost_json_parse_strict_object:
+ *
+ * As signpost_json_parse_object(), and an object anywhere in it that
+ * names a member twice is refused too. For what clients send.
+ */
+JsonObject *
+signpost_json_parse_strict_object (const char  *data,
+                                   gsize        length,
+                                   gsize        max_size,
+                                   GError     **error)
+{
+  return parse_object (data, length, max_size, TRUE, error);
+}
+
+JsonObject *
+signpost_json_parse_object (const char  *data,
+                            gsize        length,
+                            gsize        max_size,
+                            GError     **error)
+{
+  return parse_object (data, length, max_size, FALSE, error);
 }
 
 /* json-glib 1.6 appends ".0" to every double it writes without a '.', so

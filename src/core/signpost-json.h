@@ -17,6 +17,10 @@ JsonObject *signpost_json_parse_object    (const char  *data,
                                            gsize        length,
                                            gsize        max_size,
                                            GError     **error);
+JsonObject *signpost_json_parse_strict_object (const char *data,
+                                              gsize       length,
+                                              gsize       max_size,
+                                              GError    **error);
 gboolean    signpost_json_check_bytes     (const char  *data,
                                            gsize        length,
                                            gsize        max_size,

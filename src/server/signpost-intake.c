@@ -410,7 +410,7 @@ signpost_intake_receive (SignpostIntake        *self,
                            _("The request is not signed"));
       return NULL;
     }
-  object = signpost_json_parse_object (body, length, 0, error);
+  object = signpost_json_parse_strict_object (body, length, 0, error);
   if (object == NULL)
     return NULL;
   source = member_string (object, "source", TRUE, error);

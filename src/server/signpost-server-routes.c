@@ -940,6 +940,15 @@ query_date (GHashTable  *query,
                                 _("must be a date like 2026-11-23"));
       return FALSE;
     }
+  /* A day ends at the next one's midnight, which must be an instant we
+   * can hold (years to 9999). */
+  if (g_date_get_year (date) == 9999 && g_date_get_month (date) == 12 &&
+      g_date_get_day (date) == 31)
+    {
+      signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, key,
+                                _("must be a date no later than 9999-12-30"));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -961,7 +970,9 @@ query_month (GHashTable  *query,
     {
       *year = g_ascii_strtoll (text, NULL, 10);
       *month = g_ascii_strtoll (text + 5, NULL, 10);
-      ok = *year >= 1800 && *year <= 9999 && *month >= 1 && *month <= 12;
+      /* The month's last day must end before the year 10000. */
+      ok = *year >= 1800 && *year <= 9999 && *month >= 1 && *month <= 12 &&
+           !(*year == 9999 && *month == 12);
     }
   if (!ok)
     {

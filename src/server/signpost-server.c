@@ -191,7 +191,7 @@ signpost_server_read_json_object (SignpostServer     *self,
   gsize length = 0;
   const char *data = g_bytes_get_data (body, &length);
 
-  return signpost_json_parse_object (data, length, self->max_body, error);
+  return signpost_json_parse_strict_object (data, length, self->max_body, error);
 }
 
 /* ---- client address ---------------------------------------------------- */

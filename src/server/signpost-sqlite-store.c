@@ -707,21 +707,21 @@ sqlite_patient_booked_between (SignpostStore  *store,
                                GError        **error)
 {
   SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
-  g_autofree char *from_text = signpost_timestamp_format (from);
-  g_autofree char *to_text = signpost_timestamp_format (to);
   sqlite3_stmt *stmt;
   int rc;
 
+  /* As instants, not text: "…T00:00:00.5Z" sorts before "…T00:00:00Z". */
   stmt = signpost_db_prepare (db,
                               "SELECT 1 FROM records a JOIN records s "
                               "  ON s.id = json_extract (a.data, '$.slot_id') "
                               "WHERE a.kind = 'appointment' AND a.deleted = 0 "
                               "AND json_extract (a.data, '$.patient_id') = ?1 "
                               "AND json_extract (a.data, '$.status') <> 'cancelled' "
-                              "AND json_extract (s.data, '$.start') >= ?2 "
-                              "AND json_extract (s.data, '$.start') < ?3 LIMIT 1",
+                              "AND " MS ("json_extract (s.data, '$.start')") " >= ?2 "
+                              "AND " MS ("json_extract (s.data, '$.start')") " < ?3 LIMIT 1",
                               error);
-  if (stmt == NULL || !signpost_db_bind (stmt, error, "sss", patient_id, from_text, to_text))
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "sII", patient_id, instant_ms (from), instant_ms (to)))
     return FALSE;
   rc = signpost_db_step (db, stmt, error);
   sqlite3_reset (stmt);

@@ -9,6 +9,10 @@
 #include "signpost-live.h"
 #include "signpost-telephony.h"
 
+/* How far from now a webhook event's "at" may be. */
+#define MAX_EVENT_AGE_DAYS 731
+#define MAX_EVENT_AHEAD_DAYS 1
+
 /*
  * The phone system's side of the server: a signed webhook that turns call
  * events into call records, and the queue those records form.
@@ -219,11 +223,21 @@ check_event (JsonObject  *object,
     return FALSE;
   {
     g_autoptr(GDateTime) at = signpost_timestamp_parse (text, NULL);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
     if (at == NULL)
       {
         signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, "at",
                                   _("must be an ISO 8601 timestamp with a zone"));
+        return FALSE;
+      }
+    /* Replays of past days are fine; an instant years away is a mistake
+     * (a queue wait of two thousand years, say). */
+    if (g_date_time_difference (now, at) > MAX_EVENT_AGE_DAYS * G_TIME_SPAN_DAY ||
+        g_date_time_difference (at, now) > MAX_EVENT_AHEAD_DAYS * G_TIME_SPAN_DAY)
+      {
+        signpost_set_field_error (error, SIGNPOST_ERROR_INVALID, "at",
+                                  _("must be within the last two years and no later than tomorrow"));
         return FALSE;
       }
   }
@@ -433,7 +447,7 @@ signpost_telephony_check (SignpostTelephony  *self,
                            _("The event is not signed"));
       return NULL;
     }
-  object = signpost_json_parse_object (body, length, 0, error);
+  object = signpost_json_parse_strict_object (body, length, 0, error);
   if (object == NULL)
     return NULL;
   line_node = json_object_get_member (object, "line");

@@ -160,6 +160,38 @@ test_nul (void)
 }
 
 static void
+assert_repeat_refused (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = signpost_json_parse_strict_object (text, strlen (text), 0, &error);
+
+  g_test_message ("“%s”", text);
+  g_assert_null (object);
+  g_assert_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_MALFORMED);
+}
+
+/* Two members of one name: json-glib would keep the last, silently. */
+static void
+test_repeated_members (void)
+{
+  g_autoptr(JsonObject) fine = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_repeat_refused ("{\"username\":\"admin\",\"username\":\"navigator\"}");
+  assert_repeat_refused ("{\"username\":\"admin\",\"user\\u006eame\":\"navigator\"}");
+  assert_repeat_refused ("{\"a\":{\"b\":1,\"b\":2}}");
+  assert_repeat_refused ("{\"l\":[{\"a\":1},{\"b\":1,\"c\":2,\"b\":3}]}");
+  /* The same name in different objects is no repeat. */
+  {
+    const char *text = "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"c\":[{\"x\":3},{\"x\":4}]}";
+
+    fine = signpost_json_parse_strict_object (text, strlen (text), 0, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_nonnull (fine);
+}
+
+static void
 test_deep_brackets (void)
 {
   gsize n = 100 * 1024;
@@ -627,6 +659,7 @@ main (int   argc,
   g_test_add_func ("/signpost/json/too-large", test_too_large);
   g_test_add_func ("/signpost/json/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/signpost/json/nul", test_nul);
+  g_test_add_func ("/signpost/json/repeated-members", test_repeated_members);
   g_test_add_func ("/signpost/json/deep-brackets", test_deep_brackets);
   g_test_add_func ("/signpost/json/depth-boundary", test_depth_boundary);
   g_test_add_func ("/signpost/json/members", test_members);

@@ -305,8 +305,92 @@ typedef struct {
   gint64 scanned;
   gint64 last_scanned;
   gint64 last_included;
+  GHashTable *downloads;        /* practice_id → Download*, for the audit log */
   GError *error;
 } ChangesPage;
+
+/* What one page gave of one practice's records. */
+typedef struct {
+  guint records;
+  guint patients;
+} Download;
+
+static void
+count_download (ChangesPage                *page,
+                const SignpostStoredChange *change)
+{
+  Download *download;
+
+  if (page->downloads == NULL)
+    page->downloads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  download = g_hash_table_lookup (page->downloads, change->practice_id);
+  if (download == NULL)
+    {
+      download = g_new0 (Download, 1);
+      g_hash_table_insert (page->downloads, g_strdup (change->practice_id), download);
+    }
+  download->records++;
+  if (change->kind == SIGNPOST_RECORD_PATIENT && !change->deleted)
+    download->patients++;
+}
+
+/* A sync is not a view, but who took which practice's patients, and when,
+ * is the audit log's to say: one event per practice whose patient records
+ * a page carried (the first sync, a re-sync, a patient changed), before
+ * the page goes out. Pages of calls and requests alone are not logged:
+ * they come after every change, and name patients only by id. */
+static gboolean
+audit_downloads (SignpostServer     *self,
+                 SignpostPrincipal  *principal,
+                 ChangesPage        *page,
+                 gint64              since,
+                 gint64              last_seq,
+                 GError            **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean any = FALSE;
+
+  if (page->downloads == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, page->downloads);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Download *download = value;
+      g_autofree char *detail = NULL;
+      SignpostAuditEvent event = {
+        .at = g_get_real_time (),
+        .user_id = signpost_principal_get_user_id (principal),
+        .username = signpost_principal_get_username (principal),
+        .role = signpost_principal_get_role_nick (principal),
+        .action = "sync",
+        .type = "practice",
+        .record_id = key,
+        .client = signpost_principal_get_client (principal),
+      };
+
+      if (download->patients == 0)
+        continue;
+      if (!any && !signpost_store_begin (self->store, error))
+        return FALSE;
+      any = TRUE;
+      detail = g_strdup_printf ("since=%" G_GINT64_FORMAT " last_seq=%" G_GINT64_FORMAT
+                                " records=%u patients=%u", since, last_seq, download->records,
+                                download->patients);
+      event.detail = detail;
+      if (!signpost_store_append_audit (self->store, &event, error))
+        {
+          signpost_store_rollback (self->store);
+          return FALSE;
+        }
+    }
+  if (any && !signpost_store_commit (self->store, error))
+    {
+      signpost_store_rollback (self->store);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static const char *
 change_op (const SignpostStoredChange *change)
@@ -414,6 +498,7 @@ append_change (const SignpostStoredChange *change,
     }
   g_string_append_c (page->out, '}');
   page->last_included = change->seq;
+  count_download (page, change);
   return ++page->count < page->limit;
 }
 
@@ -456,6 +541,7 @@ signpost_server_handle_changes (SignpostServer    *self,
         error = g_steal_pointer (&page.error);
       g_clear_error (&page.error);
       g_clear_pointer (&page.former, g_strfreev);
+      g_clear_pointer (&page.downloads, g_hash_table_unref);
       g_string_free (page.out, TRUE);
       signpost_server_reply_error (msg, error);
       return;
@@ -481,6 +567,15 @@ signpost_server_handle_changes (SignpostServer    *self,
     }
   g_string_append_printf (page.out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}",
                           last_seq, more ? "true" : "false");
+  /* No audit entry, no page. */
+  if (!audit_downloads (self, principal, &page, since, last_seq, &error))
+    {
+      g_clear_pointer (&page.downloads, g_hash_table_unref);
+      g_string_free (page.out, TRUE);
+      signpost_server_reply_error (msg, error);
+      return;
+    }
+  g_clear_pointer (&page.downloads, g_hash_table_unref);
   {
     gsize length = page.out->len;
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "server-test-util.h"
+#include "signpost-database.h"
 
 /*
  * Account changes reach every way in at once (issue 12): a token acts
@@ -204,24 +205,25 @@ test_live_follows_other_writers (void)
   g_autofree char *nav = test_login (ts, "nav_a");
   g_autofree char *nav_id = user_id_of (ts, nav);
   TestLive *live = test_live_connect (ts, nav);
-  g_autoptr(SignpostSqliteStore) other = NULL;
+  g_autoptr(SignpostStore) other = NULL;
   g_autoptr(SignpostRecord) user = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (test_live_wait (live, "hello", 5000));
 
-  /* Another connection to the file, as signpost-server admin opens. */
-  other = signpost_sqlite_store_new (ts->db_path, &error);
+  /* Another connection to the database, as signpost-server admin (or
+   * another instance) opens. */
+  other = signpost_database_open (test_database_location (ts->database), &error);
   g_assert_no_error (error);
-  user = signpost_store_get_record (SIGNPOST_STORE (other), SIGNPOST_RECORD_USER, nav_id, NULL, &error);
+  user = signpost_store_get_record (other, SIGNPOST_RECORD_USER, nav_id, NULL, &error);
   g_assert_no_error (error);
   signpost_user_set_disabled (SIGNPOST_USER (user), TRUE);
   signpost_record_set_version (user, signpost_record_get_version (user) + 1);
   signpost_record_set_updated_at (user, now);
-  g_assert_true (signpost_store_begin (SIGNPOST_STORE (other), &error));
-  g_assert_true (signpost_store_put_record (SIGNPOST_STORE (other), user, FALSE, &error));
-  g_assert_true (signpost_store_commit (SIGNPOST_STORE (other), &error));
+  g_assert_true (signpost_store_begin (other, &error));
+  g_assert_true (signpost_store_put_record (other, user, FALSE, &error));
+  g_assert_true (signpost_store_commit (other, &error));
   g_assert_no_error (error);
 
   test_wait_until (&live->closed, 10000);

@@ -231,6 +231,41 @@ test_damaged_database (void)
   remove_tree (dir);
 }
 
+/* Item 5, through the admin command: a user made with a clinical role is
+ * audited as a grant, as through the API. */
+static void
+test_admin_command_grants (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("signpost-store-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "server.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignpostDb) db = NULL;
+  sqlite3_stmt *stmt;
+  guint grants = 0;
+
+  g_assert_cmpint (run_admin (db_path, NULL, "add-practice", "--ods", "Y00001", "--name", "Test",
+                              NULL), ==, 0);
+  g_assert_cmpint (run_admin (db_path, NULL, "add-user", "--username", "newnav", "--display-name",
+                              "New Navigator", "--role", "navigator", "--roles", "clinician",
+                              "--practice", "Y00001", NULL), ==, 0);
+  g_assert_cmpint (run_admin (db_path, NULL, "add-user", "--username", "newmgr", "--display-name",
+                              "New Manager", "--role", "manager", "--practice", "Y00001", NULL), ==, 0);
+  db = signpost_db_open (db_path, SIGNPOST_DB_READ_ONLY, &error);
+  g_assert_no_error (error);
+  stmt = signpost_db_prepare (db, "SELECT detail FROM audit WHERE action = 'grant-role'", &error);
+  g_assert_no_error (error);
+  while (signpost_db_step (db, stmt, &error) == SQLITE_ROW)
+    {
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "navigator,clinician");
+      grants++;
+    }
+  sqlite3_reset (stmt);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants, ==, 1);
+  g_clear_object (&db);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -239,5 +274,6 @@ main (int    argc,
 
   g_test_add_func ("/signpost/security/store/damaged-database", test_damaged_database);
   g_test_add_func ("/signpost/security/store/writer-that-dies", test_writer_that_dies);
+  g_test_add_func ("/signpost/security/store/admin-command-grants", test_admin_command_grants);
   return g_test_run ();
 }

@@ -2018,7 +2018,7 @@ signpost_sqlite_store_check_files (const char  *path,
   g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
   g_autofree char *shm_path = g_strconcat (path, "-shm", NULL);
   goffset size = 0, wal_size = 0;
-  gboolean have_wal;
+  gboolean have_wal, have_index, wal_pending;
   WalIndex index;
 
   g_return_val_if_fail (path != NULL, FALSE);
@@ -2035,6 +2035,8 @@ signpost_sqlite_store_check_files (const char  *path,
     return damaged (error, path,
                     _("it is empty (0 bytes). If this is a new server, delete the empty file "
                       "and start again"));
+  have_index = read_wal_index (shm_path, &index);
+  wal_pending = have_wal && wal_size > 0 && !(have_index && index.max_frame <= index.backfilled);
   if (size >= 100)
     {
       guint8 header[100];
@@ -2047,8 +2049,11 @@ signpost_sqlite_store_check_files (const char  *path,
       if (page_size == 1)
         page_size = 65536;
       pages = read_be32 (header + 28);
-      /* The size in the header counts only when it is up to date. */
-      if (read_be32 (header + 92) == read_be32 (header + 24) && page_size >= 512 &&
+      /* The size in the header counts only when it is up to date, and only
+       * when no write waits in the log: a checkpoint cut short (the
+       * process killed) leaves page 1 written before the pages after the
+       * old end, and SQLite finishes it from the log on opening. */
+      if (!wal_pending && read_be32 (header + 92) == read_be32 (header + 24) && page_size >= 512 &&
           (goffset) pages * page_size > size)
         return damaged (error, path,
                         _("it is %" G_GOFFSET_FORMAT " bytes, but its header says %" G_GOFFSET_FORMAT),
@@ -2057,7 +2062,7 @@ signpost_sqlite_store_check_files (const char  *path,
   else
     return damaged (error, path, _("it is too short to be a database"));
 
-  if (read_wal_index (shm_path, &index) && index.max_frame > index.backfilled)
+  if (have_index && index.max_frame > index.backfilled)
     {
       goffset needed = 32 + (goffset) index.max_frame * (24 + index.page_size);
       guint8 wal_header[32];

@@ -6,7 +6,9 @@
 
 #include "signpost-booking.h"
 #include "signpost-csv-reader.h"
+#include "signpost-data-age.h"
 #include "signpost-db.h"
+#include "signpost-deadline.h"
 #include "signpost-enum-types.h"
 #include "signpost-enums.h"
 #include "signpost-error.h"
@@ -14,6 +16,7 @@
 #include "signpost-import-values.h"
 #include "signpost-json.h"
 #include "signpost-model.h"
+#include "signpost-namesakes.h"
 #include "signpost-nhs-number.h"
 #include "signpost-object.h"
 #include "signpost-phone-number.h"

@@ -348,6 +348,141 @@ view_audited (gpointer data)
   return FALSE;
 }
 
+static gboolean
+popup_rows_at_least_two (gpointer data)
+{
+  return signpost_caller_popup_get_row_subtitle (data, 1) != NULL;
+}
+
+static gboolean
+search_has_two (gpointer data)
+{
+  return g_list_model_get_n_items (signpost_patient_search_get_results (data)) >= 2;
+}
+
+typedef struct {
+  SignpostCache *cache;
+  SignpostPatient *patient;
+} NamesakeCheck;
+
+static gboolean
+namesake_cached (gpointer data)
+{
+  NamesakeCheck *check = data;
+  g_autoptr(GPtrArray) found = signpost_cache_find_namesakes (check->cache, check->patient, NULL);
+
+  return found != NULL && found->len == 1;
+}
+
+/* Two registered patients with the same name and date of birth (the
+ * hazard log's C-01.7): a popup that names one of them says so and asks
+ * for a second identifier, giving this one's own; a search that finds
+ * both says so in each row, and so does the patient search. */
+static void
+test_popup_namesakes (Fixture       *f,
+                      gconstpointer  data)
+{
+  SignpostCallerPopup *popup;
+  SignpostActions *actions;
+  SignpostPatientSearch *search;
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autoptr(SignpostPatient) namesake = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mobile = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *withheld_id = NULL;
+  g_autofree char *namesake_id = g_uuid_string_random ();
+  g_autofree char *query = NULL;
+  SignpostPatient *caller;
+  const char *warning;
+  const char *postcode;
+  NamesakeCheck check;
+  gint64 start;
+
+  sign_in (f, "navigator");
+  popup = caller_popup (f->window);
+  actions = signpost_actions_get_for_engine (engine (f));
+  mobile = number_shared_by (f, 1, 1, &matches);
+  caller = g_ptr_array_index (matches, 0);
+  postcode = signpost_patient_get_postcode (caller);
+  g_assert_nonnull (postcode);
+  {
+    g_autoptr(GPtrArray) none = signpost_cache_find_namesakes (cache (f), caller, NULL);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+
+  /* A temporary resident with the caller's name and date of birth. */
+  namesake = signpost_patient_new ();
+  signpost_record_set_id (SIGNPOST_RECORD (namesake), namesake_id);
+  signpost_record_set_practice_id (SIGNPOST_RECORD (namesake), signpost_record_get_practice_id (SIGNPOST_RECORD (caller)));
+  signpost_patient_set_given_name (namesake, signpost_patient_get_given_name (caller));
+  signpost_patient_set_family_name (namesake, signpost_patient_get_family_name (caller));
+  signpost_patient_set_date_of_birth (namesake, signpost_patient_get_date_of_birth (caller));
+  signpost_patient_set_sex (namesake, SIGNPOST_SEX_UNKNOWN);
+  signpost_patient_set_temporary (namesake, TRUE);
+  g_assert_true (signpost_actions_register_temporary_patient (actions, namesake, "Registered a namesake", &error));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_until (outbox_empty, signpost_sync_engine_get_outbox (engine (f)), TIMEOUT_MS));
+  check.cache = cache (f);
+  check.patient = caller;
+  g_assert_true (test_wait_until (namesake_cached, &check, TIMEOUT_MS));
+
+  /* The caller's own mobile: one patient, and the warning with their postcode. */
+  start = g_get_monotonic_time ();
+  call_id = offer (f, mobile);
+  assert_popup_within (popup, call_id, SIGNPOST_CALLER_POPUP_OFFERED, start, POPUP_MS);
+  g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "one");
+  warning = signpost_caller_popup_get_namesake_warning (popup);
+  g_assert_nonnull (warning);
+  g_assert_true (g_str_has_prefix (warning, "1 other patient has the same name and date of birth. "
+                                            "Ask for a second identifier: postcode or NHS number."));
+  g_assert_nonnull (strstr (warning, postcode));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  signpost_queue_page_answer_next (queue_page (f->window));
+  assert_popup_within (popup, call_id, SIGNPOST_CALLER_POPUP_ANSWERED, start, TIMEOUT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (queue_page (f->window)), "queue.end-call", NULL));
+  g_assert_true (test_wait_until (desk_idle, signpost_call_desk_get_for_engine (engine (f)), TIMEOUT_MS));
+
+  /* A withheld number; the caller gives their name and date of birth:
+   * both are found, and each row says so. */
+  start = g_get_monotonic_time ();
+  withheld_id = offer (f, NULL);
+  assert_popup_within (popup, withheld_id, SIGNPOST_CALLER_POPUP_OFFERED, start, POPUP_MS);
+  g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "search");
+  {
+    GDate born;
+    char dob[16];
+
+    g_assert_true (signpost_date_parse (signpost_patient_get_date_of_birth (caller), &born, NULL));
+    g_date_strftime (dob, sizeof dob, "%d/%m/%Y", &born);
+    query = g_strdup_printf ("%s %s %s", signpost_patient_get_family_name (caller),
+                             signpost_patient_get_given_name (caller), dob);
+  }
+  {
+    GtkWidget *entry = find_of_type (GTK_WIDGET (popup), GTK_TYPE_SEARCH_ENTRY);
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), query);
+    g_assert_true (test_wait_until (popup_rows_at_least_two, popup, TIMEOUT_MS));
+    for (guint i = 0; i < 2; i++)
+      {
+        const char *subtitle = signpost_caller_popup_get_row_subtitle (popup, i);
+
+        g_assert_nonnull (subtitle);
+        g_assert_nonnull (strstr (subtitle, "the same name and date of birth"));
+        g_assert_nonnull (strstr (subtitle, "Ask for a second identifier"));
+      }
+  }
+  signpost_caller_popup_dismiss (popup);
+
+  /* The patient search says it too. */
+  search = signpost_window_get_patient_search (f->window);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+  signpost_patient_search_set_text (search, query);
+  g_assert_true (test_wait_until (search_has_two, search, TIMEOUT_MS));
+  g_assert_nonnull (strstr (signpost_patient_search_get_status (search),
+                            "Some have the same name and date of birth: ask for a second identifier"));
+}
+
 /* A patient's own mobile: the popup names them within a second, and the
  * keyboard stays in the entry the navigator is typing in. Then answering
  * moves the keyboard into the popup, Enter links the call to the patient
@@ -1014,6 +1149,7 @@ main (int   argc,
   ADD ("order-matches-server", test_queue_matches_server);
   ADD ("callback-lifecycle", test_callback_lifecycle);
   ADD ("offline", test_offline);
+  ADD ("popup-namesakes", test_popup_namesakes);
 #undef ADD
 
   status = g_test_run ();

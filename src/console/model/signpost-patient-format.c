@@ -153,3 +153,23 @@ signpost_patient_describe (SignpostPatient *patient,
   /* Translators: name, date of birth (age), NHS number */
   return g_strdup_printf (_("%s, born %s, NHS number %s"), name, born, nhs);
 }
+
+char *
+signpost_patient_format_namesakes (SignpostPatient *patient,
+                                   SignpostCache   *cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) namesakes = NULL;
+
+  if (patient == NULL || cache == NULL)
+    return NULL;
+  namesakes = signpost_cache_find_namesakes (cache, patient, &error);
+  if (namesakes == NULL)
+    {
+      /* Not knowing is said, not taken for "none". */
+      g_warning ("Could not look for patients with the same name and date of birth: %s", error->message);
+      return g_strdup (_("Could not check for another patient with the same name and date of birth: "
+                         "ask for a second identifier, postcode or NHS number."));
+    }
+  return signpost_namesake_warning (patient, namesakes->len);
+}

@@ -16,5 +16,9 @@ char *signpost_patient_format_alerts   (SignpostPatient *patient);
 char *signpost_patient_format_phones   (SignpostPatient *patient);
 char *signpost_patient_describe        (SignpostPatient *patient,
                                         GDateTime       *now);
+/* When other patients on this PC have @patient's name and date of birth:
+ * what to tell the navigator (signpost_namesake_warning()); else NULL. */
+char *signpost_patient_format_namesakes (SignpostPatient *patient,
+                                         SignpostCache   *cache);
 
 G_END_DECLS

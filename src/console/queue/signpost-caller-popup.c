@@ -32,6 +32,8 @@ struct _SignpostCallerPopup
   GtkLabel *identity_label;
   GtkWidget *alerts_box;
   GtkLabel *alerts_label;
+  GtkWidget *namesake_box;
+  GtkLabel *namesake_label;
   GtkLabel *practice_label;
   GtkLabel *gp_label;
   GtkLabel *requests_label;
@@ -160,6 +162,7 @@ create_patient_row (gpointer item,
   g_autofree char *born = signpost_patient_format_born (patient, now);
   g_autofree char *nhs = signpost_patient_format_nhs (patient);
   g_autofree char *alerts = signpost_patient_format_alerts (patient);
+  g_autofree char *namesakes = signpost_patient_format_namesakes (patient, self->cache);
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
@@ -174,12 +177,21 @@ create_patient_row (gpointer item,
       g_free (subtitle);
       subtitle = g_steal_pointer (&with_practice);
     }
-  if (*alerts != '\0')
+  if (namesakes != NULL)
+    {
+      /* Said in the row itself: it is what tells the two apart. */
+      g_autofree char *with_namesakes = g_strdup_printf ("%s\n%s", subtitle, namesakes);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_namesakes);
+    }
+  if (*alerts != '\0' || namesakes != NULL)
     {
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      g_autofree char *with_alerts = g_strdup_printf ("%s\n%s", subtitle, alerts);
+      g_autofree char *with_alerts = *alerts != '\0' ? g_strdup_printf ("%s\n%s", subtitle, alerts)
+                                                     : g_strdup (subtitle);
 
-      gtk_widget_set_tooltip_text (icon, alerts);
+      gtk_widget_set_tooltip_text (icon, *alerts != '\0' ? alerts : namesakes);
       gtk_widget_add_css_class (icon, "alert-text");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
       g_free (subtitle);
@@ -188,7 +200,7 @@ create_patient_row (gpointer item,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), namesakes != NULL ? 6 : 3);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   return row;
 }
@@ -236,6 +248,7 @@ fill_one (SignpostCallerPopup *self,
   g_autofree char *nhs = signpost_patient_format_nhs (patient);
   g_autofree char *alerts = signpost_patient_format_alerts (patient);
   g_autofree char *identity = NULL;
+  g_autofree char *namesakes = NULL;
   g_autofree char *gp = clinician_name (self->cache, signpost_patient_get_usual_clinician_id (patient));
   g_autoptr(GError) requests_error = NULL;
   g_autoptr(GError) appointments_error = NULL;
@@ -264,6 +277,9 @@ fill_one (SignpostCallerPopup *self,
   set_label (self->identity_label, identity);
   gtk_widget_set_visible (self->alerts_box, *alerts != '\0');
   set_label (self->alerts_label, alerts);
+  namesakes = signpost_patient_format_namesakes (patient, self->cache);
+  gtk_widget_set_visible (self->namesake_box, namesakes != NULL);
+  set_label (self->namesake_label, namesakes ? namesakes : "");
   set_label (self->practice_label,
              signpost_cache_get_practice_name (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (patient))));
   set_label (self->gp_label, gp ? gp : _("None recorded"));
@@ -971,6 +987,8 @@ signpost_caller_popup_class_init (SignpostCallerPopupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, name_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, namesake_box);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, namesake_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, alerts_box);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, alerts_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, practice_label);
@@ -1135,6 +1153,30 @@ signpost_caller_popup_get_search_text (SignpostCallerPopup *self)
 }
 
 /* Enter: this is the caller. On a call offered here it answers instead. */
+const char *
+signpost_caller_popup_get_namesake_warning (SignpostCallerPopup *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+
+  if (!gtk_widget_get_visible (self->namesake_box))
+    return NULL;
+  return gtk_label_get_text (self->namesake_label);
+}
+
+const char *
+signpost_caller_popup_get_row_subtitle (SignpostCallerPopup *self,
+                                        guint                index)
+{
+  GtkListBox *list;
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
+
+  list = current_list (self);
+  row = list != NULL ? gtk_list_box_get_row_at_index (list, index) : NULL;
+  return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
 void
 signpost_caller_popup_confirm (SignpostCallerPopup *self)
 {

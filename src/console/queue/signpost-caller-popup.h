@@ -60,6 +60,12 @@ SignpostPatient         *signpost_caller_popup_get_selected     (SignpostCallerP
 void                     signpost_caller_popup_select           (SignpostCallerPopup *self,
                                                                  guint                index);
 const char              *signpost_caller_popup_get_search_text  (SignpostCallerPopup *self);
+/* The warning shown when another patient has the caller's name and date
+ * of birth ("one"), or NULL; the subtitle of row @index of the list shown
+ * ("several", "search"), or NULL. */
+const char              *signpost_caller_popup_get_namesake_warning (SignpostCallerPopup *self);
+const char              *signpost_caller_popup_get_row_subtitle (SignpostCallerPopup *self,
+                                                                 guint                index);
 void                     signpost_caller_popup_confirm          (SignpostCallerPopup *self);
 void                     signpost_caller_popup_dismiss          (SignpostCallerPopup *self);
 

@@ -194,3 +194,38 @@ signpost_cache_find_patients_by_phone (SignpostCache *self,
     return NULL;
   return signpost_cache_collect_records (self, stmt, error);
 }
+
+GPtrArray *
+signpost_cache_find_namesakes (SignpostCache   *self,
+                               SignpostPatient *patient,
+                               GError         **error)
+{
+  g_autoptr(GPtrArray) born_that_day = NULL;
+  const char *dob;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+  g_return_val_if_fail (SIGNPOST_IS_PATIENT (patient), NULL);
+
+  dob = signpost_patient_get_date_of_birth (patient);
+  if (dob == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  stmt = signpost_db_prepare (self->db,
+                              "SELECT r.kind, r.data, r.pending"
+                              " FROM patient_index p JOIN records r ON r.rid = p.rid"
+                              " WHERE p.dob = ?1 ORDER BY p.sort_key",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", dob))
+    return NULL;
+  born_that_day = signpost_cache_collect_records (self, stmt, error);
+  if (born_that_day == NULL)
+    return NULL;
+  for (guint i = 0; i < born_that_day->len;)
+    {
+      if (signpost_patient_is_namesake (patient, g_ptr_array_index (born_that_day, i)))
+        i++;
+      else
+        g_ptr_array_remove_index (born_that_day, i);
+    }
+  return g_steal_pointer (&born_that_day);
+}

@@ -106,6 +106,11 @@ GPtrArray     *signpost_cache_search_patients        (SignpostCache  *self,
 GPtrArray     *signpost_cache_find_patients_by_phone (SignpostCache  *self,
                                                       const char     *number,
                                                       GError        **error);
+/* The other patients on this PC whom a name and a date of birth do not
+ * tell apart from @patient (signpost_patient_is_namesake()), by name. */
+GPtrArray     *signpost_cache_find_namesakes         (SignpostCache   *self,
+                                                      SignpostPatient *patient,
+                                                      GError         **error);
 
 /* ---- the queue and the requests (signpost-cache-calls.c) ---- */
 

@@ -78,6 +78,18 @@ update_status (SignpostPatientSearch *self)
     status = g_strdup_printf (_("The first %u matches, best first. Type more to narrow them down."), n);
   else
     status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u patient found", "%u patients found", n), n);
+  {
+    g_autoptr(GHashTable) namesakes = signpost_patients_find_namesakes (G_LIST_MODEL (self->model));
+
+    /* Found together, a name and a date of birth do not tell them apart. */
+    if (g_hash_table_size (namesakes) > 0)
+      {
+        g_autofree char *more = g_strdup_printf (_("%s Some have the same name and date of birth: ask for a "
+                                                   "second identifier, postcode or NHS number."), status);
+        g_free (status);
+        status = g_steal_pointer (&more);
+      }
+  }
   gtk_label_set_text (self->status_label, status);
 }
 
@@ -214,6 +226,19 @@ bind_cell (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_ALERTS:
       text = signpost_patient_format_alerts (patient);
+      {
+        g_autofree char *namesakes =
+          signpost_patient_format_namesakes (patient, signpost_actions_get_cache (self->actions));
+
+        if (namesakes != NULL)
+          {
+            g_autofree char *both = *text != '\0' ? g_strdup_printf ("%s · %s", namesakes, text)
+                                                  : g_strdup (namesakes);
+            g_free (text);
+            text = g_steal_pointer (&both);
+          }
+      }
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), *text != '\0' ? text : NULL);
       if (*text != '\0')
         gtk_widget_add_css_class (GTK_WIDGET (label), "alert-cell");
       else
@@ -396,4 +421,12 @@ signpost_patient_search_activate_selected (SignpostPatientSearch *self)
       g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
     selected = 0;
   activate_position (self, selected);
+}
+
+const char *
+signpost_patient_search_get_status (SignpostPatientSearch *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_PATIENT_SEARCH (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
 }

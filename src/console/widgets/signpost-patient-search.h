@@ -20,6 +20,8 @@ void            signpost_patient_search_set_text    (SignpostPatientSearch *self
                                                      const char            *text);
 void            signpost_patient_search_clear       (SignpostPatientSearch *self);
 GListModel     *signpost_patient_search_get_results (SignpostPatientSearch *self);
+/* What the line under the search box says ("2 patients found. …"). */
+const char     *signpost_patient_search_get_status  (SignpostPatientSearch *self);
 void            signpost_patient_search_activate_selected (SignpostPatientSearch *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "console-display-util.h"
+#include "console-test-fixtures.h"
 #include "console-test-server.h"
 #include "signpost-application.h"
 #include "signpost-patient-summary.h"
@@ -246,6 +247,133 @@ test_offline_banner (Fixture       *f,
 }
 
 static gboolean
+banner_says_age (gpointer data)
+{
+  return strstr (signpost_window_get_offline_text (data), " · last up to date 5 minutes ago") != NULL;
+}
+
+/* Offline for more than a minute: the banner, on every page, says how old
+ * this PC's copy is (the hazard log's C-07.5); the age is kept in the
+ * cache, and back online it goes. */
+static void
+test_offline_age (Fixture       *f,
+                  gconstpointer  data)
+{
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) then = NULL;
+  g_autoptr(GDateTime) current_at = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (engine, "reconnect-min-ms", 100, "reconnect-max-ms", 500, NULL);
+  sign_in_and_sync (f, "navigator");
+  /* Online: up to date now. */
+  current_at = signpost_sync_engine_dup_current_at (engine);
+  g_assert_nonnull (current_at);
+
+  test_server_stop (f->server);
+  g_assert_true (test_wait_until (banner_shown, f->window, TIMEOUT_MS));
+  /* Under a minute: nothing more said. */
+  g_assert_null (strstr (signpost_window_get_offline_text (f->window), "last up to date"));
+  g_clear_pointer (&current_at, g_date_time_unref);
+  current_at = signpost_sync_engine_dup_current_at (engine);
+  g_assert_nonnull (current_at);
+
+  /* The copy was last up to date five minutes ago (as a console left
+   * offline would find it): said within a tick. */
+  now = g_date_time_new_now_utc ();
+  then = g_date_time_add_minutes (now, -5);
+  text = signpost_timestamp_format (then);
+  g_assert_true (signpost_cache_set_meta (signpost_sync_engine_get_cache (engine), "current_at", text, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_until (banner_says_age, f->window, TIMEOUT_MS));
+  g_assert_true (g_str_has_prefix (signpost_window_get_offline_text (f->window),
+                                   "Offline — working from this PC’s copy"));
+  g_test_message ("%s", signpost_window_get_offline_text (f->window));
+
+  test_server_start (f->server);
+  g_assert_true (test_wait_until (banner_hidden, f->window, TIMEOUT_MS));
+  g_assert_true (test_wait_until (is_caught_up, engine, TIMEOUT_MS));
+}
+
+static gboolean
+escalation_shown (gpointer data)
+{
+  return signpost_escalation_banner_get_text (signpost_window_get_escalation_banner (data)) != NULL;
+}
+
+static gboolean
+duty_page_shown (gpointer data)
+{
+  return g_strcmp0 (signpost_window_get_visible_page (data), "duty") == 0;
+}
+
+/* A request past its deadline in this PC's copy, as the feed brings it. */
+static void
+add_overdue_request (Fixture *f)
+{
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+  SignpostCache *cache = signpost_sync_engine_get_cache (engine);
+  g_autoptr(SignpostPractice) practice = g_list_model_get_item (signpost_sync_engine_get_practices (engine), 0);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autofree char *respond_by = signpost_timestamp_format (yesterday);
+  g_autofree char *id = g_uuid_string_random ();
+
+  json_object_set_string_member (object, "id", id);
+  json_object_set_string_member (object, "practice_id", signpost_record_get_id (SIGNPOST_RECORD (practice)));
+  json_object_set_int_member (object, "version", 1);
+  json_object_set_string_member (object, "updated_at", respond_by);
+  json_object_set_int_member (object, "seq", signpost_cache_get_last_seq (cache));
+  json_object_set_string_member (object, "reason", "Repeat prescription query");
+  json_object_set_string_member (object, "urgency", "routine");
+  json_object_set_string_member (object, "status", "open");
+  json_object_set_string_member (object, "respond_by", respond_by);
+  test_apply_record (cache, "triage", object);
+}
+
+/* Requests past their deadline are escalated (the hazard log's C-10.3):
+ * a banner over every page for the duty doctor, with a way to the duty
+ * list; none for a navigator. */
+static void
+test_escalation_banner (Fixture       *f,
+                        gconstpointer  data)
+{
+  SignpostEscalationBanner *banner = signpost_window_get_escalation_banner (f->window);
+
+  sign_in_and_sync (f, "duty");
+  g_assert_null (signpost_escalation_banner_get_text (banner));
+  add_overdue_request (f);
+  g_assert_true (test_wait_until (escalation_shown, f->window, TIMEOUT_MS));
+  g_assert_cmpstr (signpost_escalation_banner_get_text (banner), ==,
+                   "1 request is past its deadline. Each needs an outcome.");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "diary");
+  g_assert_nonnull (signpost_escalation_banner_get_text (banner));
+  {
+    GtkWidget *button = display_find_widget (GTK_WIDGET (banner), display_is_button_labelled, "Open the _Duty List");
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_visible (button));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.show-page");
+    g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button)), NULL),
+                     ==, "duty");
+    /* The action as the button finds it, from inside the banner. */
+    g_assert_true (gtk_widget_activate_action (button, "win.show-page", "s", "duty"));
+    g_assert_true (test_wait_until (duty_page_shown, f->window, TIMEOUT_MS));
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.log-out", NULL);
+  g_assert_true (test_wait_until (engine_signed_out, signpost_application_get_engine (app), TIMEOUT_MS));
+  g_assert_null (signpost_escalation_banner_get_text (banner));
+  sign_in_and_sync (f, "navigator");
+  add_overdue_request (f);
+  g_assert_null (signpost_escalation_banner_get_escalation (banner));
+  g_assert_null (signpost_escalation_banner_get_text (banner));
+}
+
+static gboolean
 results_contain (gpointer data)
 {
   gpointer *args = data;
@@ -405,6 +533,8 @@ main (int   argc,
   ADD ("login-errors", test_login_errors);
   ADD ("roles", test_roles);
   ADD ("offline-banner", test_offline_banner);
+  ADD ("offline-age", test_offline_age);
+  ADD ("escalation-banner", test_escalation_banner);
   ADD ("search-each-key", test_search_each_key);
 #undef ADD
 

@@ -8,6 +8,7 @@
 #include "signpost-application.h"
 #include "signpost-caller-popup.h"
 #include "signpost-diary-page.h"
+#include "signpost-escalation-banner.h"
 #include "signpost-duty-list-page.h"
 #include "signpost-load-page.h"
 #include "signpost-login-page.h"
@@ -17,6 +18,7 @@
 #include "signpost-problems-window.h"
 #include "signpost-queue-page.h"
 #include "signpost-requests-page.h"
+#include "signpost-ticker.h"
 #include "signpost-triage-form.h"
 #include "signpost-window.h"
 
@@ -38,6 +40,7 @@ struct _SignpostWindow
   GtkToggleButton *search_button;
   GtkLabel *status_label;
   GtkRevealer *offline_revealer;
+  SignpostEscalationBanner *escalation_banner; /* under the offline banner */
   GtkLabel *offline_label;
   GtkRevealer *sync_revealer;
   GtkLabel *sync_label;
@@ -104,6 +107,24 @@ update_banners (SignpostWindow *self)
                                              "Offline — working from this PC’s copy, %u changes waiting",
                                              waiting),
                                 waiting);
+      {
+        /* Every page shows this PC's copy: once it is over a minute old,
+         * the banner says how old (the hazard log's C-07.5). */
+        g_autoptr(GDateTime) current_at = signpost_sync_engine_dup_current_at (self->engine);
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+        g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+        g_autofree char *age = signpost_data_age_describe (current_at, now, tz);
+
+        if (age != NULL)
+          {
+            /* Translators: the offline banner, then how old this PC's copy is:
+             * "Offline — working from this PC’s copy · last up to date 5 minutes ago" */
+            g_autofree char *with_age = g_strdup_printf (_("%s · %s"), text, age);
+
+            g_free (text);
+            text = g_steal_pointer (&with_age);
+          }
+      }
       gtk_label_set_text (self->offline_label, text);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->offline_label),
                                    signpost_sync_engine_get_last_error (self->engine));
@@ -168,6 +189,14 @@ update_banners (SignpostWindow *self)
     }
   else
     gtk_label_set_text (self->status_label, status);
+}
+
+/* While offline the banner's age moves on. */
+static void
+on_tick (SignpostWindow *self)
+{
+  if (self->engine != NULL && gtk_revealer_get_reveal_child (self->offline_revealer))
+    update_banners (self);
 }
 
 static void
@@ -606,6 +635,10 @@ signpost_window_init (SignpostWindow *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->view_stack, "notify::visible-child",
                             G_CALLBACK (on_visible_page_changed), self);
+  g_signal_connect_object (signpost_ticker_get_default (), "tick", G_CALLBACK (on_tick), self, G_CONNECT_SWAPPED);
+  self->escalation_banner = signpost_escalation_banner_new ();
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->offline_revealer))),
+                              GTK_WIDGET (self->escalation_banner), GTK_WIDGET (self->offline_revealer));
 }
 
 /* ---- public API ----------------------------------------------------------------- */
@@ -638,6 +671,7 @@ signpost_window_new (SignpostApplication *application)
   signpost_diary_page_set_actions (self->diary_page, self->actions);
   signpost_load_page_set_actions (self->load_page, self->actions);
   signpost_caller_popup_set_actions (self->caller_popup, self->actions);
+  signpost_escalation_banner_set_actions (self->escalation_banner, self->actions);
 
   g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (update_banners), self);
   g_signal_connect_swapped (self->engine, "notify::reconnecting", G_CALLBACK (update_banners), self);
@@ -702,6 +736,13 @@ signpost_window_get_offline_banner_shown (SignpostWindow *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_WINDOW (self), FALSE);
   return gtk_revealer_get_reveal_child (self->offline_revealer);
+}
+
+SignpostEscalationBanner *
+signpost_window_get_escalation_banner (SignpostWindow *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_WINDOW (self), NULL);
+  return self->escalation_banner;
 }
 
 const char *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "signpost-application.h"
+#include "signpost-escalation-banner.h"
 #include "signpost-login-page.h"
 #include "signpost-patient-search.h"
 
@@ -26,6 +27,7 @@ SignpostPatientSearch *signpost_window_get_patient_search        (SignpostWindow
 gboolean               signpost_window_get_signed_in             (SignpostWindow      *self);
 gboolean               signpost_window_get_offline_banner_shown  (SignpostWindow      *self);
 const char            *signpost_window_get_offline_text          (SignpostWindow      *self);
+SignpostEscalationBanner *signpost_window_get_escalation_banner (SignpostWindow      *self);
 GStrv                  signpost_window_list_visible_pages        (SignpostWindow      *self);
 const char            *signpost_window_get_visible_page          (SignpostWindow      *self);
 

@@ -74,6 +74,45 @@ signpost_sync_engine_set_last_error (SignpostSyncEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), signpost_sync_engine_properties[PROP_LAST_ERROR]);
 }
 
+/* When this PC's copy was last known to match the server, kept in the
+ * cache so that a console started offline knows it too. */
+static void
+note_current (SignpostSyncEngine *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->cache == NULL)
+    return;
+  now = g_date_time_new_now_utc ();
+  text = signpost_timestamp_format (now);
+  if (!signpost_cache_set_meta (self->cache, "current_at", text, &error))
+    g_warning ("Could not note when this PC’s copy was up to date: %s", error->message);
+}
+
+/* Connected and caught up: every change reaches this PC as it is made. */
+static gboolean
+is_live (SignpostSyncState state)
+{
+  return state == SIGNPOST_SYNC_STATE_ONLINE;
+}
+
+GDateTime *
+signpost_sync_engine_dup_current_at (SignpostSyncEngine *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_SYNC_ENGINE (self), NULL);
+
+  if (is_live (self->state))
+    return g_date_time_new_now_utc ();
+  if (self->cache == NULL)
+    return NULL;
+  text = signpost_cache_dup_meta (self->cache, "current_at");
+  return text != NULL ? signpost_timestamp_parse (text, NULL) : NULL;
+}
+
 void
 signpost_sync_engine_update_state (SignpostSyncEngine *self)
 {
@@ -104,6 +143,8 @@ signpost_sync_engine_update_state (SignpostSyncEngine *self)
     signpost_sync_engine_set_last_error (self, NULL);
   if (self->state == state)
     return;
+  if (is_live (self->state) != is_live (state))
+    note_current (self);
   self->state = state;
   g_debug ("State: %s", signpost_enum_to_nick (SIGNPOST_TYPE_SYNC_STATE, state));
   g_object_notify_by_pspec (G_OBJECT (self), signpost_sync_engine_properties[PROP_STATE]);

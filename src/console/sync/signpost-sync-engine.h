@@ -120,5 +120,9 @@ gboolean            signpost_sync_engine_get_logged_in       (SignpostSyncEngine
 const char         *signpost_sync_engine_get_tls_ca_file     (SignpostSyncEngine *self);
 void                signpost_sync_engine_set_tls_ca_file     (SignpostSyncEngine *self,
                                                               const char         *path);
+/* When this PC's copy was last known to match the server: now while
+ * online and caught up, else the last time it was (kept in the cache),
+ * or NULL when never. */
+GDateTime          *signpost_sync_engine_dup_current_at      (SignpostSyncEngine *self);
 
 G_END_DECLS

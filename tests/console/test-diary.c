@@ -1201,6 +1201,62 @@ test_print (Fixture       *f,
   g_rmdir (dir);
 }
 
+static char *
+local_day (GDateTime *instant)
+{
+  return g_date_time_format (instant, "%Y-%m-%d");
+}
+
+/* A console left open across midnight (the hazard log's C-07.6): a diary
+ * that showed today moves to the new day; one showing another day stays
+ * there. The page is told the time, midnight and 30 s in the practice's
+ * zone from the day the test runs: the same whatever the hour. */
+static void
+test_midnight (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GTimeZone) london = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) start_of_today = NULL;
+  g_autoptr(GDateTime) after_midnight = NULL;
+  g_autoptr(GDateTime) next_midnight = NULL;
+  g_autoptr(GDateTime) later = NULL;
+  g_autofree char *today = NULL;
+  g_autofree char *tomorrow = NULL;
+  g_autofree char *in_three_days = NULL;
+
+  sign_in (f, "navigator");
+  now = g_date_time_new_now (london);
+  start_of_today = g_date_time_new (london, g_date_time_get_year (now), g_date_time_get_month (now),
+                                    g_date_time_get_day_of_month (now), 0, 0, 0);
+  next_midnight = g_date_time_add_days (start_of_today, 1);
+  after_midnight = g_date_time_add_seconds (next_midnight, 30);
+  later = g_date_time_add_days (after_midnight, 1);
+  today = local_day (now);
+  tomorrow = local_day (after_midnight);
+  {
+    g_autoptr(GDateTime) three = g_date_time_add_days (start_of_today, 3);
+    in_three_days = local_day (three);
+  }
+
+  /* Today shown, then the clock passes midnight: the new day. */
+  signpost_diary_page_set_now (f->page, now);
+  signpost_diary_page_set_date (f->page, today);
+  signpost_diary_page_set_now (f->page, now);
+  g_assert_cmpstr (signpost_diary_page_get_date (f->page), ==, today);
+  signpost_diary_page_set_now (f->page, after_midnight);
+  g_assert_cmpstr (signpost_diary_page_get_date (f->page), ==, tomorrow);
+
+  /* Another day chosen: the next midnight leaves it where it is. */
+  signpost_diary_page_set_date (f->page, in_three_days);
+  signpost_diary_page_set_now (f->page, later);
+  g_assert_cmpstr (signpost_diary_page_get_date (f->page), ==, in_three_days);
+
+  /* Back to the real time, and to today, for the tests after. */
+  signpost_diary_page_set_now (f->page, now);
+  signpost_diary_page_set_date (f->page, today);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1223,6 +1279,7 @@ main (int   argc,
   ADD ("clock-changes", test_clock_changes);
   ADD ("from-triage", test_from_triage);
   ADD ("print", test_print);
+  ADD ("midnight", test_midnight);
 #undef ADD
 
   status = g_test_run ();

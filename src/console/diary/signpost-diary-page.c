@@ -57,6 +57,7 @@ struct _SignpostDiaryPage
   GPtrArray *clinician_columns;  /* GtkColumnViewColumn */
   GPtrArray *practice_choices;   /* practice id per dropdown entry after "All" */
   char *date;
+  char *today;        /* the practice's date at the last tick */
   char *practice_id;             /* NULL: every practice of the user */
 
   /* Who is booking, for the rules (cells, finder, popover); now moves on. */
@@ -415,6 +416,7 @@ tick (gpointer data)
   guint n;
 
   update_booker (self);
+  signpost_diary_page_set_now (self, self->now);
   n = self->day ? g_list_model_get_n_items (G_LIST_MODEL (self->day)) : 0;
   for (guint i = 0; i < n; i++)
     {
@@ -712,6 +714,8 @@ use_cache (SignpostDiaryPage *self,
       if (self->batch == 0)
         gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->day));
       today = today_string (self);
+      g_free (self->today);
+      self->today = g_strdup (today);
       if (self->date == NULL)
         self->date = g_steal_pointer (&today);
       signpost_diary_day_set_date (self->day, self->date);
@@ -1278,6 +1282,7 @@ signpost_diary_page_finalize (GObject *object)
   g_clear_pointer (&self->practice_choices, g_ptr_array_unref);
   g_clear_pointer (&self->problems_seen, g_hash_table_unref);
   g_clear_pointer (&self->date, g_free);
+  g_clear_pointer (&self->today, g_free);
   g_clear_pointer (&self->practice_id, g_free);
   g_clear_pointer (&self->now, g_date_time_unref);
   g_clear_pointer (&self->booker_practices, g_strfreev);
@@ -1587,6 +1592,34 @@ signpost_diary_page_set_booking_patient (SignpostDiaryPage *self,
   g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
   g_free (self->booking_patient_id);
   self->booking_patient_id = g_strdup (patient_id);
+}
+
+void
+signpost_diary_page_set_now (SignpostDiaryPage *self,
+                             GDateTime         *now)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *today = NULL;
+  gboolean showed_today;
+  GDate day;
+
+  g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
+  g_return_if_fail (now != NULL);
+
+  if (self->cache == NULL)
+    return;
+  tz = signpost_practice_time_zone (self->cache, self->practice_id);
+  signpost_local_date (now, tz, &day);
+  today = signpost_date_format (&day);
+  if (g_strcmp0 (today, self->today) == 0)
+    return;
+  showed_today = self->today == NULL || g_strcmp0 (self->date, self->today) == 0;
+  g_free (self->today);
+  self->today = g_strdup (today);
+  if (showed_today)
+    show_date (self, today);
+  else
+    update_day_view (self);
 }
 
 const char *

@@ -40,6 +40,11 @@ void                signpost_diary_page_set_booking_patient  (SignpostDiaryPage 
                                                               const char        *patient_id);
 
 /* For tests, the screenshot helper and other pages. */
+/* The page's clock, told the time every minute: a new day in the
+ * practice's time zone moves a page that showed today to the new today
+ * (a console left open overnight); one showing another day stays there. */
+void                signpost_diary_page_set_now              (SignpostDiaryPage *self,
+                                                              GDateTime         *now);
 const char         *signpost_diary_page_get_date             (SignpostDiaryPage *self);
 void                signpost_diary_page_set_date             (SignpostDiaryPage *self,
                                                               const char        *date);

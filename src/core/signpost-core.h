@@ -8,7 +8,6 @@
 #include "signpost-csv-reader.h"
 #include "signpost-data-age.h"
 #include "signpost-db.h"
-#include "signpost-deadline.h"
 #include "signpost-enum-types.h"
 #include "signpost-enums.h"
 #include "signpost-error.h"

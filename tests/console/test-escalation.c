@@ -71,9 +71,10 @@ test_counts (void)
   g_assert_cmpstr (signpost_escalation_get_text (escalation), ==,
                    "1 request is past its deadline. Each needs an outcome.");
 
-  /* Due within the hour, and exactly now. */
+  /* Due within the hour, to the minute; within four hours is not yet. */
   add_request (cache, 5, "open", "2026-11-23T14:45:00Z");
-  add_request (cache, 6, "open", NOW);
+  add_request (cache, 6, "open", "2026-11-23T15:00:00Z");
+  add_request (cache, 7, "open", "2026-11-23T15:00:01Z");
   g_assert_cmpuint (signpost_escalation_get_n_due_soon (escalation), ==, 2);
   g_assert_cmpstr (signpost_escalation_get_text (escalation), ==,
                    "1 request is past its deadline; 2 requests are due within the hour. "
@@ -99,12 +100,12 @@ test_counts (void)
   g_assert_cmpstr (signpost_escalation_get_text (escalation), ==,
                    "2 requests are due within the hour. Each needs an outcome.");
 
-  /* Two hours on, with no record changed: both are past. */
+  /* Two hours on, with no record changed: all three are past. */
   signpost_escalation_set_now (escalation, later);
-  g_assert_cmpuint (signpost_escalation_get_n_past (escalation), ==, 2);
+  g_assert_cmpuint (signpost_escalation_get_n_past (escalation), ==, 3);
   g_assert_cmpuint (signpost_escalation_get_n_due_soon (escalation), ==, 0);
   g_assert_cmpstr (signpost_escalation_get_text (escalation), ==,
-                   "2 requests are past their deadline. Each needs an outcome.");
+                   "3 requests are past their deadline. Each needs an outcome.");
 
   g_clear_object (&escalation);
   g_clear_object (&cache);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "signpost-escalation.h"
+#include "signpost-request-format.h"
 #include "signpost-triage-list-model.h"
 
 struct _SignpostEscalation
@@ -69,16 +70,18 @@ recount (SignpostEscalation *self)
     {
       g_autoptr(SignpostTriage) triage = g_list_model_get_item (waiting, i);
 
-      switch (signpost_triage_deadline_state (triage, now))
+      /* The Requests list's own rule: red within the hour, and once past. */
+      switch (signpost_request_deadline_state (triage, now))
         {
-        case SIGNPOST_DEADLINE_PAST:
+        case SIGNPOST_DEADLINE_OVERDUE:
           n_past++;
           break;
-        case SIGNPOST_DEADLINE_DUE_SOON:
+        case SIGNPOST_DEADLINE_DUE:
           n_due_soon++;
           break;
         case SIGNPOST_DEADLINE_NONE:
-        case SIGNPOST_DEADLINE_ON_TIME:
+        case SIGNPOST_DEADLINE_OK:
+        case SIGNPOST_DEADLINE_SOON:
         default:
           break;
         }

@@ -11,7 +11,7 @@ G_DECLARE_FINAL_TYPE (SignpostEscalation, signpost_escalation, SIGNPOST, ESCALAT
 /* Requests near or past their deadline, for the duty doctor and the
  * practice manager (the hazard log's C-03.3 and C-10.3): every request of
  * the user's practices still waiting for an outcome whose deadline is
- * past or within the hour (signpost_triage_deadline_state()), counted
+ * past or within the hour (signpost_request_deadline_state(): red), counted
  * again when the requests change and when it is told the time (the
  * window does, once a minute). :text is what to tell them, NULL while
  * nothing is due. */

@@ -84,8 +84,10 @@ update_status (SignpostPatientSearch *self)
     /* Found together, a name and a date of birth do not tell them apart. */
     if (g_hash_table_size (namesakes) > 0)
       {
-        g_autofree char *more = g_strdup_printf (_("%s Some have the same name and date of birth: ask for a "
-                                                   "second identifier, postcode or NHS number."), status);
+        const char *warning = _("Some have the same name and date of birth: ask for a second identifier, "
+                                "postcode or NHS number.");
+        g_autofree char *more = g_str_has_suffix (status, ".") ? g_strdup_printf ("%s %s", status, warning)
+                                                               : g_strdup_printf ("%s. %s", status, warning);
         g_free (status);
         status = g_steal_pointer (&more);
       }
@@ -195,6 +197,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkInscription *label = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
 
   switch (column)
     {
@@ -232,13 +235,17 @@ bind_cell (GtkSignalListItemFactory *factory,
 
         if (namesakes != NULL)
           {
-            g_autofree char *both = *text != '\0' ? g_strdup_printf ("%s · %s", namesakes, text)
-                                                  : g_strdup (namesakes);
+            /* Short in the cell; the whole warning is its tooltip. */
+            const char *short_text = _("Same name and date of birth: check postcode or NHS number");
+            g_autofree char *both = *text != '\0' ? g_strdup_printf ("%s · %s", short_text, text)
+                                                  : g_strdup (short_text);
+
+            tooltip = g_steal_pointer (&namesakes);
             g_free (text);
             text = g_steal_pointer (&both);
           }
       }
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), *text != '\0' ? text : NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip ? tooltip : *text != '\0' ? text : NULL);
       if (*text != '\0')
         gtk_widget_add_css_class (GTK_WIDGET (label), "alert-cell");
       else

@@ -12,9 +12,7 @@ pg_append_audit (SignpostStore             *store,
                  const SignpostAuditEvent  *event,
                  GError                   **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "INSERT INTO audit (at, user_id, username, role, action, type, "
                             "                   record_id, patient_id, client, detail) "
                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -22,7 +20,6 @@ pg_append_audit (SignpostStore             *store,
                             event->at, event->user_id, event->username, event->role,
                             event->action, event->type, event->record_id, event->patient_id,
                             event->client, event->detail);
-  return result != NULL;
 }
 
 static gboolean

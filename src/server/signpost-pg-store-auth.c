@@ -46,13 +46,10 @@ pg_save_mutation (SignpostStore  *store,
                   const char     *result_text,
                   GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "INSERT INTO mutations (mutation_id, user_id, result) "
                             "VALUES ($1, $2, $3)",
                             error, "sss", mutation_id, user_id, result_text);
-  return result != NULL;
 }
 
 static char *
@@ -76,13 +73,10 @@ pg_set_password_hash (SignpostStore  *store,
                       const char     *hash,
                       GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "INSERT INTO credentials (user_id, hash) VALUES ($1, $2) "
                             "ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash",
                             error, "ss", user_id, hash);
-  return result != NULL;
 }
 
 static gboolean
@@ -93,17 +87,14 @@ pg_save_token (SignpostStore  *store,
                gint64          expires_at,
                GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
   /* Expired tokens are of no further use; clear them out as we go (one
    * round trip: the rows deleted are never the one inserted). */
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "WITH expired AS (DELETE FROM tokens WHERE expires_at < $5) "
                             "INSERT INTO tokens (hash, user_id, role, expires_at, revoked) "
                             "VALUES ($1, $2, $3, $4, false)",
                             error, "sssII", token_hash, user_id, role, expires_at,
                             g_get_real_time () - TOKEN_KEEP_USEC);
-  return result != NULL;
 }
 
 static gboolean
@@ -135,12 +126,9 @@ pg_revoke_token (SignpostStore  *store,
                  const char     *token_hash,
                  GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "UPDATE tokens SET revoked = true WHERE hash = $1",
                             error, "s", token_hash);
-  return result != NULL;
 }
 
 static gboolean
@@ -148,12 +136,9 @@ pg_revoke_user_tokens (SignpostStore  *store,
                        const char     *user_id,
                        GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "UPDATE tokens SET revoked = true WHERE user_id = $1",
                             error, "s", user_id);
-  return result != NULL;
 }
 
 static gboolean
@@ -162,13 +147,10 @@ pg_add_login_failure (SignpostStore  *store,
                       gint64          at,
                       GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "WITH old AS (DELETE FROM login_failures WHERE key = $1 AND at < $3) "
                             "INSERT INTO login_failures (key, at) VALUES ($1, $2)",
                             error, "sII", key, at, at - FAILURE_KEEP_USEC);
-  return result != NULL;
 }
 
 static gboolean
@@ -199,11 +181,8 @@ pg_clear_login_failures (SignpostStore  *store,
                          const char     *key,
                          GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "DELETE FROM login_failures WHERE key = $1", error, "s", key);
-  return result != NULL;
 }
 
 void

@@ -40,6 +40,8 @@ export_query (SignpostPgStore      *self,
   gboolean ok = TRUE;
   PGresult *result;
 
+  if (!signpost_pg_store_flush (self, error))
+    return FALSE;
   if (!signpost_pg_store_ready (self, error))
     return FALSE;
   if (!PQsendQuery (self->conn, sql) || !PQsetSingleRowMode (self->conn))
@@ -255,7 +257,9 @@ start_copy (SignpostPgImport   *import,
   SignpostPgStore *self = import->store;
   g_autoptr(PGresult) result = NULL;
 
-  if (!end_copy (import, error) || !signpost_pg_store_ready (self, error))
+  if (!end_copy (import, error) ||
+      !signpost_pg_store_flush (self, error) ||
+      !signpost_pg_store_ready (self, error))
     return FALSE;
   /* The statements come from the table above: literals only. */
   result = PQexec (self->conn, copy_statement (table));

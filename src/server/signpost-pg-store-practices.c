@@ -52,6 +52,8 @@ pg_purge_practice (SignpostStore  *store,
                             "  FROM doomed d WHERE r.id = d.id RETURNING 1) "
                             "SELECT count (*) FROM tombstones",
                             error, "sIs", practice_id, self->seq, updated_at);
+  /* Every record of the practice changed in one go. */
+  signpost_pg_store_forget_reads (self);
   if (result == NULL)
     return FALSE;
   purged = signpost_pg_int64 (result, 0, 0);
@@ -69,13 +71,10 @@ pg_add_former_practice (SignpostStore  *store,
                         const char     *practice_id,
                         GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "INSERT INTO former_practices (user_id, practice_id) VALUES ($1, $2) "
                             "ON CONFLICT DO NOTHING",
                             error, "ss", user_id, practice_id);
-  return result != NULL;
 }
 
 static GStrv

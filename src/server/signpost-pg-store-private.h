@@ -32,12 +32,14 @@ struct _SignpostPgStore
   PGconn *conn;               /* NULL while the connection is lost */
   GHashTable *statements;     /* const char *sql → statement number, per connection */
   guint n_statements;
+  GPtrArray *pending;         /* statements to send with the next one waited for */
 
   /* The open transaction. */
   guint depth;
   gint64 seq;                 /* the last sequence number given out in it */
   gboolean wrote_records;
   GArray *savepoint_seqs;     /* gint64: @seq when each open savepoint began */
+  GHashTable *read_cache;     /* "kind/id" → SignpostPgCachedRow*, while the lock is held */
 
   /* Hearing of commits by other processes (signpost_store_watch_changes):
    * LISTEN on this same connection, its socket watched between requests. */
@@ -63,6 +65,10 @@ struct _SignpostPgStore
   signpost_pg_exec_literal_ ((self), "" sql "", (error))
 #define signpost_pg_run(self, sql, error, ...) \
   signpost_pg_run_literal_ ((self), "" sql "", (error), __VA_ARGS__)
+#define signpost_pg_defer(self, sql, error, ...) \
+  signpost_pg_defer_literal_ ((self), "" sql "", (error), __VA_ARGS__)
+#define signpost_pg_defer_command(self, sql) \
+  signpost_pg_defer_command_literal_ ((self), "" sql "")
 
 gboolean   signpost_pg_exec_literal_      (SignpostPgStore  *self,
                                            const char       *sql,
@@ -72,6 +78,16 @@ PGresult  *signpost_pg_run_literal_       (SignpostPgStore  *self,
                                            GError          **error,
                                            const char       *types,
                                            ...);
+gboolean   signpost_pg_defer_literal_     (SignpostPgStore  *self,
+                                           const char       *sql,
+                                           GError          **error,
+                                           const char       *types,
+                                           ...);
+void       signpost_pg_defer_command_literal_ (SignpostPgStore *self,
+                                           const char       *sql);
+void       signpost_pg_store_drop_pending (SignpostPgStore  *self);
+gboolean   signpost_pg_store_flush        (SignpostPgStore  *self,
+                                           GError          **error);
 gboolean   signpost_pg_store_ready        (SignpostPgStore  *self,
                                            GError          **error);
 void       signpost_pg_store_set_error    (SignpostPgStore  *self,
@@ -93,6 +109,11 @@ gint64     signpost_pg_ms                 (const PGresult   *result,
 gboolean   signpost_pg_bool               (const PGresult   *result,
                                            int               row,
                                            int               column);
+
+/* signpost-pg-store-records.c: records read or written in the open
+ * transaction. Nothing else can change them while it holds the lock. */
+void       signpost_pg_store_forget_reads (SignpostPgStore  *self);
+void       signpost_pg_cached_row_free    (gpointer          row);
 
 /* signpost-pg-store-schema.c */
 gboolean   signpost_pg_store_migrate      (SignpostPgStore  *self,

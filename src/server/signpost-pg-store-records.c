@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "signpost-pg-store-private.h"
@@ -111,6 +112,101 @@ first_record (const PGresult  *result,
   if (result == NULL || PQntuples (result) == 0)
     return NULL;
   return record_from_value (result, 0, 0, type, error);
+}
+
+/* ---- records read in the open transaction ----------------------------- */
+
+/*
+ * The transaction holds the counter's lock (see signpost-pg-store.c), so no
+ * other process changes a record until it ends: a record read or written
+ * in it can be read again without asking the database (a batch reads its
+ * practice once, not once per mutation). Forgotten when the transaction
+ * ends, when it rolls back to a savepoint, and after a purge.
+ */
+typedef struct {
+  gboolean found;
+  char *data;
+  gsize length;
+  gboolean deleted;
+  char *practice_id;
+  gint64 version;
+  char *updated_at;
+  gint64 seq;
+} CachedRow;
+
+void
+signpost_pg_cached_row_free (gpointer data)
+{
+  CachedRow *row = data;
+
+  g_free (row->data);
+  g_free (row->practice_id);
+  g_free (row->updated_at);
+  g_free (row);
+}
+
+void
+signpost_pg_store_forget_reads (SignpostPgStore *self)
+{
+  g_hash_table_remove_all (self->read_cache);
+}
+
+static char *
+cache_key (SignpostRecordKind  kind,
+           const char         *id)
+{
+  return g_strconcat (signpost_record_kind_to_string (kind), "/", id, NULL);
+}
+
+static void
+remember (SignpostPgStore    *self,
+          SignpostRecordKind  kind,
+          const char         *id,
+          CachedRow          *row)
+{
+  if (self->depth > 0)
+    g_hash_table_replace (self->read_cache, cache_key (kind, id), row);
+  else
+    signpost_pg_cached_row_free (row);
+}
+
+/* A record of @kind as stored; a purged practice's tombstone as its
+ * metadata. */
+static SignpostRecord *
+record_from_row (SignpostRecordKind   kind,
+                 const char          *id,
+                 const CachedRow     *row,
+                 gboolean            *deleted,
+                 GError             **error)
+{
+  GType type = signpost_record_type_for_kind (kind);
+  g_autoptr(GDateTime) updated_at = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SignpostRecord *record;
+
+  if (!row->found)
+    return NULL;
+  if (deleted != NULL)
+    *deleted = row->deleted;
+  record = signpost_object_new_from_string (type, row->data, row->length, SIGNPOST_DECODE_FULL,
+                                            &local_error);
+  if (record != NULL)
+    return record;
+  if (!row->deleted)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                   "stored record is unreadable: %s", local_error->message);
+      return NULL;
+    }
+  /* A tombstone: what it still holds may be its metadata only. */
+  record = g_object_new (type, NULL);
+  updated_at = signpost_timestamp_parse (row->updated_at, NULL);
+  signpost_record_set_id (record, id);
+  signpost_record_set_practice_id (record, row->practice_id);
+  signpost_record_set_version (record, row->version);
+  signpost_record_set_updated_at (record, updated_at);
+  signpost_record_set_seq (record, row->seq);
+  return record;
 }
 
 static gint64
@@ -233,6 +329,20 @@ pg_put_record (SignpostStore   *store,
       return FALSE;
     }
   self->wrote_records = TRUE;
+  {
+    CachedRow *row = g_new0 (CachedRow, 1);
+
+    /* Read back from here for the rest of the transaction. */
+    row->found = TRUE;
+    row->length = strlen (data);
+    row->data = g_steal_pointer (&data);
+    row->deleted = deleted;
+    row->practice_id = g_strdup (signpost_record_get_practice_id (record));
+    row->version = signpost_record_get_version (record);
+    row->updated_at = g_steal_pointer (&updated_at);
+    row->seq = seq;
+    remember (self, signpost_record_get_kind (record), signpost_record_get_id (record), row);
+  }
   return TRUE;
 }
 
@@ -244,37 +354,40 @@ pg_get_record (SignpostStore       *store,
                GError             **error)
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
-  GType type = signpost_record_type_for_kind (kind);
   g_autoptr(PGresult) result = NULL;
-  g_autoptr(GDateTime) updated_at = NULL;
   SignpostRecord *record;
+  CachedRow *row;
 
   if (deleted != NULL)
     *deleted = FALSE;
+  if (self->depth > 0)
+    {
+      g_autofree char *key = cache_key (kind, id);
+
+      row = g_hash_table_lookup (self->read_cache, key);
+      if (row != NULL)
+        return record_from_row (kind, id, row, deleted, error);
+    }
   result = signpost_pg_run (self,
-                            "SELECT data, deleted, id, practice_id, version, updated_at, seq "
+                            "SELECT data, deleted, practice_id, version, updated_at, seq "
                             "FROM records WHERE id = $1 AND kind = $2",
                             error, "ss", id, signpost_record_kind_to_string (kind));
-  if (result == NULL || PQntuples (result) == 0)
+  if (result == NULL)
     return NULL;
-  if (!signpost_pg_bool (result, 0, 1))
-    return first_record (result, type, error);
-
-  /* A tombstone: what it still holds may be its metadata only (a purged
-   * practice's), and then that is what it is. */
-  if (deleted != NULL)
-    *deleted = TRUE;
-  record = signpost_object_new_from_string (type, PQgetvalue (result, 0, 0),
-                                            PQgetlength (result, 0, 0), SIGNPOST_DECODE_FULL, NULL);
-  if (record != NULL)
-    return record;
-  record = g_object_new (type, NULL);
-  updated_at = signpost_timestamp_parse (PQgetvalue (result, 0, 5), NULL);
-  signpost_record_set_id (record, PQgetvalue (result, 0, 2));
-  signpost_record_set_practice_id (record, PQgetvalue (result, 0, 3));
-  signpost_record_set_version (record, signpost_pg_int64 (result, 0, 4));
-  signpost_record_set_updated_at (record, updated_at);
-  signpost_record_set_seq (record, signpost_pg_int64 (result, 0, 6));
+  row = g_new0 (CachedRow, 1);
+  if (PQntuples (result) > 0)
+    {
+      row->found = TRUE;
+      row->length = PQgetlength (result, 0, 0);
+      row->data = g_strndup (PQgetvalue (result, 0, 0), row->length);
+      row->deleted = signpost_pg_bool (result, 0, 1);
+      row->practice_id = g_strdup (PQgetvalue (result, 0, 2));
+      row->version = signpost_pg_int64 (result, 0, 3);
+      row->updated_at = g_strdup (PQgetvalue (result, 0, 4));
+      row->seq = signpost_pg_int64 (result, 0, 5);
+    }
+  record = record_from_row (kind, id, row, deleted, error);
+  remember (self, kind, id, row);
   return record;
 }
 

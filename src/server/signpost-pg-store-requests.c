@@ -200,15 +200,12 @@ pg_set_intake_source (SignpostStore  *store,
                       const char     *secret,
                       GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "INSERT INTO intake_sources (name, practice_id, secret) "
                             "VALUES ($1, $2, $3) "
                             "ON CONFLICT (name) DO UPDATE SET "
                             "  practice_id = excluded.practice_id, secret = excluded.secret",
                             error, "sss", name, practice_id, secret);
-  return result != NULL;
 }
 
 void

@@ -44,14 +44,11 @@ pg_set_line (SignpostStore  *store,
              const char     *secret,
              GError        **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
                             "INSERT INTO lines (number, practice_id, secret) VALUES ($1, $2, $3) "
                             "ON CONFLICT (number) DO UPDATE SET "
                             "  practice_id = excluded.practice_id, secret = excluded.secret",
                             error, "sss", number, practice_id, secret);
-  return result != NULL;
 }
 
 static gboolean

@@ -260,7 +260,256 @@ signpost_pg_store_get_conn (SignpostPgStore *self)
 
 /* ---- statements -------------------------------------------------------- */
 
-/* Runs @sql (one or more statements, no parameters) as a simple query. */
+/*
+ * A statement waiting to be sent: inside a transaction, those whose answer
+ * nobody waits for (SAVEPOINT, RELEASE, a mutation's result, an audit
+ * event) go with the next statement that is waited for, in one pipeline,
+ * one round trip. Their failure is that statement's failure, and leaves
+ * the transaction to be rolled back, so nothing of it is acknowledged.
+ */
+typedef struct {
+  const char *sql;              /* a literal */
+  gboolean prepared;            /* as a prepared statement, or sent as it is */
+  int n_values;
+  char **values;                /* NULL for SQL NULL */
+} Pending;
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  for (int i = 0; i < pending->n_values; i++)
+    g_free (pending->values[i]);
+  g_free (pending->values);
+  g_free (pending);
+}
+
+#define MAX_PARAMS 24
+
+/* @values from @types and @args (see signpost_pg_run_literal_()). */
+static int
+collect_values (const char *types,
+                va_list     args,
+                char      **values)
+{
+  int n = 0;
+
+  for (const char *t = types; *t != '\0'; t++, n++)
+    {
+      g_assert (n < MAX_PARAMS);
+      switch (*t)
+        {
+        case 's':
+          values[n] = g_strdup (va_arg (args, const char *));
+          break;
+        case 'i':
+          values[n] = g_strdup_printf ("%d", va_arg (args, int));
+          break;
+        case 'I':
+          values[n] = g_strdup_printf ("%" G_GINT64_FORMAT, va_arg (args, gint64));
+          break;
+        case 'm':
+          {
+            gint64 value = va_arg (args, gint64);
+
+            values[n] = value < 0 ? NULL : g_strdup_printf ("%" G_GINT64_FORMAT, value);
+          }
+          break;
+        case 'b':
+          values[n] = g_strdup (va_arg (args, gboolean) ? "t" : "f");
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return n;
+}
+
+static char *
+statement_name (guint number)
+{
+  return g_strdup_printf ("signpost_%u", number);
+}
+
+/* Sends @pending into the pipeline (preparing it first if this connection
+ * has not); returns how many results it will give. */
+static guint
+send_pending (SignpostPgStore *self,
+              Pending         *pending)
+{
+  g_autofree char *name = NULL;
+  gpointer number;
+  guint results = 0;
+
+  if (!pending->prepared)
+    {
+      PQsendQueryParams (self->conn, pending->sql, 0, NULL, NULL, NULL, NULL, 0);
+      return 1;
+    }
+  if (!g_hash_table_lookup_extended (self->statements, pending->sql, NULL, &number))
+    {
+      /* Counted as prepared at once, so that the same statement later in
+       * this pipeline is not prepared twice; forgotten again if it fails. */
+      number = GUINT_TO_POINTER (++self->n_statements);
+      g_hash_table_insert (self->statements, (gpointer) pending->sql, number);
+      name = statement_name (GPOINTER_TO_UINT (number));
+      PQsendPrepare (self->conn, name, pending->sql, 0, NULL);
+      results++;
+    }
+  else
+    name = statement_name (GPOINTER_TO_UINT (number));
+  PQsendQueryPrepared (self->conn, name, pending->n_values,
+                       (const char * const *) pending->values, NULL, NULL, 0);
+  return results + 1;
+}
+
+/*
+ * Sends every pending statement in one pipeline and reads their answers.
+ * Returns the result of the last, or %NULL with @error set by the first
+ * that failed (those after it were not run).
+ */
+static PGresult *
+flush_pending (SignpostPgStore  *self,
+               GError          **error)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending);
+  g_autoptr(GArray) expected = g_array_new (FALSE, FALSE, sizeof (guint));
+  PGresult *last = NULL;
+  gboolean failed = FALSE;
+  PGresult *result;
+
+  self->pending = g_ptr_array_new_with_free_func (pending_free);
+  if (!signpost_pg_store_ready (self, error))
+    return NULL;
+  if (!PQenterPipelineMode (self->conn))
+    {
+      signpost_pg_store_set_error (self, NULL, error, "pipeline");
+      return NULL;
+    }
+  for (guint i = 0; i < pending->len; i++)
+    {
+      guint n = send_pending (self, g_ptr_array_index (pending, i));
+
+      g_array_append_val (expected, n);
+    }
+  if (!PQpipelineSync (self->conn))
+    {
+      signpost_pg_store_set_error (self, NULL, error, "pipeline");
+      return NULL;
+    }
+
+  for (guint i = 0; i < pending->len && self->conn != NULL; i++)
+    {
+      Pending *item = g_ptr_array_index (pending, i);
+
+      for (guint r = 0; r < g_array_index (expected, guint, i) && self->conn != NULL; r++)
+        {
+          ExecStatusType status;
+          gboolean is_prepare = item->prepared && r + 1 < g_array_index (expected, guint, i);
+
+          result = PQgetResult (self->conn);
+          status = result ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            {
+              if (!is_prepare && i + 1 == pending->len)
+                last = g_steal_pointer (&result);
+            }
+          else if (!failed)
+            {
+              failed = TRUE;
+              if (is_prepare)
+                g_hash_table_remove (self->statements, item->sql);
+              signpost_pg_store_set_error (self, result, error, "query");
+            }
+          else if (is_prepare)
+            g_hash_table_remove (self->statements, item->sql);
+          g_clear_pointer (&result, PQclear);
+          /* Each answer, even an aborted one, ends with a NULL. */
+          if (self->conn != NULL)
+            while ((result = PQgetResult (self->conn)) != NULL)
+              PQclear (result);
+        }
+    }
+  if (self->conn != NULL)
+    {
+      /* The sync's own answer, then out of pipeline mode. */
+      while ((result = PQgetResult (self->conn)) != NULL)
+        {
+          ExecStatusType status = PQresultStatus (result);
+
+          PQclear (result);
+          if (status == PGRES_PIPELINE_SYNC)
+            break;
+        }
+      PQexitPipelineMode (self->conn);
+      notice_notifies (self);
+    }
+  if (failed || self->conn == NULL)
+    {
+      if (!failed)
+        g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAVAILABLE,
+                     _("The database cannot be reached just now; try again shortly"));
+      g_clear_pointer (&last, PQclear);
+      return NULL;
+    }
+  return last;
+}
+
+/* Queues a parameterless command (SAVEPOINT, RELEASE) to go with the next
+ * statement. */
+void
+signpost_pg_defer_command_literal_ (SignpostPgStore *self,
+                                    const char      *sql)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  g_return_if_fail (self->depth > 0);
+
+  pending->sql = sql;
+  g_ptr_array_add (self->pending, pending);
+}
+
+/**
+ * signpost_pg_defer_literal_:
+ *
+ * As signpost_pg_run_literal_() for a statement whose answer is not
+ * needed: inside a transaction it goes with the next statement that is
+ * waited for (and any failure is reported by that one); outside, it runs
+ * at once.
+ */
+gboolean
+signpost_pg_defer_literal_ (SignpostPgStore  *self,
+                            const char       *sql,
+                            GError          **error,
+                            const char       *types,
+                            ...)
+{
+  char *values[MAX_PARAMS];
+  Pending *pending;
+  va_list args;
+  int n;
+
+  va_start (args, types);
+  n = collect_values (types, args, values);
+  va_end (args);
+  pending = g_new0 (Pending, 1);
+  pending->sql = sql;
+  pending->prepared = TRUE;
+  pending->n_values = n;
+  pending->values = g_memdup2 (values, sizeof (char *) * MAX (n, 1));
+  g_ptr_array_add (self->pending, pending);
+  if (self->depth > 0)
+    return TRUE;
+  {
+    g_autoptr(PGresult) result = flush_pending (self, error);
+
+    return result != NULL;
+  }
+}
+
+/* Runs @sql (one or more statements, no parameters) as a simple query,
+ * after whatever is pending. */
 gboolean
 signpost_pg_exec_literal_ (SignpostPgStore  *self,
                            const char       *sql,
@@ -269,6 +518,13 @@ signpost_pg_exec_literal_ (SignpostPgStore  *self,
   g_autoptr(PGresult) result = NULL;
   ExecStatusType status;
 
+  if (self->pending->len > 0)
+    {
+      g_autoptr(PGresult) flushed = flush_pending (self, error);
+
+      if (flushed == NULL)
+        return FALSE;
+    }
   if (!signpost_pg_store_ready (self, error))
     return FALSE;
   result = PQexec (self->conn, sql);
@@ -282,9 +538,30 @@ signpost_pg_exec_literal_ (SignpostPgStore  *self,
   return TRUE;
 }
 
+/* Sends whatever is pending now (before a COPY, say). */
+gboolean
+signpost_pg_store_flush (SignpostPgStore  *self,
+                         GError          **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  if (self->pending->len == 0)
+    return TRUE;
+  result = flush_pending (self, error);
+  return result != NULL;
+}
+
+/* Forgets what is pending: the transaction is being rolled back. */
+void
+signpost_pg_store_drop_pending (SignpostPgStore *self)
+{
+  g_ptr_array_set_size (self->pending, 0);
+}
+
 /*
  * Prepares @sql once per connection (it is a literal, so its address names
- * it), binds the values and runs it. @types has one letter per parameter:
+ * it), binds the values and runs it, with whatever is pending before it.
+ * @types has one letter per parameter:
  *   s  const char *  (NULL binds NULL)
  *   i  int
  *   I  gint64
@@ -299,71 +576,52 @@ signpost_pg_run_literal_ (SignpostPgStore  *self,
                           const char       *types,
                           ...)
 {
-  enum { MAX_PARAMS = 24 };
-  const char *values[MAX_PARAMS];
-  char numbers[MAX_PARAMS][24];
+  char *values[MAX_PARAMS];
   g_autofree char *name = NULL;
   PGresult *result;
   ExecStatusType status;
   gpointer number;
   va_list args;
-  int n = 0;
-
-  if (!signpost_pg_store_ready (self, error))
-    return NULL;
+  int n;
 
   va_start (args, types);
-  for (const char *t = types; *t != '\0'; t++, n++)
-    {
-      g_assert (n < MAX_PARAMS);
-      switch (*t)
-        {
-        case 's':
-          values[n] = va_arg (args, const char *);
-          break;
-        case 'i':
-          g_snprintf (numbers[n], sizeof numbers[n], "%d", va_arg (args, int));
-          values[n] = numbers[n];
-          break;
-        case 'I':
-          g_snprintf (numbers[n], sizeof numbers[n], "%" G_GINT64_FORMAT, va_arg (args, gint64));
-          values[n] = numbers[n];
-          break;
-        case 'm':
-          {
-            gint64 value = va_arg (args, gint64);
-
-            g_snprintf (numbers[n], sizeof numbers[n], "%" G_GINT64_FORMAT, value);
-            values[n] = value < 0 ? NULL : numbers[n];
-          }
-          break;
-        case 'b':
-          values[n] = va_arg (args, gboolean) ? "t" : "f";
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
+  n = collect_values (types, args, values);
   va_end (args);
 
+  if (self->pending->len > 0)
+    {
+      Pending *pending = g_new0 (Pending, 1);
+
+      pending->sql = sql;
+      pending->prepared = TRUE;
+      pending->n_values = n;
+      pending->values = g_memdup2 (values, sizeof (char *) * MAX (n, 1));
+      g_ptr_array_add (self->pending, pending);
+      return flush_pending (self, error);
+    }
+
+  if (!signpost_pg_store_ready (self, error))
+    goto failed;
   if (!g_hash_table_lookup_extended (self->statements, sql, NULL, &number))
     {
       g_autoptr(PGresult) prepared = NULL;
 
       number = GUINT_TO_POINTER (++self->n_statements);
-      name = g_strdup_printf ("signpost_%u", GPOINTER_TO_UINT (number));
+      name = statement_name (GPOINTER_TO_UINT (number));
       prepared = PQprepare (self->conn, name, sql, 0, NULL);
       if (prepared == NULL || PQresultStatus (prepared) != PGRES_COMMAND_OK)
         {
           signpost_pg_store_set_error (self, prepared, error, "prepare");
-          return NULL;
+          goto failed;
         }
       g_hash_table_insert (self->statements, (gpointer) sql, number);
     }
   else
-    name = g_strdup_printf ("signpost_%u", GPOINTER_TO_UINT (number));
+    name = statement_name (GPOINTER_TO_UINT (number));
 
-  result = PQexecPrepared (self->conn, name, n, values, NULL, NULL, 0);
+  result = PQexecPrepared (self->conn, name, n, (const char * const *) values, NULL, NULL, 0);
+  for (int i = 0; i < n; i++)
+    g_free (values[i]);
   status = result ? PQresultStatus (result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
@@ -373,6 +631,11 @@ signpost_pg_run_literal_ (SignpostPgStore  *self,
     }
   notice_notifies (self);
   return result;
+
+failed:
+  for (int i = 0; i < n; i++)
+    g_free (values[i]);
+  return NULL;
 }
 
 /* ---- connecting -------------------------------------------------------- */
@@ -714,6 +977,7 @@ pg_begin (SignpostStore  *store,
       self->depth++;
       return TRUE;
     }
+  signpost_pg_store_drop_pending (self);
   if (!signpost_pg_store_ready (self, error))
     return FALSE;
   /* One round trip: the transaction, and the lock that puts writers in
@@ -730,6 +994,7 @@ pg_begin (SignpostStore  *store,
     }
   self->seq = signpost_pg_int64 (result, 0, 0);
   self->wrote_records = FALSE;
+  signpost_pg_store_forget_reads (self);
   g_array_set_size (self->savepoint_seqs, 0);
   self->depth = 1;
   return TRUE;
@@ -744,6 +1009,8 @@ pg_rollback (SignpostStore *store)
     return;
   self->depth = 0;
   g_array_set_size (self->savepoint_seqs, 0);
+  signpost_pg_store_drop_pending (self);
+  signpost_pg_store_forget_reads (self);
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK &&
       PQtransactionStatus (self->conn) != PQTRANS_IDLE)
     {
@@ -760,6 +1027,7 @@ pg_commit (SignpostStore  *store,
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
   g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (self->depth > 0, FALSE);
 
@@ -768,43 +1036,33 @@ pg_commit (SignpostStore  *store,
       self->depth--;
       return TRUE;
     }
-  if (!signpost_pg_store_ready (self, error))
-    {
-      pg_rollback (store);
-      return FALSE;
-    }
+  /* One round trip for what is pending, the counter, the notice to other
+   * processes and the COMMIT. The counter is written once per transaction,
+   * not per record: every update of the one row would leave another
+   * version of it for the next to step over. */
   if (self->wrote_records)
     {
-      /* Once per transaction, not per record: every update of the one
-       * row would leave another version of it for the next to step over. */
-      result = signpost_pg_run (self, "UPDATE seq_counter SET value = $1 WHERE id = 1", error,
-                                "I", self->seq);
-      if (result == NULL)
-        {
-          pg_rollback (store);
-          return FALSE;
-        }
-      g_clear_pointer (&result, PQclear);
+      signpost_pg_defer (self, "UPDATE seq_counter SET value = $1 WHERE id = 1", NULL, "I",
+                         self->seq);
+      signpost_pg_defer_command (self, "NOTIFY " SIGNPOST_PG_CHANGES_CHANNEL);
     }
-  result = PQexec (self->conn, self->wrote_records ? "NOTIFY " SIGNPOST_PG_CHANGES_CHANNEL ";"
-                                                     "COMMIT"
-                                                   : "COMMIT");
+  signpost_pg_defer_command (self, "COMMIT");
+  result = flush_pending (self, &local_error);
   /* A transaction that had failed "commits" as ROLLBACK. */
-  if (result == NULL || PQresultStatus (result) != PGRES_COMMAND_OK ||
-      g_strcmp0 (PQcmdStatus (result), "COMMIT") != 0)
+  if (result == NULL || g_strcmp0 (PQcmdStatus (result), "COMMIT") != 0)
     {
-      if (result != NULL && PQresultStatus (result) == PGRES_COMMAND_OK)
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
         g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
                      _("The transaction had failed and was rolled back"));
-      else
-        signpost_pg_store_set_error (self, result, error, "commit");
       pg_rollback (store);
       return FALSE;
     }
   self->depth = 0;
+  signpost_pg_store_forget_reads (self);
   if (self->wrote_records)
     self->committed_seq = MAX (self->committed_seq, self->seq);
-  notice_notifies (self);
   return TRUE;
 }
 
@@ -816,8 +1074,8 @@ pg_savepoint (SignpostStore  *store,
 
   g_return_val_if_fail (self->depth > 0, FALSE);
 
-  if (!signpost_pg_exec (self, "SAVEPOINT mutation", error))
-    return FALSE;
+  /* Sent with the statement after it. */
+  signpost_pg_defer_command (self, "SAVEPOINT mutation");
   g_array_append_val (self->savepoint_seqs, self->seq);
   return TRUE;
 }
@@ -828,8 +1086,9 @@ pg_release_savepoint (SignpostStore  *store,
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
 
-  if (!signpost_pg_exec (self, "RELEASE mutation", error))
-    return FALSE;
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  signpost_pg_defer_command (self, "RELEASE mutation");
   if (self->savepoint_seqs->len > 0)
     g_array_set_size (self->savepoint_seqs, self->savepoint_seqs->len - 1);
   return TRUE;
@@ -841,6 +1100,14 @@ pg_rollback_to_savepoint (SignpostStore *store)
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
   guint n = self->savepoint_seqs->len;
 
+  /* What was written since may be undone: read it again. */
+  signpost_pg_store_forget_reads (self);
+  if (self->depth > 0 && self->pending->len > 0)
+    {
+      /* The savepoint itself may not have been sent yet. What failed
+       * after it is undone below. */
+      g_autoptr(PGresult) flushed = flush_pending (self, NULL);
+    }
   /* ROLLBACK TO keeps the savepoint open; RELEASE closes it. */
   if (self->depth > 0 && n > 0 &&
       signpost_pg_exec (self, "ROLLBACK TO mutation; RELEASE mutation", NULL) &&
@@ -884,6 +1151,8 @@ signpost_pg_store_finalize (GObject *object)
   g_clear_pointer (&self->connecting, PQfinish);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->read_cache, g_hash_table_unref);
   g_clear_pointer (&self->savepoint_seqs, g_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   if (self->uri != NULL)
@@ -907,6 +1176,8 @@ static void
 signpost_pg_store_init (SignpostPgStore *self)
 {
   self->statements = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->pending = g_ptr_array_new_with_free_func (pending_free);
+  self->read_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, signpost_pg_cached_row_free);
   self->savepoint_seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->context = g_main_context_ref_thread_default ();
 }

@@ -8,8 +8,10 @@
 
 /*
  * Triage records created through /mutations, 50 to a batch, each batch
- * acknowledged only once it is on disk (synchronous=FULL). One client
- * sending batch after batch, then four clients at once.
+ * acknowledged only once it is on disk (SQLite synchronous=FULL;
+ * PostgreSQL's COMMIT, with fsync). One client sending batch after batch,
+ * then four clients at once; on SQLite and, when a server is named, on
+ * PostgreSQL, side by side, taking turns.
  */
 
 #define PER_BATCH 50
@@ -55,20 +57,18 @@ done_cb (GObject      *source,
   c->pending--;
 }
 
-int
-main (int    argc,
-      char **argv)
+/* One console draining its outbox: @batches batches one after another;
+ * their latencies go to @latencies. Returns the seconds taken. */
+static double
+sequential (SoupSession *session,
+            BenchServer *server,
+            const char  *token,
+            guint        batches,
+            GArray      *latencies)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  BenchServer *server = bench_server_new_basic ();
-  g_autofree char *token = bench_login (session, server, "bench", BENCH_PASSWORD);
-  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
-  gint64 start;
-  double seconds;
+  gint64 start = g_get_monotonic_time ();
 
-  /* Sequential: one console draining its outbox. */
-  start = g_get_monotonic_time ();
-  for (guint b = 0; b < BATCHES; b++)
+  for (guint b = 0; b < batches; b++)
     {
       g_autofree char *body = batch (server->practice_id);
       g_autoptr(GBytes) reply = NULL;
@@ -82,42 +82,99 @@ main (int    argc,
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       g_array_append_val (latencies, ms);
     }
-  seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_array_sort (latencies, bench_compare_doubles);
-  printf ("mutations: %u triage records in batches of %u, one client: %.2f s, %.0f records/s "
-          "(batch p50 %.1f ms, p99 %.1f ms)\n",
-          BATCHES * PER_BATCH, PER_BATCH, seconds, BATCHES * PER_BATCH / seconds,
-          bench_percentile (latencies, 50), bench_percentile (latencies, 99));
+  return (g_get_monotonic_time () - start) / 1e6;
+}
 
-  /* Four consoles at once. */
-  {
-    SoupSession *sessions[4];
-    Concurrent c = { 0 };
+/* Four consoles at once, @batches between them. Returns the seconds. */
+static double
+concurrent (BenchServer *server,
+            const char  *token,
+            guint        batches)
+{
+  SoupSession *sessions[4];
+  Concurrent c = { 0 };
+  gint64 start = g_get_monotonic_time ();
 
-    start = g_get_monotonic_time ();
-    for (guint i = 0; i < 4; i++)
-      sessions[i] = soup_session_new ();
-    for (guint b = 0; b < BATCHES; b++)
+  for (guint i = 0; i < 4; i++)
+    sessions[i] = soup_session_new ();
+  for (guint b = 0; b < batches; b++)
+    {
+      g_autofree char *uri = g_strconcat (server->base, "/api/v1/mutations", NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+      g_autofree char *body = batch (server->practice_id);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      c.pending++;
+      soup_session_send_and_read_async (sessions[b % 4], msg, G_PRIORITY_DEFAULT, NULL, done_cb, &c);
+    }
+  while (c.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 4; i++)
+    g_object_unref (sessions[i]);
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* The stores take turns, a round each at a time, so that whatever else
+ * the machine is doing weighs on both alike. */
+#define ROUNDS 6
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  BenchStore stores[2];
+  guint n = bench_stores (stores);
+  BenchServer *servers[2] = { NULL };
+  char *tokens[2] = { NULL };
+  GArray *latencies[2] = { NULL };
+  double seq_s[2] = { 0 }, conc_s[2] = { 0 };
+  double seq_rate[2] = { 0 }, conc_rate[2] = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    {
+      bench_use_store (stores[i]);
+      servers[i] = bench_server_new_basic ();
+      tokens[i] = bench_login (session, servers[i], "bench", BENCH_PASSWORD);
+      latencies[i] = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+  for (guint round = 0; round < ROUNDS; round++)
+    for (guint k = 0; k < n; k++)
       {
-        g_autofree char *uri = g_strconcat (server->base, "/api/v1/mutations", NULL);
-        g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
-        g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
-        g_autofree char *body = batch (server->practice_id);
-        g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+        /* Who goes first alternates too. */
+        guint i = (round + k) % n;
 
-        soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
-        soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-        c.pending++;
-        soup_session_send_and_read_async (sessions[b % 4], msg, G_PRIORITY_DEFAULT, NULL, done_cb, &c);
+        seq_s[i] += sequential (session, servers[i], tokens[i], BATCHES / ROUNDS, latencies[i]);
       }
-    while (c.pending > 0)
-      g_main_context_iteration (NULL, TRUE);
-    seconds = (g_get_monotonic_time () - start) / 1e6;
-    printf ("mutations: %u triage records in batches of %u, four clients: %.2f s, %.0f records/s\n",
-            c.applied, PER_BATCH, seconds, c.applied / seconds);
-    for (guint i = 0; i < 4; i++)
-      g_object_unref (sessions[i]);
-  }
-  bench_server_free (server);
+  for (guint round = 0; round < ROUNDS; round++)
+    for (guint k = 0; k < n; k++)
+      {
+        guint i = (round + k) % n;
+
+        conc_s[i] += concurrent (servers[i], tokens[i], BATCHES / ROUNDS);
+      }
+  for (guint i = 0; i < n; i++)
+    {
+      seq_rate[i] = BATCHES * PER_BATCH / seq_s[i];
+      conc_rate[i] = BATCHES * PER_BATCH / conc_s[i];
+      g_array_sort (latencies[i], bench_compare_doubles);
+      printf ("mutations (%s): %u triage records in batches of %u, one client: %.2f s, "
+              "%.0f records/s (batch p50 %.1f ms, p99 %.1f ms); four clients: %.2f s, "
+              "%.0f records/s\n",
+              bench_store_name (stores[i]), BATCHES * PER_BATCH, PER_BATCH, seq_s[i], seq_rate[i],
+              bench_percentile (latencies[i], 50), bench_percentile (latencies[i], 99), conc_s[i],
+              conc_rate[i]);
+    }
+  bench_print_ratio ("mutations, batches of 50, one client", "records/s", seq_rate, n);
+  bench_print_ratio ("mutations, batches of 50, four clients", "records/s", conc_rate, n);
+  for (guint i = 0; i < n; i++)
+    {
+      bench_server_free (servers[i]);
+      g_free (tokens[i]);
+      g_array_unref (latencies[i]);
+    }
   return 0;
 }

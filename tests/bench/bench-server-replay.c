@@ -22,6 +22,8 @@
  *     server rather than the simulator is the limit.
  *
  *   bench-server-replay [SCALE]     (default 3.125: 31,250 + 18,750 patients)
+ *
+ * On SQLite and, when a server is named, on PostgreSQL, side by side.
  */
 
 #define MONDAY "2026-11-16"
@@ -264,71 +266,123 @@ time_get (SoupSession *session,
   return ms;
 }
 
-int
-main (int    argc,
-      char **argv)
+typedef struct {
+  BenchServer *server;
+  SoupSession *session;
+  char *token;
+  double seed_s;
+  Replay first, second, burst;
+  GArray *day_ms;
+  double staffing_ms, export_ms;
+  gsize day_size, export_size;
+} Run;
+
+static void
+stats (Run *run)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GArray) day_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(JsonObject) me = NULL;
   g_autoptr(GBytes) me_bytes = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *day_path = NULL;
   g_autofree char *staffing_path = NULL;
-  g_autofree char *export_path = NULL;
   const char *practice_id;
-  double scale = argc > 1 ? g_ascii_strtod (argv[1], NULL) : 3.125;
-  BenchServer *server;
-  gint64 seed_start;
-  double seed_s, staffing_ms, export_ms;
-  gsize day_size = 0, export_size = 0;
   guint status = 0;
-  Replay first, second, burst;
 
-  seed_start = g_get_monotonic_time ();
-  server = bench_server_new_demo_scale (scale);
-  seed_s = (g_get_monotonic_time () - seed_start) / 1e6;
-
-  first = replay (server, MONDAY, "1");
-
-  token = bench_login (session, server, "manager", "demo-password");
-  me_bytes = bench_request (session, server, "GET", "/api/v1/me", token, NULL, &status);
+  run->token = bench_login (run->session, run->server, "manager", "demo-password");
+  me_bytes = bench_request (run->session, run->server, "GET", "/api/v1/me", run->token, NULL, &status);
   me = signpost_json_parse_object (g_bytes_get_data (me_bytes, NULL), g_bytes_get_size (me_bytes),
                                    G_MAXSIZE, NULL);
   /* The first demo practice: the larger list. */
   practice_id = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (me, "practices"), 0), "id");
   day_path = g_strdup_printf ("/api/v1/stats/day?practice=%s&date=" MONDAY, practice_id);
   staffing_path = g_strdup_printf ("/api/v1/stats/staffing?practice=%s&date=" MONDAY, practice_id);
-  export_path = g_strdup ("/api/v1/stats/cbt-export?month=2026-11");
   for (guint i = 0; i < STATS_REPEATS; i++)
     {
-      double ms = time_get (session, server, day_path, token, &day_size);
+      double ms = time_get (run->session, run->server, day_path, run->token, &run->day_size);
 
-      g_array_append_val (day_ms, ms);
+      g_array_append_val (run->day_ms, ms);
     }
-  g_array_sort (day_ms, bench_compare_doubles);
-  staffing_ms = time_get (session, server, staffing_path, token, NULL);
-  export_ms = time_get (session, server, export_path, token, &export_size);
+  g_array_sort (run->day_ms, bench_compare_doubles);
+  run->staffing_ms = time_get (run->session, run->server, staffing_path, run->token, NULL);
+  run->export_ms = time_get (run->session, run->server, "/api/v1/stats/cbt-export?month=2026-11",
+                             run->token, &run->export_size);
+}
 
-  fill_queue (session, server, WAITING);
-  second = replay (server, SECOND_MONDAY, "2");
-  burst = flood (server);
+static void
+report (Run        *run,
+        const char *store,
+        double      scale)
+{
+  printf ("replay (%s): demo hub at scale %.3f seeded in %.1f s; Monday " MONDAY
+          ", 12 simulated navigators\n", store, scale, run->seed_s);
+  printf ("replay (%s): %u calls, %u events accepted in %.1f s: %.0f events/s; "
+          "server CPU %.2f ms/event\n", store, run->first.offered, run->first.events,
+          run->first.wall_s, run->first.events_per_s, run->first.cpu_ms_per_event);
+  printf ("replay (%s) with %u calls waiting: %u calls, %u events: %.0f events/s; "
+          "server CPU %.2f ms/event\n", store, WAITING, run->second.offered, run->second.events,
+          run->second.events_per_s, run->second.cpu_ms_per_event);
+  printf ("phone system (%s) on %u connections at once: %u events in %.1f s: %.0f events/s; "
+          "server CPU %.2f ms/event\n", store, FLOOD_CONNECTIONS, run->burst.events,
+          run->burst.wall_s, run->burst.events_per_s, run->burst.cpu_ms_per_event);
+  printf ("/stats/day (%s) for that Monday, the larger practice (%" G_GSIZE_FORMAT " bytes): "
+          "p50 %.1f ms, p90 %.1f ms, max %.1f ms over %u requests\n", store, run->day_size,
+          bench_percentile (run->day_ms, 50), bench_percentile (run->day_ms, 90),
+          bench_percentile (run->day_ms, 100), STATS_REPEATS);
+  printf ("/stats/staffing (%s) %.1f ms; /stats/cbt-export for the month, both practices "
+          "(%" G_GSIZE_FORMAT " bytes) %.1f ms\n", store, run->staffing_ms, run->export_size,
+          run->export_ms);
+}
 
-  printf ("replay: demo hub at scale %.3f seeded in %.1f s; Monday " MONDAY ", 12 simulated navigators\n",
-          scale, seed_s);
-  printf ("replay: %u calls, %u events accepted in %.1f s: %.0f events/s; server CPU %.2f ms/event\n",
-          first.offered, first.events, first.wall_s, first.events_per_s, first.cpu_ms_per_event);
-  printf ("replay with %u calls waiting: %u calls, %u events: %.0f events/s; server CPU %.2f ms/event\n",
-          WAITING, second.offered, second.events, second.events_per_s, second.cpu_ms_per_event);
-  printf ("phone system on %u connections at once: %u events in %.1f s: %.0f events/s; "
-          "server CPU %.2f ms/event\n",
-          FLOOD_CONNECTIONS, burst.events, burst.wall_s, burst.events_per_s, burst.cpu_ms_per_event);
-  printf ("/stats/day for that Monday, the larger practice (%" G_GSIZE_FORMAT " bytes): "
-          "p50 %.1f ms, p90 %.1f ms, max %.1f ms over %u requests\n",
-          day_size, bench_percentile (day_ms, 50), bench_percentile (day_ms, 90),
-          bench_percentile (day_ms, 100), STATS_REPEATS);
-  printf ("/stats/staffing %.1f ms; /stats/cbt-export for the month, both practices "
-          "(%" G_GSIZE_FORMAT " bytes) %.1f ms\n", staffing_ms, export_size, export_ms);
-  bench_server_free (server);
+int
+main (int    argc,
+      char **argv)
+{
+  double scale = argc > 1 ? g_ascii_strtod (argv[1], NULL) : 3.125;
+  BenchStore stores[2];
+  guint n = bench_stores (stores);
+  Run runs[2] = { 0 };
+  double events[2] = { 0 }, queued[2] = { 0 }, flooded[2] = { 0 }, stats_rate[2] = { 0 };
+
+  /* The stores take turns at each step, so that whatever else the machine
+   * is doing weighs on both alike. */
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 seed_start = g_get_monotonic_time ();
+
+      bench_use_store (stores[i]);
+      runs[i].session = soup_session_new ();
+      runs[i].day_ms = g_array_new (FALSE, FALSE, sizeof (double));
+      runs[i].server = bench_server_new_demo_scale (scale);
+      runs[i].seed_s = (g_get_monotonic_time () - seed_start) / 1e6;
+    }
+  for (guint i = 0; i < n; i++)
+    runs[i].first = replay (runs[i].server, MONDAY, "1");
+  for (guint i = 0; i < n; i++)
+    stats (&runs[i]);
+  for (guint i = 0; i < n; i++)
+    fill_queue (runs[i].session, runs[i].server, WAITING);
+  for (guint i = 0; i < n; i++)
+    runs[i].second = replay (runs[i].server, SECOND_MONDAY, "2");
+  for (guint i = 0; i < n; i++)
+    runs[i].burst = flood (runs[i].server);
+
+  for (guint i = 0; i < n; i++)
+    {
+      report (&runs[i], bench_store_name (stores[i]), scale);
+      events[i] = runs[i].first.events_per_s;
+      queued[i] = runs[i].second.events_per_s;
+      flooded[i] = runs[i].burst.events_per_s;
+      stats_rate[i] = 1000.0 / MAX (bench_percentile (runs[i].day_ms, 50), 0.001);
+    }
+  bench_print_ratio ("replayed Monday webhook events", "events/s", events, n);
+  bench_print_ratio ("replayed Monday, 2,000 calls waiting", "events/s", queued, n);
+  bench_print_ratio ("phone system on 8 connections", "events/s", flooded, n);
+  bench_print_ratio ("/stats/day at its p50", "requests/s", stats_rate, n);
+  for (guint i = 0; i < n; i++)
+    {
+      bench_server_free (runs[i].server);
+      g_object_unref (runs[i].session);
+      g_free (runs[i].token);
+      g_array_unref (runs[i].day_ms);
+    }
   return 0;
 }

@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "bench-server-util.h"
+#include "server-test-db.h"
+#include <libpq-fe.h>
 
 static const char *
 server_binary (void)
@@ -19,22 +21,80 @@ server_binary (void)
   return bin;
 }
 
-static char *
-admin (const char  *db,
-       const char  *input,
-       const char **args)
+static BenchStore current_store = BENCH_SQLITE;
+
+/* The stores to measure, SQLite first. */
+guint
+bench_stores (BenchStore stores[2])
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  guint n = 0;
+
+  const char *uri = g_getenv ("SIGNPOST_TEST_PG");
+
+  stores[n++] = BENCH_SQLITE;
+  if ((uri != NULL && *uri != '\0') || g_getenv ("PGHOST") != NULL || g_getenv ("PGPORT") != NULL)
+    {
+      PGconn *conn = PQconnectdb (uri != NULL && *uri != '\0' ? uri : "postgresql://");
+      PGresult *result = PQexec (conn, "SELECT current_setting ('fsync'),"
+                                       " current_setting ('synchronous_commit'), version ()");
+
+      /* Said, so that a comparison with fsync off is never taken for one. */
+      if (PQresultStatus (result) == PGRES_TUPLES_OK)
+        printf ("PostgreSQL: fsync %s, synchronous_commit %s; %s\n", PQgetvalue (result, 0, 0),
+                PQgetvalue (result, 0, 1), PQgetvalue (result, 0, 2));
+      PQclear (result);
+      PQfinish (conn);
+      stores[n++] = BENCH_POSTGRESQL;
+    }
+  else
+    printf ("(PostgreSQL not measured: no server named; build-aux/run bench starts one)\n");
+  return n;
+}
+
+const char *
+bench_store_name (BenchStore store)
+{
+  return store == BENCH_POSTGRESQL ? "PostgreSQL" : "SQLite";
+}
+
+void
+bench_use_store (BenchStore store)
+{
+  current_store = store;
+}
+
+/* "WHAT: SQLite N UNIT, PostgreSQL M UNIT (PostgreSQL/SQLite 0.xx)" */
+void
+bench_print_ratio (const char   *what,
+                   const char   *unit,
+                   const double  values[2],
+                   guint         n_stores)
+{
+  if (n_stores < 2)
+    {
+      printf ("%s: SQLite %.0f %s\n", what, values[0], unit);
+      return;
+    }
+  printf ("%s: SQLite %.0f %s, PostgreSQL %.0f %s (PostgreSQL/SQLite %.2f)\n", what, values[0],
+          unit, values[1], unit, values[0] > 0 ? values[1] / values[0] : 0);
+  fflush (stdout);
+}
+
+static char *
+admin (BenchServer  *server,
+       const char   *input,
+       const char  **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
 
-  g_ptr_array_add (argv, (char *) server_binary ());
-  g_ptr_array_add (argv, (char *) "admin");
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, (char *) db);
+  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  g_ptr_array_add (argv, g_strdup ("admin"));
+  test_database_add_args (server->database, argv);
   for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+    g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_newv ((const char * const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
@@ -50,45 +110,30 @@ start (BenchServer *server,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *line = NULL;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE;
 
-  if (demo && server->extra_args != NULL)
+  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  if (demo)
     {
-      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
       char scale[G_ASCII_DTOSTR_BUF_SIZE];
 
       g_ascii_dtostr (scale, sizeof scale, server->demo_scale > 0 ? server->demo_scale : 1.0);
-      g_ptr_array_add (argv, (gpointer) server_binary ());
-      g_ptr_array_add (argv, (gpointer) "--demo");
-      g_ptr_array_add (argv, (gpointer) "--demo-scale");
-      g_ptr_array_add (argv, scale);
-      g_ptr_array_add (argv, (gpointer) "--db");
-      g_ptr_array_add (argv, server->db);
-      g_ptr_array_add (argv, (gpointer) "--listen");
-      g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
-      for (guint i = 0; server->extra_args[i] != NULL; i++)
-        g_ptr_array_add (argv, server->extra_args[i]);
-      g_ptr_array_add (argv, NULL);
-      server->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                           &error);
+      g_ptr_array_add (argv, g_strdup ("--demo"));
+      g_ptr_array_add (argv, g_strdup ("--demo-scale"));
+      g_ptr_array_add (argv, g_strdup (scale));
+      flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
     }
-  else if (demo && server->demo_scale > 0)
-    {
-      char scale[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ascii_dtostr (scale, sizeof scale, server->demo_scale);
-      server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                          &error, server_binary (), "--demo", "--demo-scale", scale,
-                                          "--db", server->db, "--listen", "127.0.0.1:0", NULL);
-    }
-  else if (demo)
-    server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                        &error, server_binary (), "--demo", "--db", server->db,
-                                        "--listen", "127.0.0.1:0", NULL);
-  else
-    server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, server_binary (),
-                                        "--db", server->db, "--listen", "127.0.0.1:0", NULL);
+  /* As a user would point it at its database (--db, or --db-file for a
+   * URI with a password). */
+  test_database_add_args (server->database, argv);
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1:0"));
+  for (guint i = 0; demo && server->extra_args != NULL && server->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (server->extra_args[i]));
+  g_ptr_array_add (argv, NULL);
+  server->process = g_subprocess_newv ((const char * const *) argv->pdata, flags, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -103,11 +148,8 @@ static BenchServer *
 prepare (void)
 {
   BenchServer *server = g_new0 (BenchServer, 1);
-  g_autoptr(GError) error = NULL;
 
-  server->dir = g_dir_make_tmp ("signpost-bench-XXXXXX", &error);
-  g_assert_no_error (error);
-  server->db = g_build_filename (server->dir, "bench.db", NULL);
+  server->database = test_database_new_of_kind (current_store == BENCH_POSTGRESQL);
   return server;
 }
 
@@ -151,31 +193,20 @@ bench_server_new_basic (void)
   const char *line[] = { "add-line", "--practice", "Y99971", "--number", BENCH_LINE, NULL };
   g_autofree char *a = NULL, *b = NULL, *c = NULL;
 
-  server->practice_id = admin (server->db, NULL, practice);
-  a = admin (server->db, NULL, user);
-  b = admin (server->db, BENCH_PASSWORD "\n", password);
-  c = admin (server->db, BENCH_SECRET "\n", line);
+  server->practice_id = admin (server, NULL, practice);
+  a = admin (server, NULL, user);
+  b = admin (server, BENCH_PASSWORD "\n", password);
+  c = admin (server, BENCH_SECRET "\n", line);
   return start (server, FALSE);
 }
 
 void
 bench_server_free (BenchServer *server)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_subprocess_send_signal (server->process, SIGTERM);
   g_subprocess_wait (server->process, NULL, NULL);
   g_clear_object (&server->process);
-  dir = g_dir_open (server->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (server->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (server->dir);
-  g_free (server->dir);
-  g_free (server->db);
+  g_clear_pointer (&server->database, test_database_free);
   g_free (server->base);
   g_free (server->practice_id);
   g_strfreev (server->extra_args);

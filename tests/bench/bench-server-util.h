@@ -11,11 +11,27 @@ G_BEGIN_DECLS
 #define BENCH_SECRET "bench-line-secret"
 #define BENCH_LINE "+442079460201"
 
-/* The real signpost-server binary on 127.0.0.1, on a database of its own. */
+/* The stores a benchmark can compare: SQLite always; PostgreSQL when a
+ * server is named (SIGNPOST_TEST_PG, or libpq's PGHOST/PGPORT as under
+ * pg_virtualenv; build-aux/run bench starts one, with fsync on). */
+typedef enum {
+  BENCH_SQLITE,
+  BENCH_POSTGRESQL,
+} BenchStore;
+
+guint        bench_stores            (BenchStore    stores[2]);
+const char  *bench_store_name        (BenchStore    store);
+void         bench_use_store         (BenchStore    store);
+void         bench_print_ratio       (const char   *what,
+                                      const char   *unit,
+                                      const double  values[2],
+                                      guint         n_stores);
+
+/* The real signpost-server binary on 127.0.0.1, on a database of its own
+ * in the store last chosen with bench_use_store() (SQLite by default). */
 typedef struct {
   GSubprocess *process;
-  char *dir;
-  char *db;
+  struct _TestDatabase *database;
   char *base;
   char *practice_id;
   double demo_scale;

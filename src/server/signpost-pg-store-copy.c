@@ -414,6 +414,7 @@ signpost_pg_import_end (SignpostPgImport  *import,
   if (result == NULL)
     return FALSE;
   self->seq = import->last_seq;
+  self->seq_known = TRUE;
   self->wrote_records = TRUE;
   return TRUE;
 }

@@ -24,6 +24,8 @@ pg_purge_practice (SignpostStore  *store,
 
   if (n_records != NULL)
     *n_records = 0;
+  if (!signpost_pg_store_know_seq (self, error))
+    return FALSE;
   /* One statement: every live record of the practice becomes a tombstone
    * with the next version and a seq of its own, in the order of the old
    * ones, holding the metadata only (the same text as SQLite writes), and

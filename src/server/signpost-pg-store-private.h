@@ -36,8 +36,13 @@ struct _SignpostPgStore
 
   /* The open transaction. */
   guint depth;
+  gboolean transaction_sent;  /* its BEGIN has gone to the server */
   gint64 seq;                 /* the last sequence number given out in it */
+  gint64 start_seq;           /* the counter when it took the lock, -1 until known */
+  gboolean seq_known;         /* @seq is (the lock's answer has come) */
   gboolean wrote_records;
+  gint64 head;                /* the feed's head, read with the last COMMIT */
+  gboolean head_known;        /* … and nothing sent since */
   GArray *savepoint_seqs;     /* gint64: @seq when each open savepoint began */
   GHashTable *read_cache;     /* "kind/id" → SignpostPgCachedRow*, while the lock is held */
 
@@ -87,6 +92,8 @@ void       signpost_pg_defer_command_literal_ (SignpostPgStore *self,
                                            const char       *sql);
 void       signpost_pg_store_drop_pending (SignpostPgStore  *self);
 gboolean   signpost_pg_store_flush        (SignpostPgStore  *self,
+                                           GError          **error);
+gboolean   signpost_pg_store_know_seq     (SignpostPgStore  *self,
                                            GError          **error);
 gboolean   signpost_pg_store_ready        (SignpostPgStore  *self,
                                            GError          **error);

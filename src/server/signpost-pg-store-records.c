@@ -218,7 +218,13 @@ pg_get_last_seq (SignpostStore  *store,
 
   /* Inside a transaction: its own last number, as SQLite would say. */
   if (self->depth > 0)
-    return self->seq;
+    return signpost_pg_store_know_seq (self, error) ? self->seq : -1;
+  /* Just after a commit, nothing sent since: read with the COMMIT. */
+  if (self->head_known)
+    {
+      self->head_known = FALSE;
+      return self->head;
+    }
   result = signpost_pg_run (self, "SELECT value FROM seq_counter WHERE id = 1", error, "");
   if (result == NULL)
     return -1;
@@ -249,6 +255,8 @@ pg_put_record (SignpostStore   *store,
 
   /* The counter's row is locked by this transaction (pg_begin()), which
    * stores the last number back when it commits. */
+  if (!signpost_pg_store_know_seq (self, error))
+    return FALSE;
   seq = self->seq + 1;
   signpost_record_set_seq (record, seq);
   node = signpost_object_to_json_node (SIGNPOST_OBJECT (record));

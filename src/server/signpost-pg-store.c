@@ -235,7 +235,8 @@ signpost_pg_store_ready (SignpostPgStore  *self,
 {
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
     {
-      if (self->depth > 0 && PQtransactionStatus (self->conn) == PQTRANS_IDLE)
+      if (self->depth > 0 && self->transaction_sent &&
+          PQtransactionStatus (self->conn) == PQTRANS_IDLE)
         {
           /* The transaction went with an earlier connection. */
           g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAVAILABLE,
@@ -272,6 +273,9 @@ typedef struct {
   gboolean prepared;            /* as a prepared statement, or sent as it is */
   int n_values;
   char **values;                /* NULL for SQL NULL */
+  gboolean begins;              /* BEGIN: from here on the server has a transaction */
+  gint64 *capture;              /* takes the first value of its one row */
+  PGresult **keep;              /* takes its result */
 } Pending;
 
 static void
@@ -380,6 +384,7 @@ flush_pending (SignpostPgStore  *self,
   PGresult *result;
 
   self->pending = g_ptr_array_new_with_free_func (pending_free);
+  self->head_known = FALSE;
   if (!signpost_pg_store_ready (self, error))
     return NULL;
   if (!PQenterPipelineMode (self->conn))
@@ -389,8 +394,11 @@ flush_pending (SignpostPgStore  *self,
     }
   for (guint i = 0; i < pending->len; i++)
     {
-      guint n = send_pending (self, g_ptr_array_index (pending, i));
+      Pending *item = g_ptr_array_index (pending, i);
+      guint n = send_pending (self, item);
 
+      if (item->begins)
+        self->transaction_sent = TRUE;
       g_array_append_val (expected, n);
     }
   if (!PQpipelineSync (self->conn))
@@ -410,9 +418,20 @@ flush_pending (SignpostPgStore  *self,
 
           result = PQgetResult (self->conn);
           status = result ? PQresultStatus (result) : PGRES_FATAL_ERROR;
-          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+          if (!is_prepare && item->capture != NULL && status == PGRES_TUPLES_OK &&
+              PQntuples (result) == 0 && !failed)
             {
-              if (!is_prepare && i + 1 == pending->len)
+              failed = TRUE;
+              g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                           "the change counter is missing");
+            }
+          else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            {
+              if (!is_prepare && item->capture != NULL)
+                *item->capture = signpost_pg_int64 (result, 0, 0);
+              if (!is_prepare && item->keep != NULL)
+                *item->keep = g_steal_pointer (&result);
+              else if (!is_prepare && i + 1 == pending->len)
                 last = g_steal_pointer (&result);
             }
           else if (!failed)
@@ -444,6 +463,12 @@ flush_pending (SignpostPgStore  *self,
         }
       PQexitPipelineMode (self->conn);
       notice_notifies (self);
+    }
+  /* The lock's answer: where this transaction's numbers start. */
+  if (self->depth > 0 && !self->seq_known && self->start_seq >= 0)
+    {
+      self->seq = self->start_seq;
+      self->seq_known = TRUE;
     }
   if (failed || self->conn == NULL)
     {
@@ -518,6 +543,7 @@ signpost_pg_exec_literal_ (SignpostPgStore  *self,
   g_autoptr(PGresult) result = NULL;
   ExecStatusType status;
 
+  self->head_known = FALSE;
   if (self->pending->len > 0)
     {
       g_autoptr(PGresult) flushed = flush_pending (self, error);
@@ -549,6 +575,24 @@ signpost_pg_store_flush (SignpostPgStore  *self,
     return TRUE;
   result = flush_pending (self, error);
   return result != NULL;
+}
+
+/* Makes sure the open transaction knows its sequence numbers (its lock
+ * may not have been sent yet). */
+gboolean
+signpost_pg_store_know_seq (SignpostPgStore  *self,
+                            GError          **error)
+{
+  if (self->seq_known)
+    return TRUE;
+  if (!signpost_pg_store_flush (self, error))
+    return FALSE;
+  if (!self->seq_known)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE, "the transaction holds no lock");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Forgets what is pending: the transaction is being rolled back. */
@@ -600,6 +644,7 @@ signpost_pg_run_literal_ (SignpostPgStore  *self,
       return flush_pending (self, error);
     }
 
+  self->head_known = FALSE;
   if (!signpost_pg_store_ready (self, error))
     goto failed;
   if (!g_hash_table_lookup_extended (self->statements, sql, NULL, &number))
@@ -970,7 +1015,7 @@ pg_begin (SignpostStore  *store,
           GError        **error)
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
-  g_autoptr(PGresult) result = NULL;
+  Pending *lock;
 
   if (self->depth > 0)
     {
@@ -978,25 +1023,25 @@ pg_begin (SignpostStore  *store,
       return TRUE;
     }
   signpost_pg_store_drop_pending (self);
-  if (!signpost_pg_store_ready (self, error))
-    return FALSE;
-  /* One round trip: the transaction, and the lock that puts writers in
-   * line (see the top of this file). */
-  result = PQexec (self->conn,
-                   "BEGIN;"
-                   "SELECT value FROM seq_counter WHERE id = 1 FOR UPDATE");
-  if (result == NULL || PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
-    {
-      signpost_pg_store_set_error (self, result, error, "begin");
-      if (self->conn != NULL && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
-        PQclear (PQexec (self->conn, "ROLLBACK"));
-      return FALSE;
-    }
-  self->seq = signpost_pg_int64 (result, 0, 0);
+  self->head_known = FALSE;
+  self->transaction_sent = FALSE;
+  self->depth = 1;
+  /* The transaction, and the lock that puts writers in line (see the top
+   * of this file), go with the transaction's first statement; a failure
+   * to take the lock is that statement's. */
+  signpost_pg_defer_command (self, "BEGIN");
+  ((Pending *) g_ptr_array_index (self->pending, self->pending->len - 1))->begins = TRUE;
+  lock = g_new0 (Pending, 1);
+  lock->sql = "SELECT value FROM seq_counter WHERE id = 1 FOR UPDATE";
+  lock->prepared = TRUE;
+  lock->capture = &self->start_seq;
+  g_ptr_array_add (self->pending, lock);
+  self->start_seq = -1;
+  self->seq = -1;
+  self->seq_known = FALSE;
   self->wrote_records = FALSE;
   signpost_pg_store_forget_reads (self);
   g_array_set_size (self->savepoint_seqs, 0);
-  self->depth = 1;
   return TRUE;
 }
 
@@ -1011,6 +1056,7 @@ pg_rollback (SignpostStore *store)
   g_array_set_size (self->savepoint_seqs, 0);
   signpost_pg_store_drop_pending (self);
   signpost_pg_store_forget_reads (self);
+  self->transaction_sent = FALSE;
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK &&
       PQtransactionStatus (self->conn) != PQTRANS_IDLE)
     {
@@ -1027,7 +1073,11 @@ pg_commit (SignpostStore  *store,
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
   g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) committed = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean wrote = self->wrote_records;
+  gint64 head = -1;
+  Pending *commit;
 
   g_return_val_if_fail (self->depth > 0, FALSE);
 
@@ -1037,19 +1087,31 @@ pg_commit (SignpostStore  *store,
       return TRUE;
     }
   /* One round trip for what is pending, the counter, the notice to other
-   * processes and the COMMIT. The counter is written once per transaction,
-   * not per record: every update of the one row would leave another
-   * version of it for the next to step over. */
-  if (self->wrote_records)
+   * processes, the COMMIT, and the head of the feed just after it (the
+   * server tells its consoles next). The counter is written once per
+   * transaction, not per record: every update of the one row would leave
+   * another version of it for the next to step over. */
+  if (wrote)
     {
       signpost_pg_defer (self, "UPDATE seq_counter SET value = $1 WHERE id = 1", NULL, "I",
                          self->seq);
       signpost_pg_defer_command (self, "NOTIFY " SIGNPOST_PG_CHANGES_CHANNEL);
     }
   signpost_pg_defer_command (self, "COMMIT");
+  commit = g_ptr_array_index (self->pending, self->pending->len - 1);
+  commit->keep = &committed;
+  if (wrote)
+    {
+      Pending *read_head = g_new0 (Pending, 1);
+
+      read_head->sql = "SELECT value FROM seq_counter WHERE id = 1";
+      read_head->prepared = TRUE;
+      read_head->capture = &head;
+      g_ptr_array_add (self->pending, read_head);
+    }
   result = flush_pending (self, &local_error);
   /* A transaction that had failed "commits" as ROLLBACK. */
-  if (result == NULL || g_strcmp0 (PQcmdStatus (result), "COMMIT") != 0)
+  if (committed == NULL || g_strcmp0 (PQcmdStatus (committed), "COMMIT") != 0)
     {
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1060,9 +1122,15 @@ pg_commit (SignpostStore  *store,
       return FALSE;
     }
   self->depth = 0;
+  self->transaction_sent = FALSE;
   signpost_pg_store_forget_reads (self);
-  if (self->wrote_records)
+  if (wrote)
     self->committed_seq = MAX (self->committed_seq, self->seq);
+  if (result != NULL && head >= 0)
+    {
+      self->head = head;
+      self->head_known = TRUE;
+    }
   return TRUE;
 }
 
@@ -1074,9 +1142,14 @@ pg_savepoint (SignpostStore  *store,
 
   g_return_val_if_fail (self->depth > 0, FALSE);
 
-  /* Sent with the statement after it. */
+  /* Sent with the statement after it. -1: where the transaction started,
+   * not known yet. */
   signpost_pg_defer_command (self, "SAVEPOINT mutation");
-  g_array_append_val (self->savepoint_seqs, self->seq);
+  {
+    gint64 seq = self->seq_known ? self->seq : -1;
+
+    g_array_append_val (self->savepoint_seqs, seq);
+  }
   return TRUE;
 }
 
@@ -1113,7 +1186,10 @@ pg_rollback_to_savepoint (SignpostStore *store)
       signpost_pg_exec (self, "ROLLBACK TO mutation; RELEASE mutation", NULL) &&
       PQtransactionStatus (self->conn) == PQTRANS_INTRANS)
     {
-      self->seq = g_array_index (self->savepoint_seqs, gint64, n - 1);
+      gint64 seq = g_array_index (self->savepoint_seqs, gint64, n - 1);
+
+      self->seq = seq >= 0 ? seq : self->start_seq;
+      self->seq_known = self->seq >= 0;
       g_array_set_size (self->savepoint_seqs, n - 1);
       return TRUE;
     }

@@ -11,7 +11,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 /*
  * Shared by the files of SignpostPgStore:
- *   signpost-pg-store.c            the connection, transactions, reconnecting
+ *   signpost-pg-store.c            transactions, the object
+ *   signpost-pg-store-connection.c the connection, reconnecting, notifications
+ *   signpost-pg-store-statements.c running statements, pipelines
  *   signpost-pg-store-schema.c     the schema and its migrations
  *   signpost-pg-store-records.c    records, the change feed, record queries
  *   signpost-pg-store-auth.c       mutation results, credentials, tokens, login failures
@@ -63,6 +65,25 @@ struct _SignpostPgStore
   GSource *retry;
   guint backoff_ms;
 };
+
+/*
+ * A statement waiting to be sent (signpost-pg-store-statements.c): inside a
+ * transaction, those whose answer nobody waits for go with the next
+ * statement that is waited for, in one pipeline, one round trip.
+ */
+typedef struct {
+  const char *sql;              /* a literal */
+  gboolean prepared;            /* as a prepared statement, or sent as it is */
+  int n_values;
+  char **values;                /* NULL for SQL NULL */
+  gboolean begins;              /* BEGIN: from here on the server has a transaction */
+  gint64 *capture;              /* takes the first value of its one row */
+  PGresult **keep;              /* takes its result */
+} SignpostPgPending;
+
+void       signpost_pg_pending_free       (gpointer          pending);
+PGresult  *signpost_pg_store_flush_pending (SignpostPgStore *self,
+                                           GError          **error);
 
 /* SQL text is a string literal, as with SignpostDb: these paste "" around
  * it, which compiles only for a literal; values are always bound. */
@@ -121,6 +142,19 @@ gboolean   signpost_pg_bool               (const PGresult   *result,
  * transaction. Nothing else can change them while it holds the lock. */
 void       signpost_pg_store_forget_reads (SignpostPgStore  *self);
 void       signpost_pg_cached_row_free    (gpointer          row);
+
+/* signpost-pg-store-connection.c */
+char      *signpost_pg_first_line         (const char       *message);
+PGconn    *signpost_pg_connect            (const char       *uri,
+                                           gboolean          start_only);
+gboolean   signpost_pg_store_set_up_session (SignpostPgStore *self,
+                                           PGconn           *conn,
+                                           GError          **error);
+char      *signpost_pg_describe           (PGconn           *conn);
+void       signpost_pg_clear_source       (GSource         **source);
+void       signpost_pg_store_notice_notifies (SignpostPgStore *self);
+gboolean   signpost_pg_store_watch_changes (SignpostStore   *store,
+                                           GError          **error);
 
 /* signpost-pg-store-schema.c */
 gboolean   signpost_pg_store_migrate      (SignpostPgStore  *self,

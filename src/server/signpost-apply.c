@@ -102,6 +102,31 @@ signpost_apply_write (SignpostApplyContext  *ctx,
   return TRUE;
 }
 
+/**
+ * signpost_apply_call_event:
+ * @event: the live event's name ("offered", "answered", …)
+ *
+ * A call changed in a way the consoles hear at once: the live event goes
+ * to this instance's WebSockets after the commit, and is announced in the
+ * transaction to the other instances on the database, which pass it on to
+ * theirs (a savepoint rolled back takes it away on both).
+ */
+gboolean
+signpost_apply_call_event (SignpostApplyContext  *ctx,
+                           SignpostCall          *call,
+                           const char            *event,
+                           GDateTime             *at,
+                           GError               **error)
+{
+  g_autoptr(JsonObject) object = signpost_live_call_event_new (call, event, at);
+  g_autofree char *text = signpost_json_object_to_string (object, NULL);
+
+  if (!signpost_store_announce (ctx->store, text, error))
+    return FALSE;
+  g_ptr_array_add (ctx->call_events, g_steal_pointer (&object));
+  return TRUE;
+}
+
 gboolean
 signpost_apply_audit (SignpostApplyContext  *ctx,
                       const char            *action,
@@ -982,10 +1007,8 @@ call_changed (SignpostApplyContext  *ctx,
   if (position < 0)
     return FALSE;
   signpost_call_set_position (call, position);
-  if (!signpost_apply_write (ctx, SIGNPOST_RECORD (call), FALSE, error))
-    return FALSE;
-  g_ptr_array_add (ctx->call_events, signpost_live_call_event_new (call, event, ctx->now));
-  return TRUE;
+  return signpost_apply_write (ctx, SIGNPOST_RECORD (call), FALSE, error) &&
+         signpost_apply_call_event (ctx, call, event, ctx->now, error);
 }
 
 static SignpostMutationResult *

@@ -37,6 +37,11 @@ gboolean                signpost_apply_write         (SignpostApplyContext  *ctx
                                                       SignpostRecord        *record,
                                                       gboolean               deleted,
                                                       GError               **error);
+gboolean                signpost_apply_call_event    (SignpostApplyContext  *ctx,
+                                                      SignpostCall          *call,
+                                                      const char            *event,
+                                                      GDateTime             *at,
+                                                      GError               **error);
 gboolean                signpost_apply_audit         (SignpostApplyContext  *ctx,
                                                       const char            *action,
                                                       SignpostRecord        *record,

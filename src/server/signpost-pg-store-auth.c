@@ -185,6 +185,18 @@ pg_clear_login_failures (SignpostStore  *store,
                             "DELETE FROM login_failures WHERE key = $1", error, "s", key);
 }
 
+static gboolean
+pg_remove_login_failure (SignpostStore  *store,
+                         const char     *key,
+                         gint64          at,
+                         GError        **error)
+{
+  return signpost_pg_defer (SIGNPOST_PG_STORE (store),
+                            "DELETE FROM login_failures WHERE ctid = "
+                            "(SELECT ctid FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)",
+                            error, "sI", key, at);
+}
+
 void
 signpost_pg_store_init_auth (SignpostStoreInterface *iface)
 {
@@ -199,4 +211,5 @@ signpost_pg_store_init_auth (SignpostStoreInterface *iface)
   iface->add_login_failure = pg_add_login_failure;
   iface->count_login_failures = pg_count_login_failures;
   iface->clear_login_failures = pg_clear_login_failures;
+  iface->remove_login_failure = pg_remove_login_failure;
 }

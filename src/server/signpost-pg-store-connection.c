@@ -309,7 +309,8 @@ connected (SignpostPgStore *self)
   g_message ("Reconnected to the database at %s", self->location);
   if (self->watching)
     {
-      g_autoptr(PGresult) listen = PQexec (self->conn, "LISTEN " SIGNPOST_PG_CHANGES_CHANNEL);
+      g_autoptr(PGresult) listen = PQexec (self->conn, "LISTEN " SIGNPOST_PG_CHANGES_CHANNEL "; "
+                                                       "LISTEN " SIGNPOST_PG_EVENTS_CHANNEL);
 
       if (listen == NULL || PQresultStatus (listen) != PGRES_COMMAND_OK)
         g_message ("Could not listen for changes made elsewhere: %s", PQerrorMessage (self->conn));
@@ -432,6 +433,15 @@ elsewhere_cb (gpointer data)
   if (self->depth > 0)
     return G_SOURCE_CONTINUE;
   g_clear_pointer (&self->elsewhere, g_source_unref);
+  /* Call events first, as the instance that wrote them sent them. */
+  while (!g_queue_is_empty (&self->announced))
+    {
+      g_autofree char *event = g_queue_pop_head (&self->announced);
+
+      g_signal_emit_by_name (self, "announced-elsewhere", event);
+    }
+  if (!self->heard)
+    return G_SOURCE_REMOVE;
   self->heard = FALSE;
   head = signpost_store_get_last_seq (SIGNPOST_STORE (self), &error);
   if (head < 0)
@@ -458,11 +468,19 @@ signpost_pg_store_notice_notifies (SignpostPgStore *self)
 
   while (self->conn != NULL && (notify = PQnotifies (self->conn)) != NULL)
     {
-      if (notify->be_pid != own)
+      if (notify->be_pid == own)
+        ;
+      else if (g_strcmp0 (notify->relname, SIGNPOST_PG_EVENTS_CHANNEL) == 0)
+        {
+          if (self->watching)
+            g_queue_push_tail (&self->announced, g_strdup (notify->extra));
+        }
+      else
         self->heard = TRUE;
       PQfreemem (notify);
     }
-  if (self->heard && self->watching && self->elsewhere == NULL)
+  if ((self->heard || !g_queue_is_empty (&self->announced)) && self->watching &&
+      self->elsewhere == NULL)
     {
       self->elsewhere = g_timeout_source_new (0);
       g_source_set_callback (self->elsewhere, elsewhere_cb, self, NULL);
@@ -513,7 +531,8 @@ signpost_pg_store_watch_changes (SignpostStore  *store,
 
   if (self->watching)
     return TRUE;
-  if (!signpost_pg_exec (self, "LISTEN " SIGNPOST_PG_CHANGES_CHANNEL, error))
+  if (!signpost_pg_exec (self, "LISTEN " SIGNPOST_PG_CHANGES_CHANNEL "; "
+                        "LISTEN " SIGNPOST_PG_EVENTS_CHANNEL, error))
     return FALSE;
   head = signpost_store_get_last_seq (store, error);
   if (head < 0)

@@ -55,6 +55,7 @@ struct _SignpostPgStore
   GSource *socket_watch;
   GSource *elsewhere;
   gint64 seen_seq;            /* the feed's head as last seen */
+  GQueue announced;           /* char*: events other instances announced, to emit */
   gint64 committed_seq;       /* our own highest committed seq */
 
   /* Reconnecting, driven by the thread-default main context. */

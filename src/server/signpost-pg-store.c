@@ -266,6 +266,29 @@ pg_rollback_to_savepoint (SignpostStore *store)
   return FALSE;
 }
 
+/* Sent with the transaction's next statement; PostgreSQL delivers it to
+ * the listeners when the transaction commits, in the order of commits,
+ * and drops it with a savepoint rolled back or a transaction that fails. */
+static gboolean
+pg_announce (SignpostStore  *store,
+             const char     *event,
+             GError        **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  if (strlen (event) > SIGNPOST_STORE_ANNOUNCE_MAX)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                   "an announcement of %" G_GSIZE_FORMAT " bytes is too long to send",
+                   strlen (event));
+      return FALSE;
+    }
+  return signpost_pg_defer (self, "SELECT pg_notify ('" SIGNPOST_PG_EVENTS_CHANNEL "', $1)",
+                            error, "s", event);
+}
+
 static gboolean
 pg_check (SignpostStore  *store,
           GError        **error)
@@ -290,6 +313,7 @@ signpost_pg_store_finalize (GObject *object)
   signpost_pg_clear_source (&self->retry);
   signpost_pg_clear_source (&self->socket_watch);
   signpost_pg_clear_source (&self->elsewhere);
+  g_queue_clear_full (&self->announced, g_free);
   g_clear_pointer (&self->connecting, PQfinish);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->statements, g_hash_table_unref);
@@ -335,6 +359,7 @@ signpost_pg_store_iface_init (SignpostStoreInterface *iface)
   iface->rollback_to_savepoint = pg_rollback_to_savepoint;
   iface->check = pg_check;
   iface->watch_changes = signpost_pg_store_watch_changes;
+  iface->announce = pg_announce;
   signpost_pg_store_init_records (iface);
   signpost_pg_store_init_auth (iface);
   signpost_pg_store_init_telephony (iface);

@@ -11,6 +11,8 @@ G_DECLARE_FINAL_TYPE (SignpostPgStore, signpost_pg_store, SIGNPOST, PG_STORE, GO
 
 /* The LISTEN channel every commit that wrote records notifies. */
 #define SIGNPOST_PG_CHANGES_CHANNEL "signpost_changes"
+/* The channel signpost_store_announce() notifies, the event its payload. */
+#define SIGNPOST_PG_EVENTS_CHANNEL "signpost_events"
 
 SignpostPgStore *signpost_pg_store_new            (const char       *uri,
                                                    GError          **error);

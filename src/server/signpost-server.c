@@ -861,6 +861,30 @@ changed_elsewhere_cb (SignpostStore  *store,
   g_hash_table_unref (gather.seen);
 }
 
+/* A call event that another instance on the database wrote: to this
+ * instance's consoles, as if written here. It comes from our own
+ * database, but is checked as input all the same. */
+static void
+announced_elsewhere_cb (SignpostStore  *store,
+                        const char     *text,
+                        SignpostServer *self)
+{
+  g_autoptr(JsonObject) event = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  event = signpost_json_parse_object (text, strlen (text), SIGNPOST_STORE_ANNOUNCE_MAX, NULL);
+  if (event == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (event, "kind", NULL), "call") != 0 ||
+      json_object_get_string_member_with_default (event, "practice_id", NULL) == NULL)
+    {
+      g_debug ("Ignoring an announcement that is not a call event");
+      return;
+    }
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_ptr_array_add (events, g_steal_pointer (&event));
+  signpost_server_publish (self, NULL, events);
+}
+
 /* ---- object ------------------------------------------------------------ */
 
 static void
@@ -869,7 +893,10 @@ signpost_server_dispose (GObject *object)
   SignpostServer *self = SIGNPOST_SERVER (object);
 
   if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, changed_elsewhere_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->store, changed_elsewhere_cb, self);
+      g_signal_handlers_disconnect_by_func (self->store, announced_elsewhere_cb, self);
+    }
   /* Received in full and checked: store them before going. */
   if (self->store != NULL && self->telephony != NULL)
     signpost_server_flush_webhooks (self);
@@ -961,6 +988,7 @@ signpost_server_new (SignpostStore               *store,
   self->intake = signpost_intake_new (store);
   self->form = signpost_request_form_new (store, self->intake, &options->form_limits);
   g_signal_connect (store, "changed-elsewhere", G_CALLBACK (changed_elsewhere_cb), self);
+  g_signal_connect (store, "announced-elsewhere", G_CALLBACK (announced_elsewhere_cb), self);
   {
     g_autoptr(GError) error = NULL;
 

@@ -1225,6 +1225,18 @@ sqlite_clear_login_failures (SignpostStore  *store,
                           "DELETE FROM login_failures WHERE key = ?1", error, "s", key);
 }
 
+static gboolean
+sqlite_remove_login_failure (SignpostStore  *store,
+                             const char     *key,
+                             gint64          at,
+                             GError        **error)
+{
+  return signpost_db_run (SIGNPOST_SQLITE_STORE (store)->db,
+                          "DELETE FROM login_failures WHERE rowid = "
+                          "(SELECT rowid FROM login_failures WHERE key = ?1 AND at = ?2 LIMIT 1)",
+                          error, "sI", key, at);
+}
+
 /* ---- telephony --------------------------------------------------------- */
 
 static gboolean
@@ -1520,6 +1532,18 @@ watch_tick (gpointer data)
   if (head > since)
     g_signal_emit_by_name (self, "changed-elsewhere", since);
   return G_SOURCE_CONTINUE;
+}
+
+/* A SQLite file is one practice's server: a second instance sharing it
+ * (which works, one writer at a time) hears its writes through
+ * data_version, but live call events between instances need a database
+ * that can carry them (PostgreSQL's NOTIFY). Nobody to tell here. */
+static gboolean
+sqlite_announce (SignpostStore  *store,
+                 const char     *event,
+                 GError        **error)
+{
+  return TRUE;
 }
 
 static gboolean
@@ -1885,6 +1909,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->add_login_failure = sqlite_add_login_failure;
   iface->count_login_failures = sqlite_count_login_failures;
   iface->clear_login_failures = sqlite_clear_login_failures;
+  iface->remove_login_failure = sqlite_remove_login_failure;
   iface->get_line = sqlite_get_line;
   iface->set_line = sqlite_set_line;
   iface->remember_event = sqlite_remember_event;
@@ -1894,6 +1919,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->foreach_slot_use = sqlite_foreach_slot_use;
   iface->foreach_triage_count = sqlite_foreach_triage_count;
   iface->watch_changes = sqlite_watch_changes;
+  iface->announce = sqlite_announce;
   iface->check = sqlite_check;
   iface->list_patients_born = sqlite_list_patients_born;
   iface->foreach_request_times = sqlite_foreach_request_times;

@@ -19,6 +19,17 @@ signpost_store_default_init (SignpostStoreInterface *iface)
    */
   g_signal_new ("changed-elsewhere", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * SignpostStore::announced-elsewhere:
+   * @event: what another instance announced (signpost_store_announce())
+   *
+   * Another server instance on this database committed a transaction that
+   * announced @event (see signpost_store_watch_changes()). Emitted in the
+   * order of their commits, before the "changed-elsewhere" of the same
+   * commits.
+   */
+  g_signal_new ("announced-elsewhere", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 void
@@ -726,4 +737,49 @@ signpost_store_check (SignpostStore  *self,
   g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
 
   return SIGNPOST_STORE_GET_IFACE (self)->check (self, error);
+}
+
+/**
+ * signpost_store_announce:
+ * @event: a short text (a live call event as JSON; at most
+ *   %SIGNPOST_STORE_ANNOUNCE_MAX bytes)
+ *
+ * Inside a transaction: when it commits, and only if it commits, every
+ * other server instance watching this database (signpost_store_watch_changes())
+ * hears @event with "announced-elsewhere". What a rolled-back savepoint
+ * announced is not heard. A store that no other instance can share has
+ * nobody to tell and does nothing.
+ */
+gboolean
+signpost_store_announce (SignpostStore  *self,
+                         const char     *event,
+                         GError        **error)
+{
+  SignpostStoreInterface *iface;
+
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  iface = SIGNPOST_STORE_GET_IFACE (self);
+  if (iface->announce == NULL)
+    return TRUE;
+  return iface->announce (self, event, error);
+}
+
+/**
+ * signpost_store_remove_login_failure:
+ *
+ * Withdraws one failure of @key recorded at @at: a sign-in counted as a
+ * failure while it was being verified (so that concurrent guesses on
+ * several instances count), which turned out right.
+ */
+gboolean
+signpost_store_remove_login_failure (SignpostStore  *self,
+                                     const char     *key,
+                                     gint64          at,
+                                     GError        **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->remove_login_failure (self, key, at, error);
 }

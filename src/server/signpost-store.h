@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 #define SIGNPOST_TYPE_STORE (signpost_store_get_type ())
 G_DECLARE_INTERFACE (SignpostStore, signpost_store, SIGNPOST, STORE, GObject)
 
+/* The longest text signpost_store_announce() takes (PostgreSQL's NOTIFY
+ * carries less than 8000 bytes). */
+#define SIGNPOST_STORE_ANNOUNCE_MAX 7000
+
 /* One row of the change feed as it is stored: @data is the record's
  * canonical JSON, written by the server itself. Borrowed for the duration
  * of the callback only. */
@@ -283,6 +287,12 @@ struct _SignpostStoreInterface
   /* Whether the database can be used now (healthz). */
   gboolean        (*check)                   (SignpostStore *self, GError **error);
 
+  /* Several instances on one database (issue 15). */
+  gboolean        (*announce)                (SignpostStore *self, const char *event,
+                                              GError **error);
+  gboolean        (*remove_login_failure)    (SignpostStore *self, const char *key, gint64 at,
+                                              GError **error);
+
   gpointer padding[2];
 };
 
@@ -508,6 +518,13 @@ gboolean        signpost_store_foreach_patient        (SignpostStore  *self,
                                                        gpointer        user_data,
                                                        GError        **error);
 gboolean        signpost_store_check                  (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_announce               (SignpostStore  *self,
+                                                       const char     *event,
+                                                       GError        **error);
+gboolean        signpost_store_remove_login_failure   (SignpostStore  *self,
+                                                       const char     *key,
+                                                       gint64          at,
                                                        GError        **error);
 
 G_END_DECLS

@@ -404,9 +404,9 @@ apply_event (SignpostTelephony     *self,
         return NULL;
       signpost_call_set_position (call, position);
       if (!signpost_apply_write (ctx, SIGNPOST_RECORD (call), FALSE, error) ||
-          !signpost_apply_audit (ctx, "telephony", SIGNPOST_RECORD (call), event, error))
+          !signpost_apply_audit (ctx, "telephony", SIGNPOST_RECORD (call), event, error) ||
+          !signpost_apply_call_event (ctx, call, live_event, at, error))
         return NULL;
-      g_ptr_array_add (ctx->call_events, signpost_live_call_event_new (call, live_event, at));
     }
   return reply_new ("accepted", signpost_record_get_id (SIGNPOST_RECORD (call)));
 }

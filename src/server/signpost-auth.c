@@ -37,7 +37,6 @@ struct _SignpostAuth
 
   SignpostStore *store;
   guint token_lifetime_s;
-  GHashTable *attempts;   /* rate-limit key → number of logins being verified */
 };
 
 G_DEFINE_FINAL_TYPE (SignpostAuth, signpost_auth, G_TYPE_OBJECT)
@@ -51,6 +50,7 @@ typedef struct {
   SignpostUser *user;
   char *user_key;
   char *client_key;
+  gint64 claimed_at;    /* when it was counted as a failure until verified */
 } LoginData;
 
 static void
@@ -148,20 +148,6 @@ verify_thread (GTask        *task,
   g_task_return_boolean (task, ok && data->hash != NULL);
 }
 
-static void
-add_attempt (SignpostAuth *self,
-             const char   *key,
-             int           delta)
-{
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->attempts, key));
-
-  count += delta;
-  if (count == 0)
-    g_hash_table_remove (self->attempts, key);
-  else
-    g_hash_table_insert (self->attempts, g_strdup (key), GUINT_TO_POINTER (count));
-}
-
 static gboolean
 check_rate (SignpostAuth  *self,
             const char    *key,
@@ -175,8 +161,6 @@ check_rate (SignpostAuth  *self,
 
   if (!signpost_store_count_login_failures (self->store, key, now - window, &count, &oldest, error))
     return FALSE;
-  /* Logins still being verified count as failures until they are not. */
-  count += GPOINTER_TO_UINT (g_hash_table_lookup (self->attempts, key));
   if (count >= SIGNPOST_AUTH_MAX_FAILURES)
     {
       gint64 wait = oldest > 0 ? oldest + window - now : window;
@@ -215,15 +199,35 @@ audit_login (SignpostAuth *self,
     }
 }
 
+/*
+ * The rate limit holds across every instance on the database: a sign-in
+ * is counted as a failure, in the database, before its password is
+ * verified, in the same transaction as the check (which the store runs one
+ * at a time, whichever instance asks), and the count is withdrawn only if
+ * the password was right. Guesses sent at once to several instances thus
+ * count against each other; nothing of it lives in one process's memory.
+ * An instance killed while verifying leaves its sign-in counted.
+ */
 static gboolean
-record_failure (SignpostAuth  *self,
-                LoginData     *data,
-                GError       **error)
+check_and_claim (SignpostAuth  *self,
+                 LoginData     *data,
+                 gint64         now,
+                 guint         *retry_after,
+                 GError       **error)
 {
-  gint64 now = g_get_real_time ();
-
   if (!signpost_store_begin (self->store, error))
     return FALSE;
+  if (!check_rate (self, data->user_key, now, retry_after, error) ||
+      !check_rate (self, data->client_key, now, retry_after, error))
+    {
+      signpost_store_rollback (self->store);
+      return FALSE;
+    }
+  if (*retry_after > 0)
+    {
+      signpost_store_rollback (self->store);
+      return TRUE;
+    }
   if (!signpost_store_add_login_failure (self->store, data->user_key, now, error) ||
       !signpost_store_add_login_failure (self->store, data->client_key, now, error) ||
       !signpost_store_commit (self->store, error))
@@ -231,7 +235,20 @@ record_failure (SignpostAuth  *self,
       signpost_store_rollback (self->store);
       return FALSE;
     }
+  data->claimed_at = now;
   return TRUE;
+}
+
+/* Inside a transaction: the password was right after all. */
+static gboolean
+withdraw_claim (SignpostAuth  *self,
+                LoginData     *data,
+                GError       **error)
+{
+  return signpost_store_remove_login_failure (self->store, data->user_key, data->claimed_at,
+                                              error) &&
+         signpost_store_remove_login_failure (self->store, data->client_key, data->claimed_at,
+                                              error);
 }
 
 static JsonArray *
@@ -322,16 +339,12 @@ verify_done (GObject      *source,
   gboolean ok;
   gint64 expires_at;
 
-  add_attempt (self, data->user_key, -1);
-  add_attempt (self, data->client_key, -1);
   ok = g_task_propagate_boolean (G_TASK (result), NULL);
   ok = ok && data->user != NULL && !signpost_user_get_disabled (data->user);
   if (!ok)
     {
-      /* Recorded even when the client has gone: hanging up must not be a
-       * way round the limit. */
-      if (!record_failure (self, data, &error))
-        g_warning ("Could not record a failed sign-in: %s", error->message);
+      /* Already counted (check_and_claim()), even if the client has gone:
+       * hanging up is no way round the limit. */
       audit_login (self, "login_failed", data->user, data->username, data->role, data->client);
       g_task_return_new_error (task, SIGNPOST_ERROR, SIGNPOST_ERROR_UNAUTHORIZED,
                                _("The username or password is wrong"));
@@ -348,6 +361,14 @@ verify_done (GObject      *source,
         {
           g_autoptr(GError) role_error = NULL;
 
+          /* The password was right: not a failed sign-in. */
+          if (!signpost_store_begin (self->store, &error) ||
+              !withdraw_claim (self, data, &error) ||
+              !signpost_store_commit (self->store, &error))
+            {
+              signpost_store_rollback (self->store);
+              g_warning ("Could not withdraw a sign-in counted as failed: %s", error->message);
+            }
           signpost_set_field_error (&role_error, SIGNPOST_ERROR_FORBIDDEN, "role",
                                     _("is not one of this user’s roles"));
           g_task_return_error (task, g_steal_pointer (&role_error));
@@ -365,6 +386,7 @@ verify_done (GObject      *source,
                                   signpost_enum_to_nick (SIGNPOST_TYPE_ROLE, role), expires_at,
                                   &error) ||
       !signpost_store_clear_login_failures (self->store, data->user_key, &error) ||
+      !withdraw_claim (self, data, &error) ||
       !signpost_store_commit (self->store, &error))
     {
       signpost_store_rollback (self->store);
@@ -431,21 +453,6 @@ signpost_auth_login_async (SignpostAuth        *self,
   data->client_key = g_strconcat ("addr:", data->client, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
 
-  if (!check_rate (self, data->user_key, now, &retry_after, &error) ||
-      !check_rate (self, data->client_key, now, &retry_after, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (retry_after > 0)
-    {
-      g_task_set_task_data (task, GUINT_TO_POINTER (retry_after), NULL);
-      g_task_return_new_error (task, SIGNPOST_ERROR, SIGNPOST_ERROR_RATE_LIMITED,
-                               _("Too many failed sign-ins; try again in %u seconds"),
-                               retry_after);
-      return;
-    }
-
   data->user = signpost_store_find_user (self->store, data->username, &error);
   if (error != NULL)
     {
@@ -464,8 +471,20 @@ signpost_auth_login_async (SignpostAuth        *self,
         }
     }
 
-  add_attempt (self, data->user_key, 1);
-  add_attempt (self, data->client_key, 1);
+  if (!check_and_claim (self, data, now, &retry_after, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (retry_after > 0)
+    {
+      g_task_set_task_data (task, GUINT_TO_POINTER (retry_after), NULL);
+      g_task_return_new_error (task, SIGNPOST_ERROR, SIGNPOST_ERROR_RATE_LIMITED,
+                               _("Too many failed sign-ins; try again in %u seconds"),
+                               retry_after);
+      return;
+    }
+
   /* The worker gets its own copy of what it needs; the outer task keeps
    * the rest for verify_done(). */
   {
@@ -658,7 +677,6 @@ signpost_auth_finalize (GObject *object)
   SignpostAuth *self = SIGNPOST_AUTH (object);
 
   g_clear_object (&self->store);
-  g_clear_pointer (&self->attempts, g_hash_table_unref);
 
   G_OBJECT_CLASS (signpost_auth_parent_class)->finalize (object);
 }
@@ -672,7 +690,6 @@ signpost_auth_class_init (SignpostAuthClass *klass)
 static void
 signpost_auth_init (SignpostAuth *self)
 {
-  self->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 SignpostAuth *

@@ -9,15 +9,18 @@
  * A hub navigator's first sync of the whole demo hub (two practices,
  * 16,000 patients, a week of diaries), paged at 5,000 changes, with the
  * client parsing every page as the console would; on SQLite and, when a
- * server is named, on PostgreSQL, side by side, taking turns.
+ * server is named, on PostgreSQL with one instance and with two instances
+ * on one database (the pages asked of each in turn, as behind a load
+ * balancer), side by side, taking turns.
  */
 
 /* One full sync as hubnav; returns records/s. */
 static double
-full_sync (SoupSession *session,
-           BenchServer *server,
-           const char  *token,
-           const char  *store)
+full_sync (SoupSession  *session,
+           BenchServer **servers,
+           guint         n_servers,
+           const char   *token,
+           const char   *store)
 {
   gint64 since = 0, start = g_get_monotonic_time (), records = 0, bytes = 0;
   guint pages = 0;
@@ -33,7 +36,8 @@ full_sync (SoupSession *session,
       g_autoptr(GError) error = NULL;
       guint status = 0;
 
-      reply = bench_request (session, server, "GET", path, token, NULL, &status);
+      reply = bench_request (session, servers[pages % n_servers], "GET", path, token, NULL,
+                             &status);
       g_assert_cmpuint (status, ==, 200);
       bytes += g_bytes_get_size (reply);
       page = signpost_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply),
@@ -59,39 +63,60 @@ main (int    argc,
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   BenchStore stores[2];
-  guint n = bench_stores (stores);
-  BenchServer *servers[2] = { NULL };
-  char *tokens[2] = { NULL };
-  GArray *rates[2] = { NULL };
-  double medians[2] = { 0 };
+  guint n_stores = bench_stores (stores);
+  const char *labels[3] = { NULL };
+  BenchServer *servers[3][2] = { { NULL } };
+  guint n_servers[3] = { 0 };
+  char *tokens[3] = { NULL };
+  GArray *rates[3] = { NULL };
+  double medians[3] = { 0 };
+  guint n = 0;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n_stores; i++)
     {
       bench_use_store (stores[i]);
-      servers[i] = bench_server_new_demo ();
-      tokens[i] = bench_login (session, servers[i], "hubnav", "demo-password");
+      labels[n] = bench_store_name (stores[i]);
+      servers[n][0] = bench_server_new_demo ();
+      n_servers[n++] = 1;
+      if (stores[i] == BENCH_POSTGRESQL)
+        {
+          labels[n] = "PostgreSQL, two instances";
+          servers[n][0] = bench_server_new_demo ();
+          servers[n][1] = bench_server_new_instance (servers[n][0]);
+          n_servers[n++] = 2;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      tokens[i] = bench_login (session, servers[i][0], "hubnav", "demo-password");
       rates[i] = g_array_new (FALSE, FALSE, sizeof (double));
     }
-  /* The stores take turns, so that whatever else the machine is doing
-   * weighs on both alike. */
+  /* The configurations take turns, so that whatever else the machine is
+   * doing weighs on all alike. */
   for (guint run = 0; run < RUNS; run++)
     for (guint k = 0; k < n; k++)
       {
         guint i = (run + k) % n;
-        double rate = full_sync (session, servers[i], tokens[i], bench_store_name (stores[i]));
+        double rate = full_sync (session, servers[i], n_servers[i], tokens[i], labels[i]);
 
         g_array_append_val (rates[i], rate);
       }
+  printf ("changes-sync, full sync median:");
   for (guint i = 0; i < n; i++)
     {
       g_array_sort (rates[i], bench_compare_doubles);
       medians[i] = g_array_index (rates[i], double, RUNS / 2);
-      printf ("changes-sync (%s): median %.0f records/s\n", bench_store_name (stores[i]), medians[i]);
+      if (i == 0)
+        printf (" %s %.0f records/s", labels[i], medians[i]);
+      else
+        printf ("; %s %.0f records/s (%.2f of SQLite)", labels[i], medians[i],
+                medians[0] > 0 ? medians[i] / medians[0] : 0);
     }
-  bench_print_ratio ("changes-sync, full sync median", "records/s", medians, n);
+  printf ("\n");
   for (guint i = 0; i < n; i++)
     {
-      bench_server_free (servers[i]);
+      for (guint s = n_servers[i]; s > 0; s--)
+        bench_server_free (servers[i][s - 1]);
       g_free (tokens[i]);
       g_array_unref (rates[i]);
     }

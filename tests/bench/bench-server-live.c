@@ -18,6 +18,11 @@
  * The figure includes the server's durable commit and this process's own
  * work, so it overstates the server's share.
  *
+ * On SQLite; then, when a PostgreSQL server is named, on PostgreSQL with
+ * one instance, and with two instances on one database: half the consoles
+ * on each, the webhooks to the first, so that half the deliveries cross
+ * from one instance to the other (NOTIFY) and are timed apart.
+ *
  *   bench-server-live [CLIENTS RATE SECONDS]
  */
 
@@ -25,7 +30,6 @@ static guint n_clients = 200;
 static guint rate = 100;
 static guint seconds = 20;
 #define MAX_EVENTS 100000
-#define N_THREADS 1
 static guint n_events;
 
 static gint64 sent_at[MAX_EVENTS];
@@ -34,19 +38,20 @@ static gint64 base_ms;
 typedef struct {
   SoupWebsocketConnection *connection;
   guint received;
-  GArray *latencies;                    /* the thread's */
+  GArray *latencies;                    /* the thread's, for its instance */
 } Client;
 
 typedef struct {
   GThread *thread;
   GMainContext *context;
-  BenchServer *server;
+  BenchServer *servers[2];              /* client i is on servers[i % n_servers] */
+  guint n_servers;
   const char *token;
   Client *clients;
   guint n;
   guint connected;
   guint received;
-  GArray *latencies;
+  GArray *latencies[2];                 /* by instance */
   gint ready;
   gint stop;
 } Worker;
@@ -124,7 +129,6 @@ worker_main (gpointer data)
 {
   Worker *worker = data;
   g_autoptr(SoupSession) session = NULL;
-  g_autofree char *uri = g_strconcat (worker->server->base, "/api/v1/live", NULL);
   g_autofree char *header = g_strconcat ("Bearer ", worker->token, NULL);
 
   g_main_context_push_thread_default (worker->context);
@@ -133,9 +137,11 @@ worker_main (gpointer data)
   g_object_set_data (G_OBJECT (session), "worker", worker);
   for (guint i = 0; i < worker->n; i++)
     {
+      g_autofree char *uri = g_strconcat (worker->servers[i % worker->n_servers]->base,
+                                          "/api/v1/live", NULL);
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
 
-      worker->clients[i].latencies = worker->latencies;
+      worker->clients[i].latencies = worker->latencies[i % worker->n_servers];
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
       soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                             connected_cb, &worker->clients[i]);
@@ -244,20 +250,125 @@ server_cpu_ms (BenchServer *server)
          1000 / sysconf (_SC_CLK_TCK);
 }
 
+typedef struct {
+  double p50[2];
+  double p99[2];
+  double max[2];
+  gboolean complete;
+} FanOut;
+
+/* One run: the consoles spread over @servers, the webhooks to the first. */
+static FanOut
+fan_out (BenchServer **servers,
+         guint         n_servers,
+         const char   *label)
+{
+  g_autoptr(SoupSession) phone = soup_session_new_with_options ("max-conns-per-host", 8, NULL);
+  g_autoptr(GArray) replies = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *token = NULL;
+  Worker worker = { 0 };
+  Sender sender = { 0 };
+  FanOut result = { { 0 } };
+  gint64 deadline, expected, cpu_before[2] = { 0 }, cpu_after[2] = { 0 }, rss[2] = { 0 };
+  double elapsed;
+
+  memset (sent_at, 0, sizeof sent_at);
+  expected = (gint64) n_clients * n_events;
+  /* Signed in on the first; the token is good on both. */
+  token = bench_login (phone, servers[0], "bench", BENCH_PASSWORD);
+  base_ms = (g_get_real_time () / 1000 / 1000) * 1000;
+
+  worker.n_servers = n_servers;
+  for (guint s = 0; s < n_servers; s++)
+    {
+      worker.servers[s] = servers[s];
+      worker.latencies[s] = g_array_sized_new (FALSE, FALSE, sizeof (double),
+                                               n_clients / n_servers * n_events + n_events);
+    }
+  worker.token = token;
+  worker.n = n_clients;
+  worker.clients = g_new0 (Client, worker.n);
+  worker.context = g_main_context_new ();
+  worker.thread = g_thread_new ("consoles", worker_main, &worker);
+  while (!g_atomic_int_get (&worker.ready))
+    g_usleep (1000);
+  for (guint s = 0; s < n_servers; s++)
+    cpu_before[s] = server_cpu_ms (servers[s]);
+
+  sender.server = servers[0];
+  sender.session = phone;
+  sender.replies = replies;
+  sender.start = g_get_monotonic_time ();
+  g_timeout_add (10, send_cb, &sender);
+  deadline = sender.start + (seconds + 30) * G_USEC_PER_SEC;
+  while (sender.answered < n_events && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let the last deliveries land (a second at most). */
+  deadline = MIN (deadline, g_get_monotonic_time () + G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < deadline)
+    {
+      gint64 have = 0;
+
+      for (guint s = 0; s < n_servers; s++)
+        have += g_atomic_int_get ((gint *) &worker.latencies[s]->len);
+      if (have >= expected)
+        break;
+      g_usleep (10000);
+    }
+  elapsed = (g_get_monotonic_time () - sender.start) / 1e6;
+  for (guint s = 0; s < n_servers; s++)
+    {
+      cpu_after[s] = server_cpu_ms (servers[s]);
+      rss[s] = bench_server_rss_kb (servers[s]);
+    }
+
+  g_atomic_int_set (&worker.stop, 1);
+  g_main_context_invoke (worker.context, wake, NULL);
+  g_thread_join (worker.thread);
+  g_main_context_unref (worker.context);
+  g_free (worker.clients);
+
+  g_array_sort (replies, bench_compare_doubles);
+  printf ("live fan-out (%s): %u clients, %u call events at %u/s over %.1f s; %u of %" G_GINT64_FORMAT
+          " deliveries\n", label, n_clients, n_events, rate, elapsed, worker.received, expected);
+  for (guint s = 0; s < n_servers; s++)
+    {
+      GArray *all = worker.latencies[s];
+
+      g_array_sort (all, bench_compare_doubles);
+      result.p50[s] = bench_percentile (all, 50);
+      result.p99[s] = bench_percentile (all, 99);
+      result.max[s] = bench_percentile (all, 100);
+      printf ("live fan-out latency (%s%s, webhook sent -> client received): p50 %.2f ms, "
+              "p90 %.2f ms, p99 %.2f ms, max %.2f ms (%u deliveries; target p99 < %s)\n",
+              label,
+              n_servers == 1 ? "" : s == 0 ? ", clients on the webhooks' instance"
+                                           : ", clients on the other instance",
+              result.p50[s], bench_percentile (all, 90), result.p99[s], result.max[s], all->len,
+              n_servers == 1 ? "20 ms" : "25 ms");
+      printf ("  server%s RSS %" G_GINT64_FORMAT " kB; CPU %.1f s over the run (%.0f %% of one core)\n",
+              n_servers == 1 ? "" : s == 0 ? " 1" : " 2", rss[s],
+              (cpu_after[s] - cpu_before[s]) / 1000.0,
+              (cpu_after[s] - cpu_before[s]) / 10.0 / elapsed);
+      g_array_unref (all);
+    }
+  printf ("webhook round trip (%s; signed, committed durably, fanned out): p50 %.2f ms, "
+          "p99 %.2f ms\n", label, bench_percentile (replies, 50), bench_percentile (replies, 99));
+  fflush (stdout);
+  result.complete = worker.received == expected;
+  return result;
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(SoupSession) phone = soup_session_new_with_options ("max-conns-per-host", 8, NULL);
-  g_autoptr(GArray) all = NULL;
-  g_autoptr(GArray) replies = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree char *token = NULL;
-  BenchServer *server;
-  Worker workers[N_THREADS] = { { 0 } };
-  Sender sender = { 0 };
-  gint64 rss_before, rss_after, deadline, cpu_before, cpu_after, expected;
-  guint total = 0;
-  double elapsed;
+  BenchStore stores[2];
+  guint n_stores;
+  FanOut results[3];
+  const char *labels[3] = { "SQLite", "PostgreSQL", "PostgreSQL, two instances" };
+  guint n_runs = 0;
+  gboolean complete = TRUE;
 
   if (argc == 4)
     {
@@ -266,78 +377,37 @@ main (int    argc,
       seconds = atoi (argv[3]);
     }
   n_events = MIN (rate * seconds, MAX_EVENTS);
-  expected = (gint64) n_clients * n_events;
-  server = bench_server_new_basic ();
-  token = bench_login (phone, server, "bench", BENCH_PASSWORD);
-  base_ms = (g_get_real_time () / 1000 / 1000) * 1000;
+  n_stores = bench_stores (stores);
 
-  for (guint t = 0; t < N_THREADS; t++)
+  for (guint i = 0; i < n_stores; i++)
     {
-      Worker *worker = &workers[t];
+      BenchServer *servers[2] = { NULL };
 
-      worker->server = server;
-      worker->token = token;
-      worker->n = n_clients / N_THREADS + (t < n_clients % N_THREADS);
-      worker->clients = g_new0 (Client, worker->n);
-      worker->latencies = g_array_sized_new (FALSE, FALSE, sizeof (double), worker->n * n_events);
-      worker->context = g_main_context_new ();
-      worker->thread = g_thread_new ("consoles", worker_main, worker);
+      bench_use_store (stores[i]);
+      servers[0] = bench_server_new_basic ();
+      results[n_runs] = fan_out (servers, 1, labels[n_runs]);
+      complete &= results[n_runs++].complete;
+      bench_server_free (servers[0]);
+      if (stores[i] == BENCH_POSTGRESQL)
+        {
+          /* A database of their own, as for the others. */
+          servers[0] = bench_server_new_basic ();
+          servers[1] = bench_server_new_instance (servers[0]);
+          results[n_runs] = fan_out (servers, 2, labels[n_runs]);
+          complete &= results[n_runs++].complete;
+          bench_server_free (servers[1]);
+          bench_server_free (servers[0]);
+        }
     }
-  for (guint t = 0; t < N_THREADS; t++)
-    while (!g_atomic_int_get (&workers[t].ready))
-      g_usleep (1000);
-  rss_before = bench_server_rss_kb (server);
-  cpu_before = server_cpu_ms (server);
-
-  sender.server = server;
-  sender.session = phone;
-  sender.replies = replies;
-  sender.start = g_get_monotonic_time ();
-  g_timeout_add (10, send_cb, &sender);
-  deadline = sender.start + (seconds + 30) * G_USEC_PER_SEC;
-  while (sender.answered < n_events && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  /* Let the last deliveries land. */
-  while (g_get_monotonic_time () < MIN (deadline, g_get_monotonic_time () + G_USEC_PER_SEC))
+  printf ("live fan-out p99 side by side:");
+  for (guint r = 0; r < n_runs; r++)
     {
-      guint have = 0;
-
-      for (guint t = 0; t < N_THREADS; t++)
-        have += g_atomic_int_get ((gint *) &workers[t].latencies->len);
-      if (have >= expected)
-        break;
-      g_usleep (10000);
+      if (r < 2)
+        printf (" %s %.2f ms;", labels[r], results[r].p99[0]);
+      else
+        printf (" %s %.2f ms on the webhooks' instance, %.2f ms across;", labels[r],
+                results[r].p99[0], results[r].p99[1]);
     }
-  elapsed = (g_get_monotonic_time () - sender.start) / 1e6;
-  rss_after = bench_server_rss_kb (server);
-  cpu_after = server_cpu_ms (server);
-
-  all = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint t = 0; t < N_THREADS; t++)
-    {
-      g_atomic_int_set (&workers[t].stop, 1);
-      g_main_context_invoke (workers[t].context, wake, NULL);
-      g_thread_join (workers[t].thread);
-      g_array_append_vals (all, workers[t].latencies->data, workers[t].latencies->len);
-      total += workers[t].received;
-      g_array_unref (workers[t].latencies);
-      g_main_context_unref (workers[t].context);
-      g_free (workers[t].clients);
-    }
-  g_array_sort (all, bench_compare_doubles);
-  g_array_sort (replies, bench_compare_doubles);
-  printf ("live fan-out: %u clients, %u call events at %u/s over %.1f s; %u of %" G_GINT64_FORMAT
-          " deliveries\n", n_clients, n_events, rate, elapsed, total, expected);
-  printf ("live fan-out latency (webhook sent -> client received): p50 %.2f ms, p90 %.2f ms, "
-          "p99 %.2f ms, max %.2f ms (target p99 < 20 ms)\n",
-          bench_percentile (all, 50), bench_percentile (all, 90), bench_percentile (all, 99),
-          bench_percentile (all, 100));
-  printf ("webhook round trip (signed, committed with synchronous=FULL, fanned out): p50 %.2f ms, "
-          "p99 %.2f ms\n", bench_percentile (replies, 50), bench_percentile (replies, 99));
-  printf ("server RSS %" G_GINT64_FORMAT " kB with clients connected, %" G_GINT64_FORMAT " kB after; "
-          "server CPU %.1f s over the run (%.0f %% of one core)\n",
-          rss_before, rss_after, (cpu_after - cpu_before) / 1000.0,
-          (cpu_after - cpu_before) / 10.0 / elapsed);
-  bench_server_free (server);
-  return total == expected ? 0 : 1;
+  printf ("\n");
+  return complete ? 0 : 1;
 }

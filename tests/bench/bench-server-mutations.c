@@ -11,7 +11,8 @@
  * acknowledged only once it is on disk (SQLite synchronous=FULL;
  * PostgreSQL's COMMIT, with fsync). One client sending batch after batch,
  * then four clients at once; on SQLite and, when a server is named, on
- * PostgreSQL, side by side, taking turns.
+ * PostgreSQL with one instance and with two instances on one database
+ * (batches and clients shared between them), side by side, taking turns.
  */
 
 #define PER_BATCH 50
@@ -57,39 +58,51 @@ done_cb (GObject      *source,
   c->pending--;
 }
 
-/* One console draining its outbox: @batches batches one after another;
- * their latencies go to @latencies. Returns the seconds taken. */
+/* What is measured: one server, or two instances on one database. */
+typedef struct {
+  const char *label;
+  BenchServer *servers[2];
+  guint n_servers;
+  char *token;
+  GArray *latencies;
+  double seq_s;
+  double conc_s;
+} Config;
+
+/* One console draining its outbox: @batches batches one after another
+ * (to each instance in turn); their latencies go to @latencies. Returns
+ * the seconds taken. */
 static double
 sequential (SoupSession *session,
-            BenchServer *server,
-            const char  *token,
-            guint        batches,
-            GArray      *latencies)
+            Config      *config,
+            guint        batches)
 {
   gint64 start = g_get_monotonic_time ();
 
   for (guint b = 0; b < batches; b++)
     {
+      BenchServer *server = config->servers[b % config->n_servers];
       g_autofree char *body = batch (server->practice_id);
       g_autoptr(GBytes) reply = NULL;
       gint64 t0 = g_get_monotonic_time ();
       guint status = 0;
       double ms;
 
-      reply = bench_request (session, server, "POST", "/api/v1/mutations", token, body, &status);
+      reply = bench_request (session, server, "POST", "/api/v1/mutations", config->token, body,
+                             &status);
       g_assert_cmpuint (status, ==, 200);
       g_assert_null (strstr (g_bytes_get_data (reply, NULL), "\"rejected\""));
       ms = (g_get_monotonic_time () - t0) / 1000.0;
-      g_array_append_val (latencies, ms);
+      g_array_append_val (config->latencies, ms);
     }
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
-/* Four consoles at once, @batches between them. Returns the seconds. */
+/* Four consoles at once (spread over the instances), @batches between
+ * them. Returns the seconds. */
 static double
-concurrent (BenchServer *server,
-            const char  *token,
-            guint        batches)
+concurrent (Config *config,
+            guint   batches)
 {
   SoupSession *sessions[4];
   Concurrent c = { 0 };
@@ -99,9 +112,10 @@ concurrent (BenchServer *server,
     sessions[i] = soup_session_new ();
   for (guint b = 0; b < batches; b++)
     {
+      BenchServer *server = config->servers[(b % 4) % config->n_servers];
       g_autofree char *uri = g_strconcat (server->base, "/api/v1/mutations", NULL);
       g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
-      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+      g_autofree char *header = g_strconcat ("Bearer ", config->token, NULL);
       g_autofree char *body = batch (server->practice_id);
       g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
 
@@ -117,8 +131,29 @@ concurrent (BenchServer *server,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
-/* The stores take turns, a round each at a time, so that whatever else
- * the machine is doing weighs on both alike. */
+static void
+print_side_by_side (const char *what,
+                    Config     *configs,
+                    guint       n,
+                    gboolean    four)
+{
+  double base = BATCHES * PER_BATCH / (four ? configs[0].conc_s : configs[0].seq_s);
+
+  printf ("%s:", what);
+  for (guint i = 0; i < n; i++)
+    {
+      double value = BATCHES * PER_BATCH / (four ? configs[i].conc_s : configs[i].seq_s);
+
+      if (i == 0)
+        printf (" %s %.0f records/s", configs[i].label, value);
+      else
+        printf ("; %s %.0f records/s (%.2f of SQLite)", configs[i].label, value, value / base);
+    }
+  printf ("\n");
+}
+
+/* The configurations take turns, a round each at a time, so that whatever
+ * else the machine is doing weighs on all alike. */
 #define ROUNDS 6
 
 int
@@ -127,54 +162,67 @@ main (int    argc,
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   BenchStore stores[2];
-  guint n = bench_stores (stores);
-  BenchServer *servers[2] = { NULL };
-  char *tokens[2] = { NULL };
-  GArray *latencies[2] = { NULL };
-  double seq_s[2] = { 0 }, conc_s[2] = { 0 };
-  double seq_rate[2] = { 0 }, conc_rate[2] = { 0 };
+  guint n_stores = bench_stores (stores);
+  Config configs[3] = { { 0 } };
+  guint n = 0;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n_stores; i++)
     {
       bench_use_store (stores[i]);
-      servers[i] = bench_server_new_basic ();
-      tokens[i] = bench_login (session, servers[i], "bench", BENCH_PASSWORD);
-      latencies[i] = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[n].label = bench_store_name (stores[i]);
+      configs[n].servers[0] = bench_server_new_basic ();
+      configs[n].n_servers = 1;
+      n++;
+      if (stores[i] == BENCH_POSTGRESQL)
+        {
+          configs[n].label = "PostgreSQL, two instances";
+          configs[n].servers[0] = bench_server_new_basic ();
+          configs[n].servers[1] = bench_server_new_instance (configs[n].servers[0]);
+          configs[n].n_servers = 2;
+          n++;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      configs[i].token = bench_login (session, configs[i].servers[0], "bench", BENCH_PASSWORD);
+      configs[i].latencies = g_array_new (FALSE, FALSE, sizeof (double));
     }
   for (guint round = 0; round < ROUNDS; round++)
     for (guint k = 0; k < n; k++)
       {
-        /* Who goes first alternates too. */
-        guint i = (round + k) % n;
+        /* Who goes first rotates too. */
+        Config *config = &configs[(round + k) % n];
 
-        seq_s[i] += sequential (session, servers[i], tokens[i], BATCHES / ROUNDS, latencies[i]);
+        config->seq_s += sequential (session, config, BATCHES / ROUNDS);
       }
   for (guint round = 0; round < ROUNDS; round++)
     for (guint k = 0; k < n; k++)
       {
-        guint i = (round + k) % n;
+        Config *config = &configs[(round + k) % n];
 
-        conc_s[i] += concurrent (servers[i], tokens[i], BATCHES / ROUNDS);
+        config->conc_s += concurrent (config, BATCHES / ROUNDS);
       }
   for (guint i = 0; i < n; i++)
     {
-      seq_rate[i] = BATCHES * PER_BATCH / seq_s[i];
-      conc_rate[i] = BATCHES * PER_BATCH / conc_s[i];
-      g_array_sort (latencies[i], bench_compare_doubles);
+      Config *config = &configs[i];
+
+      g_array_sort (config->latencies, bench_compare_doubles);
       printf ("mutations (%s): %u triage records in batches of %u, one client: %.2f s, "
               "%.0f records/s (batch p50 %.1f ms, p99 %.1f ms); four clients: %.2f s, "
               "%.0f records/s\n",
-              bench_store_name (stores[i]), BATCHES * PER_BATCH, PER_BATCH, seq_s[i], seq_rate[i],
-              bench_percentile (latencies[i], 50), bench_percentile (latencies[i], 99), conc_s[i],
-              conc_rate[i]);
+              config->label, BATCHES * PER_BATCH, PER_BATCH, config->seq_s,
+              BATCHES * PER_BATCH / config->seq_s, bench_percentile (config->latencies, 50),
+              bench_percentile (config->latencies, 99), config->conc_s,
+              BATCHES * PER_BATCH / config->conc_s);
     }
-  bench_print_ratio ("mutations, batches of 50, one client", "records/s", seq_rate, n);
-  bench_print_ratio ("mutations, batches of 50, four clients", "records/s", conc_rate, n);
+  print_side_by_side ("mutations, batches of 50, one client", configs, n, FALSE);
+  print_side_by_side ("mutations, batches of 50, four clients", configs, n, TRUE);
   for (guint i = 0; i < n; i++)
     {
-      bench_server_free (servers[i]);
-      g_free (tokens[i]);
-      g_array_unref (latencies[i]);
+      for (guint s = configs[i].n_servers; s > 0; s--)
+        bench_server_free (configs[i].servers[s - 1]);
+      g_free (configs[i].token);
+      g_array_unref (configs[i].latencies);
     }
   return 0;
 }

@@ -23,7 +23,11 @@
  *
  *   bench-server-replay [SCALE]     (default 3.125: 31,250 + 18,750 patients)
  *
- * On SQLite and, when a server is named, on PostgreSQL, side by side.
+ * On SQLite and, when a server is named, on PostgreSQL with one instance
+ * and with two instances on one database, side by side. With two, the
+ * simulator's phone system posts to the first (one address, as a phone
+ * system has) while the second hears every commit; the phone system on 8
+ * connections spreads them over both.
  */
 
 #define MONDAY "2026-11-16"
@@ -150,7 +154,8 @@ fill_queue (SoupSession *session,
 
 typedef struct {
   SoupSession *session;
-  char *uri;
+  char *uris[2];
+  guint n_uris;
   guint done;
   guint failed;
 } Flood;
@@ -159,6 +164,7 @@ typedef struct {
  * and then hung up, one request in flight at a time. */
 typedef struct {
   Flood *flood;
+  guint lane;
   guint call;
   gboolean hang_up;
 } Lane;
@@ -208,7 +214,7 @@ lane_send (Lane *lane)
                                    strlen ("demo-line-secret"), signed_text, -1);
   signature = g_strconcat ("sha256=", hex, NULL);
   bytes = g_bytes_new (body, strlen (body));
-  msg = soup_message_new ("POST", lane->flood->uri);
+  msg = soup_message_new ("POST", lane->flood->uris[lane->lane % lane->flood->n_uris]);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Timestamp", timestamp);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signpost-Signature", signature);
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
@@ -216,9 +222,11 @@ lane_send (Lane *lane)
                                     lane);
 }
 
-/* Offers and hang-ups on FLOOD_CONNECTIONS connections at once. */
+/* Offers and hang-ups on FLOOD_CONNECTIONS connections at once, spread
+ * over @server and @other (if not %NULL). */
 static Replay
-flood (BenchServer *server)
+flood (BenchServer *server,
+       BenchServer *other)
 {
   Flood f = { 0 };
   Lane lanes[FLOOD_CONNECTIONS];
@@ -228,10 +236,12 @@ flood (BenchServer *server)
 
   f.session = soup_session_new_with_options ("max-conns-per-host", FLOOD_CONNECTIONS,
                                              "max-conns", FLOOD_CONNECTIONS, NULL);
-  f.uri = g_strconcat (server->base, "/api/v1/telephony/events", NULL);
+  f.uris[f.n_uris++] = g_strconcat (server->base, "/api/v1/telephony/events", NULL);
+  if (other != NULL)
+    f.uris[f.n_uris++] = g_strconcat (other->base, "/api/v1/telephony/events", NULL);
   for (guint k = 0; k < FLOOD_CONNECTIONS; k++)
     {
-      lanes[k] = (Lane) { &f, k, FALSE };
+      lanes[k] = (Lane) { &f, k, k, FALSE };
       lane_send (&lanes[k]);
     }
   while (f.done < 2 * FLOOD_CALLS)
@@ -242,7 +252,8 @@ flood (BenchServer *server)
   r.cpu_ms_per_event = (double) (bench_server_cpu_ms (server) - cpu_before) / f.done;
   g_assert_cmpuint (f.failed, ==, 0);
   g_object_unref (f.session);
-  g_free (f.uri);
+  g_free (f.uris[0]);
+  g_free (f.uris[1]);
   return r;
 }
 
@@ -267,7 +278,9 @@ time_get (SoupSession *session,
 }
 
 typedef struct {
+  const char *label;
   BenchServer *server;
+  BenchServer *other;               /* a second instance, or NULL */
   SoupSession *session;
   char *token;
   double seed_s;
@@ -332,28 +345,53 @@ report (Run        *run,
           run->export_ms);
 }
 
+static void
+print_side_by_side (const char   *what,
+                    const char   *unit,
+                    Run          *runs,
+                    const double *values,
+                    guint         n)
+{
+  printf ("%s:", what);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i == 0)
+        printf (" %s %.0f %s", runs[i].label, values[i], unit);
+      else
+        printf ("; %s %.0f %s (%.2f of SQLite)", runs[i].label, values[i], unit,
+                values[0] > 0 ? values[i] / values[0] : 0);
+    }
+  printf ("\n");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   double scale = argc > 1 ? g_ascii_strtod (argv[1], NULL) : 3.125;
   BenchStore stores[2];
-  guint n = bench_stores (stores);
-  Run runs[2] = { 0 };
-  double events[2] = { 0 }, queued[2] = { 0 }, flooded[2] = { 0 }, stats_rate[2] = { 0 };
+  guint n_stores = bench_stores (stores);
+  Run runs[3] = { { 0 } };
+  double events[3] = { 0 }, queued[3] = { 0 }, flooded[3] = { 0 }, stats_rate[3] = { 0 };
+  guint n = 0;
 
-  /* The stores take turns at each step, so that whatever else the machine
-   * is doing weighs on both alike. */
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 seed_start = g_get_monotonic_time ();
+  /* The configurations take turns at each step, so that whatever else the
+   * machine is doing weighs on all alike. */
+  for (guint i = 0; i < n_stores; i++)
+    for (guint instances = 1; instances <= (stores[i] == BENCH_POSTGRESQL ? 2u : 1u); instances++)
+      {
+        gint64 seed_start = g_get_monotonic_time ();
+        Run *run = &runs[n++];
 
-      bench_use_store (stores[i]);
-      runs[i].session = soup_session_new ();
-      runs[i].day_ms = g_array_new (FALSE, FALSE, sizeof (double));
-      runs[i].server = bench_server_new_demo_scale (scale);
-      runs[i].seed_s = (g_get_monotonic_time () - seed_start) / 1e6;
-    }
+        bench_use_store (stores[i]);
+        run->label = instances == 2 ? "PostgreSQL, two instances" : bench_store_name (stores[i]);
+        run->session = soup_session_new ();
+        run->day_ms = g_array_new (FALSE, FALSE, sizeof (double));
+        run->server = bench_server_new_demo_scale (scale);
+        if (instances == 2)
+          run->other = bench_server_new_instance (run->server);
+        run->seed_s = (g_get_monotonic_time () - seed_start) / 1e6;
+      }
   for (guint i = 0; i < n; i++)
     runs[i].first = replay (runs[i].server, MONDAY, "1");
   for (guint i = 0; i < n; i++)
@@ -363,22 +401,24 @@ main (int    argc,
   for (guint i = 0; i < n; i++)
     runs[i].second = replay (runs[i].server, SECOND_MONDAY, "2");
   for (guint i = 0; i < n; i++)
-    runs[i].burst = flood (runs[i].server);
+    runs[i].burst = flood (runs[i].server, runs[i].other);
 
   for (guint i = 0; i < n; i++)
     {
-      report (&runs[i], bench_store_name (stores[i]), scale);
+      report (&runs[i], runs[i].label, scale);
       events[i] = runs[i].first.events_per_s;
       queued[i] = runs[i].second.events_per_s;
       flooded[i] = runs[i].burst.events_per_s;
       stats_rate[i] = 1000.0 / MAX (bench_percentile (runs[i].day_ms, 50), 0.001);
     }
-  bench_print_ratio ("replayed Monday webhook events", "events/s", events, n);
-  bench_print_ratio ("replayed Monday, 2,000 calls waiting", "events/s", queued, n);
-  bench_print_ratio ("phone system on 8 connections", "events/s", flooded, n);
-  bench_print_ratio ("/stats/day at its p50", "requests/s", stats_rate, n);
+  print_side_by_side ("replayed Monday webhook events", "events/s", runs, events, n);
+  print_side_by_side ("replayed Monday, 2,000 calls waiting", "events/s", runs, queued, n);
+  print_side_by_side ("phone system on 8 connections", "events/s", runs, flooded, n);
+  print_side_by_side ("/stats/day at its p50", "requests/s", runs, stats_rate, n);
   for (guint i = 0; i < n; i++)
     {
+      if (runs[i].other != NULL)
+        bench_server_free (runs[i].other);
       bench_server_free (runs[i].server);
       g_object_unref (runs[i].session);
       g_free (runs[i].token);

@@ -200,13 +200,27 @@ bench_server_new_basic (void)
   return start (server, FALSE);
 }
 
+/* A second instance of the server on @first's database (PostgreSQL: two
+ * instances behave as one server). Free it before @first. */
+BenchServer *
+bench_server_new_instance (BenchServer *first)
+{
+  BenchServer *server = g_new0 (BenchServer, 1);
+
+  server->database = first->database;
+  server->shares_database = TRUE;
+  server->practice_id = g_strdup (first->practice_id);
+  return start (server, FALSE);
+}
+
 void
 bench_server_free (BenchServer *server)
 {
   g_subprocess_send_signal (server->process, SIGTERM);
   g_subprocess_wait (server->process, NULL, NULL);
   g_clear_object (&server->process);
-  g_clear_pointer (&server->database, test_database_free);
+  if (!server->shares_database)
+    g_clear_pointer (&server->database, test_database_free);
   g_free (server->base);
   g_free (server->practice_id);
   g_strfreev (server->extra_args);

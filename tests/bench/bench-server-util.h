@@ -36,6 +36,7 @@ typedef struct {
   char *practice_id;
   double demo_scale;
   char **extra_args;
+  gboolean shares_database;        /* a second instance: the database is another's */
 } BenchServer;
 
 BenchServer *bench_server_new_demo   (void);
@@ -43,6 +44,7 @@ BenchServer *bench_server_new_basic  (void);
 BenchServer *bench_server_new_demo_scale (double scale);
 BenchServer *bench_server_new_demo_with  (double              scale,
                                           const char * const *extra_args);
+BenchServer *bench_server_new_instance (BenchServer *first);
 void         bench_server_free       (BenchServer  *server);
 gint64       bench_server_rss_kb     (BenchServer  *server);
 gint64       bench_server_cpu_ms     (BenchServer  *server);

@@ -452,7 +452,7 @@ def main():
         a.kill()
         b.kill()
         status, headers, body = client.json("GET", "/api/v1/me", token=token)
-        check(is_problem(status, headers, body, 503) and headers.get("retry-after") == "5"
+        check(is_problem(status, headers, body, 503) and headers.get("retry-after") == "2"
               and headers.get("strict-transport-security"),
               "no instance: 503 problem+json with Retry-After, from nginx")
         a.start()

@@ -322,6 +322,9 @@ signpost_callgen_client_request_async (SignpostCallgenClient *self,
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
+  /* Mutations carry their mutation_id: sent twice, applied once. */
+  if (g_str_equal (method, "POST") && g_str_equal (path, "mutations"))
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
   send_message (self, msg, cancellable, callback, user_data,
                 signpost_callgen_client_request_async);
@@ -365,6 +368,10 @@ signpost_callgen_client_post_event_async (SignpostCallgenClient *self,
   soup_message_headers_replace (headers, SIGNPOST_WEBHOOK_TIMESTAMP_HEADER, stamp);
   soup_message_headers_replace (headers, SIGNPOST_WEBHOOK_SIGNATURE_HEADER, signature);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  /* The server applies an event once however often it comes. Said so,
+   * libsoup sends it on a connection kept alive instead of opening a new
+   * one for every POST: through a TLS proxy, a handshake an event. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
   send_message (self, msg, cancellable, callback, user_data,
                 signpost_callgen_client_post_event_async);

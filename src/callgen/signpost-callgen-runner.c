@@ -104,12 +104,18 @@ struct _SignpostCallgenRunner
   gint64 last_done_us;
   gint64 unanswered_since_us; /* 0 while the server answers */
   gboolean unanswered_said;
+  gint64 start_us;            /* when the first login was sent */
+  guint start_retries;
+  guint start_retry_id;
+  gboolean signed_in;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostCallgenRunner, signpost_callgen_runner, G_TYPE_OBJECT)
 
 static void pump (SignpostCallgenRunner *self);
 static void fetch_changes (SignpostCallgenRunner *self);
+static void login (SignpostCallgenRunner *self,
+                   const char            *username);
 static void start_realtime_day (SignpostCallgenRunner *self,
                                 gboolean               first);
 
@@ -299,6 +305,7 @@ complete (SignpostCallgenRunner *self,
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->progress_id, g_source_remove);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_handle_id (&self->start_retry_id, g_source_remove);
   if (self->cancelled_id != 0)
     {
       g_cancellable_disconnect (g_task_get_cancellable (task), self->cancelled_id);
@@ -1265,6 +1272,46 @@ read_change (SignpostCallgenRunner *self,
     signpost_caller_pool_add_patient (self->pool, SIGNPOST_PATIENT (record));
 }
 
+/* Starting: an answer that says "later" (429, or 502, 503, 504 from a
+ * proxy whose instances are restarting, or from a server whose database
+ * is) is asked again after its Retry-After or a growing pause, for as long
+ * as an event would be; anything else, or nothing listening at all, ends
+ * the run at once. */
+static gboolean
+start_retry_cb (gpointer user_data)
+{
+  SignpostCallgenRunner *self = user_data;
+
+  self->start_retry_id = 0;
+  if (self->stopping)
+    complete (self, NULL);
+  else if (!self->signed_in)
+    login (self, self->user_tried);
+  else
+    fetch_changes (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+maybe_retry_start (SignpostCallgenRunner *self,
+                   SignpostCallgenReply  *reply)
+{
+  guint64 delay_ms;
+
+  if (self->stopping ||
+      (reply->status != 429 && reply->status != 502 && reply->status != 503 && reply->status != 504) ||
+      wall_now () - self->start_us > RETRY_WINDOW_US)
+    return FALSE;
+  if (reply->retry_after_s >= 0)
+    delay_ms = (guint64) MIN (reply->retry_after_s, RETRY_AFTER_MAX_S) * 1000;
+  else
+    delay_ms = MIN ((guint64) RETRY_FIRST_MS << MIN (self->start_retries, 8), RETRY_MAX_MS);
+  self->start_retries++;
+  self->start_retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MAX (delay_ms, 10), start_retry_cb,
+                                             g_object_ref (self), g_object_unref);
+  return TRUE;
+}
+
 static void
 changes_cb (GObject      *source,
             GAsyncResult *result,
@@ -1287,6 +1334,8 @@ changes_cb (GObject      *source,
       complete (self, g_steal_pointer (&error));
       return;
     }
+  if (reply->status != 200 && maybe_retry_start (self, reply))
+    return;
   if (reply->status != 200 || reply->object == NULL)
     {
       g_autofree char *what = signpost_callgen_reply_describe (reply);
@@ -1337,9 +1386,6 @@ fetch_changes (SignpostCallgenRunner *self)
                                          changes_cb, g_object_ref (self));
 }
 
-static void login (SignpostCallgenRunner *self,
-                   const char            *username);
-
 static void
 login_cb (GObject      *source,
           GAsyncResult *result,
@@ -1369,6 +1415,8 @@ login_cb (GObject      *source,
       login (self, "navigator");
       return;
     }
+  if (reply->status != 200 && maybe_retry_start (self, reply))
+    return;
   token = signpost_callgen_json_get_string (reply->object, "token");
   if (reply->status != 200 || token == NULL)
     {
@@ -1380,6 +1428,7 @@ login_cb (GObject      *source,
     }
 
   signpost_callgen_client_set_token (self->client, token);
+  self->signed_in = TRUE;
   user = json_object_get_member (reply->object, "user");
   if (user != NULL && JSON_NODE_HOLDS_OBJECT (user))
     self->user_id = g_strdup (signpost_callgen_json_get_string (json_node_get_object (user), "id"));
@@ -1450,6 +1499,7 @@ signpost_callgen_runner_run_async (SignpostCallgenRunner *self,
   if (cancellable != NULL)
     self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
 
+  self->start_us = wall_now ();
   login (self, self->options.user != NULL ? self->options.user : "hubnav");
 }
 

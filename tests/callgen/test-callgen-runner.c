@@ -37,6 +37,9 @@ typedef struct {
   guint n_patients;
   guint delay_ms;
   guint refuse_429;        /* refuse this many webhook posts first */
+  guint unavailable;       /* answer this many logins, then reads, 503 first */
+  guint unavailable_logins;
+  guint unavailable_reads;
   guint conflict_every;    /* someone else answers every Nth call */
   gboolean only_navigator; /* hubnav cannot log in */
   guint in_flight;
@@ -306,7 +309,18 @@ handler (SoupServer        *server,
   fake->in_flight++;
   fake->max_in_flight = MAX (fake->max_in_flight, fake->in_flight);
 
-  if (g_str_equal (path, "/api/v1/login") && g_str_equal (method, "POST"))
+  /* As nginx answers while every instance behind it is restarting. */
+  if ((g_str_equal (path, "/api/v1/login") && fake->unavailable_logins < fake->unavailable &&
+       ++fake->unavailable_logins) ||
+      (g_str_equal (path, "/api/v1/changes") && fake->unavailable_reads < fake->unavailable &&
+       ++fake->unavailable_reads))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "0");
+      soup_server_message_set_status (msg, 503, NULL);
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        "{\"status\":503}", 14);
+    }
+  else if (g_str_equal (path, "/api/v1/login") && g_str_equal (method, "POST"))
     {
       gsize size;
       const char *data = g_bytes_get_data (body, &size);
@@ -868,6 +882,28 @@ test_login_fallback (Fake          *fake,
   g_assert_cmpuint (signpost_callgen_runner_get_stats (runner)->events_accepted, ==, 6);
 }
 
+/* Starting while the server says "later": signing in and reading the
+ * patients wait and ask again, as the events do. */
+static void
+test_start_unavailable (Fake          *fake,
+                        gconstpointer  data)
+{
+  SignpostCallgenOptions options;
+  g_autoptr(SignpostCallgenRunner) runner = NULL;
+
+  fake->unavailable = 3;
+  options_for (fake, &options);
+  options.mode = SIGNPOST_CALLGEN_MODE_RATE;
+  options.rate = 10;
+  options.duration_s = 0.3;
+  runner = run_runner (&options, 0);
+  signpost_callgen_options_clear (&options);
+  g_assert_cmpuint (fake->unavailable_logins, ==, 3);
+  g_assert_cmpuint (fake->unavailable_reads, ==, 3);
+  g_assert_cmpuint (signpost_callgen_runner_get_stats (runner)->events_accepted, ==, 6);
+  g_assert_cmpuint (signpost_callgen_runner_get_stats (runner)->events_failed, ==, 0);
+}
+
 static void
 test_login_refused (Fake          *fake,
                     gconstpointer  data)
@@ -909,6 +945,7 @@ main (int   argc,
   g_test_add ("/signpost/callgen/runner/stop-while-starting", Fake, NULL, fake_set_up, test_stop_while_starting, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/login-fallback", Fake, NULL, fake_set_up, test_login_fallback, fake_tear_down);
   g_test_add ("/signpost/callgen/runner/login-refused", Fake, NULL, fake_set_up, test_login_refused, fake_tear_down);
+  g_test_add ("/signpost/callgen/runner/start-unavailable", Fake, NULL, fake_set_up, test_start_unavailable, fake_tear_down);
 
   return g_test_run ();
 }

@@ -1254,6 +1254,25 @@ test_api_route (void)
     g_clear_pointer (&reply, test_reply_free);
   }
 
+  /* Clinicians and sessions the same way; their lists have no presets. */
+  reply = post_csv (ts, "/api/v1/admin/import/clinicians?practice=Y99951", admin,
+                    "title,given_name,family_name,profession\r\n,Nia,Nurse,nurse\r\n");
+  g_assert_cmpuint (reply->status, ==, 200);
+  report = test_reply_json (reply);
+  g_assert_cmpstr (json_object_get_string_member (report, "import"), ==, "clinicians");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (report, "counts"),
+                                               "created"), ==, 1);
+  g_clear_pointer (&report, json_object_unref);
+  g_clear_pointer (&reply, test_reply_free);
+  reply = post_csv (ts, "/api/v1/admin/import/sessions?practice=Y99951&format=emis", admin,
+                    "date,clinician,start,end,slot_length\r\n");
+  test_assert_problem (reply, 422, "format");
+  g_clear_pointer (&reply, test_reply_free);
+  reply = post_csv (ts, "/api/v1/admin/import/clinicians?practice=Y99951&partial=true", admin,
+                    "title,given_name,family_name,profession\r\n,Nia,Nurse,nurse\r\n");
+  test_assert_problem (reply, 422, "partial");
+  g_clear_pointer (&reply, test_reply_free);
+
   /* 200 MB announced: 413 at once, before a byte of it is read; 60 MB
    * announced by someone who may not import: 403, also unread. */
   {

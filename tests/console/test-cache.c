@@ -281,6 +281,89 @@ test_phone_lookup (Fixture       *f,
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* A patient who left the practice (left_at) is found by neither the
+ * search nor the caller lookup unless asked for; back on the list, they
+ * are found again. */
+static void
+test_left_patients (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *landline = test_landline_for (10);
+  g_autofree char *nhs = test_nhs_number_for (31);
+  g_autoptr(JsonObject) left = test_patient_json (31, TEST_PRACTICE_A, 1000);
+  g_autoptr(JsonObject) back = test_patient_json (31, TEST_PRACTICE_A, 1001);
+  g_autoptr(SignpostPatientSearchModel) model = NULL;
+  const char *dob = json_object_get_string_member (left, "date_of_birth");
+  const char *postcode = json_object_get_string_member (left, "postcode");
+
+  test_fill_patients (f->cache, 300);
+  json_object_set_int_member (left, "version", 2);
+  json_object_set_string_member (left, "left_at", "2026-11-02T09:30:00Z");
+  test_apply_record (f->cache, "patient", left);
+
+  /* The caller lookup: the household without them; the number that is
+   * theirs alone finds nobody. */
+  {
+    g_autoptr(GPtrArray) household = signpost_cache_find_patients_by_phone (f->cache, landline, NULL);
+    g_autoptr(GPtrArray) all = signpost_cache_find_patients_by_phone_full (f->cache, landline, TRUE, NULL);
+    g_autoptr(GPtrArray) own = signpost_cache_find_patients_by_phone (f->cache, "07700 900031", NULL);
+    g_autoptr(GPtrArray) own_all = signpost_cache_find_patients_by_phone_full (f->cache, "07700 900031",
+                                                                               TRUE, NULL);
+
+    g_assert_cmpuint (household->len, ==, 2);
+    g_assert_false (contains_patient (household, 31));
+    g_assert_cmpuint (all->len, ==, 3);
+    g_assert_true (contains_patient (all, 31));
+    g_assert_cmpuint (own->len, ==, 0);
+    g_assert_cmpuint (own_all->len, ==, 1);
+    g_assert_nonnull (signpost_patient_get_left_at (g_ptr_array_index (own_all, 0)));
+  }
+  /* Every way of searching: NHS number, date of birth, postcode, phone,
+   * name. */
+  {
+    const char *queries[] = { nhs, dob, postcode, "07700 900031", "07700 9000" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+      {
+        g_autoptr(GPtrArray) registered = signpost_cache_search_patients_full (f->cache, queries[i], NULL, FALSE,
+                                                                               500, NULL, NULL);
+        g_autoptr(GPtrArray) all = signpost_cache_search_patients_full (f->cache, queries[i], NULL, TRUE, 500,
+                                                                        NULL, NULL);
+
+        g_test_message ("searching for %s", queries[i]);
+        g_assert_false (contains_patient (registered, 31));
+        g_assert_true (contains_patient (all, 31));
+      }
+  }
+  {
+    g_autofree char *name = g_strdup_printf ("%s %s", json_object_get_string_member (left, "given_name"),
+                                             json_object_get_string_member (left, "family_name"));
+    g_autoptr(GPtrArray) registered = signpost_cache_search_patients_full (f->cache, name, NULL, FALSE, 500,
+                                                                           NULL, NULL);
+    g_autoptr(GPtrArray) all = signpost_cache_search_patients_full (f->cache, name, NULL, TRUE, 500, NULL, NULL);
+
+    g_assert_false (contains_patient (registered, 31));
+    g_assert_true (contains_patient (all, 31));
+  }
+
+  /* The model asks when told to, and follows them back onto the list. */
+  model = signpost_patient_search_model_new (f->cache);
+  signpost_patient_search_model_set_query (model, nhs);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  signpost_patient_search_model_set_include_left (model, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  signpost_patient_search_model_set_include_left (model, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  json_object_set_int_member (back, "version", 3);
+  json_object_set_null_member (back, "left_at");
+  test_apply_record (f->cache, "patient", back);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  {
+    g_autoptr(GPtrArray) own = signpost_cache_find_patients_by_phone (f->cache, "07700 900031", NULL);
+    g_assert_cmpuint (own->len, ==, 1);
+  }
+}
+
 typedef struct {
   guint position, removed, added;
 } Change;
@@ -854,6 +937,7 @@ main (int   argc,
   ADD ("search/keys", test_search_by_keys);
   ADD ("search/limit", test_search_limit);
   ADD ("phone-lookup", test_phone_lookup);
+  ADD ("left-patients", test_left_patients);
   ADD ("model/calls", test_call_model);
   ADD ("model/search", test_search_model);
   ADD ("model/slots-clock-change", test_slot_model_clock_change);

@@ -8,7 +8,14 @@
 
 /* The patient search (the search bar, the triage form, the booking
  * dialog) and the caller lookup (the caller popup), over the patient
- * indexes and the full-text table. */
+ * indexes and the full-text table.
+ *
+ * A patient who left the practice (left_at, set when the practice's list
+ * no longer holds them) stays in the cache for their history but is found
+ * only when the caller asks for them too (@include_left). */
+
+/* Bound as ?9 in every search: true, or the record has no left_at. */
+#define REGISTERED_ONLY "(?9 OR json_extract (r.data, '$.left_at') IS NULL)"
 
 #define SEARCH_CANDIDATES 300
 
@@ -35,6 +42,18 @@ signpost_cache_search_patients (SignpostCache *self,
                                 guint          limit,
                                 gboolean      *more,
                                 GError       **error)
+{
+  return signpost_cache_search_patients_full (self, text, practice_id, FALSE, limit, more, error);
+}
+
+GPtrArray *
+signpost_cache_search_patients_full (SignpostCache *self,
+                                     const char    *text,
+                                     const char    *practice_id,
+                                     gboolean       include_left,
+                                     guint          limit,
+                                     gboolean      *more,
+                                     GError       **error)
 {
   g_autoptr(SignpostPatientQuery) query = NULL;
   g_autoptr(GPtrArray) records = NULL;
@@ -68,12 +87,13 @@ signpost_cache_search_patients (SignpostCache *self,
                                   "  AND (?6 IS NULL OR p.rid IN (SELECT rowid FROM patient_fts"
                                   "                              WHERE patient_fts MATCH ?6))"
                                   "  AND (?7 IS NULL OR r.practice_id = ?7)"
+                                  "  AND " REGISTERED_ONLY
                                   " ORDER BY ph.number, p.sort_key, p.dob LIMIT ?8",
                                   error);
       ok = stmt != NULL &&
-           signpost_db_bind (stmt, error, "sssssssi", query->phone_from, query->phone_to,
+           signpost_db_bind (stmt, error, "sssssssib", query->phone_from, query->phone_to,
                              query->dob, query->postcode_from, query->postcode_to, query->fts,
-                             practice_id, (int) limit + 1);
+                             practice_id, (int) limit + 1, include_left);
     }
   else if (query->nhs_from != NULL)
     {
@@ -86,12 +106,13 @@ signpost_cache_search_patients (SignpostCache *self,
                                   "  AND (?6 IS NULL OR p.rid IN (SELECT rowid FROM patient_fts"
                                   "                              WHERE patient_fts MATCH ?6))"
                                   "  AND (?7 IS NULL OR r.practice_id = ?7)"
+                                  "  AND " REGISTERED_ONLY
                                   " ORDER BY p.nhs_number LIMIT ?8",
                                   error);
       ok = stmt != NULL &&
-           signpost_db_bind (stmt, error, "sssssssi", query->nhs_from, query->nhs_to,
+           signpost_db_bind (stmt, error, "sssssssib", query->nhs_from, query->nhs_to,
                              query->dob, query->postcode_from, query->postcode_to, query->fts,
-                             practice_id, (int) limit + 1);
+                             practice_id, (int) limit + 1, include_left);
     }
   else if (query->fts != NULL)
     {
@@ -114,15 +135,16 @@ signpost_cache_search_patients (SignpostCache *self,
                                   "  LIMIT ?5) c"
                                   " JOIN records r ON r.rid = c.rid"
                                   " WHERE (?6 IS NULL OR r.practice_id = ?6)"
+                                  "  AND " REGISTERED_ONLY
                                   " ORDER BY c.family_key = ?7 DESC,"
                                   "  (c.family_key >= ?7 AND c.family_key < ?8) DESC,"
                                   "  c.sort_key, c.dob"
-                                  " LIMIT ?9",
+                                  " LIMIT ?10",
                                   error);
       ok = stmt != NULL &&
-           signpost_db_bind (stmt, error, "ssssisssi", query->fts, query->dob,
+           signpost_db_bind (stmt, error, "ssssisssbi", query->fts, query->dob,
                              query->postcode_from, query->postcode_to, SEARCH_CANDIDATES,
-                             practice_id, family_from, family_to, (int) limit + 1);
+                             practice_id, family_from, family_to, include_left, (int) limit + 1);
     }
   else if (query->dob != NULL)
     {
@@ -132,11 +154,12 @@ signpost_cache_search_patients (SignpostCache *self,
                                   " WHERE p.dob = ?1"
                                   "  AND (?2 IS NULL OR (p.postcode_key >= ?2 AND p.postcode_key < ?3))"
                                   "  AND (?4 IS NULL OR r.practice_id = ?4)"
+                                  "  AND " REGISTERED_ONLY
                                   " ORDER BY p.sort_key LIMIT ?5",
                                   error);
       ok = stmt != NULL &&
-           signpost_db_bind (stmt, error, "ssssi", query->dob, query->postcode_from,
-                             query->postcode_to, practice_id, (int) limit + 1);
+           signpost_db_bind (stmt, error, "ssssinnnb", query->dob, query->postcode_from,
+                             query->postcode_to, practice_id, (int) limit + 1, include_left);
     }
   else
     {
@@ -145,11 +168,12 @@ signpost_cache_search_patients (SignpostCache *self,
                                   " FROM patient_index p JOIN records r ON r.rid = p.rid"
                                   " WHERE p.postcode_key >= ?1 AND p.postcode_key < ?2"
                                   "  AND (?3 IS NULL OR r.practice_id = ?3)"
+                                  "  AND " REGISTERED_ONLY
                                   " ORDER BY p.postcode_key, p.sort_key LIMIT ?4",
                                   error);
       ok = stmt != NULL &&
-           signpost_db_bind (stmt, error, "sssi", query->postcode_from, query->postcode_to,
-                             practice_id, (int) limit + 1);
+           signpost_db_bind (stmt, error, "sssinnnnb", query->postcode_from, query->postcode_to,
+                             practice_id, (int) limit + 1, include_left);
     }
 
   if (!ok)
@@ -173,6 +197,15 @@ signpost_cache_find_patients_by_phone (SignpostCache *self,
                                        const char    *number,
                                        GError       **error)
 {
+  return signpost_cache_find_patients_by_phone_full (self, number, FALSE, error);
+}
+
+GPtrArray *
+signpost_cache_find_patients_by_phone_full (SignpostCache *self,
+                                            const char    *number,
+                                            gboolean       include_left,
+                                            GError       **error)
+{
   g_autofree char *e164 = NULL;
   sqlite3_stmt *stmt;
 
@@ -188,9 +221,11 @@ signpost_cache_find_patients_by_phone (SignpostCache *self,
                               "SELECT r.kind, r.data, r.pending FROM patient_phones ph"
                               " JOIN records r ON r.rid = ph.rid"
                               " JOIN patient_index p ON p.rid = ph.rid"
-                              " WHERE ph.number = ?1 ORDER BY p.dob, p.sort_key",
+                              " WHERE ph.number = ?1"
+                              "  AND (?2 OR json_extract (r.data, '$.left_at') IS NULL)"
+                              " ORDER BY p.dob, p.sort_key",
                               error);
-  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", e164))
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "sb", e164, include_left))
     return NULL;
   return signpost_cache_collect_records (self, stmt, error);
 }

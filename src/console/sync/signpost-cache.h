@@ -106,6 +106,19 @@ GPtrArray     *signpost_cache_search_patients        (SignpostCache  *self,
 GPtrArray     *signpost_cache_find_patients_by_phone (SignpostCache  *self,
                                                       const char     *number,
                                                       GError        **error);
+/* The same, finding patients who left the practice (left_at) too when
+ * @include_left; the two above leave them out. */
+GPtrArray     *signpost_cache_search_patients_full   (SignpostCache  *self,
+                                                      const char     *text,
+                                                      const char     *practice_id,
+                                                      gboolean        include_left,
+                                                      guint           limit,
+                                                      gboolean       *more,
+                                                      GError        **error);
+GPtrArray     *signpost_cache_find_patients_by_phone_full (SignpostCache  *self,
+                                                           const char     *number,
+                                                           gboolean        include_left,
+                                                           GError        **error);
 /* The other patients on this PC whom a name and a date of birth do not
  * tell apart from @patient (signpost_patient_is_namesake()), by name. */
 GPtrArray     *signpost_cache_find_namesakes         (SignpostCache   *self,

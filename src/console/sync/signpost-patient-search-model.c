@@ -11,6 +11,7 @@ enum {
   PROP_PRACTICE_ID,
   PROP_LIMIT,
   PROP_MORE,
+  PROP_INCLUDE_LEFT,
   N_PROPS
 };
 
@@ -22,6 +23,7 @@ struct _SignpostPatientSearchModel
   char *practice_id;
   guint limit;
   gboolean more;
+  gboolean include_left;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostPatientSearchModel, signpost_patient_search_model,
@@ -38,7 +40,8 @@ signpost_patient_search_model_load (SignpostRecordList *list,
   gboolean more = FALSE;
   GPtrArray *found;
 
-  found = signpost_cache_search_patients (cache, self->query, self->practice_id, self->limit, &more, error);
+  found = signpost_cache_search_patients_full (cache, self->query, self->practice_id, self->include_left,
+                                               self->limit, &more, error);
   if (self->more != more)
     {
       self->more = more;
@@ -69,6 +72,9 @@ signpost_patient_search_model_get_property (GObject    *object,
     case PROP_MORE:
       g_value_set_boolean (value, self->more);
       break;
+    case PROP_INCLUDE_LEFT:
+      g_value_set_boolean (value, self->include_left);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -92,6 +98,9 @@ signpost_patient_search_model_set_property (GObject      *object,
       break;
     case PROP_LIMIT:
       signpost_patient_search_model_set_limit (self, g_value_get_uint (value));
+      break;
+    case PROP_INCLUDE_LEFT:
+      signpost_patient_search_model_set_include_left (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -133,6 +142,10 @@ signpost_patient_search_model_class_init (SignpostPatientSearchModelClass *klass
   properties[PROP_MORE] =
     g_param_spec_boolean ("more", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Patients who left the practice are found only when this is set. */
+  properties[PROP_INCLUDE_LEFT] =
+    g_param_spec_boolean ("include-left", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -219,4 +232,25 @@ signpost_patient_search_model_get_more (SignpostPatientSearchModel *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_PATIENT_SEARCH_MODEL (self), FALSE);
   return self->more;
+}
+
+gboolean
+signpost_patient_search_model_get_include_left (SignpostPatientSearchModel *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_PATIENT_SEARCH_MODEL (self), FALSE);
+  return self->include_left;
+}
+
+void
+signpost_patient_search_model_set_include_left (SignpostPatientSearchModel *self,
+                                                gboolean                    include_left)
+{
+  g_return_if_fail (SIGNPOST_IS_PATIENT_SEARCH_MODEL (self));
+
+  include_left = !!include_left;
+  if (self->include_left == include_left)
+    return;
+  self->include_left = include_left;
+  signpost_record_list_reload (SIGNPOST_RECORD_LIST (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCLUDE_LEFT]);
 }

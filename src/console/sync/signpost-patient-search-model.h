@@ -10,7 +10,8 @@ G_DECLARE_FINAL_TYPE (SignpostPatientSearchModel, signpost_patient_search_model,
                       SIGNPOST, PATIENT_SEARCH_MODEL, SignpostRecordList)
 
 /* Patients matching what was typed (signpost_cache_search_patients()),
- * best first, at most :limit; :more says there were further matches. */
+ * best first, at most :limit; :more says there were further matches.
+ * Patients who left the practice only with :include-left. */
 SignpostPatientSearchModel *signpost_patient_search_model_new            (SignpostCache *cache);
 const char                 *signpost_patient_search_model_get_query      (SignpostPatientSearchModel *self);
 void                        signpost_patient_search_model_set_query      (SignpostPatientSearchModel *self,
@@ -22,5 +23,8 @@ guint                       signpost_patient_search_model_get_limit      (Signpo
 void                        signpost_patient_search_model_set_limit      (SignpostPatientSearchModel *self,
                                                                           guint                       limit);
 gboolean                    signpost_patient_search_model_get_more       (SignpostPatientSearchModel *self);
+gboolean                    signpost_patient_search_model_get_include_left (SignpostPatientSearchModel *self);
+void                        signpost_patient_search_model_set_include_left (SignpostPatientSearchModel *self,
+                                                                            gboolean                    include_left);
 
 G_END_DECLS

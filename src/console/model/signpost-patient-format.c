@@ -141,6 +141,24 @@ signpost_patient_format_phones (SignpostPatient *patient)
   return g_string_free (text, FALSE);
 }
 
+/* "Left the practice on 03-Dec-2026" for a patient whose practice's list
+ * no longer holds them (left_at), else NULL. */
+char *
+signpost_patient_format_left (SignpostPatient *patient)
+{
+  GDateTime *left_at = signpost_patient_get_left_at (patient);
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *date = NULL;
+
+  if (left_at == NULL)
+    return NULL;
+  tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+  /* Translators: the day a patient left the practice, as "03-Dec-2026"; see strftime. */
+  date = signpost_format_local (left_at, tz, _("%d-%b-%Y"));
+  /* Translators: said of a patient no longer on the practice's list */
+  return g_strdup_printf (_("Left the practice on %s"), date);
+}
+
 /* One sentence for a screen reader: the row read out. */
 char *
 signpost_patient_describe (SignpostPatient *patient,
@@ -149,7 +167,11 @@ signpost_patient_describe (SignpostPatient *patient,
   g_autofree char *name = signpost_patient_format_name (patient);
   g_autofree char *born = signpost_patient_format_born (patient, now);
   g_autofree char *nhs = signpost_patient_format_nhs (patient);
+  g_autofree char *left = signpost_patient_format_left (patient);
 
+  if (left != NULL)
+    /* Translators: name, date of birth (age), NHS number, "Left the practice on 03-Dec-2026" */
+    return g_strdup_printf (_("%s, born %s, NHS number %s. %s"), name, born, nhs, left);
   /* Translators: name, date of birth (age), NHS number */
   return g_strdup_printf (_("%s, born %s, NHS number %s"), name, born, nhs);
 }

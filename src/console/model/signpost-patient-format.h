@@ -14,6 +14,7 @@ char *signpost_patient_format_born     (SignpostPatient *patient,
 char *signpost_patient_format_nhs      (SignpostPatient *patient);
 char *signpost_patient_format_alerts   (SignpostPatient *patient);
 char *signpost_patient_format_phones   (SignpostPatient *patient);
+char *signpost_patient_format_left     (SignpostPatient *patient);
 char *signpost_patient_describe        (SignpostPatient *patient,
                                         GDateTime       *now);
 /* When other patients on this PC have @patient's name and date of birth:

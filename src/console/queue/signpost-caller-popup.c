@@ -42,6 +42,7 @@ struct _SignpostCallerPopup
   GtkListBox *household_list;
   GtkLabel *search_label;
   GtkSearchEntry *search_entry;
+  GtkCheckButton *include_left_check;
   GtkListBox *results_list;
   AdwEntryRow *given_row;
   AdwEntryRow *family_row;
@@ -163,11 +164,19 @@ create_patient_row (gpointer item,
   g_autofree char *nhs = signpost_patient_format_nhs (patient);
   g_autofree char *alerts = signpost_patient_format_alerts (patient);
   g_autofree char *namesakes = signpost_patient_format_namesakes (patient, self->cache);
+  g_autofree char *left = signpost_patient_format_left (patient);
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
   /* Translators: a household member: date of birth (age) · NHS number */
   subtitle = g_strdup_printf (_("Born %s · NHS %s"), born, nhs);
+  if (left != NULL)
+    {
+      g_autofree char *with_left = g_strdup_printf ("%s\n%s", subtitle, left);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_left);
+    }
   if (several_practices (self) && self->cache != NULL)
     {
       g_autofree char *with_practice =
@@ -329,18 +338,31 @@ fill_one (SignpostCallerPopup *self,
   g_string_free (text, TRUE);
 }
 
+/* @n_left: patients who left the practice and have the caller's number. */
 static void
-fill_search (SignpostCallerPopup *self)
+fill_search (SignpostCallerPopup *self,
+             guint                n_left)
 {
   g_autofree char *national = self->number ? signpost_phone_format (self->number) : NULL;
   g_autofree char *heading = NULL;
 
   if (self->number == NULL)
     heading = g_strdup (_("The number is withheld. Ask who is calling, then find them here."));
+  else if (n_left > 0)
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%s is the number of a patient who has left the practice. "
+                                            "Tick “Include patients who have left the practice” to see them, "
+                                            "or find the caller by name or date of birth.",
+                                            "%s is the number of %u patients who have left the practice. "
+                                            "Tick “Include patients who have left the practice” to see them, "
+                                            "or find the caller by name or date of birth.", n_left),
+                               national, n_left);
   else
     heading = g_strdup_printf (_("No patient on this PC has %s. Find them by name or date of birth, "
                                  "or register a temporary patient."), national);
   set_label (self->search_label, heading);
+  /* Each call starts with the practice's own patients only. */
+  gtk_check_button_set_active (self->include_left_check, FALSE);
   /* Filled in with the number, all selected: typing a name replaces it. */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), national ? national : "");
   if (self->search != NULL)
@@ -373,7 +395,13 @@ fill_content (SignpostCallerPopup *self)
 
   if (matches == NULL || matches->len == 0)
     {
-      fill_search (self);
+      g_autoptr(GPtrArray) left = NULL;
+
+      /* Not a patient of the practice any more: say so rather than "no
+       * patient has this number". */
+      if (matches != NULL && self->number != NULL)
+        left = signpost_cache_find_patients_by_phone_full (self->cache, self->number, TRUE, NULL);
+      fill_search (self, left != NULL ? left->len : 0);
       kind = "search";
     }
   else if (matches->len == 1)
@@ -892,6 +920,16 @@ on_search_changed (SignpostCallerPopup *self)
 }
 
 static void
+on_include_left_toggled (SignpostCallerPopup *self)
+{
+  if (self->search == NULL)
+    return;
+  signpost_patient_search_model_set_include_left (self->search,
+                                                  gtk_check_button_get_active (self->include_left_check));
+  gtk_list_box_select_row (self->results_list, gtk_list_box_get_row_at_index (self->results_list, 0));
+}
+
+static void
 on_results_changed (SignpostCallerPopup *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->results_list),
@@ -999,6 +1037,7 @@ signpost_caller_popup_class_init (SignpostCallerPopupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, household_list);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, search_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, include_left_check);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, results_list);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, given_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, family_row);
@@ -1010,6 +1049,7 @@ signpost_caller_popup_class_init (SignpostCallerPopupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostCallerPopup, confirm_button);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_include_left_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
 
   gtk_widget_class_install_action (widget_class, "caller.answer", NULL, answer_action);
@@ -1150,6 +1190,16 @@ signpost_caller_popup_get_search_text (SignpostCallerPopup *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_CALLER_POPUP (self), NULL);
   return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
+/* The box "Include patients who have left the practice", as if ticked. */
+void
+signpost_caller_popup_set_include_left (SignpostCallerPopup *self,
+                                        gboolean             include_left)
+{
+  g_return_if_fail (SIGNPOST_IS_CALLER_POPUP (self));
+
+  gtk_check_button_set_active (self->include_left_check, include_left);
 }
 
 /* Enter: this is the caller. On a call offered here it answers instead. */

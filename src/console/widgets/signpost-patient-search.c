@@ -29,6 +29,7 @@ struct _SignpostPatientSearch
 
   GtkSearchEntry *entry;
   GtkLabel *status_label;
+  GtkCheckButton *include_left_check;
   GtkStack *results_stack;
   AdwStatusPage *empty_page;
   GtkColumnView *column_view;
@@ -65,9 +66,16 @@ update_status (SignpostPatientSearch *self)
     }
   if (n == 0)
     {
-      g_autofree char *description =
-        g_strdup_printf (_("Nothing on this PC matches “%s”. Check the spelling, or try the NHS number "
-                           "or date of birth."), text);
+      g_autofree char *description = NULL;
+
+      if (gtk_check_button_get_active (self->include_left_check))
+        description = g_strdup_printf (_("Nothing on this PC matches “%s”. Check the spelling, or try the "
+                                         "NHS number or date of birth."), text);
+      else
+        description = g_strdup_printf (_("No patient registered with the practice matches “%s”. Check the "
+                                         "spelling, or try the NHS number or date of birth. Patients who have "
+                                         "left the practice are found only when “Include patients who have "
+                                         "left the practice” is ticked."), text);
       adw_status_page_set_description (self->empty_page, description);
       gtk_stack_set_visible_child_name (self->results_stack, "empty");
       gtk_label_set_text (self->status_label, _("No patient found"));
@@ -107,6 +115,18 @@ on_search_changed (SignpostPatientSearch *self)
   if (self->model == NULL)
     return;
   signpost_patient_search_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+  update_status (self);
+}
+
+static void
+on_include_left_toggled (SignpostPatientSearch *self)
+{
+  if (self->model == NULL)
+    return;
+  signpost_patient_search_model_set_include_left (self->model,
+                                                  gtk_check_button_get_active (self->include_left_check));
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
     gtk_single_selection_set_selected (self->selection, 0);
   update_status (self);
@@ -205,9 +225,13 @@ bind_cell (GtkSignalListItemFactory *factory,
       {
         g_autofree char *name = signpost_patient_format_name (patient);
         g_autofree char *description = signpost_patient_describe (patient, now);
-        /* Changed here and not yet on the server: say so, in words. */
+        /* Changed here and not yet on the server: say so, in words;
+         * likewise a patient who is no longer on the practice's list. */
         if (signpost_cache_record_is_pending (SIGNPOST_RECORD (patient)))
           text = g_strdup_printf (_("%s (not yet sent)"), name);
+        else if (signpost_patient_get_left_at (patient) != NULL)
+          /* Translators: a patient's name in the search results, when they are no longer on the practice list */
+          text = g_strdup_printf (_("%s (left the practice)"), name);
         else
           text = g_steal_pointer (&name);
         gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -284,6 +308,8 @@ on_cache_changed (SignpostPatientSearch *self)
   if (cache != NULL)
     {
       self->model = signpost_patient_search_model_new (cache);
+      signpost_patient_search_model_set_include_left (self->model,
+                                                      gtk_check_button_get_active (self->include_left_check));
       signpost_patient_search_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->entry)));
       g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (on_items_changed), self);
       self->practice_binding = g_object_bind_property (self->actions, "practice-id", self->model, "practice-id",
@@ -328,6 +354,7 @@ signpost_patient_search_class_init (SignpostPatientSearchClass *klass)
                                                "/io/github/signpost/Signpost/signpost-patient-search.ui");
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSearch, entry);
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSearch, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SignpostPatientSearch, include_left_check);
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSearch, results_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSearch, empty_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostPatientSearch, column_view);
@@ -340,6 +367,7 @@ signpost_patient_search_class_init (SignpostPatientSearchClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  gtk_widget_class_bind_template_callback (widget_class, on_include_left_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activate);
 }
 
@@ -436,4 +464,15 @@ signpost_patient_search_get_status (SignpostPatientSearch *self)
   g_return_val_if_fail (SIGNPOST_IS_PATIENT_SEARCH (self), NULL);
 
   return gtk_label_get_text (self->status_label);
+}
+
+/* Whether patients who left the practice are found too: the box the user
+ * ticks, for pages and tests that set it themselves. */
+void
+signpost_patient_search_set_include_left (SignpostPatientSearch *self,
+                                          gboolean               include_left)
+{
+  g_return_if_fail (SIGNPOST_IS_PATIENT_SEARCH (self));
+
+  gtk_check_button_set_active (self->include_left_check, include_left);
 }

@@ -23,5 +23,9 @@ GListModel     *signpost_patient_search_get_results (SignpostPatientSearch *self
 /* What the line under the search box says ("2 patients found. …"). */
 const char     *signpost_patient_search_get_status  (SignpostPatientSearch *self);
 void            signpost_patient_search_activate_selected (SignpostPatientSearch *self);
+/* Patients who left the practice are found only when the user ticks
+ * "Include patients who have left the practice" (or this sets it). */
+void            signpost_patient_search_set_include_left (SignpostPatientSearch *self,
+                                                         gboolean               include_left);
 
 G_END_DECLS

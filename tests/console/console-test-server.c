@@ -631,3 +631,26 @@ test_server_admin (TestServer         *server,
   if (running)
     test_server_start (server);
 }
+
+int
+test_server_admin_running (TestServer         *server,
+                           const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("SIGNPOST_SERVER_BIN"));
+  g_ptr_array_add (argv, (gpointer) "admin");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, server->db_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}

@@ -53,6 +53,11 @@ void        test_server_admin                        (TestServer         *server
                                                       const char         *input,
                                                       const char * const *args);
 
+/* The same while the server runs on the database (as an administrator
+ * would import a list into a live hub); returns the exit status. */
+int         test_server_admin_running                (TestServer         *server,
+                                                      const char * const *args);
+
 /* Runs the default main context until @condition holds or @timeout_ms. */
 gboolean    test_wait_until                          (gboolean  (*condition) (gpointer data),
                                                       gpointer    data,

@@ -314,6 +314,10 @@ test_left_patients (Fixture       *f,
     g_assert_false (contains_patient (household, 31));
     g_assert_cmpuint (all->len, ==, 3);
     g_assert_true (contains_patient (all, 31));
+    /* Whoever is still registered comes first. */
+    g_assert_null (signpost_patient_get_left_at (g_ptr_array_index (all, 0)));
+    g_assert_null (signpost_patient_get_left_at (g_ptr_array_index (all, 1)));
+    g_assert_nonnull (signpost_patient_get_left_at (g_ptr_array_index (all, 2)));
     g_assert_cmpuint (own->len, ==, 0);
     g_assert_cmpuint (own_all->len, ==, 1);
     g_assert_nonnull (signpost_patient_get_left_at (g_ptr_array_index (own_all, 0)));
@@ -333,6 +337,7 @@ test_left_patients (Fixture       *f,
         g_test_message ("searching for %s", queries[i]);
         g_assert_false (contains_patient (registered, 31));
         g_assert_true (contains_patient (all, 31));
+        g_assert_nonnull (signpost_patient_get_left_at (g_ptr_array_index (all, all->len - 1)));
       }
   }
   {

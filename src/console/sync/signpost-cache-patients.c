@@ -35,6 +35,28 @@ remove_duplicates (GPtrArray *records)
     }
 }
 
+/* Patients still registered come before those who left, each in the
+ * order found: Enter on the first row never picks someone who left over a
+ * namesake on the list. */
+static void
+registered_first (GPtrArray *records)
+{
+  g_autoptr(GPtrArray) left = g_ptr_array_new ();
+  guint kept = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      gpointer record = g_ptr_array_index (records, i);
+
+      if (signpost_patient_get_left_at (record) != NULL)
+        g_ptr_array_add (left, record);
+      else
+        records->pdata[kept++] = record;
+    }
+  for (guint i = 0; i < left->len; i++)
+    records->pdata[kept++] = left->pdata[i];
+}
+
 GPtrArray *
 signpost_cache_search_patients (SignpostCache *self,
                                 const char    *text,
@@ -183,6 +205,8 @@ signpost_cache_search_patients_full (SignpostCache *self,
     return NULL;
   if (query->phone_from != NULL)
     remove_duplicates (records);
+  if (include_left)
+    registered_first (records);
   if (records->len > limit)
     {
       g_ptr_array_set_size (records, limit);
@@ -207,6 +231,7 @@ signpost_cache_find_patients_by_phone_full (SignpostCache *self,
                                             GError       **error)
 {
   g_autofree char *e164 = NULL;
+  GPtrArray *records;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
@@ -227,7 +252,10 @@ signpost_cache_find_patients_by_phone_full (SignpostCache *self,
                               error);
   if (stmt == NULL || !signpost_db_bind (stmt, error, "sb", e164, include_left))
     return NULL;
-  return signpost_cache_collect_records (self, stmt, error);
+  records = signpost_cache_collect_records (self, stmt, error);
+  if (records != NULL && include_left)
+    registered_first (records);
+  return records;
 }
 
 GPtrArray *

@@ -634,6 +634,7 @@ test_server_admin (TestServer         *server,
 
 int
 test_server_admin_running (TestServer         *server,
+                           const char         *input,
                            const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -647,9 +648,10 @@ test_server_admin_running (TestServer         *server,
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   return g_subprocess_get_exit_status (process);

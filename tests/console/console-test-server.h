@@ -56,6 +56,7 @@ void        test_server_admin                        (TestServer         *server
 /* The same while the server runs on the database (as an administrator
  * would import a list into a live hub); returns the exit status. */
 int         test_server_admin_running                (TestServer         *server,
+                                                      const char         *input,
                                                       const char * const *args);
 
 /* Runs the default main context until @condition holds or @timeout_ms. */

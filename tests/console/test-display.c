@@ -680,7 +680,7 @@ test_list_import_live (Fixture       *f,
   {
     const char *args_import[] = { "import-patients", "--practice", signpost_practice_get_ods_code (practice),
                                   path, NULL };
-    status = test_server_admin_running (f->server, args_import);
+    status = test_server_admin_running (f->server, NULL, args_import);
   }
   g_unlink (path);
   g_rmdir (dir);

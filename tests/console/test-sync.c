@@ -787,6 +787,138 @@ test_tls_practice_ca (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* ---- a practice moved away ------------------------------------------------------- */
+
+typedef struct {
+  SignpostCache *cache;
+  const char *practice_a;
+  const char *practice_b;
+  guint n_a;
+  guint n_b;
+} Holding;
+
+static void
+count_holding (Holding *holding)
+{
+  const SignpostRecordKind kinds[] = { SIGNPOST_RECORD_PATIENT, SIGNPOST_RECORD_CLINICIAN, SIGNPOST_RECORD_CALL,
+                                       SIGNPOST_RECORD_TRIAGE, SIGNPOST_RECORD_SLOT, SIGNPOST_RECORD_APPOINTMENT };
+
+  holding->n_a = holding->n_b = 0;
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(GPtrArray) records = signpost_cache_list_records (holding->cache, kinds[k], NULL);
+
+      g_assert_nonnull (records);
+      for (guint i = 0; i < records->len; i++)
+        {
+          const char *practice = signpost_record_get_practice_id (g_ptr_array_index (records, i));
+
+          if (g_strcmp0 (practice, holding->practice_a) == 0)
+            holding->n_a++;
+          else if (g_strcmp0 (practice, holding->practice_b) == 0)
+            holding->n_b++;
+        }
+    }
+}
+
+typedef struct {
+  SignpostCache *cache;
+  GPtrArray *records;
+} Sample;
+
+/* Cheap enough to ask at every turn of the main loop: a sample of the
+ * practice's records by id. */
+static gboolean
+sample_dropped (gpointer data)
+{
+  Sample *sample = data;
+
+  for (guint i = 0; i < sample->records->len; i++)
+    {
+      SignpostRecord *record = g_ptr_array_index (sample->records, i);
+      g_autoptr(SignpostRecord) cached = signpost_cache_get_record (sample->cache,
+                                                                    signpost_record_get_kind (record),
+                                                                    signpost_record_get_id (record));
+      if (cached != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A hub navigator's console is open while the hub's administrator exports
+ * one practice (it is moving to another hub) and removes it: the console
+ * hears of it by itself and its cache drops every record of that practice,
+ * and keeps the other practice's as they were. */
+static void
+test_practice_removed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) practices = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("signpost-move-XXXXXX", NULL);
+  g_autofree char *bundle = g_build_filename (dir, "practice.spb", NULL);
+  Holding holding = { 0 };
+  Sample sample = { 0 };
+  guint n_b_before;
+
+  login_and_sync (f, "hubnav");
+  holding.cache = signpost_sync_engine_get_cache (f->engine);
+  practices = signpost_cache_list_records (holding.cache, SIGNPOST_RECORD_PRACTICE, NULL);
+  for (guint i = 0; i < practices->len; i++)
+    {
+      SignpostPractice *practice = g_ptr_array_index (practices, i);
+      const char *ods = signpost_practice_get_ods_code (practice);
+
+      if (g_strcmp0 (ods, "Y99901") == 0)
+        holding.practice_a = signpost_record_get_id (SIGNPOST_RECORD (practice));
+      else if (g_strcmp0 (ods, "Y99902") == 0)
+        holding.practice_b = signpost_record_get_id (SIGNPOST_RECORD (practice));
+    }
+  g_assert_nonnull (holding.practice_a);
+  g_assert_nonnull (holding.practice_b);
+  count_holding (&holding);
+  g_assert_cmpuint (holding.n_a, >, 100);
+  g_assert_cmpuint (holding.n_b, >, 100);
+  n_b_before = holding.n_b;
+  sample.cache = holding.cache;
+  sample.records = g_ptr_array_new_with_free_func (g_object_unref);
+  {
+    const SignpostRecordKind kinds[] = { SIGNPOST_RECORD_PATIENT, SIGNPOST_RECORD_SLOT, SIGNPOST_RECORD_CLINICIAN };
+
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        g_autoptr(GPtrArray) records = signpost_cache_list_records (holding.cache, kinds[k], NULL);
+        guint taken = 0;
+
+        for (guint i = records->len; i > 0 && taken < 5; i--)
+          if (g_strcmp0 (signpost_record_get_practice_id (g_ptr_array_index (records, i - 1)),
+                         holding.practice_a) == 0)
+            {
+              g_ptr_array_add (sample.records, g_object_ref (g_ptr_array_index (records, i - 1)));
+              taken++;
+            }
+      }
+  }
+  g_assert_cmpuint (sample.records->len, ==, 15);
+
+  {
+    const char *export_args[] = { "export-practice", "--practice", "Y99901", "--out", bundle, NULL };
+    const char *remove_args[] = { "remove-practice", "--practice", "Y99901", "--bundle", bundle, NULL };
+
+    g_assert_cmpint (test_server_admin_running (f->server, "a passphrase for the move\n", export_args), ==, 0);
+    g_assert_cmpint (test_server_admin_running (f->server, "a passphrase for the move\n", remove_args), ==, 0);
+  }
+  g_assert_true (test_wait_until (sample_dropped, &sample, SYNC_TIMEOUT_MS));
+  g_assert_true (test_wait_until (is_online_and_idle, f->engine, SYNC_TIMEOUT_MS));
+  /* Every record of the practice has gone, and none of the other's. */
+  count_holding (&holding);
+  g_assert_cmpuint (holding.n_a, ==, 0);
+  g_assert_cmpuint (holding.n_b, ==, n_b_before);
+  g_ptr_array_unref (sample.records);
+
+  g_unlink (bundle);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -815,6 +947,7 @@ main (int   argc,
   ADD ("conflict-surfaced", test_conflict);
   ADD ("offline-work-survives-restart", test_offline_work_survives_restart);
   ADD ("call-events", test_call_events);
+  ADD ("practice-removed", test_practice_removed);
 #undef ADD
   g_test_add_func ("/signpost/sync/tls-practice-ca", test_tls_practice_ca);
 

@@ -3,7 +3,10 @@
 
 #include <glib/gstdio.h>
 
+#include <string.h>
+
 #include "console-test-fixtures.h"
+#include "signpost-navigation.h"
 #include "signpost-cache-private.h"
 #include "signpost-sync.h"
 
@@ -926,6 +929,103 @@ test_reset (Fixture       *f,
   g_assert_cmpint (signpost_cache_get_last_seq (f->cache), ==, 0);
 }
 
+/* A request's draft holds values (nicks, ids); one written by a version
+ * that kept the form's row numbers reads as what those rows meant. */
+static void
+test_request_draft (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(SignpostRequestDraft) draft = signpost_request_draft_new ("6d1f0b1e-0000-4000-8000-00000000d001");
+  g_autoptr(SignpostRequestDraft) loaded = NULL;
+  g_autoptr(SignpostRequestDraft) migrated = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(JsonObject) v1 = NULL;
+  g_autoptr(JsonObject) newer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+  const char * const flags[] = { "chest_pain", NULL };
+  const char *v1_text =
+    "{\"triage_id\": \"6d1f0b1e-0000-4000-8000-00000000d002\", \"call_id\": null,"
+    " \"patient_id\": \"6d1f0b1e-0000-4000-8000-00000000d003\", \"practice_id\": \"" TEST_PRACTICE_A "\","
+    " \"relationship\": 2, \"caller_name\": \"Mum\", \"reason\": \"Earache\", \"red_flags\": [],"
+    " \"rag\": 1, \"route\": 3, \"clinician_id\": null, \"profession\": 4, \"signpost\": 1,"
+    " \"contact\": 1, \"number\": \"07700 900123\", \"notes\": \"\", \"outcome\": 2,"
+    " \"pharmacy_first\": \"acute_otitis_media\", \"pharmacy_first_taken\": true,"
+    " \"pharmacy_dismissed\": false, \"route_touched\": true, \"outcome_touched\": true,"
+    " \"number_touched\": false}";
+
+  draft->patient_id = g_strdup ("6d1f0b1e-0000-4000-8000-00000000d003");
+  draft->relationship = SIGNPOST_CALLER_CARER;
+  draft->reason = g_strdup ("Chest pain on and off");
+  draft->red_flags = g_strdupv ((char **) flags);
+  draft->rag = SIGNPOST_RAG_RED;
+  draft->route = SIGNPOST_ROUTE_PROFESSION;
+  draft->profession = SIGNPOST_PROFESSION_PARAMEDIC;
+  draft->signpost = SIGNPOST_SIGNPOST_NHS_111;
+  draft->contact = SIGNPOST_CONTACT_TEXT;
+  draft->outcome = SIGNPOST_OUTCOME_SENT_TO_DUTY;
+  draft->route_touched = TRUE;
+
+  /* Values, not rows. */
+  json = signpost_request_draft_to_json (draft);
+  g_assert_cmpint (json_object_get_int_member (json, "version"), ==, SIGNPOST_REQUEST_DRAFT_VERSION);
+  g_assert_cmpstr (json_object_get_string_member (json, "relationship"), ==, "carer");
+  g_assert_cmpstr (json_object_get_string_member (json, "rag"), ==, "red");
+  g_assert_cmpstr (json_object_get_string_member (json, "route"), ==, "profession");
+  g_assert_cmpstr (json_object_get_string_member (json, "profession"), ==, "paramedic");
+  g_assert_cmpstr (json_object_get_string_member (json, "signpost"), ==, "nhs_111");
+  g_assert_cmpstr (json_object_get_string_member (json, "contact"), ==, "text");
+  g_assert_cmpstr (json_object_get_string_member (json, "outcome"), ==, "sent_to_duty");
+
+  /* Kept on disk, and read back the same. */
+  g_assert_true (signpost_request_draft_save (draft, f->cache, &error));
+  g_assert_no_error (error);
+  reopen (f);
+  loaded = signpost_request_draft_load (f->cache, draft->triage_id);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (loaded->reason, ==, "Chest pain on and off");
+  g_assert_cmpint (loaded->relationship, ==, SIGNPOST_CALLER_CARER);
+  g_assert_cmpstrv (loaded->red_flags, flags);
+  g_assert_cmpint (loaded->rag, ==, SIGNPOST_RAG_RED);
+  g_assert_cmpint (loaded->route, ==, SIGNPOST_ROUTE_PROFESSION);
+  g_assert_cmpint (loaded->profession, ==, SIGNPOST_PROFESSION_PARAMEDIC);
+  g_assert_cmpint (loaded->signpost, ==, SIGNPOST_SIGNPOST_NHS_111);
+  g_assert_cmpint (loaded->contact, ==, SIGNPOST_CONTACT_TEXT);
+  g_assert_cmpint (loaded->outcome, ==, SIGNPOST_OUTCOME_SENT_TO_DUTY);
+  g_assert_true (loaded->route_touched);
+  g_assert_false (loaded->outcome_touched);
+
+  /* A draft of the row-number days. */
+  v1 = signpost_json_parse_object (v1_text, strlen (v1_text), 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (signpost_cache_save_draft (f->cache, "triage:6d1f0b1e-0000-4000-8000-00000000d002", v1, &error));
+  migrated = signpost_request_draft_load (f->cache, "6d1f0b1e-0000-4000-8000-00000000d002");
+  g_assert_nonnull (migrated);
+  g_assert_cmpint (migrated->relationship, ==, SIGNPOST_CALLER_CARER);
+  g_assert_cmpint (migrated->rag, ==, SIGNPOST_RAG_AMBER);
+  g_assert_cmpint (migrated->route, ==, SIGNPOST_ROUTE_SIGNPOST);
+  g_assert_cmpint (migrated->profession, ==, SIGNPOST_PROFESSION_PHYSIO);
+  g_assert_cmpint (migrated->signpost, ==, SIGNPOST_SIGNPOST_PHARMACY_FIRST);
+  g_assert_cmpint (migrated->contact, ==, SIGNPOST_CONTACT_TEXT);
+  g_assert_cmpint (migrated->outcome, ==, SIGNPOST_OUTCOME_SIGNPOSTED);
+  g_assert_cmpstr (migrated->number, ==, "07700 900123");
+  g_assert_cmpstr (migrated->pharmacy_first, ==, "acute_otitis_media");
+  g_assert_true (migrated->pharmacy_first_taken);
+
+  ids = signpost_request_draft_list (f->cache);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+
+  /* A newer Signpost's draft is left alone, not misread. */
+  newer = signpost_request_draft_to_json (draft);
+  json_object_set_int_member (newer, "version", SIGNPOST_REQUEST_DRAFT_VERSION + 1);
+  g_assert_null (signpost_request_draft_new_from_json (newer, &error));
+  g_assert_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE);
+  g_clear_error (&error);
+
+  g_assert_true (signpost_request_draft_delete (f->cache, draft->triage_id, &error));
+  g_assert_null (signpost_request_draft_load (f->cache, draft->triage_id));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -953,6 +1053,7 @@ main (int   argc,
   ADD ("drafts", test_drafts);
   ADD ("query-errors", test_query_errors);
   ADD ("reset", test_reset);
+  ADD ("request-draft", test_request_draft);
 #undef ADD
 
   return g_test_run ();

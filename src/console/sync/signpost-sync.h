@@ -14,6 +14,7 @@
 #include "signpost-patient-search-model.h"
 #include "signpost-queue-summary.h"
 #include "signpost-record-list.h"
+#include "signpost-request-draft.h"
 #include "signpost-request-list-model.h"
 #include "signpost-slot-list-model.h"
 #include "signpost-sync-engine.h"

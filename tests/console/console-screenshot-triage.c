@@ -11,7 +11,7 @@
 
 /*
  * Puts the real console into a state worth a screenshot of care
- * navigation, then leaves it running for /work/shared/tools/screenshot.sh:
+ * navigation, then leaves it running for build-aux/screenshot:
  *
  *   console-screenshot-triage form     URL USER            (empty, for a patient)
  *   console-screenshot-triage red-flag URL USER            (chest pain ticked)

@@ -12,7 +12,7 @@
 
 /*
  * Puts the real console into a state worth a screenshot, then leaves it
- * running for /work/shared/tools/screenshot.sh (or a person) to look at:
+ * running for build-aux/screenshot (or a person) to look at:
  *
  *   console-screenshot login  [URL USER]
  *   console-screenshot sync   URL USER      (set SIGNPOST_SYNC_PAGE_SIZE=20 to slow it)

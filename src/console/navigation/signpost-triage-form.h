@@ -32,10 +32,10 @@ SignpostTriageForm *signpost_triage_form_open             (GtkWindow          *p
                                                            const char         *triage_id,
                                                            const char         *call_id,
                                                            const char         *patient_id);
-/* Reopens a draft left by a crash (its key "triage:<id>"). */
+/* Reopens the draft of request @triage_id left by a crash. */
 SignpostTriageForm *signpost_triage_form_open_draft       (GtkWindow          *parent,
                                                            SignpostActions    *actions,
-                                                           const char         *key);
+                                                           const char         *triage_id);
 /* After signing in: offers to reopen the drafts of forms that were never
  * saved or closed (the console crashed, or the PC went off). */
 void                signpost_triage_form_offer_drafts     (GtkWindow          *parent,

@@ -9,6 +9,17 @@
 #include "signpost-chart-scale.h"
 #include "signpost-chart.h"
 
+/*
+ * SignpostChart is the abstract widget every chart of the console draws
+ * with (SignpostBarChart and SignpostLineChart add only how a series is
+ * painted). It is one file over 1,000 lines on purpose: painting, the
+ * legend and the axes are one layout computed together from the same
+ * private data (scales, ink, margins), and the vfuncs that use it are
+ * chained to the parent class that only this file can reach. Split, the
+ * layout would move into a header shared by parts that cannot be read
+ * apart.
+ */
+
 #define PAD 8.0
 #define LEGEND_SWATCH 16.0
 #define LEGEND_LINE 28.0

@@ -775,7 +775,8 @@ test_drafts (Fixture       *f,
   loaded = signpost_cache_load_draft (f->cache, "triage:new-1");
   g_assert_nonnull (loaded);
   g_assert_cmpstr (json_object_get_string_member (loaded, "reason"), ==, "Rash on both arms since Friday");
-  keys = signpost_cache_list_drafts (f->cache, "triage:");
+  keys = signpost_cache_list_drafts (f->cache, "triage:", &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (keys), ==, 1);
   g_assert_true (signpost_cache_delete_draft (f->cache, "triage:new-1", &error));
   g_clear_pointer (&loaded, json_object_unref);
@@ -888,6 +889,18 @@ test_query_errors (Fixture       *f,
   g_test_assert_expected_messages ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (waiting)), ==, 2);
   g_assert_nonnull (signpost_record_list_get_error (SIGNPOST_RECORD_LIST (waiting)));
+
+  /* Drafts that cannot be read are not "no drafts". */
+  {
+    g_auto(GStrv) ids = NULL;
+
+    g_assert_true (signpost_db_exec (signpost_cache_get_db (f->cache), "DROP TABLE drafts", &error));
+    g_assert_no_error (error);
+    ids = signpost_request_draft_list (f->cache, &error);
+    g_assert_null (ids);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
 }
 
 /* Starting again keeps what is this PC's own: the outbox and drafts. */
@@ -1012,7 +1025,8 @@ test_request_draft (Fixture       *f,
   g_assert_cmpstr (migrated->pharmacy_first, ==, "acute_otitis_media");
   g_assert_true (migrated->pharmacy_first_taken);
 
-  ids = signpost_request_draft_list (f->cache);
+  ids = signpost_request_draft_list (f->cache, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (ids), ==, 2);
 
   /* A newer Signpost's draft is left alone, not misread. */

@@ -345,13 +345,25 @@ signpost_triage_form_offer_drafts (GtkWindow          *parent,
   GtkWidget *dialog;
   DraftOffer *offer;
   g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
   guint n;
 
   g_return_if_fail (SIGNPOST_IS_ACTIONS (actions));
   cache = signpost_actions_get_cache (actions);
   if (cache == NULL)
     return;
-  ids = signpost_request_draft_list (cache);
+  ids = signpost_request_draft_list (cache, &error);
+  if (ids == NULL)
+    {
+      /* Drafts there may be: say so rather than offer nothing. */
+      g_warning ("The unsaved requests on this PC could not be read: %s", error->message);
+      dialog = adw_message_dialog_new (parent, _("Unsaved Requests"),
+                                       _("Requests left unsaved when Signpost last closed could not be read from "
+                                         "this PC. Nothing has been deleted; ask for help if this happens again."));
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
   /* Forms open now have their drafts in hand. */
   {
     g_autoptr(GStrvBuilder) left = g_strv_builder_new ();

@@ -63,11 +63,13 @@ signpost_cache_delete_draft (SignpostCache  *self,
 }
 
 GStrv
-signpost_cache_list_drafts (SignpostCache *self,
-                            const char    *prefix)
+signpost_cache_list_drafts (SignpostCache  *self,
+                            const char     *prefix,
+                            GError        **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt;
+  int rc;
 
   g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
 
@@ -75,12 +77,15 @@ signpost_cache_list_drafts (SignpostCache *self,
                               "SELECT key FROM drafts"
                               " WHERE ?1 IS NULL OR substr (key, 1, length (?1)) = ?1"
                               " ORDER BY updated_at",
-                              NULL);
-  if (stmt != NULL && signpost_db_bind (stmt, NULL, "s", prefix))
-    {
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-      sqlite3_reset (stmt);
-    }
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", prefix))
+    return NULL;
+  while ((rc = signpost_db_step (self->db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  /* A list that could not be read is not "no drafts": the caller says so
+   * rather than losing what a crash left. */
+  if (rc < 0)
+    return NULL;
   return g_strv_builder_end (builder);
 }

@@ -269,8 +269,10 @@ JsonObject    *signpost_cache_load_draft      (SignpostCache  *self,
 gboolean       signpost_cache_delete_draft    (SignpostCache  *self,
                                                const char     *key,
                                                GError        **error);
+/* NULL and @error when the drafts could not be read. */
 GStrv          signpost_cache_list_drafts     (SignpostCache  *self,
-                                               const char     *prefix);
+                                               const char     *prefix,
+                                               GError        **error);
 
 /* Patient views to report to the audit log when next online. */
 gboolean       signpost_cache_queue_view      (SignpostCache  *self,

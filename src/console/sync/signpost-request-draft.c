@@ -323,14 +323,17 @@ signpost_request_draft_delete (SignpostCache  *cache,
 }
 
 GStrv
-signpost_request_draft_list (SignpostCache *cache)
+signpost_request_draft_list (SignpostCache  *cache,
+                             GError        **error)
 {
   g_auto(GStrv) keys = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
 
   g_return_val_if_fail (SIGNPOST_IS_CACHE (cache), NULL);
 
-  keys = signpost_cache_list_drafts (cache, KEY_PREFIX);
+  keys = signpost_cache_list_drafts (cache, KEY_PREFIX, error);
+  if (keys == NULL)
+    return NULL;
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     g_strv_builder_add (ids, keys[i] + strlen (KEY_PREFIX));
   return g_strv_builder_end (ids);

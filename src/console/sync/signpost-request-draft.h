@@ -64,8 +64,10 @@ SignpostRequestDraft *signpost_request_draft_load           (SignpostCache      
 gboolean              signpost_request_draft_delete         (SignpostCache         *cache,
                                                              const char            *triage_id,
                                                              GError               **error);
-/* The triage ids of every request draft kept here. */
-GStrv                 signpost_request_draft_list           (SignpostCache         *cache);
+/* The triage ids of every request draft kept here; NULL and @error when
+ * they could not be read. */
+GStrv                 signpost_request_draft_list           (SignpostCache         *cache,
+                                                             GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignpostRequestDraft, signpost_request_draft_free)
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-booking-conflict-dialog.h"
 #include "signpost-diary-format.h"
 #include "signpost-patient-format.h"
@@ -172,6 +173,7 @@ signpost_booking_conflict_dialog_class_init (SignpostBookingConflictDialogClass 
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_booking_conflict_dialog_dispose;
   object_class->finalize = signpost_booking_conflict_dialog_finalize;
 

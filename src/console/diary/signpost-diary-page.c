@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-booking-conflict-dialog.h"
 #include "signpost-booking-dialog.h"
 #include "signpost-day-list-print.h"
@@ -1314,6 +1315,7 @@ signpost_diary_page_class_init (SignpostDiaryPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->get_property = signpost_diary_page_get_property;
   object_class->set_property = signpost_diary_page_set_property;
   object_class->dispose = signpost_diary_page_dispose;

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "signpost-accessible.h"
 #include "signpost-diary-format.h"
 #include "signpost-session-dialog.h"
 
@@ -258,6 +259,7 @@ signpost_session_dialog_class_init (SignpostSessionDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_session_dialog_dispose;
   object_class->finalize = signpost_session_dialog_finalize;
 

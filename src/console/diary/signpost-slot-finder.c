@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-diary-format.h"
 #include "signpost-slot-finder.h"
 
@@ -374,6 +375,7 @@ signpost_slot_finder_class_init (SignpostSlotFinderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_slot_finder_dispose;
   object_class->finalize = signpost_slot_finder_finalize;
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-duty-list-page.h"
 #include "signpost-duty-request-view.h"
 #include "signpost-navigation.h"
@@ -505,6 +506,7 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->get_property = signpost_duty_list_page_get_property;
   object_class->set_property = signpost_duty_list_page_set_property;
   object_class->dispose = signpost_duty_list_page_dispose;

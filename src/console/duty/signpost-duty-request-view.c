@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "signpost-accessible.h"
 #include "signpost-duty-request-view.h"
 #include "signpost-navigation.h"
 #include "signpost-patient-format.h"
@@ -828,6 +829,7 @@ signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_duty_request_view_dispose;
   object_class->finalize = signpost_duty_request_view_finalize;
 

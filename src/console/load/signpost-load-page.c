@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "signpost-accessible.h"
 #include "signpost-bar-chart.h"
 #include "signpost-chart-panel.h"
 #include "signpost-chart-scale.h"
@@ -1786,6 +1787,7 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->get_property = signpost_load_page_get_property;
   object_class->set_property = signpost_load_page_set_property;
   object_class->dispose = signpost_load_page_dispose;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-call-desk.h"
 #include "signpost-call-format.h"
 #include "signpost-caller-popup.h"
@@ -1011,6 +1012,7 @@ signpost_caller_popup_class_init (SignpostCallerPopupClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_caller_popup_dispose;
   object_class->finalize = signpost_caller_popup_finalize;
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-call-desk.h"
 #include "signpost-call-format.h"
 #include "signpost-call-row.h"
@@ -1036,6 +1037,7 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->get_property = signpost_queue_page_get_property;
   object_class->set_property = signpost_queue_page_set_property;
   object_class->dispose = signpost_queue_page_dispose;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-login-page.h"
 
 enum {
@@ -366,6 +367,7 @@ signpost_login_page_class_init (SignpostLoginPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_login_page_dispose;
 
   signals[SIGNED_IN] =

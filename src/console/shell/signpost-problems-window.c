@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-problems-window.h"
 
 struct _SignpostProblemsWindow
@@ -123,6 +124,7 @@ signpost_problems_window_class_init (SignpostProblemsWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_problems_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-application.h"
 #include "signpost-caller-popup.h"
 #include "signpost-diary-page.h"
@@ -546,6 +547,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
     { GDK_KEY_5, "load" },
   };
 
+  signpost_accessible_init ();
   object_class->get_property = signpost_window_get_property;
   object_class->set_property = signpost_window_set_property;
   object_class->dispose = signpost_window_dispose;

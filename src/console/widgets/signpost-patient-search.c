@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-patient-format.h"
 #include "signpost-patient-search.h"
 
@@ -341,6 +342,7 @@ signpost_patient_search_class_init (SignpostPatientSearchClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_patient_search_dispose;
 
   signals[PATIENT_ACTIVATED] =

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-navigation.h"
 #include "signpost-patient-format.h"
 #include "signpost-patient-summary.h"
@@ -206,6 +207,7 @@ signpost_patient_summary_class_init (SignpostPatientSummaryClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signpost_accessible_init ();
   object_class->dispose = signpost_patient_summary_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "signpost-console"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "signpost-accessible.h"
+
+/* GTK 4.8 names some of its own widgets for screen readers in ways no
+ * person should hear, and later GTK releases fixed them:
+ *
+ * - a button or check button with a mnemonic ("_Save") takes the raw
+ *   label as its accessible label, so a screen reader says "underscore
+ *   Save Save" (the button also gets the label's text through its
+ *   mnemonic relation);
+ * - a button holding only an icon, a view switcher, a stack switcher and
+ *   a menu's popover are announced by their class names;
+ * - a drop-down's button is announced as "GtkToggleButton", and the rows
+ *   of list views have no name at all.
+ *
+ * The first two are fixed here once for every widget, when it is mapped;
+ * drop-downs and list rows are named by the page that knows what they
+ * show (signpost_accessible_name_drop_down(),
+ * signpost_accessible_label_list_item()). */
+
+#define FIXED_KEY "signpost-accessible-fixed"
+
+char *
+signpost_accessible_strip_mnemonic (const char *label)
+{
+  GString *out;
+
+  if (label == NULL)
+    return NULL;
+  out = g_string_sized_new (strlen (label));
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_')
+        {
+          /* "__" is a literal underscore; "_x" marks x. */
+          if (p[1] == '_')
+            {
+              g_string_append_c (out, '_');
+              p++;
+            }
+          continue;
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+label_is (GtkWidget  *widget,
+          const char *text)
+{
+  g_autofree char *mismatch = NULL;
+
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return FALSE;
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, text);
+  return mismatch == NULL;
+}
+
+static gboolean
+has_label (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+/* A button's name is its accessible label followed by what labels it
+ * (its mnemonic label's text). GTK sets the label to the raw text with
+ * the underscore: take it away and the visible text alone is read. A
+ * label the template gave (a fuller name, "Book this appointment") is
+ * kept, and the visible text no longer repeated after it. */
+static void
+fix_button (GtkButton *button)
+{
+  const char *label = gtk_button_get_label (button);
+
+  if (label == NULL)
+    {
+      /* An icon alone: its tooltip says what it does. */
+      const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
+
+      if (GTK_IS_IMAGE (gtk_button_get_child (button)) && tooltip != NULL && !has_label (GTK_WIDGET (button)))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+      return;
+    }
+  if (!gtk_button_get_use_underline (button) || strchr (label, '_') == NULL)
+    return;
+  if (label_is (GTK_WIDGET (button), label))
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  else if (has_label (GTK_WIDGET (button)))
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* A check button's name is its accessible label alone. */
+static void
+fix_check_button (GtkCheckButton *check)
+{
+  const char *label = gtk_check_button_get_label (check);
+  g_autofree char *plain = NULL;
+
+  if (label == NULL || !gtk_check_button_get_use_underline (check) || strchr (label, '_') == NULL)
+    return;
+  if (!label_is (GTK_WIDGET (check), label))
+    return;
+  plain = signpost_accessible_strip_mnemonic (label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
+}
+
+static void
+on_label_changed (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    fix_button (GTK_BUTTON (widget));
+  else if (GTK_IS_CHECK_BUTTON (widget))
+    fix_check_button (GTK_CHECK_BUTTON (widget));
+}
+
+static void
+name_if_nameless (GtkWidget  *widget,
+                  const char *name)
+{
+  if (!has_label (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static gboolean
+on_widget_mapped (GSignalInvocationHint *hint,
+                  guint                  n_values,
+                  const GValue          *values,
+                  gpointer               user_data)
+{
+  GtkWidget *widget = g_value_get_object (&values[0]);
+  gboolean first = g_object_get_data (G_OBJECT (widget), FIXED_KEY) == NULL;
+
+  if (GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
+    {
+      if (first)
+        {
+          g_object_set_data (G_OBJECT (widget), FIXED_KEY, GINT_TO_POINTER (TRUE));
+          g_signal_connect (widget, "notify::label", G_CALLBACK (on_label_changed), NULL);
+          g_signal_connect (widget, "notify::use-underline", G_CALLBACK (on_label_changed), NULL);
+        }
+      on_label_changed (widget);
+    }
+  else if (first && GTK_IS_POPOVER_MENU (widget))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+      const char *tooltip = parent ? gtk_widget_get_tooltip_text (parent) : NULL;
+
+      g_object_set_data (G_OBJECT (widget), FIXED_KEY, GINT_TO_POINTER (TRUE));
+      name_if_nameless (widget, tooltip != NULL ? tooltip : _("Menu"));
+    }
+  else if (first && (ADW_IS_VIEW_SWITCHER (widget) || GTK_IS_STACK_SWITCHER (widget)))
+    {
+      g_object_set_data (G_OBJECT (widget), FIXED_KEY, GINT_TO_POINTER (TRUE));
+      name_if_nameless (widget, _("Pages"));
+    }
+  return TRUE;
+}
+
+void
+signpost_accessible_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, on_widget_mapped, NULL, NULL);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+/* ---- drop-downs ----------------------------------------------------------- */
+
+#define DROP_DOWN_NAME_KEY "signpost-accessible-name"
+
+static char *
+drop_down_item_text (GtkDropDown *drop_down,
+                     gpointer     item)
+{
+  GtkExpression *expression = gtk_drop_down_get_expression (drop_down);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  if (item == NULL)
+    return NULL;
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup (gtk_string_object_get_string (item));
+  if (expression != NULL && gtk_expression_evaluate (expression, item, &value) && G_VALUE_HOLDS_STRING (&value))
+    return g_value_dup_string (&value);
+  return NULL;
+}
+
+static GtkWidget *
+drop_down_button (GtkDropDown *drop_down)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (drop_down));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      return child;
+  return NULL;
+}
+
+static void
+update_drop_down (GtkDropDown *drop_down)
+{
+  const char *name = g_object_get_data (G_OBJECT (drop_down), DROP_DOWN_NAME_KEY);
+  GtkWidget *button = drop_down_button (drop_down);
+  g_autofree char *value = drop_down_item_text (drop_down, gtk_drop_down_get_selected_item (drop_down));
+  g_autofree char *spoken = NULL;
+
+  if (button == NULL)
+    return;
+  /* Translators: a drop-down as a screen reader names it: "Route to: Duty doctor" */
+  spoken = value != NULL && *value != '\0' ? g_strdup_printf (_("%s: %s"), name, value) : g_strdup (name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+}
+
+static void
+on_drop_down_item_bound (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         GtkDropDown              *drop_down)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *text = drop_down_item_text (drop_down, gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  signpost_accessible_label_list_item (item, text);
+}
+
+static void
+on_drop_down_item_setup (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+/* Names a drop-down and its button, which is what takes the focus:
+ * "Route to: Duty doctor", following the choice. The rows of its list
+ * are named by their text. */
+void
+signpost_accessible_name_drop_down (GtkDropDown *drop_down,
+                                    const char  *name)
+{
+  g_return_if_fail (GTK_IS_DROP_DOWN (drop_down));
+  g_return_if_fail (name != NULL);
+
+  if (g_object_get_data (G_OBJECT (drop_down), DROP_DOWN_NAME_KEY) == NULL)
+    {
+      g_signal_connect (drop_down, "notify::selected-item", G_CALLBACK (update_drop_down), NULL);
+      if (gtk_drop_down_get_list_factory (drop_down) == NULL && gtk_drop_down_get_factory (drop_down) == NULL)
+        {
+          g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+          g_signal_connect (factory, "setup", G_CALLBACK (on_drop_down_item_setup), NULL);
+          g_signal_connect (factory, "bind", G_CALLBACK (on_drop_down_item_bound), drop_down);
+          gtk_drop_down_set_list_factory (drop_down, factory);
+        }
+    }
+  g_object_set_data_full (G_OBJECT (drop_down), DROP_DOWN_NAME_KEY, g_strdup (name), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  update_drop_down (drop_down);
+}
+
+/* ---- list rows ------------------------------------------------------------ */
+
+/* In GTK 4.8 a list view's row is a widget of its own that the factory
+ * never sees and that is read without a name: it is the parent of the
+ * item's child once bound. */
+void
+signpost_accessible_label_list_item (GtkListItem *item,
+                                     const char  *label)
+{
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkWidget *row = child != NULL ? gtk_widget_get_parent (child) : NULL;
+
+  if (row == NULL)
+    return;
+  if (label != NULL && *label != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}

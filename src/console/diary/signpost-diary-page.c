@@ -11,6 +11,7 @@
 #include "signpost-day-list-print.h"
 #include "signpost-diary-format.h"
 #include "signpost-diary-page.h"
+#include "signpost-page-shortcuts.h"
 #include "signpost-patient-format.h"
 #include "signpost-session-dialog.h"
 #include "signpost-slot-cell.h"
@@ -1201,6 +1202,23 @@ set_finder_open (SignpostDiaryPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINDER_OPEN]);
 }
 
+/* The page's work starts at the slot search when it is open, else at
+ * the day's grid. */
+static gboolean
+signpost_diary_page_grab_focus (GtkWidget *widget)
+{
+  SignpostDiaryPage *self = SIGNPOST_DIARY_PAGE (widget);
+
+  if (self->finder_open)
+    {
+      signpost_slot_finder_focus (self->finder);
+      return TRUE;
+    }
+  if (gtk_widget_grab_focus (GTK_WIDGET (self->column_view)))
+    return TRUE;
+  return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+}
+
 /* ---- GObject ---------------------------------------------------------------------------- */
 
 static void
@@ -1321,6 +1339,7 @@ signpost_diary_page_class_init (SignpostDiaryPageClass *klass)
   object_class->dispose = signpost_diary_page_dispose;
   object_class->finalize = signpost_diary_page_finalize;
   widget_class->size_allocate = signpost_diary_page_size_allocate;
+  widget_class->grab_focus = signpost_diary_page_grab_focus;
 
   properties[PROP_ACTIONS] =
     g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
@@ -1365,15 +1384,6 @@ signpost_diary_page_class_init (SignpostDiaryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "diary.mark-dna", "s", mark_dna);
   gtk_widget_class_install_action (widget_class, "diary.block", "s", block_action);
   gtk_widget_class_install_action (widget_class, "diary.unblock", "s", unblock_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "diary.previous-day", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "diary.next-day", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "diary.today", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "diary.today", NULL);
-  /* As on the load page: Ctrl+D chooses the day. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "diary.go-to-date", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "diary.find-slot", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "diary.print", "s", "");
 }
 
 static void
@@ -1382,6 +1392,13 @@ signpost_diary_page_init (SignpostDiaryPage *self)
   g_autoptr(GtkListItemFactory) time_factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Left, GDK_ALT_MASK, "diary.previous-day", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Right, GDK_ALT_MASK, "diary.next-day", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_t, GDK_CONTROL_MASK, "diary.today", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Home, GDK_ALT_MASK, "diary.today", NULL);
+  /* As on the load page: Ctrl+D chooses the day. */
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_d, GDK_CONTROL_MASK, "diary.go-to-date", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_p, GDK_CONTROL_MASK, "diary.print", "s", "");
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
   self->clinician_columns = g_ptr_array_new_with_free_func (g_object_unref);
   self->practice_choices = g_ptr_array_new_with_free_func (g_free);
@@ -1585,6 +1602,23 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
   /* A named clinician or the duty doctor comes first; others follow. */
   signpost_slot_finder_set_filters (self->finder, NULL, profession, mode, days, preferred, context);
   signpost_slot_finder_focus (self->finder);
+}
+
+gboolean
+signpost_diary_page_get_finder_open (SignpostDiaryPage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_DIARY_PAGE (self), FALSE);
+  return self->finder_open;
+}
+
+void
+signpost_diary_page_set_finder_open (SignpostDiaryPage *self,
+                                     gboolean           open)
+{
+  g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
+  set_finder_open (self, open);
+  if (open)
+    signpost_slot_finder_focus (self->finder);
 }
 
 void

@@ -34,6 +34,10 @@ void                signpost_diary_page_set_actions           (SignpostDiaryPage
  * (win.find-slot): urgency, route, the usual GP and the contact method. */
 void                signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
                                                               const char        *triage_id);
+/* The first-suitable-slot search with no request (Ctrl+Shift+F). */
+gboolean            signpost_diary_page_get_finder_open      (SignpostDiaryPage *self);
+void                signpost_diary_page_set_finder_open      (SignpostDiaryPage *self,
+                                                              gboolean           open);
 /* The patient a booking made from the grid is for (the caller popup's
  * patient, say), or NULL for the patient on the user's current call. */
 void                signpost_diary_page_set_booking_patient  (SignpostDiaryPage *self,

@@ -14,6 +14,7 @@
 #include "signpost-load-csv.h"
 #include "signpost-load-online.h"
 #include "signpost-load-page.h"
+#include "signpost-page-shortcuts.h"
 #include "signpost-load-stats.h"
 
 /* While today is shown, /stats/day again at most this often as call events
@@ -1873,20 +1874,6 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   gtk_widget_class_install_action (widget_class, "load.export-cbt", NULL, action_export);
   gtk_widget_class_install_action (widget_class, "load.show-view", "s", action_show_view);
   gtk_widget_class_install_property_action (widget_class, "load.compare", "compare");
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "load.previous-day", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "load.next-day", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK | GDK_SHIFT_MASK,
-                                       "load.previous-week", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK | GDK_SHIFT_MASK,
-                                       "load.next-week", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "load.today", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "load.choose-date", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "load.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "load.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "load.export-day", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "load.export-cbt", NULL);
 }
 
 static void
@@ -1895,6 +1882,16 @@ signpost_load_page_init (SignpostLoadPage *self)
   g_autoptr(GtkExpression) name = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Left, GDK_ALT_MASK, "load.previous-day", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Right, GDK_ALT_MASK, "load.next-day", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Left, GDK_ALT_MASK | GDK_SHIFT_MASK, "load.previous-week", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Right, GDK_ALT_MASK | GDK_SHIFT_MASK, "load.next-week", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Home, GDK_ALT_MASK, "load.today", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_d, GDK_CONTROL_MASK, "load.choose-date", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_F5, 0, "load.refresh", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_r, GDK_CONTROL_MASK, "load.refresh", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_s, GDK_CONTROL_MASK, "load.export-day", NULL);
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "load.export-cbt", NULL);
   self->cancellable = g_cancellable_new ();
   self->day_cancellable = g_cancellable_new ();
   self->past_days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

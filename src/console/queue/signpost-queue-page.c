@@ -42,6 +42,7 @@ struct _SignpostQueuePage
   GtkLabel *answered_value;
   GtkLabel *on_calls_value;
   GtkWidget *my_call_bar;
+  GtkWidget *answer_button;
   GtkImage *my_call_icon;
   GtkLabel *my_call_label;
   GtkWidget *show_caller_button;
@@ -957,6 +958,24 @@ signpost_queue_page_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (signpost_queue_page_parent_class)->unroot (widget);
 }
 
+/* The page's work starts at the queue: the caller at the front, or the
+ * callbacks due, or Answer. */
+static gboolean
+signpost_queue_page_grab_focus (GtkWidget *widget)
+{
+  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
+
+  if (self->waiting != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->waiting)) > 0 &&
+      gtk_widget_child_focus (GTK_WIDGET (self->waiting_view), GTK_DIR_TAB_FORWARD))
+    return TRUE;
+  if (self->callbacks != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->callbacks)) > 0 &&
+      gtk_widget_child_focus (GTK_WIDGET (self->callbacks_view), GTK_DIR_TAB_FORWARD))
+    return TRUE;
+  if (gtk_widget_is_sensitive (self->answer_button) && gtk_widget_grab_focus (self->answer_button))
+    return TRUE;
+  return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+}
+
 /* ---- GObject -------------------------------------------------------------------------- */
 
 static void
@@ -1043,6 +1062,7 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   object_class->dispose = signpost_queue_page_dispose;
   object_class->finalize = signpost_queue_page_finalize;
   widget_class->root = signpost_queue_page_root;
+  widget_class->grab_focus = signpost_queue_page_grab_focus;
   widget_class->unroot = signpost_queue_page_unroot;
 
   properties[PROP_ACTIONS] =
@@ -1068,6 +1088,7 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, show_caller_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, reached_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, no_answer_button);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, answer_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, end_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, waiting_heading);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, practice_header);

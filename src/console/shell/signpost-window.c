@@ -294,6 +294,32 @@ update_title (SignpostWindow *self)
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
 }
 
+/* ---- the focus ------------------------------------------------------------------- */
+
+static gboolean
+focus_is_within (SignpostWindow *self,
+                 GtkWidget      *ancestor)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && ancestor != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+/* Every page says where its work starts (its grab_focus): after signing
+ * in and on every change of page the keyboard is there, so that the
+ * page's keys and a screen reader's first words are the page's. */
+static void
+focus_visible_page (SignpostWindow *self)
+{
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+
+  if (page == NULL || self->search_mode ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->top_stack), "main"))
+    return;
+  if (!gtk_widget_grab_focus (page))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+}
+
 /* ---- signing in and out --------------------------------------------------------- */
 
 static void
@@ -308,7 +334,7 @@ on_signed_in (SignpostWindow *self)
   gtk_stack_set_visible_child_name (self->top_stack, "main");
   signpost_sync_engine_start (self->engine);
   update_banners (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->view_stack));
+  focus_visible_page (self);
   /* Requests being written when the console last stopped. */
   signpost_triage_form_offer_drafts (GTK_WINDOW (self), self->actions);
 }
@@ -366,23 +392,35 @@ show_page (GtkWidget  *widget,
     return;
   set_search_mode (self, FALSE);
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+  focus_visible_page (self);
 }
 
-/* From a triage outcome "booked" or the duty list's "book": the diary,
- * with the first suitable slots for that request (parameter: triage id). */
+/* From a request (the navigation form, the duty list's "book"): the
+ * diary, with the first suitable slots for it (parameter: its id). With
+ * no request (Ctrl+Shift+F from any page): the diary's slot search, or
+ * back to the diary from it. */
 static void
 find_slot (GtkWidget  *widget,
            const char *action_name,
            GVariant   *parameter)
 {
   SignpostWindow *self = SIGNPOST_WINDOW (widget);
+  const char *triage_id = g_variant_get_string (parameter, NULL);
+  gboolean diary_shown;
 
   if (!adw_view_stack_page_get_visible (self->diary_stack_page) ||
       !g_str_equal (gtk_stack_get_visible_child_name (self->top_stack), "main"))
     return;
+  diary_shown = !self->search_mode &&
+                g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "diary") == 0;
   set_search_mode (self, FALSE);
   adw_view_stack_set_visible_child_name (self->view_stack, "diary");
-  signpost_diary_page_find_slot_for_triage (self->diary_page, g_variant_get_string (parameter, NULL));
+  if (*triage_id != '\0')
+    signpost_diary_page_find_slot_for_triage (self->diary_page, triage_id);
+  else
+    signpost_diary_page_set_finder_open (self->diary_page,
+                                         !(diary_shown && signpost_diary_page_get_finder_open (self->diary_page)));
+  gtk_window_present (GTK_WINDOW (self));
 }
 
 static void
@@ -461,7 +499,13 @@ on_search_closed (SignpostWindow *self)
 static void
 on_visible_page_changed (SignpostWindow *self)
 {
+  GtkWidget *switcher = GTK_WIDGET (self->switcher_title);
+
   set_search_mode (self, FALSE);
+  /* The keyboard follows the page, unless it is on the page switcher
+   * (someone going through the pages with the arrow keys). */
+  if (!focus_is_within (self, switcher) && !focus_is_within (self, adw_view_stack_get_visible_child (self->view_stack)))
+    focus_visible_page (self);
 }
 
 /* ---- GObject ---------------------------------------------------------------------- */
@@ -610,6 +654,8 @@ signpost_window_class_init (SignpostWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.online-settings", NULL, online_settings);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.find-slot", "s", "");
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, pages[i].key, GDK_ALT_MASK,
                                          "win.show-page", "s", pages[i].page);

@@ -134,6 +134,7 @@ typedef enum {
   SIGNPOST_OUTCOME_SENT_TO_DUTY,   /*< nick=sent_to_duty >*/
   SIGNPOST_OUTCOME_ADVICE_GIVEN,   /*< nick=advice_given >*/
   SIGNPOST_OUTCOME_FAILED_CONTACT, /*< nick=failed_contact >*/
+  SIGNPOST_OUTCOME_EMERGENCY,      /*< nick=sent_to_emergency >*/
 } SignpostTriageOutcome;
 
 typedef enum {

@@ -747,6 +747,7 @@ signpost_navigation_status_for_outcome (SignpostTriageOutcome outcome)
       return SIGNPOST_TRIAGE_AWAITING_DUTY;
     case SIGNPOST_OUTCOME_ADVICE_GIVEN:
     case SIGNPOST_OUTCOME_FAILED_CONTACT:
+    case SIGNPOST_OUTCOME_EMERGENCY:
       return SIGNPOST_TRIAGE_CLOSED;
     case SIGNPOST_OUTCOME_NONE:
     default:

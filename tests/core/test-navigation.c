@@ -475,6 +475,8 @@ test_outcome_status (void)
   g_assert_cmpint (signpost_navigation_status_for_outcome (SIGNPOST_OUTCOME_SENT_TO_DUTY), ==, SIGNPOST_TRIAGE_AWAITING_DUTY);
   g_assert_cmpint (signpost_navigation_status_for_outcome (SIGNPOST_OUTCOME_ADVICE_GIVEN), ==, SIGNPOST_TRIAGE_CLOSED);
   g_assert_cmpint (signpost_navigation_status_for_outcome (SIGNPOST_OUTCOME_FAILED_CONTACT), ==, SIGNPOST_TRIAGE_CLOSED);
+  /* The duty doctor sent them to 999 or A&E: the practice's part is done. */
+  g_assert_cmpint (signpost_navigation_status_for_outcome (SIGNPOST_OUTCOME_EMERGENCY), ==, SIGNPOST_TRIAGE_CLOSED);
 }
 
 int

@@ -188,6 +188,8 @@ signpost_triage_format_outcome (SignpostTriageOutcome outcome)
       return _("Advice given");
     case SIGNPOST_OUTCOME_FAILED_CONTACT:
       return _("Could not reach them (failed contact)");
+    case SIGNPOST_OUTCOME_EMERGENCY:
+      return _("Sent to 999 or A&E");
     case SIGNPOST_OUTCOME_NONE:
     default:
       return _("Not finished yet");

@@ -9,6 +9,7 @@
 #include "signpost-duty-list-page.h"
 #include "signpost-duty-request-view.h"
 #include "signpost-navigation.h"
+#include "signpost-page-shortcuts.h"
 #include "signpost-triage-format.h"
 #include "signpost-triage-row.h"
 
@@ -28,6 +29,7 @@ struct _SignpostDutyListPage
 
   GtkLabel *title_label;
   GtkLabel *summary_label;
+  GtkWidget *new_button;
   GtkStack *list_stack;
   GtkListView *list_view;
   AdwStatusPage *empty_page;
@@ -45,6 +47,8 @@ struct _SignpostDutyListPage
   guint tick_source;
   guint top_source;
   guint reset_source;
+  guint focus_source;          /* a tick callback on the list */
+  guint focus_tries;
   gint64 pin_until;
 };
 
@@ -262,7 +266,22 @@ on_activate (GtkListView          *view,
   g_autoptr(SignpostTriage) triage = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
 
   if (triage != NULL)
-    signpost_duty_list_page_open (self, signpost_record_get_id (SIGNPOST_RECORD (triage)));
+    {
+      signpost_duty_list_page_open (self, signpost_record_get_id (SIGNPOST_RECORD (triage)));
+      signpost_duty_request_view_focus (self->request_view);
+    }
+}
+
+/* Done with one: it leaves the panel, and the keyboard goes back to the
+ * top of the list, the next most urgent. */
+static void
+on_request_finished (SignpostDutyListPage *self,
+                     const char           *label)
+{
+  signpost_duty_request_view_show (self->request_view, NULL);
+  mark_open_rows (self);
+  if (!gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (self->new_button);
 }
 
 /* A changed row is taken out and put back by the sort, and a new one may
@@ -344,6 +363,54 @@ on_rows_changed (SignpostDutyListPage *self)
     self->top_source = g_idle_add (back_to_top, self);
 }
 
+/* The page opens on the list, at the top: the most urgent request (a
+ * list view focuses its first row when it is entered with nothing in it
+ * focused before). */
+static gboolean
+signpost_duty_list_page_grab_focus (GtkWidget *widget)
+{
+  SignpostDutyListPage *self = SIGNPOST_DUTY_LIST_PAGE (widget);
+
+  if (self->sorted != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0 &&
+      gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD))
+    return TRUE;
+  return gtk_widget_grab_focus (self->new_button);
+}
+
+/* The list filling in (after signing in, or the first request of the
+ * session) takes the focus from where an empty page left it, once its
+ * rows exist: from the frame after they arrived, trying a few frames. */
+static gboolean
+focus_first_rows (GtkWidget     *list_view,
+                  GdkFrameClock *clock,
+                  gpointer       data)
+{
+  SignpostDutyListPage *self = data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || (focus != NULL && focus != self->new_button) ||
+      gtk_widget_child_focus (list_view, GTK_DIR_TAB_FORWARD) || ++self->focus_tries > 30)
+    {
+      self->focus_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_first_rows (SignpostDutyListPage *self,
+               guint                 position,
+               guint                 removed,
+               guint                 added)
+{
+  if (added == 0 || g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) != added ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) || self->focus_source != 0)
+    return;
+  self->focus_tries = 0;
+  self->focus_source = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), focus_first_rows, self, NULL);
+}
+
 /* ---- following the signed-in user -------------------------------------------------------- */
 
 static void
@@ -418,6 +485,7 @@ rebuild (SignpostDutyListPage *self)
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), GTK_SORTER (sorter));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (on_rows_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (on_first_rows), self, G_CONNECT_SWAPPED);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   update_summary (self);
@@ -491,6 +559,9 @@ signpost_duty_list_page_dispose (GObject *object)
   g_clear_handle_id (&self->reset_source, g_source_remove);
   if (self->actions != NULL)
     g_signal_handlers_disconnect_by_data (self->actions, self);
+  if (self->focus_source != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->focus_source);
+  self->focus_source = 0;
   if (self->list_view != NULL)
     clear_models (self);
   g_clear_object (&self->actions);
@@ -510,6 +581,7 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
   object_class->get_property = signpost_duty_list_page_get_property;
   object_class->set_property = signpost_duty_list_page_set_property;
   object_class->dispose = signpost_duty_list_page_dispose;
+  widget_class->grab_focus = signpost_duty_list_page_grab_focus;
 
   properties[PROP_ACTIONS] =
     g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
@@ -523,9 +595,9 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, SignpostDutyListPage, new_button);
 
   gtk_widget_class_install_action (widget_class, "duty-list.new-request", NULL, new_request);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "duty-list.new-request", NULL);
 }
 
 static void
@@ -534,12 +606,14 @@ signpost_duty_list_page_init (SignpostDutyListPage *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_n, GDK_CONTROL_MASK, "duty-list.new-request", NULL);
   /* Beside the list: at a reception PC's 1366 pixels both fit. */
   self->request_view = signpost_duty_request_view_new ();
   gtk_widget_set_hexpand (GTK_WIDGET (self->request_view), TRUE);
   /* The bin's own child is not bound: dispose_template would unparent it
    * behind AdwBin's back. */
   gtk_box_append (GTK_BOX (adw_bin_get_child (ADW_BIN (self))), GTK_WIDGET (self->request_view));
+  g_signal_connect_object (self->request_view, "finished", G_CALLBACK (on_request_finished), self, G_CONNECT_SWAPPED);
   self->rows = g_hash_table_new (NULL, NULL);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);

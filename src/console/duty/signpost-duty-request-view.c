@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "signpost-accessible.h"
+#include "signpost-delivery.h"
 #include "signpost-duty-request-view.h"
 #include "signpost-navigation.h"
+#include "signpost-page-shortcuts.h"
 #include "signpost-patient-format.h"
 #include "signpost-triage-format.h"
 
@@ -19,6 +21,7 @@ static const SignpostTriageOutcome close_outcomes[] = {
   SIGNPOST_OUTCOME_ADVICE_GIVEN,
   SIGNPOST_OUTCOME_BOOKED,
   SIGNPOST_OUTCOME_SIGNPOSTED,
+  SIGNPOST_OUTCOME_EMERGENCY,
   SIGNPOST_OUTCOME_FAILED_CONTACT,
 };
 
@@ -59,10 +62,18 @@ struct _SignpostDutyRequestView
   char *conflict_mutation_id;
   gboolean loading;
   gboolean notes_dirty;
+  GDateTime *notes_saved_at;     /* by Ctrl+S or Save Notes, for this request */
   guint tick_source;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostDutyRequestView, signpost_duty_request_view, ADW_TYPE_BIN)
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* ---- helpers ------------------------------------------------------------------- */
 
@@ -161,6 +172,35 @@ current_name (SignpostDutyRequestView *self)
 
 /* ---- showing ---------------------------------------------------------------------- */
 
+/* Under the notes: whether they are saved, and where the request truly
+ * is (on the server, being sent, waiting for the connection, refused). */
+static void
+update_state (SignpostDutyRequestView *self)
+{
+  g_autofree char *text = NULL;
+  SignpostDelivery delivery;
+
+  if (self->triage == NULL)
+    return;
+  delivery = signpost_delivery_of_record (self->changes,
+                                          self->actions ? signpost_actions_get_state (self->actions)
+                                                        : SIGNPOST_SYNC_STATE_OFFLINE,
+                                          self->triage_id);
+  if (self->notes_dirty)
+    text = g_strdup (_("Clinical notes changed: not saved yet (Ctrl+S saves them)."));
+  else if (self->notes_saved_at != NULL)
+    {
+      g_autofree char *at = local_time (self, self->notes_saved_at, _("%H:%M"));
+
+      /* Translators: under the clinical notes: "Clinical notes saved at 10:42 · sent, the server has it" */
+      text = g_strdup_printf (_("Clinical notes saved at %s · %s"), at, signpost_delivery_describe (delivery));
+    }
+  else if (delivery != SIGNPOST_DELIVERY_ON_SERVER)
+    /* Translators: under the clinical notes: "Your changes: waiting to send: kept on this PC …" */
+    text = g_strdup_printf (_("Your changes: %s"), signpost_delivery_describe (delivery));
+  gtk_label_set_text (self->state_label, text ? text : "");
+}
+
 static void
 update_claim (SignpostDutyRequestView *self)
 {
@@ -232,6 +272,7 @@ tick (gpointer data)
   /* Translators: strftime format of when a request arrived, "09:12" */
   since = local_time (self, signpost_triage_get_arrived (self->triage), _("%H:%M"));
   text = g_strdup_printf (_("Waiting %s (since %s) · %s"), waited, since,
+                          is_open (self->triage) &&
                           g_strcmp0 (signpost_triage_get_claimed_by (self->triage), my_user_id (self)) == 0
                           ? _("you have it open") : signpost_triage_format_status (self->triage));
   gtk_label_set_text (self->waited_label, text);
@@ -355,11 +396,7 @@ fill (SignpostDutyRequestView *self)
                                 signpost_triage_get_duty_notes (triage) ? signpost_triage_get_duty_notes (triage) : "", -1);
       self->loading = FALSE;
     }
-  gtk_label_set_text (self->state_label,
-                      signpost_cache_record_is_pending (SIGNPOST_RECORD (triage))
-                      ? _("Saved on this PC; it goes to the server as soon as it can be reached.")
-                      : self->notes_dirty ? _("Clinical notes changed: not saved yet.") : "");
-
+  update_state (self);
   update_claim (self);
   update_conflict (self);
   tick (self);
@@ -442,7 +479,10 @@ on_outbox_changed (SignpostDutyRequestView *self)
 {
   signpost_actions_drop_lost_claims (self->actions);
   if (self->triage != NULL)
-    update_conflict (self);
+    {
+      update_conflict (self);
+      update_state (self);
+    }
 }
 
 static void
@@ -451,7 +491,7 @@ on_notes_changed (SignpostDutyRequestView *self)
   if (self->loading)
     return;
   self->notes_dirty = TRUE;
-  gtk_label_set_text (self->state_label, _("Clinical notes changed: not saved yet."));
+  update_state (self);
 }
 
 /* ---- actions ---------------------------------------------------------------------- */
@@ -474,6 +514,8 @@ signpost_duty_request_view_save_notes (SignpostDutyRequestView  *self,
   if (!signpost_actions_save_duty_notes (self->actions, self->triage_id, notes, label, error))
     return FALSE;
   self->notes_dirty = FALSE;
+  g_clear_pointer (&self->notes_saved_at, g_date_time_unref);
+  self->notes_saved_at = g_date_time_new_now_utc ();
   fill (self);
   return TRUE;
 }
@@ -607,6 +649,7 @@ close_with (SignpostDutyRequestView *self,
       return;
     }
   self->notes_dirty = FALSE;
+  g_signal_emit (self, signals[FINISHED], 0, label);
 }
 
 static void
@@ -614,11 +657,43 @@ on_close_response (AdwMessageDialog        *dialog,
                    const char              *response,
                    SignpostDutyRequestView *self)
 {
-  GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  GtkWidget *choices = adw_message_dialog_get_extra_child (dialog);
+  guint i = 0;
 
   if (!g_str_equal (response, "close"))
     return;
-  close_with (self, close_outcomes[MIN (gtk_drop_down_get_selected (choice), G_N_ELEMENTS (close_outcomes) - 1)]);
+  for (GtkWidget *child = gtk_widget_get_first_child (choices);
+       child != NULL && i < G_N_ELEMENTS (close_outcomes);
+       child = gtk_widget_get_next_sibling (child), i++)
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
+      {
+        close_with (self, close_outcomes[i]);
+        return;
+      }
+}
+
+/* The outcomes as a choice of one, the first already chosen: Return
+ * closes with it, the arrow keys or a letter choose another. */
+static const char *
+close_outcome_choice (SignpostTriageOutcome outcome)
+{
+  switch (outcome)
+    {
+    case SIGNPOST_OUTCOME_ADVICE_GIVEN:
+      return _("_Advice given");
+    case SIGNPOST_OUTCOME_BOOKED:
+      return _("_Booked an appointment");
+    case SIGNPOST_OUTCOME_SIGNPOSTED:
+      return _("_Signposted elsewhere");
+    case SIGNPOST_OUTCOME_EMERGENCY:
+      return _("Sent to _999 or A&E");
+    case SIGNPOST_OUTCOME_FAILED_CONTACT:
+      return _("Could not reach them (_failed contact)");
+    case SIGNPOST_OUTCOME_NONE:
+    case SIGNPOST_OUTCOME_SENT_TO_DUTY:
+    default:
+      return signpost_triage_format_outcome (outcome);
+    }
 }
 
 static void
@@ -627,19 +702,29 @@ close_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) labels = NULL;
+  GtkWidget *choices = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkCheckButton *first = NULL;
   GtkWidget *dialog;
-  GtkWidget *choice;
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (choices), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcome"), -1);
   for (guint i = 0; i < G_N_ELEMENTS (close_outcomes); i++)
-    g_strv_builder_add (builder, signpost_triage_format_outcome (close_outcomes[i]));
-  labels = g_strv_builder_end (builder);
-  choice = gtk_drop_down_new_from_strings ((const char * const *) labels);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (choice), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcome"), -1);
+    {
+      GtkWidget *choice = g_object_new (GTK_TYPE_CHECK_BUTTON,
+                                        "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO,
+                                        "label", close_outcome_choice (close_outcomes[i]),
+                                        "use-underline", TRUE,
+                                        "active", i == 0,
+                                        NULL);
+
+      if (first == NULL)
+        first = GTK_CHECK_BUTTON (choice);
+      else
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (choice), first);
+      gtk_box_append (GTK_BOX (choices), choice);
+    }
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Close the Request"),
                                    _("What was the outcome? Your clinical notes are saved with it."));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), choice);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), choices);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "close", _("Close _Request"),
@@ -649,6 +734,9 @@ close_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* On Close Request: Return closes with the outcome chosen. */
+  if (gtk_window_get_default_widget (GTK_WINDOW (dialog)) != NULL)
+    gtk_widget_grab_focus (gtk_window_get_default_widget (GTK_WINDOW (dialog)));
 }
 
 /* Back to the navigators, with the instructions signed and timed in the
@@ -682,6 +770,7 @@ send_back (SignpostDutyRequestView *self,
       return;
     }
   self->notes_dirty = FALSE;
+  g_signal_emit (self, signals[FINISHED], 0, label);
 }
 
 static void
@@ -819,6 +908,7 @@ signpost_duty_request_view_finalize (GObject *object)
 
   g_free (self->triage_id);
   g_free (self->conflict_mutation_id);
+  g_clear_pointer (&self->notes_saved_at, g_date_time_unref);
 
   G_OBJECT_CLASS (signpost_duty_request_view_parent_class)->finalize (object);
 }
@@ -830,6 +920,11 @@ signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   signpost_accessible_init ();
+  /* The doctor is done with the request shown (closed it, sent it back):
+   * @label says what was done. */
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   object_class->dispose = signpost_duty_request_view_dispose;
   object_class->finalize = signpost_duty_request_view_finalize;
 
@@ -867,8 +962,6 @@ signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
   gtk_widget_class_install_action (widget_class, "duty.take-over", NULL, take_over_action);
   gtk_widget_class_install_action (widget_class, "duty.merge-notes", NULL, merge_notes_action);
   gtk_widget_class_install_action (widget_class, "duty.edit", NULL, edit_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "duty.save-notes", NULL);
 }
 
 
@@ -884,6 +977,7 @@ static void
 signpost_duty_request_view_init (SignpostDutyRequestView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_s, GDK_CONTROL_MASK, "duty.save-notes", NULL);
   g_signal_connect_object (gtk_text_view_get_buffer (self->duty_notes_view), "changed",
                            G_CALLBACK (on_notes_changed), self, G_CONNECT_SWAPPED);
   /* The waiting time moves on by the minute. */
@@ -913,6 +1007,7 @@ signpost_duty_request_view_set_actions (SignpostDutyRequestView *self,
     {
       g_signal_connect_object (actions, "notify::cache", G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (actions, "notify::changes", G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (actions, "notify::state", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
       on_session_changed (self);
     }
 }
@@ -934,6 +1029,7 @@ signpost_duty_request_view_show (SignpostDutyRequestView *self,
 
   g_clear_pointer (&self->triage_id, g_free);
   g_clear_object (&self->triage);
+  g_clear_pointer (&self->notes_saved_at, g_date_time_unref);
   self->notes_dirty = FALSE;
   if (triage_id != NULL && self->cache != NULL)
     triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
@@ -979,4 +1075,26 @@ signpost_duty_request_view_set_notes (SignpostDutyRequestView *self,
 {
   g_return_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->duty_notes_view), text, -1);
+}
+
+/* Where the doctor's work on the request starts: the clinical notes (for
+ * anyone else, the first thing they can do with it). */
+gboolean
+signpost_duty_request_view_focus (SignpostDutyRequestView *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self), FALSE);
+
+  if (self->triage == NULL)
+    return FALSE;
+  if (is_clinician (self) && gtk_widget_get_visible (self->clinical_scroller))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->duty_notes_view);
+      GtkTextIter end;
+
+      /* Carry on after what is written. */
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_place_cursor (buffer, &end);
+      return gtk_widget_grab_focus (GTK_WIDGET (self->duty_notes_view));
+    }
+  return gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }

@@ -22,6 +22,9 @@ G_DECLARE_FINAL_TYPE (SignpostDutyRequestView, signpost_duty_request_view, SIGNP
  * Actions: duty.save-notes (Ctrl+S), duty.call-back ("reached" or
  * "no_answer"), duty.book, duty.send-back, duty.close, duty.take-over,
  * duty.merge-notes.
+ *
+ * ::finished (label): the doctor closed the request shown or sent it
+ * back; @label says what was done, in their words.
  */
 
 SignpostDutyRequestView *signpost_duty_request_view_new            (void);
@@ -32,6 +35,9 @@ void                     signpost_duty_request_view_set_actions     (SignpostDut
 void                     signpost_duty_request_view_show           (SignpostDutyRequestView *self,
                                                                     const char              *triage_id);
 const char              *signpost_duty_request_view_get_triage_id  (SignpostDutyRequestView *self);
+/* Puts the keyboard where work on the request starts (the clinical notes
+ * for a clinician); FALSE when no request is shown. */
+gboolean                 signpost_duty_request_view_focus          (SignpostDutyRequestView *self);
 
 /* For tests: what the view says and does. */
 const char              *signpost_duty_request_view_get_claim_text (SignpostDutyRequestView *self);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "signpost-accessible.h"
 #include "signpost-navigation.h"
 #include "signpost-patient-format.h"
 #include "signpost-triage-format.h"
@@ -43,6 +44,8 @@ update_accessible (SignpostTriageRow *self)
                                            gtk_label_get_text (self->status_label));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  /* The list's row is what takes the focus and is announced. */
+  signpost_accessible_label_row_of (GTK_WIDGET (self), text);
 }
 
 void

@@ -275,19 +275,29 @@ signpost_accessible_name_drop_down (GtkDropDown *drop_down,
 /* ---- list rows ------------------------------------------------------------ */
 
 /* In GTK 4.8 a list view's row is a widget of its own that the factory
- * never sees and that is read without a name: it is the parent of the
- * item's child once bound. */
+ * never sees and that is read without a name (it is what takes the
+ * focus): it is the parent of the item's child once bound. */
 void
-signpost_accessible_label_list_item (GtkListItem *item,
-                                     const char  *label)
+signpost_accessible_label_row_of (GtkWidget  *child,
+                                  const char *label)
 {
-  GtkWidget *child = gtk_list_item_get_child (item);
   GtkWidget *row = child != NULL ? gtk_widget_get_parent (child) : NULL;
+  GtkAccessibleRole role;
 
   if (row == NULL)
+    return;
+  role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row));
+  if (role != GTK_ACCESSIBLE_ROLE_LIST_ITEM && role != GTK_ACCESSIBLE_ROLE_ROW)
     return;
   if (label != NULL && *label != '\0')
     gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+void
+signpost_accessible_label_list_item (GtkListItem *item,
+                                     const char  *label)
+{
+  signpost_accessible_label_row_of (gtk_list_item_get_child (item), label);
 }

@@ -16,5 +16,7 @@ void  signpost_accessible_name_drop_down   (GtkDropDown *drop_down,
 
 void  signpost_accessible_label_list_item  (GtkListItem *item,
                                             const char  *label);
+void  signpost_accessible_label_row_of     (GtkWidget   *child,
+                                            const char  *label);
 
 G_END_DECLS

@@ -119,7 +119,8 @@ typedef struct {
 static const DemoUser demo_users[] = {
   { "navigator", "Nadia Navigator", SIGNPOST_ROLE_NAVIGATOR, FALSE, FALSE, FALSE },
   { "hubnav", "Harvey Hub", SIGNPOST_ROLE_NAVIGATOR, TRUE, TRUE, FALSE },
-  { "duty", "Dr Dana Duty", SIGNPOST_ROLE_CLINICIAN, TRUE, FALSE, TRUE },
+  /* named after the GP they are, whom the diary marks as duty doctor */
+  { "duty", NULL, SIGNPOST_ROLE_CLINICIAN, TRUE, FALSE, TRUE },
   { "manager", "Morgan Manager", SIGNPOST_ROLE_MANAGER, TRUE, FALSE, FALSE },
   { "admin", "Ash Admin", SIGNPOST_ROLE_ADMIN, TRUE, FALSE, FALSE },
 };
@@ -566,7 +567,21 @@ seed_users (Seeder      *seeder,
       signpost_record_set_id (SIGNPOST_RECORD (user), id);
       signpost_record_set_practice_id (SIGNPOST_RECORD (user), practice_1);
       signpost_user_set_username (user, demo->username);
-      signpost_user_set_display_name (user, demo->display_name);
+      if (demo->duty_gp)
+        {
+          g_autoptr(SignpostRecord) gp = signpost_store_get_record (seeder->ctx.store, SIGNPOST_RECORD_CLINICIAN,
+                                                                    duty_gp, NULL, error);
+          g_autofree char *name = NULL;
+
+          if (gp == NULL)
+            return FALSE;
+          name = g_strdup_printf ("%s %s %s", signpost_clinician_get_title (SIGNPOST_CLINICIAN (gp)),
+                                  signpost_clinician_get_given_name (SIGNPOST_CLINICIAN (gp)),
+                                  signpost_clinician_get_family_name (SIGNPOST_CLINICIAN (gp)));
+          signpost_user_set_display_name (user, name);
+        }
+      else
+        signpost_user_set_display_name (user, demo->display_name);
       signpost_user_set_role (user, demo->role);
       signpost_user_set_practice_ids (user, demo->both_practices ? both : one);
       signpost_user_set_hub (user, demo->hub);

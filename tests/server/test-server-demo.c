@@ -261,6 +261,16 @@ test_diary (void)
 
     g_assert_nonnull (gp);
     g_assert_cmpuint (g_list_model_get_n_items (signpost_clinician_get_duty (gp)), >, 0);
+    /* The name they sign in under is the GP's the diary marks as duty doctor. */
+    for (guint i = 0; i < users->len; i++)
+      if (g_strcmp0 (signpost_user_get_clinician_id (g_ptr_array_index (users, i)), duty_clinician) == 0)
+        {
+          g_autofree char *name = g_strdup_printf ("%s %s %s", signpost_clinician_get_title (gp),
+                                                   signpost_clinician_get_given_name (gp),
+                                                   signpost_clinician_get_family_name (gp));
+
+          g_assert_cmpstr (signpost_user_get_display_name (g_ptr_array_index (users, i)), ==, name);
+        }
   }
   demo_store_free (demo);
 }

@@ -18,17 +18,19 @@ struct _SignpostLoginPage
   AdwBin parent_instance;
 
   GtkStack *stage_stack;
-  AdwEntryRow *server_row;
-  AdwEntryRow *username_row;
-  AdwEntryRow *password_row;
+  GtkEntry *server_row;
+  GtkEntry *username_row;
+  GtkPasswordEntry *password_row;
   GtkLabel *error_label;
-  AdwExpanderRow *certificate_expander;
   AdwActionRow *certificate_row;
+  GtkWidget *choose_certificate_button;
   GtkButton *clear_certificate_button;
   GtkButton *sign_in_button;
   GtkSpinner *spinner;
-  AdwComboRow *role_row;
-  AdwComboRow *practice_row;
+  GtkWidget *role_row;
+  GtkWidget *practice_row;
+  GtkDropDown *role_dropdown;
+  GtkDropDown *practice_dropdown;
   GtkLabel *choose_error_label;
   GtkButton *continue_button;
 
@@ -90,7 +92,8 @@ update_certificate_row (SignpostLoginPage *self)
 {
   g_autofree char *name = self->ca_file ? g_path_get_basename (self->ca_file) : NULL;
 
-  adw_action_row_set_subtitle (self->certificate_row, name ? name : _("None chosen"));
+  adw_action_row_set_subtitle (self->certificate_row,
+                               name ? name : _("None chosen: only if your IT support asks you to choose one"));
   gtk_widget_set_visible (GTK_WIDGET (self->clear_certificate_button), self->ca_file != NULL);
 }
 
@@ -98,7 +101,7 @@ static void
 finish (SignpostLoginPage *self)
 {
   const char *practice_id = NULL;
-  guint practice = adw_combo_row_get_selected (self->practice_row);
+  guint practice = gtk_drop_down_get_selected (self->practice_dropdown);
 
   if (self->practice_ids != NULL && practice < self->practice_ids->len)
     practice_id = g_ptr_array_index (self->practice_ids, practice);
@@ -165,13 +168,13 @@ offer_choices (SignpostLoginPage *self)
       return;
     }
 
-  adw_combo_row_set_model (self->role_row, G_LIST_MODEL (role_labels));
-  adw_combo_row_set_model (self->practice_row, G_LIST_MODEL (practice_labels));
-  gtk_widget_set_visible (GTK_WIDGET (self->role_row), g_list_model_get_n_items (G_LIST_MODEL (self->roles)) > 1);
-  gtk_widget_set_visible (GTK_WIDGET (self->practice_row), n_practices > 1);
+  gtk_drop_down_set_model (self->role_dropdown, G_LIST_MODEL (role_labels));
+  gtk_drop_down_set_model (self->practice_dropdown, G_LIST_MODEL (practice_labels));
+  gtk_widget_set_visible (self->role_row, g_list_model_get_n_items (G_LIST_MODEL (self->roles)) > 1);
+  gtk_widget_set_visible (self->practice_row, n_practices > 1);
   for (guint i = 0; i < self->practice_ids->len; i++)
     if (g_strcmp0 (g_ptr_array_index (self->practice_ids, i), last_practice && *last_practice ? last_practice : NULL) == 0)
-      adw_combo_row_set_selected (self->practice_row, i);
+      gtk_drop_down_set_selected (self->practice_dropdown, i);
   gtk_widget_set_visible (GTK_WIDGET (self->choose_error_label), FALSE);
   set_busy (self, FALSE);
   gtk_stack_set_visible_child_name (self->stage_stack, "choose");
@@ -202,8 +205,7 @@ login_done (GObject      *source,
         }
       else if (g_error_matches (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_TLS))
         {
-          adw_expander_row_set_expanded (self->certificate_expander, TRUE);
-          gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+          gtk_widget_grab_focus (self->choose_certificate_button);
         }
       else
         gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
@@ -251,7 +253,7 @@ on_sign_in_clicked (SignpostLoginPage *self)
 static void
 on_continue_clicked (SignpostLoginPage *self)
 {
-  guint role = adw_combo_row_get_selected (self->role_row);
+  guint role = gtk_drop_down_get_selected (self->role_dropdown);
   const char *nick = self->roles ? gtk_string_list_get_string (self->roles, role) : NULL;
   const char *current = signpost_enum_to_nick (SIGNPOST_TYPE_ROLE, signpost_sync_engine_get_role (self->engine));
 
@@ -381,13 +383,15 @@ signpost_login_page_class_init (SignpostLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, certificate_expander);
+  gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, choose_certificate_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, certificate_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, clear_certificate_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, role_row);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, practice_row);
+  gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, role_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, practice_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, choose_error_label);
   gtk_widget_class_bind_template_child (widget_class, SignpostLoginPage, continue_button);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
@@ -406,6 +410,8 @@ signpost_login_page_init (SignpostLoginPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  signpost_accessible_name_drop_down (self->role_dropdown, _("Working as"));
+  signpost_accessible_name_drop_down (self->practice_dropdown, _("Practice"));
 }
 
 void
@@ -433,6 +439,18 @@ signpost_login_page_setup (SignpostLoginPage  *self,
   update_certificate_row (self);
 }
 
+/* The first thing still to type. */
+static void
+focus_first_empty (SignpostLoginPage *self)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->server_row)) == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+  else if (*gtk_editable_get_text (GTK_EDITABLE (self->username_row)) == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
 /* Fills the form and signs in, as if typed (the command line, tests). */
 void
 signpost_login_page_sign_in (SignpostLoginPage *self,
@@ -451,7 +469,7 @@ signpost_login_page_sign_in (SignpostLoginPage *self,
   if (password != NULL && *password != '\0')
     on_sign_in_clicked (self);
   else
-    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+    focus_first_empty (self);
 }
 
 /* Back to the first step with the password cleared (log out, a session
@@ -469,12 +487,7 @@ signpost_login_page_reset (SignpostLoginPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_stack_set_visible_child_name (self->stage_stack, "credentials");
   show_error (self, message);
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->server_row)) == '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
-  else if (*gtk_editable_get_text (GTK_EDITABLE (self->username_row)) == '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
-  else
-    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+  focus_first_empty (self);
 }
 
 const char *

@@ -268,7 +268,9 @@ signpost_accessible_name_drop_down (GtkDropDown *drop_down,
         }
     }
   g_object_set_data_full (G_OBJECT (drop_down), DROP_DOWN_NAME_KEY, g_strdup (name), g_free);
+  /* This name alone: not followed by a label's or row's that names it too. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   update_drop_down (drop_down);
 }
 

@@ -321,13 +321,30 @@ focus_list (gpointer data)
   self->focus_source = 0;
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return G_SOURCE_REMOVE;
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+  /* Someone already working in the page keeps their place; the channel
+   * filter had the keyboard only because the list had no rows on screen
+   * yet when the page was shown. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)) &&
+      focus != GTK_WIDGET (self->channel_dropdown) &&
+      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->channel_dropdown)))
     return G_SOURCE_REMOVE;
-  if (g_str_equal (gtk_stack_get_visible_child_name (self->list_stack), "list"))
-    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-  else
-    gtk_widget_grab_focus (GTK_WIDGET (self->channel_dropdown));
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   return G_SOURCE_REMOVE;
+}
+
+/* Where the page's work starts (the window gives it the keyboard on
+ * every change of page): the list, or the channel filter when the list
+ * is empty or its rows are not laid out yet (focus_list, once they
+ * are). */
+static gboolean
+signpost_requests_page_grab_focus (GtkWidget *widget)
+{
+  SignpostRequestsPage *self = SIGNPOST_REQUESTS_PAGE (widget);
+
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->list_stack), "list") &&
+      gtk_widget_grab_focus (GTK_WIDGET (self->list_view)))
+    return TRUE;
+  return gtk_widget_grab_focus (GTK_WIDGET (self->channel_dropdown));
 }
 
 static void ensure_model (SignpostRequestsPage *self);
@@ -535,6 +552,7 @@ signpost_requests_page_class_init (SignpostRequestsPageClass *klass)
   object_class->get_property = signpost_requests_page_get_property;
   object_class->set_property = signpost_requests_page_set_property;
   object_class->dispose = signpost_requests_page_dispose;
+  widget_class->grab_focus = signpost_requests_page_grab_focus;
 
   properties[PROP_ACTIONS] =
     g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,

@@ -41,6 +41,7 @@ struct _SignpostBookingDialog
   char *triage_id;
   char *warning;
   char *error;
+  gboolean focus_placed;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostBookingDialog, signpost_booking_dialog, ADW_TYPE_WINDOW)
@@ -165,6 +166,24 @@ on_book_clicked (SignpostBookingDialog *self)
   signpost_booking_dialog_book (self);
 }
 
+/* The keyboard starts where the booking goes on: on Book once the patient
+ * is known (Return books, as the dialog says), otherwise on Find Patient;
+ * never on Cancel, the first button in the header. */
+static void
+signpost_booking_dialog_map (GtkWidget *widget)
+{
+  SignpostBookingDialog *self = SIGNPOST_BOOKING_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (signpost_booking_dialog_parent_class)->map (widget);
+  if (self->focus_placed)
+    return;
+  self->focus_placed = TRUE;
+  if (self->patient != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->book_button));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->find_button));
+}
+
 static void
 signpost_booking_dialog_dispose (GObject *object)
 {
@@ -201,6 +220,7 @@ signpost_booking_dialog_class_init (SignpostBookingDialogClass *klass)
   signpost_accessible_init ();
   object_class->dispose = signpost_booking_dialog_dispose;
   object_class->finalize = signpost_booking_dialog_finalize;
+  widget_class->map = signpost_booking_dialog_map;
 
   signals[BOOKED] =
     g_signal_new ("booked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -12,6 +12,7 @@
 #include "signpost-enums.h"
 #include "signpost-error.h"
 #include "signpost-format.h"
+#include "signpost-funnel.h"
 #include "signpost-import-values.h"
 #include "signpost-json.h"
 #include "signpost-model.h"

@@ -114,4 +114,8 @@ void signpost_server_handle_import_clinicians (SignpostServer *self, SoupServerM
 void signpost_server_handle_import_sessions   (SignpostServer *self, SoupServerMessage *msg,
                                                GHashTable *query, SignpostPrincipal *principal);
 
+/* signpost-server-hub.c */
+void signpost_server_handle_stats_hub    (SignpostServer *self, SoupServerMessage *msg,
+                                          GHashTable *query, SignpostPrincipal *principal);
+
 G_END_DECLS

@@ -59,6 +59,7 @@ static const Route routes[] = {
   { "/api/v1/stats/day", "GET", TRUE, signpost_server_handle_stats_day, SMALL_BODY },
   { "/api/v1/stats/staffing", "GET", TRUE, signpost_server_handle_stats_staffing, SMALL_BODY },
   { "/api/v1/stats/cbt-export", "GET", TRUE, signpost_server_handle_stats_cbt_export, SMALL_BODY },
+  { "/api/v1/stats/hub", "GET", TRUE, signpost_server_handle_stats_hub, SMALL_BODY },
   { "/api/v1/admin/import/patients", "POST", TRUE, signpost_server_handle_import_patients,
     SIGNPOST_SERVER_MAX_IMPORT_BODY, TRUE },
   { "/api/v1/admin/import/clinicians", "POST", TRUE, signpost_server_handle_import_clinicians,

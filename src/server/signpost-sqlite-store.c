@@ -57,6 +57,296 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
 #define MS(instant) \
   "CAST (round ((julianday (" instant ") - 2440587.5) * 86400000.0) AS INTEGER)"
 
+/* 15 minutes in milliseconds: every time zone's offset from UTC is a
+ * whole number of quarter hours, so a practice's local midnights (and
+ * weeks) are always made of whole quarter hours. */
+#define QUARTER_MS "900000"
+
+/*
+ * The hub's statistics (/stats/hub) compare weeks of every practice at
+ * once, which is too much history to read call by call in a request. So
+ * the database keeps running totals per practice and quarter hour, and a
+ * request adds up a few hundred of those rows per practice.
+ *
+ * Triggers keep them, so that no write path can forget to. Each record
+ * of interest has one row of "facts" — what it adds to its quarter hour,
+ * recomputed from the record (and, for a slot, the live appointment in
+ * it) whenever either is written; the quarter-hour totals follow the
+ * facts by adding each new row and taking off each row removed. The
+ * counting rules are those of /stats/day (signpost-stats.c): a call counts
+ * in the quarter hour it was offered, a slot in the one it starts, a
+ * navigation record in the one the server first stored it.
+ *
+ * The longest wait cannot be taken off a total; when the call holding it
+ * changes, it is found again among the facts of its quarter hour.
+ */
+#define HUB_STATS_SCHEMA \
+  /* A call's facts: each flag 0 or 1 (offered is always 1); wait_ms \
+   * and abandon_ms are 0 unless answered or abandoned at a known time. */ \
+  "CREATE TABLE stats_call_facts ("                                     \
+  "  id TEXT PRIMARY KEY,"                                              \
+  "  practice_id TEXT NOT NULL,"                                        \
+  "  bucket INTEGER NOT NULL,"                                          \
+  "  offered INTEGER NOT NULL,"                                         \
+  "  answered INTEGER NOT NULL,"                                        \
+  "  answered_in_time INTEGER NOT NULL,"                                \
+  "  wait_ms INTEGER NOT NULL,"                                         \
+  "  abandoned INTEGER NOT NULL,"                                       \
+  "  abandon_n INTEGER NOT NULL,"                                       \
+  "  abandon_ms INTEGER NOT NULL,"                                      \
+  "  missed INTEGER NOT NULL,"                                          \
+  "  waiting INTEGER NOT NULL,"                                         \
+  "  callbacks_requested INTEGER NOT NULL,"                             \
+  "  callbacks_made INTEGER NOT NULL"                                   \
+  ");"                                                                  \
+  "CREATE INDEX stats_call_facts_wait"                                  \
+  "  ON stats_call_facts (practice_id, bucket, wait_ms) WHERE answered = 1;" \
+  "CREATE TABLE stats_call_quarters ("                                  \
+  "  practice_id TEXT NOT NULL,"                                        \
+  "  bucket INTEGER NOT NULL,"                                          \
+  "  offered INTEGER NOT NULL,"                                         \
+  "  answered INTEGER NOT NULL,"                                        \
+  "  answered_in_time INTEGER NOT NULL,"                                \
+  "  wait_ms INTEGER NOT NULL,"                                         \
+  "  wait_max_ms INTEGER NOT NULL,"                                     \
+  "  abandoned INTEGER NOT NULL,"                                       \
+  "  abandon_n INTEGER NOT NULL,"                                       \
+  "  abandon_ms INTEGER NOT NULL,"                                      \
+  "  missed INTEGER NOT NULL,"                                          \
+  "  waiting INTEGER NOT NULL,"                                         \
+  "  callbacks_requested INTEGER NOT NULL,"                             \
+  "  callbacks_made INTEGER NOT NULL,"                                  \
+  "  PRIMARY KEY (practice_id, bucket)"                                 \
+  ") WITHOUT ROWID;"                                                    \
+  /* The rules of signpost-stats.c's tally_call(), one call at a time. */ \
+  "CREATE VIEW stats_call_source AS"                                    \
+  "  SELECT id, practice_id, o - o % " QUARTER_MS " AS bucket, 1 AS offered," \
+  "    answered, answered AND a - o <= 60000 AS answered_in_time,"     \
+  "    CASE WHEN answered THEN max (a - o, 0) ELSE 0 END AS wait_ms,"   \
+  "    abandoned, abandoned AND ab IS NOT NULL AS abandon_n,"           \
+  "    CASE WHEN abandoned AND ab IS NOT NULL THEN max (ab - o, 0) ELSE 0 END AS abandon_ms," \
+  "    NOT cb AND NOT answered AND NOT abandoned AND NOT still AS missed," \
+  "    NOT cb AND NOT answered AND NOT abandoned AND still AS waiting," \
+  "    cb AS callbacks_requested,"                                      \
+  "    cb AND (a IS NOT NULL OR done IS NOT NULL OR attempts > 0) AS callbacks_made" \
+  "  FROM (SELECT *, NOT cb AND a IS NOT NULL AS answered,"             \
+  "               NOT cb AND a IS NULL AND (ab IS NOT NULL OR state = 'abandoned') AS abandoned," \
+  "               state IN ('ringing', 'queued', 'callback_requested') AS still" \
+  "        FROM (SELECT id, practice_id,"                               \
+  "                " MS ("json_extract (data, '$.offered_at')") " AS o," \
+  "                " MS ("json_extract (data, '$.answered_at')") " AS a," \
+  "                " MS ("json_extract (data, '$.abandoned_at')") " AS ab," \
+  "                " MS ("json_extract (data, '$.callback_done_at')") " AS done," \
+  "                json_extract (data, '$.callback_requested_at') IS NOT NULL AS cb," \
+  "                coalesce (json_extract (data, '$.callback_attempts'), 0) AS attempts," \
+  "                json_extract (data, '$.state') AS state"             \
+  "              FROM records WHERE kind = 'call' AND deleted = 0))"    \
+  "  WHERE o >= 0;"                                                     \
+  "CREATE TRIGGER stats_call_facts_added AFTER INSERT ON stats_call_facts BEGIN" \
+  "  INSERT INTO stats_call_quarters VALUES (new.practice_id, new.bucket, new.offered," \
+  "      new.answered, new.answered_in_time, new.wait_ms,"              \
+  "      CASE WHEN new.answered THEN new.wait_ms ELSE -1 END,"          \
+  "      new.abandoned, new.abandon_n, new.abandon_ms, new.missed, new.waiting," \
+  "      new.callbacks_requested, new.callbacks_made)"                  \
+  "    ON CONFLICT (practice_id, bucket) DO UPDATE SET"                 \
+  "      offered = offered + excluded.offered,"                         \
+  "      answered = answered + excluded.answered,"                      \
+  "      answered_in_time = answered_in_time + excluded.answered_in_time," \
+  "      wait_ms = wait_ms + excluded.wait_ms,"                         \
+  "      wait_max_ms = max (wait_max_ms, excluded.wait_max_ms),"        \
+  "      abandoned = abandoned + excluded.abandoned,"                   \
+  "      abandon_n = abandon_n + excluded.abandon_n,"                   \
+  "      abandon_ms = abandon_ms + excluded.abandon_ms,"                \
+  "      missed = missed + excluded.missed,"                            \
+  "      waiting = waiting + excluded.waiting,"                         \
+  "      callbacks_requested = callbacks_requested + excluded.callbacks_requested," \
+  "      callbacks_made = callbacks_made + excluded.callbacks_made;"    \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_call_facts_removed AFTER DELETE ON stats_call_facts BEGIN" \
+  "  UPDATE stats_call_quarters SET"                                    \
+  "      offered = offered - old.offered,"                              \
+  "      answered = answered - old.answered,"                           \
+  "      answered_in_time = answered_in_time - old.answered_in_time,"   \
+  "      wait_ms = wait_ms - old.wait_ms,"                              \
+  "      wait_max_ms = CASE WHEN old.answered AND old.wait_ms >= wait_max_ms" \
+  "        THEN coalesce ((SELECT max (wait_ms) FROM stats_call_facts"  \
+  "                        WHERE practice_id = old.practice_id AND bucket = old.bucket" \
+  "                        AND answered = 1), -1)"                      \
+  "        ELSE wait_max_ms END,"                                       \
+  "      abandoned = abandoned - old.abandoned,"                        \
+  "      abandon_n = abandon_n - old.abandon_n,"                        \
+  "      abandon_ms = abandon_ms - old.abandon_ms,"                     \
+  "      missed = missed - old.missed,"                                 \
+  "      waiting = waiting - old.waiting,"                              \
+  "      callbacks_requested = callbacks_requested - old.callbacks_requested," \
+  "      callbacks_made = callbacks_made - old.callbacks_made"          \
+  "    WHERE practice_id = old.practice_id AND bucket = old.bucket;"    \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_call_inserted AFTER INSERT ON records WHEN new.kind = 'call' BEGIN" \
+  "  INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE id = new.id;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_call_updated AFTER UPDATE ON records WHEN new.kind = 'call' BEGIN" \
+  "  DELETE FROM stats_call_facts WHERE id = new.id;"                   \
+  "  INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE id = new.id;" \
+  "END;"                                                                \
+                                                                        \
+  /* A slot's facts, with the live appointment in it: offered unless \
+   * blocked; booked, used (arrived or seen), did not attend, and booked \
+   * by hub staff (a user marked hub). */                               \
+  "CREATE TABLE stats_slot_facts ("                                     \
+  "  id TEXT PRIMARY KEY,"                                              \
+  "  practice_id TEXT NOT NULL,"                                        \
+  "  bucket INTEGER NOT NULL,"                                          \
+  "  offered INTEGER NOT NULL,"                                         \
+  "  booked INTEGER NOT NULL,"                                          \
+  "  used INTEGER NOT NULL,"                                            \
+  "  dna INTEGER NOT NULL,"                                             \
+  "  hub_booked INTEGER NOT NULL"                                       \
+  ");"                                                                  \
+  "CREATE TABLE stats_slot_quarters ("                                  \
+  "  practice_id TEXT NOT NULL,"                                        \
+  "  bucket INTEGER NOT NULL,"                                          \
+  "  offered INTEGER NOT NULL,"                                         \
+  "  booked INTEGER NOT NULL,"                                          \
+  "  used INTEGER NOT NULL,"                                            \
+  "  dna INTEGER NOT NULL,"                                             \
+  "  hub_booked INTEGER NOT NULL,"                                      \
+  "  PRIMARY KEY (practice_id, bucket)"                                 \
+  ") WITHOUT ROWID;"                                                    \
+  /* The live appointment by records_live_slot, whose terms the join \
+   * repeats (+s.id: see sqlite_foreach_slot_use()). */                 \
+  "CREATE VIEW stats_slot_source AS"                                    \
+  "  SELECT id, practice_id, start - start % " QUARTER_MS " AS bucket," \
+  "    status IS NOT 'blocked' AS offered, booking IS NOT NULL AS booked," \
+  "    coalesce (booking IN ('arrived', 'seen'), 0) AS used,"           \
+  "    coalesce (booking = 'did_not_attend', 0) AS dna,"                \
+  "    booking IS NOT NULL AND coalesce (hub, 0) <> 0 AS hub_booked"    \
+  "  FROM (SELECT s.id AS id, s.practice_id AS practice_id,"            \
+  "          " MS ("json_extract (s.data, '$.start')") " AS start,"     \
+  "          json_extract (s.data, '$.status') AS status,"              \
+  "          json_extract (a.data, '$.status') AS booking,"             \
+  "          (SELECT json_extract (u.data, '$.hub') FROM records u"     \
+  "           WHERE u.id = json_extract (a.data, '$.booked_by') AND u.kind = 'user') AS hub" \
+  "        FROM records s LEFT JOIN records a"                          \
+  "          ON a.kind = 'appointment' AND a.deleted = 0"               \
+  "          AND json_extract (a.data, '$.status') <> 'cancelled'"      \
+  "          AND json_extract (a.data, '$.slot_id') = +s.id"            \
+  "        WHERE s.kind = 'slot' AND s.deleted = 0)"                    \
+  "  WHERE start >= 0;"                                                 \
+  "CREATE TRIGGER stats_slot_facts_added AFTER INSERT ON stats_slot_facts BEGIN" \
+  "  INSERT INTO stats_slot_quarters VALUES (new.practice_id, new.bucket, new.offered," \
+  "      new.booked, new.used, new.dna, new.hub_booked)"                \
+  "    ON CONFLICT (practice_id, bucket) DO UPDATE SET"                 \
+  "      offered = offered + excluded.offered,"                         \
+  "      booked = booked + excluded.booked,"                            \
+  "      used = used + excluded.used,"                                  \
+  "      dna = dna + excluded.dna,"                                     \
+  "      hub_booked = hub_booked + excluded.hub_booked;"                \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_slot_facts_removed AFTER DELETE ON stats_slot_facts BEGIN" \
+  "  UPDATE stats_slot_quarters SET"                                    \
+  "      offered = offered - old.offered,"                              \
+  "      booked = booked - old.booked,"                                 \
+  "      used = used - old.used,"                                       \
+  "      dna = dna - old.dna,"                                          \
+  "      hub_booked = hub_booked - old.hub_booked"                      \
+  "    WHERE practice_id = old.practice_id AND bucket = old.bucket;"    \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_slot_inserted AFTER INSERT ON records WHEN new.kind = 'slot' BEGIN" \
+  "  INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = new.id;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_slot_updated AFTER UPDATE ON records WHEN new.kind = 'slot' BEGIN" \
+  "  DELETE FROM stats_slot_facts WHERE id = new.id;"                   \
+  "  INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = new.id;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_appointment_inserted AFTER INSERT ON records"   \
+  "  WHEN new.kind = 'appointment' BEGIN"                               \
+  "  DELETE FROM stats_slot_facts WHERE id = json_extract (new.data, '$.slot_id');" \
+  "  INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source"      \
+  "    WHERE id = json_extract (new.data, '$.slot_id');"                \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_appointment_updated AFTER UPDATE ON records"    \
+  "  WHEN new.kind = 'appointment' BEGIN"                               \
+  "  DELETE FROM stats_slot_facts WHERE id = json_extract (old.data, '$.slot_id')" \
+  "    AND id IS NOT json_extract (new.data, '$.slot_id');"             \
+  "  INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source"      \
+  "    WHERE id = json_extract (old.data, '$.slot_id')"                 \
+  "    AND id IS NOT json_extract (new.data, '$.slot_id');"             \
+  "  DELETE FROM stats_slot_facts WHERE id = json_extract (new.data, '$.slot_id');" \
+  "  INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source"      \
+  "    WHERE id = json_extract (new.data, '$.slot_id');"                \
+  "END;"                                                                \
+                                                                        \
+  /* A navigation record's route: its kind ('' for none) and, for a \
+   * profession or a service outside the practice, which. */            \
+  "CREATE TABLE stats_triage_facts ("                                   \
+  "  id TEXT PRIMARY KEY,"                                              \
+  "  practice_id TEXT NOT NULL,"                                        \
+  "  bucket INTEGER NOT NULL,"                                          \
+  "  route TEXT NOT NULL,"                                              \
+  "  target TEXT NOT NULL"                                              \
+  ");"                                                                  \
+  "CREATE TABLE stats_triage_quarters ("                                \
+  "  practice_id TEXT NOT NULL,"                                        \
+  "  bucket INTEGER NOT NULL,"                                          \
+  "  route TEXT NOT NULL,"                                              \
+  "  target TEXT NOT NULL,"                                             \
+  "  count INTEGER NOT NULL,"                                           \
+  "  PRIMARY KEY (practice_id, bucket, route, target)"                  \
+  ") WITHOUT ROWID;"                                                    \
+  "CREATE VIEW stats_triage_source AS"                                  \
+  "  SELECT id, practice_id, created_ms - created_ms % " QUARTER_MS " AS bucket," \
+  "    coalesce (json_extract (data, '$.route.kind'), '') AS route,"    \
+  "    coalesce (CASE json_extract (data, '$.route.kind')"              \
+  "                WHEN 'profession' THEN json_extract (data, '$.route.profession')" \
+  "                WHEN 'signpost' THEN json_extract (data, '$.route.signpost')" \
+  "              END, '') AS target"                                    \
+  "  FROM records WHERE kind = 'triage' AND deleted = 0 AND created_ms >= 0;" \
+  "CREATE TRIGGER stats_triage_facts_added AFTER INSERT ON stats_triage_facts BEGIN" \
+  "  INSERT INTO stats_triage_quarters VALUES (new.practice_id, new.bucket, new.route," \
+  "      new.target, 1)"                                                \
+  "    ON CONFLICT (practice_id, bucket, route, target) DO UPDATE SET count = count + 1;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_triage_facts_removed AFTER DELETE ON stats_triage_facts BEGIN" \
+  "  UPDATE stats_triage_quarters SET count = count - 1"                \
+  "    WHERE practice_id = old.practice_id AND bucket = old.bucket"     \
+  "    AND route = old.route AND target = old.target;"                  \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_triage_inserted AFTER INSERT ON records WHEN new.kind = 'triage' BEGIN" \
+  "  INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE id = new.id;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_triage_updated AFTER UPDATE ON records WHEN new.kind = 'triage' BEGIN" \
+  "  DELETE FROM stats_triage_facts WHERE id = new.id;"                 \
+  "  INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE id = new.id;" \
+  "END;"                                                                \
+                                                                        \
+  /* The registered list: patients who are not temporary residents. */ \
+  "CREATE TABLE stats_list_sizes ("                                     \
+  "  practice_id TEXT PRIMARY KEY,"                                     \
+  "  registered INTEGER NOT NULL"                                       \
+  ");"                                                                  \
+  "CREATE TRIGGER stats_patient_inserted AFTER INSERT ON records WHEN new.kind = 'patient' BEGIN" \
+  "  INSERT INTO stats_list_sizes VALUES (new.practice_id,"             \
+  "      new.deleted = 0 AND coalesce (json_extract (new.data, '$.temporary'), 0) = 0)" \
+  "    ON CONFLICT (practice_id) DO UPDATE SET registered = registered + excluded.registered;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_patient_updated AFTER UPDATE ON records WHEN new.kind = 'patient' BEGIN" \
+  "  UPDATE stats_list_sizes SET registered = registered -"             \
+  "      (old.deleted = 0 AND coalesce (json_extract (old.data, '$.temporary'), 0) = 0)" \
+  "    WHERE practice_id = old.practice_id;"                            \
+  "  INSERT INTO stats_list_sizes VALUES (new.practice_id,"             \
+  "      new.deleted = 0 AND coalesce (json_extract (new.data, '$.temporary'), 0) = 0)" \
+  "    ON CONFLICT (practice_id) DO UPDATE SET registered = registered + excluded.registered;" \
+  "END;"                                                                \
+                                                                        \
+  /* What is already stored. */                                         \
+  "INSERT INTO stats_call_facts SELECT * FROM stats_call_source;"       \
+  "INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source;"       \
+  "INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source;"   \
+  "INSERT INTO stats_list_sizes"                                        \
+  "  SELECT practice_id, sum (coalesce (json_extract (data, '$.temporary'), 0) = 0)" \
+  "  FROM records WHERE kind = 'patient' AND deleted = 0 GROUP BY practice_id;"
+
 /* Schema. Never edit a step that has shipped; add a new one. */
 static const SignpostMigration migrations[] = {
   { 1,
@@ -226,6 +516,7 @@ static const SignpostMigration migrations[] = {
     "  PRIMARY KEY (user_id, practice_id)"
     ");",
     NULL },
+  { 6, HUB_STATS_SCHEMA, NULL },
 };
 
 /* Telephony dedupe keys and login failures are only needed for a while. */
@@ -1026,6 +1317,160 @@ sqlite_foreach_triage_count (SignpostStore            *store,
       if (!func (&group, user_data))
         break;
     }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+/* ---- the hub's statistics ---------------------------------------------- */
+
+static gboolean
+hub_call_tally (SignpostDb             *db,
+                const SignpostHubCell  *cell,
+                SignpostHubTally       *t,
+                GError                **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT total (offered), total (answered), total (answered_in_time),"
+                              "  total (wait_ms), coalesce (max (wait_max_ms), -1),"
+                              "  total (abandoned), total (abandon_n), total (abandon_ms),"
+                              "  total (missed + CASE WHEN bucket < ?4 THEN waiting ELSE 0 END),"
+                              "  total (callbacks_requested), total (callbacks_made) "
+                              "FROM stats_call_quarters "
+                              "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "sIII", cell->practice_id, cell->from_ms, cell->to_ms,
+                         cell->settle_ms))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      t->offered = sqlite3_column_int64 (stmt, 0);
+      t->answered = sqlite3_column_int64 (stmt, 1);
+      t->answered_in_time = sqlite3_column_int64 (stmt, 2);
+      t->wait_sum_ms = sqlite3_column_int64 (stmt, 3);
+      t->wait_max_ms = sqlite3_column_int64 (stmt, 4);
+      t->abandoned = sqlite3_column_int64 (stmt, 5);
+      t->abandon_n = sqlite3_column_int64 (stmt, 6);
+      t->abandon_sum_ms = sqlite3_column_int64 (stmt, 7);
+      t->missed = sqlite3_column_int64 (stmt, 8);
+      t->callbacks_requested = sqlite3_column_int64 (stmt, 9);
+      t->callbacks_made = sqlite3_column_int64 (stmt, 10);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+hub_slot_tally (SignpostDb             *db,
+                const SignpostHubCell  *cell,
+                SignpostHubTally       *t,
+                GError                **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT total (offered), total (booked), total (used), total (dna),"
+                              "  total (CASE WHEN bucket + " QUARTER_MS " <= ?4"
+                              "         THEN max (offered - booked, 0) ELSE 0 END),"
+                              "  total (hub_booked) "
+                              "FROM stats_slot_quarters "
+                              "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "sIII", cell->practice_id, cell->from_ms, cell->to_ms,
+                         cell->now_ms))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      t->slots_offered = sqlite3_column_int64 (stmt, 0);
+      t->slots_booked = sqlite3_column_int64 (stmt, 1);
+      t->slots_used = sqlite3_column_int64 (stmt, 2);
+      t->slots_dna = sqlite3_column_int64 (stmt, 3);
+      t->slots_unused = sqlite3_column_int64 (stmt, 4);
+      t->slots_hub_booked = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+hub_routes (SignpostDb             *db,
+            guint                   index,
+            const SignpostHubCell  *cell,
+            SignpostHubRouteFunc    func,
+            gpointer                user_data,
+            GError                **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = signpost_db_prepare (db,
+                              "SELECT route, target, sum (count) FROM stats_triage_quarters "
+                              "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3 "
+                              "GROUP BY route, target HAVING sum (count) > 0 "
+                              "ORDER BY route, target",
+                              error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "sII", cell->practice_id, cell->from_ms, cell->to_ms))
+    return FALSE;
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    if (!func (index, column_text (stmt, 0), column_text (stmt, 1),
+               sqlite3_column_int64 (stmt, 2), user_data))
+      break;
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
+/* One index range of each table of quarter-hour totals per cell: a few
+ * hundred rows a practice-week, whatever the number of calls. */
+static gboolean
+sqlite_hub_tallies (SignpostStore          *store,
+                    const SignpostHubCell  *cells,
+                    guint                   n_cells,
+                    SignpostHubTally       *tallies,
+                    SignpostHubRouteFunc    route_func,
+                    gpointer                user_data,
+                    GError                **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+
+  for (guint i = 0; i < n_cells; i++)
+    {
+      memset (&tallies[i], 0, sizeof tallies[i]);
+      tallies[i].wait_max_ms = -1;
+      if (!hub_call_tally (db, &cells[i], &tallies[i], error) ||
+          !hub_slot_tally (db, &cells[i], &tallies[i], error) ||
+          !hub_routes (db, i, &cells[i], route_func, user_data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_count_list_size (SignpostStore  *store,
+                        const char     *practice_id,
+                        gint64         *registered,
+                        GError        **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *registered = 0;
+  stmt = signpost_db_prepare (db,
+                              "SELECT registered FROM stats_list_sizes WHERE practice_id = ?1",
+                              error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", practice_id))
+    return FALSE;
+  rc = signpost_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    *registered = MAX (sqlite3_column_int64 (stmt, 0), 0);
   sqlite3_reset (stmt);
   return rc != -1;
 }
@@ -1932,6 +2377,8 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->purge_practice = sqlite_purge_practice;
   iface->add_former_practice = sqlite_add_former_practice;
   iface->list_former_practices = sqlite_list_former_practices;
+  iface->hub_tallies = sqlite_hub_tallies;
+  iface->count_list_size = sqlite_count_list_size;
 }
 
 /* ---- a damaged database -------------------------------------------------- */

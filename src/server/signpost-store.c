@@ -783,3 +783,49 @@ signpost_store_remove_login_failure (SignpostStore  *self,
 
   return SIGNPOST_STORE_GET_IFACE (self)->remove_login_failure (self, key, at, error);
 }
+
+/**
+ * signpost_store_hub_tallies:
+ * @cells: (array length=n_cells): the practices and spans of time
+ * @tallies: (array length=n_cells) (out caller-allocates): what each cell
+ *   adds up to
+ * @route_func: (scope call): called with each cell's navigation records
+ *   counted by route
+ *
+ * The hub's statistics, added up by the store from its running totals
+ * (no call, slot or record is read one by one), so that weeks of many
+ * practices come back in a few milliseconds.
+ */
+gboolean
+signpost_store_hub_tallies (SignpostStore *self,
+                            const SignpostHubCell *cells,
+                            guint n_cells,
+                            SignpostHubTally *tallies,
+                            SignpostHubRouteFunc route_func,
+                            gpointer user_data,
+                            GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+  g_return_val_if_fail (n_cells == 0 || (cells != NULL && tallies != NULL), FALSE);
+  g_return_val_if_fail (route_func != NULL, FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->hub_tallies (self, cells, n_cells, tallies,
+                                                       route_func, user_data, error);
+}
+
+/**
+ * signpost_store_count_list_size:
+ * @registered: (out): the practice's registered patients (temporary
+ *   residents are not on the list)
+ */
+gboolean
+signpost_store_count_list_size (SignpostStore *self,
+                                const char *practice_id,
+                                gint64 *registered,
+                                GError **error)
+{
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+  g_return_val_if_fail (practice_id != NULL && registered != NULL, FALSE);
+
+  return SIGNPOST_STORE_GET_IFACE (self)->count_list_size (self, practice_id, registered, error);
+}

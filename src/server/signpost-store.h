@@ -131,6 +131,53 @@ typedef struct {
 typedef gboolean (*SignpostStoredPatientFunc) (const SignpostStoredPatient *patient,
                                                gpointer                     user_data);
 
+/* One practice over a span of time for the hub's statistics: [from_ms,
+ * to_ms) on quarter-hour boundaries (local midnights are). A call still
+ * waiting that was offered before @settle_ms (the practice's last local
+ * midnight) is a missed one; a slot nobody booked counts as unused once
+ * its quarter hour has ended before @now_ms. */
+typedef struct {
+  const char *practice_id;
+  gint64      from_ms;
+  gint64      to_ms;
+  gint64      settle_ms;
+  gint64      now_ms;
+} SignpostHubCell;
+
+/* What one SignpostHubCell adds up to, by the counting rules of
+ * /stats/day (docs/PROTOCOL.md): calls by when they were offered, slots by
+ * when they start, navigation records by when the server first stored
+ * them. @wait_max_ms is -1 when no call was answered. */
+typedef struct {
+  gint64 offered;
+  gint64 answered;
+  gint64 answered_in_time;
+  gint64 wait_sum_ms;
+  gint64 wait_max_ms;
+  gint64 abandoned;
+  gint64 abandon_n;
+  gint64 abandon_sum_ms;
+  gint64 missed;
+  gint64 callbacks_requested;
+  gint64 callbacks_made;
+  gint64 slots_offered;
+  gint64 slots_booked;
+  gint64 slots_used;
+  gint64 slots_dna;
+  gint64 slots_unused;
+  gint64 slots_hub_booked;
+} SignpostHubTally;
+
+/* How many navigation records of cell @cell took a route: @route is its
+ * kind ("" for none), @target the profession or service for the
+ * "profession" and "signpost" kinds ("" otherwise). Strings are borrowed
+ * for the duration of the callback only. */
+typedef gboolean (*SignpostHubRouteFunc) (guint       cell,
+                                          const char *route,
+                                          const char *target,
+                                          gint64      count,
+                                          gpointer    user_data);
+
 typedef struct {
   char   *user_id;
   char   *role;
@@ -245,6 +292,12 @@ struct _SignpostStoreInterface
                                               gint64 from_ms, gint64 to_ms,
                                               SignpostTriageCountFunc func, gpointer user_data,
                                               GError **error);
+  gboolean        (*hub_tallies)             (SignpostStore *self, const SignpostHubCell *cells,
+                                              guint n_cells, SignpostHubTally *tallies,
+                                              SignpostHubRouteFunc route_func, gpointer user_data,
+                                              GError **error);
+  gboolean        (*count_list_size)         (SignpostStore *self, const char *practice_id,
+                                              gint64 *registered, GError **error);
 
   /* Writes made to the same database by others (an admin command, another
    * server instance): once watching, the store emits "changed-elsewhere"
@@ -457,6 +510,17 @@ gboolean        signpost_store_foreach_triage_count   (SignpostStore  *self,
                                                        gint64          to_ms,
                                                        SignpostTriageCountFunc func,
                                                        gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_hub_tallies            (SignpostStore  *self,
+                                                       const SignpostHubCell *cells,
+                                                       guint           n_cells,
+                                                       SignpostHubTally *tallies,
+                                                       SignpostHubRouteFunc route_func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_count_list_size        (SignpostStore  *self,
+                                                       const char     *practice_id,
+                                                       gint64         *registered,
                                                        GError        **error);
 
 GPtrArray      *signpost_store_list_patients_born     (SignpostStore  *self,

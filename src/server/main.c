@@ -101,6 +101,7 @@ main (int    argc,
   gboolean demo = FALSE;
   gboolean demo_open_now = FALSE;
   double demo_scale = 1.0;
+  int demo_practices = SIGNPOST_DEMO_DEFAULT_PRACTICES;
   gboolean verbose = FALSE;
   SignpostFormLimits form_limits;
   int request_timeout_s = 30;
@@ -126,6 +127,9 @@ main (int    argc,
       N_("With --demo: the practices’ day opens now, whatever the hour or weekday (sessions "
          "from half an hour on, nothing held back, the duty doctor on duty), for a live demo"),
       NULL },
+    { "practices", 0, 0, G_OPTION_ARG_INT, &demo_practices,
+      N_("With --demo: seed N practices (default 2, at most 99), lists of 2,000 to 20,000 patients"),
+      N_("N") },
     /* For benchmarks: 3.125 makes a 50,000-patient hub. Still synthetic. */
     { "demo-scale", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &demo_scale,
       N_("With --demo: scale the demo practices' lists by X (default 1)"), N_("X") },
@@ -206,6 +210,11 @@ main (int    argc,
     }
   if (verbose)
     g_log_set_debug_enabled (TRUE);
+  if (demo_practices < 1 || demo_practices > SIGNPOST_DEMO_MAX_PRACTICES)
+    {
+      g_printerr (_("--practices must be from 1 to %d\n"), SIGNPOST_DEMO_MAX_PRACTICES);
+      return 2;
+    }
   if (!(demo_scale > 0 && demo_scale <= 10))
     {
       g_printerr (_("--demo-scale must be more than 0 and at most 10\n"));
@@ -253,7 +262,7 @@ main (int    argc,
 
   if (demo)
     {
-      g_autofree char *description = signpost_demo_describe ();
+      g_autofree char *description = signpost_demo_describe_practices (demo_practices);
       gboolean seeded = signpost_demo_is_seeded (store, &error);
 
       if (error != NULL)
@@ -266,7 +275,8 @@ main (int    argc,
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
           gint64 start = g_get_monotonic_time ();
 
-          if (!signpost_demo_seed (store, demo_scale, now, &error) ||
+          if (!signpost_demo_seed_practices (store, demo_practices, demo_scale,
+                                             now, &error) ||
               (demo_open_now && !signpost_demo_open_now (store, now, &error)))
             {
               g_printerr (_("Could not seed the demo data: %s\n"), error->message);

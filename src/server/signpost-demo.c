@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n-lib.h>
 
 #include "signpost-apply.h"
@@ -32,13 +33,15 @@ typedef struct {
   const char *landline_prefix;    /* + 000–999 */
   guint first_mobile;             /* 07700 900000 + first … + last − 1 */
   guint last_mobile;
+  guint first_landline;           /* the prefix + first … + last − 1 */
+  guint last_landline;
 } DemoPractice;
 
 static const DemoPractice demo_practices[] = {
   { "Y99901", "Riverside Medical Practice", SIGNPOST_DEMO_LINE_1, 10000, "LS",
-    "+441632960", 0, 600 },
+    "+441632960", 0, 600, 0, 1000 },
   { "Y99902", "Hillview Surgery", SIGNPOST_DEMO_LINE_2, 6000, "BS",
-    "+441174960", 600, 1000 },
+    "+441174960", 600, 1000, 0, 1000 },
 };
 
 static const char * const female_names[] = {
@@ -138,7 +141,6 @@ typedef struct {
   guint next_nhs;               /* 999 000 000 + n */
 } Seeder;
 
-#define LANDLINES_PER_PRACTICE 1000
 /* Of a list: about 85 % are 12 or over; about one in four people heads a
  * household of two or more. */
 #define SHARE_OVER_12 0.85
@@ -201,7 +203,7 @@ next_mobile (Seeder *seeder)
 static char *
 next_landline (Seeder *seeder)
 {
-  if (seeder->next_landline >= LANDLINES_PER_PRACTICE)
+  if (seeder->next_landline >= seeder->practice->last_landline)
     return NULL;
   return g_strdup_printf ("%s%03u", seeder->practice->landline_prefix, seeder->next_landline++);
 }
@@ -470,10 +472,11 @@ seed_practice (Seeder              *seeder,
 
   seeder->practice = demo;
   seeder->next_mobile = demo->first_mobile;
-  seeder->next_landline = 0;
+  seeder->next_landline = demo->first_landline;
   seeder->mobile_chance = MIN (1.0, (demo->last_mobile - demo->first_mobile) /
                                     (patients * SHARE_OVER_12));
-  seeder->landline_chance = MIN (1.0, LANDLINES_PER_PRACTICE / (patients * SHARE_HOUSEHOLDS));
+  seeder->landline_chance = MIN (1.0, (demo->last_landline - demo->first_landline) /
+                                      (patients * SHARE_HOUSEHOLDS));
 
   signpost_record_set_id (SIGNPOST_RECORD (practice), practice_id);
   signpost_record_set_practice_id (SIGNPOST_RECORD (practice), practice_id);
@@ -553,6 +556,7 @@ seed_users (Seeder      *seeder,
             const char  *practice_1,
             const char  *practice_2,
             const char  *duty_gp,
+            GPtrArray   *region,
             GError     **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
@@ -583,7 +587,11 @@ seed_users (Seeder      *seeder,
       else
         signpost_user_set_display_name (user, demo->display_name);
       signpost_user_set_role (user, demo->role);
-      signpost_user_set_practice_ids (user, demo->both_practices ? both : one);
+      /* A hub navigator works for every practice of the hub. */
+      if (demo->hub)
+        signpost_user_set_practice_ids (user, (const char * const *) region->pdata);
+      else
+        signpost_user_set_practice_ids (user, demo->both_practices ? both : one);
       signpost_user_set_hub (user, demo->hub);
       if (demo->duty_gp)
         signpost_user_set_clinician_id (user, duty_gp);
@@ -593,6 +601,191 @@ seed_users (Seeder      *seeder,
           !signpost_store_set_password_hash (seeder->ctx.store, id, hash, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+/* ---- a bigger region (--practices N) ------------------------------------ */
+
+/* Made-up practice names and places: no real surgery is meant. */
+static const char * const region_places[] = {
+  "Abbeyfield", "Ashgrove", "Beckside", "Birchwood", "Bramley Road", "Brookfield", "Canal Street",
+  "Castle Hill", "Cedar Lodge", "Church Lane", "Clover Bank", "Copperfield", "Elmtree",
+  "Fairhaven", "Fernlea", "Foxhollow", "Glebe House", "Greenacres", "Hawthorn", "Heathside",
+  "Highfield", "Holly Bank", "Kingsmead", "Larkhill", "Linden", "Meadowbank", "Millbrook",
+  "Northgate", "Oakfield", "Orchard Way", "Parkview", "Priory", "Quayside", "Riverbend",
+  "Rosehill", "Saltmarsh", "Southgate", "Station Road", "Thornbury", "Westfield",
+};
+
+static const char * const region_kinds[] = {
+  "Surgery", "Medical Centre", "Health Centre", "Medical Practice", "Family Practice",
+};
+
+static const char * const region_postcode_areas[] = {
+  "M", "B", "NE", "S", "L", "NG", "LE", "CV", "DE", "HU", "PL", "EX", "YO", "WF", "HD",
+  "BD", "OL", "PR", "BB", "ST", "WV", "DY", "NN", "PE", "IP", "NR", "CB", "OX", "RG", "SO",
+};
+
+/* The practices after the first two share 020 7946 0100–0999 (the first
+ * hundred numbers are the practices' lines): a few dozen numbers each,
+ * so most of their patients have no telephone number at all. The drama
+ * ranges hold only about 4,000 numbers in all. */
+#define REGION_LANDLINE_PREFIX "+442079460"
+#define REGION_FIRST_LANDLINE 100
+#define REGION_LANDLINES 900
+
+typedef struct {
+  DemoPractice demo;
+  char *ods;
+  char *name;
+  char *line;
+  GArray *staff;                 /* of DemoRole */
+} RegionPractice;
+
+static void
+region_practice_clear (RegionPractice *practice)
+{
+  g_free (practice->ods);
+  g_free (practice->name);
+  g_free (practice->line);
+  g_clear_pointer (&practice->staff, g_array_unref);
+}
+
+static void
+add_staff (GArray             *staff,
+           SignpostProfession  profession,
+           const char         *title,
+           guint               slot_minutes,
+           gboolean            afternoons,
+           guint               count)
+{
+  for (guint i = 0; i < count; i++)
+    {
+      DemoRole role = { profession, title, slot_minutes, afternoons };
+
+      g_array_append_val (staff, role);
+    }
+}
+
+/* A team for a list: about one GP to 2,200 patients and a nurse to
+ * 5,000, with the newer roles in the bigger practices. */
+static GArray *
+region_staff (guint patients)
+{
+  GArray *staff = g_array_new (FALSE, FALSE, sizeof (DemoRole));
+  guint gps = MAX (1, (patients + 1100) / 2200);
+  guint nurses = MAX (1, (patients + 2500) / 5000);
+
+  add_staff (staff, SIGNPOST_PROFESSION_GP, "Dr", 10, TRUE, gps - gps / 3);
+  add_staff (staff, SIGNPOST_PROFESSION_GP, "Dr", 15, FALSE, gps / 3);
+  add_staff (staff, SIGNPOST_PROFESSION_NURSE, NULL, 15, TRUE, nurses);
+  add_staff (staff, SIGNPOST_PROFESSION_HCA, NULL, 10, patients >= 8000, patients >= 4000 ? 1 : 0);
+  add_staff (staff, SIGNPOST_PROFESSION_CLINICAL_PHARMACIST, NULL, 15, FALSE, patients >= 6000 ? 1 : 0);
+  add_staff (staff, SIGNPOST_PROFESSION_PHYSIO, NULL, 15, FALSE, patients >= 9000 ? 1 : 0);
+  add_staff (staff, SIGNPOST_PROFESSION_PARAMEDIC, NULL, 15, TRUE, patients >= 12000 ? 1 : 0);
+  add_staff (staff, SIGNPOST_PROFESSION_MENTAL_HEALTH, NULL, 15, FALSE, patients >= 10000 ? 1 : 0);
+  add_staff (staff, SIGNPOST_PROFESSION_SOCIAL_PRESCRIBER, NULL, 15, FALSE, patients >= 7000 ? 1 : 0);
+  return staff;
+}
+
+/* Practice @number (3 to @n_practices) of the region: a list of 2,000
+ * to 20,000 patients (more small practices than large ones, as in
+ * England), its own line 020 7946 00NN and its share of the landlines. */
+static void
+region_practice_init (RegionPractice *practice,
+                      GRand          *rand,
+                      guint           number,
+                      guint           n_practices)
+{
+  guint index = number - 3;
+  guint share = REGION_LANDLINES / MAX (n_practices - 2, 1);
+  double r = g_rand_double (rand);
+  guint patients = (guint) (2000.0 * pow (10.0, r * r * 0.35 + r * 0.65) / 10.0) * 10;
+
+  practice->ods = g_strdup_printf ("Y999%02u", number);
+  practice->name = g_strdup_printf ("%s %s",
+                                    region_places[index % G_N_ELEMENTS (region_places)],
+                                    region_kinds[(index / G_N_ELEMENTS (region_places) + index) %
+                                                 G_N_ELEMENTS (region_kinds)]);
+  practice->line = g_strdup_printf ("+4420794600%02u", number);
+  practice->demo = (DemoPractice) {
+    .ods = practice->ods,
+    .name = practice->name,
+    .line = practice->line,
+    .patients = CLAMP (patients, 2000, 20000),
+    .postcode_area = region_postcode_areas[index % G_N_ELEMENTS (region_postcode_areas)],
+    .landline_prefix = REGION_LANDLINE_PREFIX,
+    .first_mobile = 0,
+    .last_mobile = 0,
+    .first_landline = REGION_FIRST_LANDLINE + index * share,
+    .last_landline = REGION_FIRST_LANDLINE + (index + 1) * share,
+  };
+  practice->staff = region_staff (practice->demo.patients);
+}
+
+/* Each practice's own manager, navigator and duty doctor
+ * (manager-y99901, …), and a manager for the whole hub. */
+static gboolean
+seed_region_users (Seeder      *seeder,
+                   GPtrArray   *region,
+                   GPtrArray   *ods_codes,
+                   GPtrArray   *duty_gps,
+                   GError     **error)
+{
+  g_autofree char *hash = signpost_auth_hash_password (SIGNPOST_DEMO_PASSWORD, error);
+  static const struct {
+    const char *prefix;
+    SignpostRole role;
+    const char *display;
+  } kinds[] = {
+    { "manager", SIGNPOST_ROLE_MANAGER, "Practice manager" },
+    { "navigator", SIGNPOST_ROLE_NAVIGATOR, "Care navigator" },
+    { "duty", SIGNPOST_ROLE_CLINICIAN, "Duty doctor" },
+  };
+
+  if (hash == NULL)
+    return FALSE;
+  for (guint i = 0; i <= ods_codes->len; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        g_autoptr(SignpostUser) user = signpost_user_new ();
+        g_autofree char *id = random_uuid (seeder->rand);
+        g_autofree char *username = NULL;
+        g_autofree char *display = NULL;
+        const char *practice_id;
+
+        /* Last, the hub's manager. */
+        if (i == ods_codes->len)
+          {
+            if (kinds[k].role != SIGNPOST_ROLE_MANAGER)
+              continue;
+            username = g_strdup ("hubmanager");
+            display = g_strdup ("Hattie Hub-Manager");
+            practice_id = g_ptr_array_index (region, 0);
+            signpost_user_set_practice_ids (user, (const char * const *) region->pdata);
+            signpost_user_set_hub (user, TRUE);
+          }
+        else
+          {
+            const char * const one[] = { g_ptr_array_index (region, i), NULL };
+            g_autofree char *ods = g_ascii_strdown (g_ptr_array_index (ods_codes, i), -1);
+
+            username = g_strdup_printf ("%s-%s", kinds[k].prefix, ods);
+            display = g_strdup_printf ("%s, %s", kinds[k].display,
+                                       (const char *) g_ptr_array_index (ods_codes, i));
+            practice_id = one[0];
+            signpost_user_set_practice_ids (user, one);
+            if (kinds[k].role == SIGNPOST_ROLE_CLINICIAN)
+              signpost_user_set_clinician_id (user, g_ptr_array_index (duty_gps, i));
+          }
+        signpost_record_set_id (SIGNPOST_RECORD (user), id);
+        signpost_record_set_practice_id (SIGNPOST_RECORD (user), practice_id);
+        signpost_user_set_username (user, username);
+        signpost_user_set_display_name (user, display);
+        signpost_user_set_role (user, kinds[k].role);
+        if (!put (seeder, user, error) ||
+            !signpost_store_set_password_hash (seeder->ctx.store, id, hash, error))
+          return FALSE;
+      }
   return TRUE;
 }
 
@@ -607,29 +800,45 @@ signpost_demo_is_seeded (SignpostStore  *store,
 }
 
 /**
- * signpost_demo_seed:
- * @scale: 1.0 for the full hub (10,000 and 6,000 patients); tests use less
+ * signpost_demo_seed_practices:
+ * @n_practices: how many practices: the two of the standard demo, then
+ *   up to %SIGNPOST_DEMO_MAX_PRACTICES in all (lists of 2,000 to 20,000
+ *   patients, each with its own line, clinicians and sessions)
+ * @scale: 1.0 for full lists; tests use less
  * @now: the time the diary is laid out around
  *
- * Fills an empty store with the demo data set, in one transaction.
+ * Fills an empty store with the demo data set, in one transaction. Every
+ * practice gets its own manager, navigator and duty doctor
+ * (manager-y99901, navigator-y99901, duty-y99901, …) and "hubmanager"
+ * manages them all; the standard demo users keep their meaning, the hub
+ * navigator "hubnav" working for every practice.
  */
 gboolean
-signpost_demo_seed (SignpostStore  *store,
-                    double          scale,
-                    GDateTime      *now,
-                    GError        **error)
+signpost_demo_seed_practices (SignpostStore  *store,
+                              guint           n_practices,
+                              double          scale,
+                              GDateTime      *now,
+                              GError        **error)
 {
   Seeder seeder = { 0 };
   g_autofree char *practice_1 = NULL;
   g_autofree char *practice_2 = NULL;
   g_autofree char *gp_1 = NULL;
   g_autofree char *gp_2 = NULL;
+  g_autoptr(GPtrArray) region = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ods_codes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) duty_gps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GRand) sizes = NULL;
   GDate day;
   gboolean ok;
 
   g_return_val_if_fail (SIGNPOST_IS_STORE (store), FALSE);
+  g_return_val_if_fail (n_practices >= 1 && n_practices <= SIGNPOST_DEMO_MAX_PRACTICES, FALSE);
 
   seeder.rand = g_rand_new_with_seed (SIGNPOST_DEMO_SEED);
+  /* The region's list sizes have a generator of their own, so that the
+   * first two practices are the same whatever the number. */
+  sizes = g_rand_new_with_seed (SIGNPOST_DEMO_SEED + 1);
   seeder.tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
   if (seeder.tz == NULL)
     seeder.tz = g_time_zone_new_utc ();
@@ -649,9 +858,41 @@ signpost_demo_seed (SignpostStore  *store,
   ok = signpost_store_begin (store, error) &&
        seed_practice (&seeder, &demo_practices[0], practice_1_staff,
                       G_N_ELEMENTS (practice_1_staff), scale, &practice_1, &gp_1, error) &&
-       seed_practice (&seeder, &demo_practices[1], practice_2_staff,
-                      G_N_ELEMENTS (practice_2_staff), scale, &practice_2, &gp_2, error) &&
-       seed_users (&seeder, practice_1, practice_2, gp_1, error) &&
+       (n_practices < 2 ||
+        seed_practice (&seeder, &demo_practices[1], practice_2_staff,
+                       G_N_ELEMENTS (practice_2_staff), scale, &practice_2, &gp_2, error));
+  if (ok)
+    {
+      g_ptr_array_add (region, g_strdup (practice_1));
+      g_ptr_array_add (ods_codes, g_strdup (demo_practices[0].ods));
+      g_ptr_array_add (duty_gps, g_strdup (gp_1));
+      if (practice_2 != NULL)
+        {
+          g_ptr_array_add (region, g_strdup (practice_2));
+          g_ptr_array_add (ods_codes, g_strdup (demo_practices[1].ods));
+          g_ptr_array_add (duty_gps, g_strdup (gp_2));
+        }
+    }
+  for (guint number = 3; ok && number <= n_practices; number++)
+    {
+      RegionPractice practice = { 0 };
+      char *id = NULL, *gp = NULL;
+
+      region_practice_init (&practice, sizes, number, n_practices);
+      ok = seed_practice (&seeder, &practice.demo, (const DemoRole *) practice.staff->data,
+                          practice.staff->len, scale, &id, &gp, error);
+      if (ok)
+        {
+          g_ptr_array_add (region, id);
+          g_ptr_array_add (ods_codes, g_strdup (practice.ods));
+          g_ptr_array_add (duty_gps, gp);
+        }
+      region_practice_clear (&practice);
+    }
+  g_ptr_array_add (region, NULL);
+  ok = ok &&
+       seed_users (&seeder, practice_1, practice_2, gp_1, region, error) &&
+       seed_region_users (&seeder, region, ods_codes, duty_gps, error) &&
        signpost_store_commit (store, error);
   if (!ok)
     signpost_store_rollback (store);
@@ -662,18 +903,56 @@ signpost_demo_seed (SignpostStore  *store,
   return ok;
 }
 
+/**
+ * signpost_demo_seed:
+ * @scale: 1.0 for the full hub (10,000 and 6,000 patients); tests use less
+ * @now: the time the diary is laid out around
+ *
+ * The standard demo: its two practices.
+ */
+gboolean
+signpost_demo_seed (SignpostStore  *store,
+                    double          scale,
+                    GDateTime      *now,
+                    GError        **error)
+{
+  return signpost_demo_seed_practices (store, SIGNPOST_DEMO_DEFAULT_PRACTICES, scale, now, error);
+}
+
+/**
+ * signpost_demo_describe_practices:
+ * @n_practices: as given to signpost_demo_seed_practices()
+ *
+ * What demo mode prints at start-up: the practices, users and secrets.
+ */
 char *
-signpost_demo_describe (void)
+signpost_demo_describe_practices (guint n_practices)
 {
   GString *text = g_string_new (NULL);
 
   g_string_append (text, _("Demo data: synthetic patients only (NHS numbers from the 999 test "
                            "range, Ofcom drama phone numbers).\n"));
-  g_string_append_printf (text, _("  Practices: %s %s (line 020 7946 0001), %s %s (line 020 7946 0002)\n"),
-                          demo_practices[0].ods, demo_practices[0].name,
-                          demo_practices[1].ods, demo_practices[1].name);
-  g_string_append (text, _("  Users: navigator, hubnav, duty, manager, admin\n"));
+  if (n_practices >= 2)
+    g_string_append_printf (text, _("  Practices: %s %s (line 020 7946 0001), %s %s (line 020 7946 0002)\n"),
+                            demo_practices[0].ods, demo_practices[0].name,
+                            demo_practices[1].ods, demo_practices[1].name);
+  else
+    g_string_append_printf (text, _("  Practice: %s %s (line 020 7946 0001)\n"),
+                            demo_practices[0].ods, demo_practices[0].name);
+  if (n_practices > 2)
+    g_string_append_printf (text, _("  and %u more, Y99903 to Y999%02u (lines 020 7946 0003 to 020 7946 00%02u); "
+                                     "the drama ranges hold few numbers, so most of their patients "
+                                     "have none\n"),
+                            n_practices - 2, n_practices, n_practices);
+  g_string_append (text, _("  Users: navigator, hubnav, duty, manager, admin, hubmanager; for each "
+                           "practice manager-y99901, navigator-y99901, duty-y99901 and so on\n"));
   g_string_append_printf (text, _("  Password for every demo user: %s\n"), SIGNPOST_DEMO_PASSWORD);
   g_string_append_printf (text, _("  Webhook secret of each demo line: %s\n"), SIGNPOST_DEMO_LINE_SECRET);
   return g_string_free (text, FALSE);
+}
+
+char *
+signpost_demo_describe (void)
+{
+  return signpost_demo_describe_practices (SIGNPOST_DEMO_DEFAULT_PRACTICES);
 }

@@ -14,7 +14,8 @@ typedef struct {
 } DemoStore;
 
 static DemoStore *
-demo_store_new (double scale)
+demo_store_new_practices (guint  n_practices,
+                          double scale)
 {
   DemoStore *demo = g_new0 (DemoStore, 1);
   g_autoptr(GError) error = NULL;
@@ -26,12 +27,19 @@ demo_store_new (double scale)
   g_assert_no_error (error);
   g_assert_false (signpost_demo_is_seeded (demo->store, &error));
   start = g_get_monotonic_time ();
-  g_assert_true (signpost_demo_seed (demo->store, scale, now, &error));
+  g_assert_true (signpost_demo_seed_practices (demo->store, n_practices, scale,
+                                               now, &error));
   g_assert_no_error (error);
   g_test_message ("seeded at scale %.2f in %.2f s", scale,
                   (g_get_monotonic_time () - start) / 1e6);
   g_assert_true (signpost_demo_is_seeded (demo->store, &error));
   return demo;
+}
+
+static DemoStore *
+demo_store_new (double scale)
+{
+  return demo_store_new_practices (SIGNPOST_DEMO_DEFAULT_PRACTICES, scale);
 }
 
 static void
@@ -231,7 +239,9 @@ test_diary (void)
   g_assert_cmpuint (embargoed, >, 0);
   g_assert_cmpuint (practice_only, >, 0);
 
-  g_assert_cmpuint (users->len, ==, 5);
+  /* The five standard users, each practice's manager, navigator and duty
+   * doctor, and the hub's manager. */
+  g_assert_cmpuint (users->len, ==, 5 + 2 * 3 + 1);
   for (guint i = 0; i < users->len; i++)
     {
       SignpostUser *user = g_ptr_array_index (users, i);
@@ -494,6 +504,128 @@ test_open_now (void)
   check_open_now (2026, 12, 10, 6, 0, FALSE);    /* a Thursday, before the phones open */
 }
 
+/* --practices 9: the first two as ever, then seven more of varied sizes,
+ * each with its own line, team, sessions and users, and numbers only from
+ * the drama ranges (most of the extra practices' patients have none). */
+static void
+test_region (void)
+{
+  const double scale = 0.02;
+  DemoStore *demo = demo_store_new_practices (9, scale);
+  g_autoptr(GPtrArray) practices = list (demo, SIGNPOST_RECORD_PRACTICE);
+  g_autoptr(GPtrArray) patients = list (demo, SIGNPOST_RECORD_PATIENT);
+  g_autoptr(GPtrArray) clinicians = list (demo, SIGNPOST_RECORD_CLINICIAN);
+  g_autoptr(GPtrArray) slots = list (demo, SIGNPOST_RECORD_SLOT);
+  g_autoptr(GPtrArray) users = list (demo, SIGNPOST_RECORD_USER);
+  g_autoptr(GHashTable) lines = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) per_practice = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) usernames = g_hash_table_new (g_str_hash, g_str_equal);
+  guint smallest = G_MAXUINT, largest = 0, with_number = 0, region_patients = 0;
+  const char *riverside = NULL;
+
+  g_assert_cmpuint (practices->len, ==, 9);
+  for (guint i = 0; i < practices->len; i++)
+    {
+      SignpostPractice *practice = g_ptr_array_index (practices, i);
+      const char *id = signpost_record_get_id (SIGNPOST_RECORD (practice));
+      const char * const *numbers = signpost_practice_get_lines (practice);
+      g_autofree char *owner = NULL, *secret = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 registered = 0;
+      guint teams = 0, sessions = 0;
+
+      g_assert_true (g_str_has_prefix (signpost_practice_get_ods_code (practice), "Y999"));
+      g_assert_nonnull (numbers);
+      g_assert_true (g_str_has_prefix (numbers[0], "+4420794600"));
+      g_assert_false (g_hash_table_contains (lines, numbers[0]));
+      g_hash_table_add (lines, (gpointer) numbers[0]);
+      g_assert_true (signpost_store_get_line (SIGNPOST_STORE (demo->store), numbers[0], &owner,
+                                              &secret, &error));
+      g_assert_cmpstr (owner, ==, id);
+      g_assert_cmpstr (secret, ==, SIGNPOST_DEMO_LINE_SECRET);
+      if (g_str_equal (signpost_practice_get_ods_code (practice), "Y99901"))
+        {
+          g_assert_cmpstr (signpost_practice_get_name (practice), ==, "Riverside Medical Practice");
+          riverside = id;
+        }
+
+      /* The list size the hub's statistics use. */
+      g_assert_true (signpost_store_count_list_size (SIGNPOST_STORE (demo->store), id, &registered,
+                                                     &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (registered, >=, 2000 * scale * 0.97);
+      g_assert_cmpint (registered, <=, 20000 * scale);
+      smallest = MIN (smallest, registered);
+      largest = MAX (largest, registered);
+
+      for (guint j = 0; j < clinicians->len; j++)
+        if (g_str_equal (signpost_record_get_practice_id (g_ptr_array_index (clinicians, j)), id))
+          teams++;
+      for (guint j = 0; j < slots->len; j++)
+        if (g_str_equal (signpost_record_get_practice_id (g_ptr_array_index (slots, j)), id))
+          sessions++;
+      g_assert_cmpuint (teams, >=, 2);
+      g_assert_cmpuint (sessions, >, 50);
+      g_hash_table_insert (per_practice, (gpointer) id,
+                           (gpointer) signpost_practice_get_ods_code (practice));
+    }
+  g_assert_nonnull (riverside);
+  /* Varied: the largest several times the smallest. */
+  g_assert_cmpuint (largest, >=, 3 * smallest);
+
+  for (guint i = 0; i < patients->len; i++)
+    {
+      SignpostPatient *patient = g_ptr_array_index (patients, i);
+      GListModel *phones = signpost_patient_get_phones (patient);
+      const char *ods = g_hash_table_lookup (per_practice,
+                                             signpost_record_get_practice_id (SIGNPOST_RECORD (patient)));
+      gboolean region = ods != NULL && !g_str_equal (ods, "Y99901") && !g_str_equal (ods, "Y99902");
+
+      for (guint j = 0; phones != NULL && j < g_list_model_get_n_items (phones); j++)
+        {
+          g_autoptr(SignpostPhone) phone = g_list_model_get_item (phones, j);
+          const char *e164 = signpost_phone_get_number (phone);
+
+          g_assert_true (g_str_has_prefix (e164, "+447700900") ||
+                         g_str_has_prefix (e164, "+441632960") ||
+                         g_str_has_prefix (e164, "+441174960") ||
+                         g_str_has_prefix (e164, "+442079460"));
+          /* Never a practice's own line. */
+          g_assert_false (g_hash_table_contains (lines, e164));
+        }
+      if (region)
+        {
+          region_patients++;
+          if (phones != NULL && g_list_model_get_n_items (phones) > 0)
+            with_number++;
+        }
+    }
+  g_test_message ("the extra practices' patients: %u, of whom %u have a number",
+                  region_patients, with_number);
+  g_assert_cmpuint (with_number, >, 0);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      SignpostUser *user = g_ptr_array_index (users, i);
+      const char *name = signpost_user_get_username (user);
+      guint n = g_strv_length ((char **) signpost_user_get_practice_ids (user));
+
+      g_hash_table_add (usernames, (gpointer) name);
+      if (g_str_equal (name, "hubmanager") || g_str_equal (name, "hubnav"))
+        g_assert_cmpuint (n, ==, 9);
+      else if (g_str_equal (name, "manager") || g_str_equal (name, "duty"))
+        g_assert_cmpuint (n, ==, 2);
+      else if (g_str_has_prefix (name, "manager-y999") || g_str_has_prefix (name, "navigator-y999") ||
+               g_str_has_prefix (name, "duty-y999"))
+        g_assert_cmpuint (n, ==, 1);
+    }
+  g_assert_cmpuint (users->len, ==, 5 + 9 * 3 + 1);
+  g_assert_true (g_hash_table_contains (usernames, "manager-y99909"));
+  g_assert_true (g_hash_table_contains (usernames, "navigator-y99903"));
+  g_assert_true (g_hash_table_contains (usernames, "duty-y99901"));
+  demo_store_free (demo);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -505,6 +637,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/demo/deterministic", test_deterministic);
   g_test_add_func ("/signpost/server/demo/full-hub", test_full_hub);
   g_test_add_func ("/signpost/server/demo/open-now", test_open_now);
+  g_test_add_func ("/signpost/server/demo/region", test_region);
 
   return g_test_run ();
 }

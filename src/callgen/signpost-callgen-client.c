@@ -330,6 +330,57 @@ signpost_callgen_client_request_async (SignpostCallgenClient *self,
                 signpost_callgen_client_request_async);
 }
 
+/**
+ * signpost_callgen_client_replay_mutations_async:
+ * @token: whose batch it is (not the session's token)
+ * @at_us: the replayed time the server applies it at
+ *   (X-Signpost-Replay-At: demo servers only)
+ *
+ * POST /mutations as someone else, in the past.
+ */
+void
+signpost_callgen_client_replay_mutations_async (SignpostCallgenClient *self,
+                                                const char            *token,
+                                                gint64                 at_us,
+                                                JsonArray             *mutations,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (at_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) at = g_date_time_add (seconds, at_us % G_USEC_PER_SEC);
+  g_autofree char *at_text = signpost_timestamp_format (at);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  SoupMessageHeaders *headers;
+  gsize length;
+  char *text;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_CALLGEN_CLIENT (self));
+  g_return_if_fail (token != NULL && mutations != NULL);
+
+  msg = new_message (self, "POST", "mutations", &error);
+  if (msg == NULL)
+    {
+      g_task_report_error (self, callback, user_data,
+                           signpost_callgen_client_replay_mutations_async, g_steal_pointer (&error));
+      return;
+    }
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Authorization", auth);
+  soup_message_headers_replace (headers, "X-Signpost-Replay-At", at_text);
+  json_object_set_array_member (body, "mutations", json_array_ref (mutations));
+  text = signpost_json_object_to_string (body, &length);
+  bytes = g_bytes_new_take (text, length);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+
+  send_message (self, msg, cancellable, callback, user_data,
+                signpost_callgen_client_replay_mutations_async);
+}
+
 /* A telephony event, signed as docs/PROTOCOL.md says with the current
  * time (replayed events carry their simulated time inside the body). */
 void

@@ -47,6 +47,13 @@ void                   signpost_callgen_client_request_async (SignpostCallgenCli
                                                              GCancellable           *cancellable,
                                                              GAsyncReadyCallback     callback,
                                                              gpointer                user_data);
+void                   signpost_callgen_client_replay_mutations_async (SignpostCallgenClient *self,
+                                                             const char             *token,
+                                                             gint64                  at_us,
+                                                             JsonArray              *mutations,
+                                                             GCancellable           *cancellable,
+                                                             GAsyncReadyCallback     callback,
+                                                             gpointer                user_data);
 void                   signpost_callgen_client_post_event_async (SignpostCallgenClient *self,
                                                              const char             *secret,
                                                              GBytes                 *body,

@@ -7,7 +7,7 @@
 
 #include "signpost-core.h"
 #include "signpost-callgen-client.h"
-#include "signpost-callgen-runner.h"
+#include "signpost-callgen-runner-private.h"
 #include "signpost-caller-pool.h"
 #include "signpost-traffic-model.h"
 
@@ -51,65 +51,6 @@
  * are the people behind them, each counted once). */
 #define SURGE_OPENING_BURST 20.0
 
-typedef struct {
-  gboolean busy;      /* an event of this call is ready or in flight */
-  gboolean dead;      /* its offer failed: nothing more to send */
-  gboolean taken;     /* answered by someone else */
-  char *call_id;      /* the server's, from the accepted offer */
-  guint retries;      /* of the event in flight */
-  gint64 first_try_us; /* when the event in flight was first sent */
-  gint64 at_us;       /* realtime: the `at` it carries, kept for resends */
-  GQueue parked;      /* later events, waiting their turn */
-} CallState;
-
-struct _SignpostCallgenRunner
-{
-  GObject parent_instance;
-
-  SignpostCallgenOptions options;
-  SignpostCallgenStats stats;
-
-  GTask *task;
-  GCancellable *cancellable;
-  gulong cancelled_id;
-  gboolean stopping;
-
-  SignpostCallgenClient *client;
-  const char *user_tried;
-  char *user_id;
-  gint64 last_seq;
-  GPtrArray *practices;       /* of SignpostPractice */
-  SignpostCallerPool *pool;
-  SignpostTrafficModel *model;
-  GTimeZone *tz;
-
-  /* the plan being played */
-  SignpostTrafficPlan *plan;
-  CallState *calls;
-  GHashTable *refs;           /* call_ref → index + 1 (realtime) */
-  GDate day;
-  guint cursor;
-  GQueue ready;
-  guint in_flight;
-  gint64 sim_start_us;
-  gint64 wall_start_us;
-  gint64 sim_now_us;
-
-  guint timer_id;
-  guint progress_id;
-  guint poll_id;
-  gboolean poll_in_flight;
-  guint failures_shown;
-  gint64 first_send_us;
-  gint64 last_done_us;
-  gint64 unanswered_since_us; /* 0 while the server answers */
-  gboolean unanswered_said;
-  gint64 start_us;            /* when the first login was sent */
-  guint start_retries;
-  guint start_retry_id;
-  gboolean signed_in;
-};
-
 G_DEFINE_FINAL_TYPE (SignpostCallgenRunner, signpost_callgen_runner, G_TYPE_OBJECT)
 
 static void pump (SignpostCallgenRunner *self);
@@ -132,6 +73,8 @@ signpost_callgen_options_init (SignpostCallgenOptions *options)
     .progress_interval_s = 5,
   };
   g_date_clear (&options->replay_date, 1);
+  g_date_clear (&options->replay_from, 1);
+  g_date_clear (&options->replay_to, 1);
 }
 
 void
@@ -150,6 +93,12 @@ static void
 print_line (const char *text)
 {
   g_print ("%s\n", text);
+}
+
+void
+signpost_callgen_runner_print_line (const char *text)
+{
+  print_line (text);
 }
 
 /* The wall clock the events use, in µs since the epoch. */
@@ -203,6 +152,15 @@ use_plan (SignpostCallgenRunner *self,
       g_hash_table_insert (self->refs, plan_call (self, i)->call_ref, GUINT_TO_POINTER (i + 1));
 }
 
+/* signpost-callgen-runner-history.c hands the runner a practice's day. */
+void
+signpost_callgen_runner_play (SignpostCallgenRunner *self,
+                              SignpostTrafficPlan   *plan)
+{
+  use_plan (self, plan);
+  pump (self);
+}
+
 static void
 signpost_callgen_runner_dispose (GObject *object)
 {
@@ -216,6 +174,7 @@ signpost_callgen_runner_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->pool);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->history, signpost_callgen_runner_history_free);
 
   G_OBJECT_CLASS (signpost_callgen_runner_parent_class)->dispose (object);
 }
@@ -319,6 +278,13 @@ complete (SignpostCallgenRunner *self,
     g_task_return_boolean (task, TRUE);
 }
 
+void
+signpost_callgen_runner_complete (SignpostCallgenRunner *self,
+                                  GError                *error)
+{
+  complete (self, error);
+}
+
 /**
  * signpost_callgen_runner_stop:
  *
@@ -407,6 +373,12 @@ signpost_callgen_stats_format_summary (const SignpostCallgenStats *s)
     g_string_append_printf (out, _("  events skipped              %u\n"), s->events_skipped);
   if (s->events_retried > 0)
     g_string_append_printf (out, _("  events retried              %u\n"), s->events_retried);
+  if (s->mutations_applied + s->mutations_duplicate + s->mutations_refused > 0)
+    {
+      g_string_append_printf (out, _("  history mutations applied   %u\n"), s->mutations_applied);
+      g_string_append_printf (out, _("  history mutations duplicate %u\n"), s->mutations_duplicate);
+      g_string_append_printf (out, _("  history mutations refused   %u\n"), s->mutations_refused);
+    }
   g_string_append_printf (out, _("  elapsed                     %.1f s\n"), s->elapsed_s);
   g_string_append_printf (out, _("  events/s                    %.1f\n"),
                           s->elapsed_s > 0 ? delivered / s->elapsed_s : 0.0);
@@ -788,7 +760,8 @@ send_event (SignpostCallgenRunner *self,
       g_autoptr(GBytes) bytes = NULL;
 
       /* A resend says when the event happened, as the first try did. */
-      if (self->options.mode == SIGNPOST_CALLGEN_MODE_REPLAY)
+      if (self->options.mode == SIGNPOST_CALLGEN_MODE_REPLAY ||
+          self->options.mode == SIGNPOST_CALLGEN_MODE_HISTORY)
         at = ev->at_us;
       else
         at = cs->at_us != 0 ? cs->at_us : (cs->at_us = wall_now ());
@@ -807,7 +780,8 @@ due_us (SignpostCallgenRunner *self,
 {
   const SignpostTrafficEvent *ev = plan_event (self, index);
 
-  if (self->options.mode == SIGNPOST_CALLGEN_MODE_REPLAY)
+  if (self->options.mode == SIGNPOST_CALLGEN_MODE_REPLAY ||
+      self->options.mode == SIGNPOST_CALLGEN_MODE_HISTORY)
     return 0;
   return self->wall_start_us + (gint64) ((ev->at_us - self->sim_start_us) / self->options.speed);
 }
@@ -825,7 +799,9 @@ timer_cb (gpointer user_data)
 static void
 plan_done (SignpostCallgenRunner *self)
 {
-  if (self->options.mode == SIGNPOST_CALLGEN_MODE_REALTIME && !self->stopping)
+  if (self->options.mode == SIGNPOST_CALLGEN_MODE_HISTORY && !self->stopping)
+    signpost_callgen_runner_history_plan_done (self);
+  else if (self->options.mode == SIGNPOST_CALLGEN_MODE_REALTIME && !self->stopping)
     start_realtime_day (self, FALSE);
   else
     complete (self, NULL);
@@ -1240,7 +1216,10 @@ discovered (SignpostCallgenRunner *self)
                           self->stats.practices, self->stats.lines, self->stats.patients,
                           signpost_callgen_client_get_base_url (self->client), seed);
   print_line (line);
-  start_playing (self);
+  if (self->options.mode == SIGNPOST_CALLGEN_MODE_HISTORY)
+    signpost_callgen_runner_history_start (self);
+  else
+    start_playing (self);
 }
 
 static void
@@ -1257,7 +1236,8 @@ read_change (SignpostCallgenRunner *self,
   if (type == NULL || g_strcmp0 (op, "delete") == 0 || data_node == NULL || !JSON_NODE_HOLDS_OBJECT (data_node))
     return;
   if (!signpost_record_kind_from_string (type, &kind) ||
-      (kind != SIGNPOST_RECORD_PRACTICE && kind != SIGNPOST_RECORD_PATIENT))
+      (kind != SIGNPOST_RECORD_PRACTICE && kind != SIGNPOST_RECORD_PATIENT &&
+       (kind != SIGNPOST_RECORD_CLINICIAN || self->options.mode != SIGNPOST_CALLGEN_MODE_HISTORY)))
     return;
 
   record = signpost_record_new_from_json (kind, json_node_get_object (data_node), SIGNPOST_DECODE_FULL, &error);
@@ -1266,9 +1246,11 @@ read_change (SignpostCallgenRunner *self,
       g_warning ("Ignoring a %s the server sent: %s", type, error->message);
       return;
     }
+  if (self->options.mode == SIGNPOST_CALLGEN_MODE_HISTORY)
+    signpost_callgen_runner_history_read (self, record);
   if (kind == SIGNPOST_RECORD_PRACTICE)
     g_ptr_array_add (self->practices, g_steal_pointer (&record));
-  else
+  else if (kind == SIGNPOST_RECORD_PATIENT)
     signpost_caller_pool_add_patient (self->pool, SIGNPOST_PATIENT (record));
 }
 

@@ -9,10 +9,13 @@ typedef enum {
   SIGNPOST_CALLGEN_MODE_REALTIME,
   SIGNPOST_CALLGEN_MODE_REPLAY,
   SIGNPOST_CALLGEN_MODE_RATE,
+  SIGNPOST_CALLGEN_MODE_HISTORY,
 } SignpostCallgenMode;
 
 #define SIGNPOST_CALLGEN_DEMO_SECRET "demo-line-secret"
 #define SIGNPOST_CALLGEN_DEMO_PASSWORD "demo-password"
+/* --replay-from to --replay-to: half a year at most. */
+#define SIGNPOST_CALLGEN_MAX_HISTORY_DAYS 183
 
 /**
  * SignpostCallgenOptions:
@@ -34,6 +37,8 @@ typedef struct {
   SignpostCallgenMode mode;
   double speed;
   GDate replay_date;
+  GDate replay_from;
+  GDate replay_to;
   double rate;
   double duration_s;
   guint64 seed;
@@ -65,6 +70,9 @@ typedef struct {
   guint events_failed;
   guint events_skipped;
   guint events_retried;
+  guint mutations_applied;
+  guint mutations_duplicate;
+  guint mutations_refused;
   double elapsed_s;
 } SignpostCallgenStats;
 

@@ -105,6 +105,8 @@ parse_options (int                      *argc,
   g_autofree char *server = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *replay = NULL;
+  g_autofree char *replay_from = NULL;
+  g_autofree char *replay_to = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *seed = NULL;
   g_autofree char *handle_time = NULL;
@@ -133,6 +135,12 @@ parse_options (int                      *argc,
     { "replay", 0, 0, G_OPTION_ARG_STRING, &replay,
       N_("Play one whole day as fast as the server takes it, with the simulated times in the events"),
       N_("YYYY-MM-DD") },
+    { "replay-from", 0, 0, G_OPTION_ARG_STRING, &replay_from,
+      N_("Fill a demo server with the history of every practice from this day (with --replay-to)"),
+      N_("YYYY-MM-DD") },
+    { "replay-to", 0, 0, G_OPTION_ARG_STRING, &replay_to,
+      N_("… to this day (at the latest yesterday): calls, sessions, bookings, outcomes, navigation"),
+      N_("YYYY-MM-DD") },
     { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate,
       N_("Load test: N new short calls a second (with --duration)"), N_("N") },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &duration,
@@ -160,7 +168,8 @@ parse_options (int                      *argc,
       "lines’ secret. It logs in, reads the practices’ lines and patients, and draws callers "
       "from them: known mobiles, shared household landlines, unknown numbers and withheld ones, "
       "all from Ofcom’s drama ranges.\n\n"
-      "Choose one mode: --realtime [--speed X], --replay YYYY-MM-DD, or --rate N --duration SECONDS."));
+      "Choose one mode: --realtime [--speed X], --replay YYYY-MM-DD, "
+      "--replay-from YYYY-MM-DD --replay-to YYYY-MM-DD, or --rate N --duration SECONDS."));
   g_option_context_set_description (context,
     _("Traffic model: Poisson arrivals from 08:00 to 18:30 following the day’s profile — about "
       "100 calls in the first hour of a Monday per 10,000 patients, most in the first quarter "
@@ -178,6 +187,16 @@ parse_options (int                      *argc,
       "of 429, 502, 503 or 504 is sent again, the same event, after the server’s Retry-After or "
       "a growing pause, for up to two minutes, as a phone system would; the server applies it "
       "once and answers “duplicate” to a resend of what it already has.\n\n"
+      "--replay-from and --replay-to fill a demo server (signpost-server --demo) with weeks of "
+      "history for every practice: each practice's calls answered by a team of its own, the "
+      "sessions its manager laid out, routine and same-day bookings by its navigator or the "
+      "hub's, navigation records for most answered calls, and every appointment's outcome "
+      "(arrived, seen, did not attend). The seed makes the practices differ as practices do, "
+      "and picks the ones a hub manager should find: some answer slowly, one has many "
+      "did-not-attends, one offers few appointments for its list. The run prints which. "
+      "Everything is sent as the demo's users (hubnav, and each practice's manager, navigator "
+      "and duty doctor) with the time it happened, which only a demo server accepts; "
+      "--navigators does not apply.\n\n"
       "Ctrl+C stops and prints the summary. Exit status: 0 when every event was accepted, "
       "1 when some failed, 2 for a usage error, 3 when the run could not start."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -197,11 +216,13 @@ parse_options (int                      *argc,
       return FALSE;
     }
 
-  modes = (realtime ? 1 : 0) + (replay != NULL ? 1 : 0) + (rate != 0 || duration != NULL ? 1 : 0);
+  modes = (realtime ? 1 : 0) + (replay != NULL ? 1 : 0) + (rate != 0 || duration != NULL ? 1 : 0) +
+          (replay_from != NULL || replay_to != NULL ? 1 : 0);
   if (modes != 1)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Choose exactly one of --realtime, --replay DAY and --rate N --duration SECONDS"));
+                           _("Choose exactly one of --realtime, --replay DAY, --replay-from DAY "
+                             "--replay-to DAY and --rate N --duration SECONDS"));
       return FALSE;
     }
 
@@ -241,6 +262,56 @@ parse_options (int                      *argc,
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("--replay wants a date like 2026-11-23, not “%s”"), replay);
+          return FALSE;
+        }
+    }
+
+  if (replay_from != NULL || replay_to != NULL)
+    {
+      g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      GDate today;
+
+      options->mode = SIGNPOST_CALLGEN_MODE_HISTORY;
+      options->progress_interval_s = 5;
+      if (replay_from == NULL || replay_to == NULL)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                               _("--replay-from and --replay-to go together"));
+          return FALSE;
+        }
+      if (!signpost_date_parse (replay_from, &options->replay_from, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--replay-from wants a date like 2026-11-23, not “%s”"), replay_from);
+          return FALSE;
+        }
+      if (!signpost_date_parse (replay_to, &options->replay_to, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--replay-to wants a date like 2026-11-23, not “%s”"), replay_to);
+          return FALSE;
+        }
+      if (tz == NULL)
+        tz = g_time_zone_new_utc ();
+      signpost_local_date (now, tz, &today);
+      if (g_date_compare (&options->replay_from, &options->replay_to) > 0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--replay-to must not be before --replay-from"));
+          return FALSE;
+        }
+      if (g_date_compare (&options->replay_to, &today) >= 0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("History ends yesterday at the latest: --replay-to must be before today"));
+          return FALSE;
+        }
+      if (g_date_days_between (&options->replay_from, &options->replay_to) >= SIGNPOST_CALLGEN_MAX_HISTORY_DAYS)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--replay-from and --replay-to may span at most %d days"),
+                       SIGNPOST_CALLGEN_MAX_HISTORY_DAYS);
           return FALSE;
         }
     }

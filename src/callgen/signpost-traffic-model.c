@@ -749,6 +749,52 @@ signpost_traffic_model_plan_rate (SignpostTrafficModel *self,
   return g_steal_pointer (&plan);
 }
 
+/**
+ * signpost_traffic_plan_merge:
+ * @plans: (element-type SignpostTrafficPlan) (transfer full): plans of
+ *   the same day (one per practice, say), emptied and freed here
+ * @first_calls: (out caller-allocates) (array) (optional): where each
+ *   plan's calls begin in the merged plan
+ *
+ * One plan of all their calls, with the events in time order, so that
+ * they are played together.
+ */
+SignpostTrafficPlan *
+signpost_traffic_plan_merge (GPtrArray *plans,
+                             guint     *first_calls)
+{
+  SignpostTrafficPlan *merged = plan_new ();
+
+  g_return_val_if_fail (plans != NULL, merged);
+
+  for (guint i = 0; i < plans->len; i++)
+    {
+      SignpostTrafficPlan *plan = g_ptr_array_index (plans, i);
+      guint offset = merged->calls->len;
+
+      if (first_calls != NULL)
+        first_calls[i] = offset;
+      /* The calls' strings move over: the old array must not free them. */
+      g_array_append_vals (merged->calls, plan->calls->data, plan->calls->len);
+      g_array_set_clear_func (plan->calls, NULL);
+      for (guint e = 0; e < plan->events->len; e++)
+        {
+          SignpostTrafficEvent ev = g_array_index (plan->events, SignpostTrafficEvent, e);
+
+          ev.call += offset;
+          g_array_append_val (merged->events, ev);
+        }
+      merged->n_offered += plan->n_offered;
+      merged->n_answered += plan->n_answered;
+      merged->n_abandoned += plan->n_abandoned;
+      merged->n_callbacks_requested += plan->n_callbacks_requested;
+      merged->n_callbacks_made += plan->n_callbacks_made;
+    }
+  g_array_sort (merged->events, compare_events);
+  g_ptr_array_unref (plans);
+  return merged;
+}
+
 const char *
 signpost_traffic_event_kind_to_string (SignpostTrafficEventKind kind)
 {

@@ -57,6 +57,8 @@ typedef struct {
 } SignpostTrafficPlan;
 
 void        signpost_traffic_plan_free            (SignpostTrafficPlan  *plan);
+SignpostTrafficPlan *signpost_traffic_plan_merge  (GPtrArray            *plans,
+                                                   guint                *first_calls);
 char       *signpost_traffic_plan_event_to_json   (SignpostTrafficPlan  *plan,
                                                    guint                 index,
                                                    gint64                at_us,

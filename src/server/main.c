@@ -298,6 +298,8 @@ main (int    argc,
   options.form_limits = form_limits;
   options.request_timeout_ms = request_timeout_s * 1000;
   options.connection_idle_ms = keepalive_timeout_s * 1000;
+  /* The simulator fills a demo server with weeks of history. */
+  options.replayed_time = demo;
   server = signpost_server_new (store, &options);
   if (!signpost_server_listen (server, address, port, tls_cert, tls_key, &error))
     {

@@ -41,6 +41,8 @@ struct _SignpostServer
 
   GPtrArray *webhooks;            /* webhook requests waiting for their group */
   guint webhook_flush_id;
+
+  gboolean replayed_time;         /* X-Signpost-Replay-At is honoured (demo servers) */
 };
 
 typedef void (*SignpostRouteHandler) (SignpostServer    *self,
@@ -113,6 +115,12 @@ void signpost_server_handle_import_clinicians (SignpostServer *self, SoupServerM
                                                GHashTable *query, SignpostPrincipal *principal);
 void signpost_server_handle_import_sessions   (SignpostServer *self, SoupServerMessage *msg,
                                                GHashTable *query, SignpostPrincipal *principal);
+
+/* signpost-server-replay.c */
+GDateTime  *signpost_server_mutation_time      (SignpostServer    *self,
+                                                SoupServerMessage *msg,
+                                                GDateTime         *now,
+                                                GError           **error);
 
 /* signpost-server-hub.c */
 void signpost_server_handle_stats_hub    (SignpostServer *self, SoupServerMessage *msg,

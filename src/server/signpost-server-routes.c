@@ -647,6 +647,19 @@ signpost_server_handle_mutations (SignpostServer    *self,
       g_ptr_array_add (mutations, mutation);
     }
 
+  /* A demo server's simulator may replay a batch at a time in the past. */
+  {
+    GDateTime *when = signpost_server_mutation_time (self, msg, now, &error);
+
+    if (when == NULL)
+      {
+        signpost_server_reply_error (msg, error);
+        return;
+      }
+    g_date_time_unref (now);
+    now = when;
+  }
+
   /* One transaction for the batch, a savepoint per mutation: the reply
    * goes out only once every applied mutation is on disk. */
   signpost_apply_context_init (&ctx, self->store, principal, now);

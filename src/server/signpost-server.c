@@ -981,6 +981,7 @@ signpost_server_new (SignpostStore               *store,
   self->store = g_object_ref (store);
   self->trusted_proxy = g_strdup (options->trusted_proxy);
   self->max_body = options->max_body ? options->max_body : SIGNPOST_SERVER_MAX_BODY;
+  self->replayed_time = options->replayed_time;
   self->auth = signpost_auth_new (store, options->token_lifetime_s);
   self->live = signpost_live_new (options->ping_interval_ms, options->idle_timeout_ms,
                                   options->max_backlog);

@@ -46,6 +46,7 @@ typedef struct {
   SignpostFormLimits form_limits;
   guint request_timeout_ms;
   guint connection_idle_ms;
+  gboolean replayed_time;
 } SignpostServerOptions;
 
 void            signpost_server_options_init    (SignpostServerOptions        *options);

@@ -134,6 +134,15 @@ add_practice (TestServer *ts,
 }
 
 char *
+test_add_practice (TestServer *ts,
+                   const char *ods,
+                   const char *line,
+                   const char *secret)
+{
+  return add_practice (ts, ods, line, secret);
+}
+
+char *
 test_add_user (TestServer   *ts,
                const char   *username,
                SignpostRole  role,
@@ -566,6 +575,48 @@ test_http (TestServer  *ts,
     }
   else
     test_http_start (ts, session, method, path, token, body, &reply, &pending);
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (reply->error);
+  return reply;
+}
+
+/* One request with one more header (@header: @value), e.g. a replayed
+ * time for /mutations. */
+TestReply *
+test_http_with_header (TestServer *ts,
+                       const char *method,
+                       const char *path,
+                       const char *token,
+                       const char *body,
+                       const char *header,
+                       const char *value)
+{
+  g_autofree char *uri = g_strconcat (ts->base, path, NULL);
+  TestReply *reply = NULL;
+  guint pending = 1;
+  Pending *p = g_new0 (Pending, 1);
+  SoupMessageHeaders *headers;
+
+  p->msg = soup_message_new (method, uri);
+  p->slot = &reply;
+  p->pending = &pending;
+  headers = soup_message_get_request_headers (p->msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (header != NULL)
+    soup_message_headers_replace (headers, header, value);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (p->msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (ts->session, p->msg, G_PRIORITY_DEFAULT, NULL, http_done, p);
   while (pending > 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (reply->error);

@@ -73,6 +73,13 @@ void         test_http_start             (TestServer        *ts,
                                           const char        *body,
                                           TestReply        **slot,
                                           guint             *pending);
+TestReply   *test_http_with_header       (TestServer        *ts,
+                                          const char        *method,
+                                          const char        *path,
+                                          const char        *token,
+                                          const char        *body,
+                                          const char        *header,
+                                          const char        *value);
 void         test_reply_free             (TestReply         *reply);
 JsonObject  *test_reply_json             (TestReply         *reply);
 void         test_assert_problem         (TestReply         *reply,
@@ -116,6 +123,10 @@ char        *test_event_json             (const char        *event,
                                           const char        *number);
 
 /* Fixture records, written straight to the store; each returns its id. */
+char        *test_add_practice           (TestServer        *ts,
+                                          const char        *ods,
+                                          const char        *line,
+                                          const char        *secret);
 char        *test_add_user               (TestServer        *ts,
                                           const char        *username,
                                           SignpostRole       role,

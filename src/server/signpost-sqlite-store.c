@@ -80,6 +80,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
  * The longest wait cannot be taken off a total; when the call holding it
  * changes, it is found again among the facts of its quarter hour.
  */
+/* Whether a patient row (new, old or records) is on the registered list. */
+#define REGISTERED(row) \
+  "(" row ".deleted = 0 AND coalesce (json_extract (" row ".data, '$.temporary'), 0) = 0" \
+  " AND json_extract (" row ".data, '$.left_at') IS NULL)"
+
 #define HUB_STATS_SCHEMA \
   /* A call's facts: each flag 0 or 1 (offered is always 1); wait_ms \
    * and abandon_ms are 0 unless answered or abandoned at a known time. */ \
@@ -320,22 +325,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "  INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE id = new.id;" \
   "END;"                                                                \
                                                                         \
-  /* The registered list: patients who are not temporary residents. */ \
+  /* The registered list: patients who are not temporary residents \
+   * and have not left. */                                             \
   "CREATE TABLE stats_list_sizes ("                                     \
   "  practice_id TEXT PRIMARY KEY,"                                     \
   "  registered INTEGER NOT NULL"                                       \
   ");"                                                                  \
   "CREATE TRIGGER stats_patient_inserted AFTER INSERT ON records WHEN new.kind = 'patient' BEGIN" \
   "  INSERT INTO stats_list_sizes VALUES (new.practice_id,"             \
-  "      new.deleted = 0 AND coalesce (json_extract (new.data, '$.temporary'), 0) = 0)" \
+  "      " REGISTERED ("new") ")" \
   "    ON CONFLICT (practice_id) DO UPDATE SET registered = registered + excluded.registered;" \
   "END;"                                                                \
   "CREATE TRIGGER stats_patient_updated AFTER UPDATE ON records WHEN new.kind = 'patient' BEGIN" \
   "  UPDATE stats_list_sizes SET registered = registered -"             \
-  "      (old.deleted = 0 AND coalesce (json_extract (old.data, '$.temporary'), 0) = 0)" \
+  "      (" REGISTERED ("old") ")" \
   "    WHERE practice_id = old.practice_id;"                            \
   "  INSERT INTO stats_list_sizes VALUES (new.practice_id,"             \
-  "      new.deleted = 0 AND coalesce (json_extract (new.data, '$.temporary'), 0) = 0)" \
+  "      " REGISTERED ("new") ")" \
   "    ON CONFLICT (practice_id) DO UPDATE SET registered = registered + excluded.registered;" \
   "END;"                                                                \
                                                                         \
@@ -344,8 +350,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source;"       \
   "INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source;"   \
   "INSERT INTO stats_list_sizes"                                        \
-  "  SELECT practice_id, sum (coalesce (json_extract (data, '$.temporary'), 0) = 0)" \
-  "  FROM records WHERE kind = 'patient' AND deleted = 0 GROUP BY practice_id;"
+  "  SELECT practice_id, sum (" REGISTERED ("records") ")"                \
+  "  FROM records WHERE kind = 'patient' GROUP BY practice_id;"
 
 /* Schema. Never edit a step that has shipped; add a new one. */
 static const SignpostMigration migrations[] = {

@@ -104,7 +104,9 @@ add_patients (Hub      *hub,
               guint     registered)
 {
   test_bulk_begin (hub->ts);
-  for (guint i = 0; i < registered + 3; i++)
+  g_autoptr(GDateTime) left = g_date_time_new_utc (2026, 1, 5, 12, 0, 0);
+
+  for (guint i = 0; i < registered + 5; i++)
     {
       g_autoptr(SignpostPatient) patient = signpost_patient_new ();
       char *id = g_uuid_string_random ();
@@ -115,8 +117,10 @@ add_patients (Hub      *hub,
       signpost_patient_set_family_name (patient, "Testcase");
       signpost_patient_set_date_of_birth (patient, "1980-02-29");
       signpost_patient_set_sex (patient, SIGNPOST_SEX_FEMALE);
-      /* Three temporary residents, who are not on the list. */
-      signpost_patient_set_temporary (patient, i >= registered);
+      /* Three temporary residents and two who left: not on the list. */
+      signpost_patient_set_temporary (patient, i >= registered && i < registered + 3);
+      if (i >= registered + 3)
+        signpost_patient_set_left_at (patient, left);
       test_put_record (hub->ts, patient);
       g_ptr_array_add (p->patients, id);
     }

@@ -181,6 +181,20 @@ bench_server_new_demo_with (double              scale,
   return start (server, TRUE);
 }
 
+/* A temporary directory and database path (server->db) to fill before
+ * bench_server_start() serves it. */
+BenchServer *
+bench_server_prepare (void)
+{
+  return prepare ();
+}
+
+void
+bench_server_start (BenchServer *server)
+{
+  start (server, FALSE);
+}
+
 /* One practice with a line, a navigator "bench" and an admin "boss". */
 BenchServer *
 bench_server_new_basic (void)

@@ -12,7 +12,7 @@
  * The body of GET /stats/hub (docs/PROTOCOL.md): every practice the
  * caller may see side by side, week by week, with the hub's total and
  * funnel plots of three rates. The store adds the figures up (its running
- * totals per quarter hour, signpost_store_hub_tallies()); this file cuts
+ * daily totals, signpost_store_hub_tallies()); this file cuts
  * the span into weeks of each practice's local calendar, turns counts
  * into rates a manager can compare — per 1,000 registered patients a
  * week, shares of calls, shares of appointments — and places each
@@ -498,7 +498,6 @@ signpost_hub_stats (SignpostStore  *store,
   gint64 hub_list_size = 0;
   guint n_hidden = 0;
   gboolean show_hub;
-  gint64 now_ms = to_ms (now);
   JsonObject *reply;
 
   g_return_val_if_fail (SIGNPOST_IS_STORE (store), NULL);
@@ -543,7 +542,6 @@ signpost_hub_stats (SignpostStore  *store,
           cell->from_ms = local_midnight_ms (&week->from, tz);
           cell->to_ms = local_midnight_ms (&after, tz);
           cell->settle_ms = settle_ms;
-          cell->now_ms = now_ms;
         }
       if (!signpost_store_count_list_size (store, id, &p->list_size, error))
         {

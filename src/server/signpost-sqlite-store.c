@@ -57,35 +57,43 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
 #define MS(instant) \
   "CAST (round ((julianday (" instant ") - 2440587.5) * 86400000.0) AS INTEGER)"
 
-/* 15 minutes in milliseconds: every time zone's offset from UTC is a
- * whole number of quarter hours, so a practice's local midnights (and
- * weeks) are always made of whole quarter hours. */
-#define QUARTER_MS "900000"
-
 /*
  * The hub's statistics (/stats/hub) compare weeks of every practice at
  * once, which is too much history to read call by call in a request. So
- * the database keeps running totals per practice and quarter hour, and a
- * request adds up a few hundred of those rows per practice.
+ * the database keeps running totals per practice and local day (the day
+ * in the practice's own time zone), and a request adds up a few dozen of
+ * those rows per practice.
  *
  * Triggers keep them, so that no write path can forget to. Each record
- * of interest has one row of "facts" — what it adds to its quarter hour,
+ * of interest has one row of "facts" — what it adds to its day,
  * recomputed from the record (and, for a slot, the live appointment in
- * it) whenever either is written; the quarter-hour totals follow the
- * facts by adding each new row and taking off each row removed. The
- * counting rules are those of /stats/day (signpost-stats.c): a call counts
- * in the quarter hour it was offered, a slot in the one it starts, a
- * navigation record in the one the server first stored it.
+ * it) whenever either is written; the daily totals follow the facts by
+ * adding each new row and taking off each row removed. The counting rules
+ * are those of /stats/day (signpost-stats.c): a call counts on the day it
+ * was offered, a slot on the day it starts, a navigation record on the
+ * day the server first stored it. A day is named by its local midnight
+ * in Unix milliseconds, from signpost_local_day(), a function this store
+ * gives SQLite (below); a practice's time zone is kept beside the totals,
+ * and a practice that changes it has its facts worked out again.
  *
  * The longest wait cannot be taken off a total; when the call holding it
- * changes, it is found again among the facts of its quarter hour.
+ * changes, it is found again among the facts of its day.
  */
+#define DAY(zone_of, ms) \
+  "signpost_local_day ((SELECT time_zone FROM stats_practice_zones" \
+  "                     WHERE practice_id = " zone_of "), " ms ")"
+
 /* Whether a patient row (new, old or records) is on the registered list. */
 #define REGISTERED(row) \
   "(" row ".deleted = 0 AND coalesce (json_extract (" row ".data, '$.temporary'), 0) = 0" \
   " AND json_extract (" row ".data, '$.left_at') IS NULL)"
 
 #define HUB_STATS_SCHEMA \
+  /* Each practice's time zone, which names its days. */                \
+  "CREATE TABLE stats_practice_zones ("                                 \
+  "  practice_id TEXT PRIMARY KEY,"                                     \
+  "  time_zone TEXT"                                                    \
+  ");"                                                                  \
   /* A call's facts: each flag 0 or 1 (offered is always 1); wait_ms \
    * and abandon_ms are 0 unless answered or abandoned at a known time. */ \
   "CREATE TABLE stats_call_facts ("                                     \
@@ -106,7 +114,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   ");"                                                                  \
   "CREATE INDEX stats_call_facts_wait"                                  \
   "  ON stats_call_facts (practice_id, bucket, wait_ms) WHERE answered = 1;" \
-  "CREATE TABLE stats_call_quarters ("                                  \
+  "CREATE TABLE stats_call_days ("                                  \
   "  practice_id TEXT NOT NULL,"                                        \
   "  bucket INTEGER NOT NULL,"                                          \
   "  offered INTEGER NOT NULL,"                                         \
@@ -125,7 +133,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   ") WITHOUT ROWID;"                                                    \
   /* The rules of signpost-stats.c's tally_call(), one call at a time. */ \
   "CREATE VIEW stats_call_source AS"                                    \
-  "  SELECT id, practice_id, o - o % " QUARTER_MS " AS bucket, 1 AS offered," \
+  "  SELECT id, practice_id, " DAY ("c.practice_id", "o") " AS bucket, 1 AS offered," \
   "    answered, answered AND a - o <= 60000 AS answered_in_time,"     \
   "    CASE WHEN answered THEN max (a - o, 0) ELSE 0 END AS wait_ms,"   \
   "    abandoned, abandoned AND ab IS NOT NULL AS abandon_n,"           \
@@ -145,10 +153,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "                json_extract (data, '$.callback_requested_at') IS NOT NULL AS cb," \
   "                coalesce (json_extract (data, '$.callback_attempts'), 0) AS attempts," \
   "                json_extract (data, '$.state') AS state"             \
-  "              FROM records WHERE kind = 'call' AND deleted = 0))"    \
+  "              FROM records WHERE kind = 'call' AND deleted = 0)) c"  \
   "  WHERE o >= 0;"                                                     \
   "CREATE TRIGGER stats_call_facts_added AFTER INSERT ON stats_call_facts BEGIN" \
-  "  INSERT INTO stats_call_quarters VALUES (new.practice_id, new.bucket, new.offered," \
+  "  INSERT INTO stats_call_days VALUES (new.practice_id, new.bucket, new.offered," \
   "      new.answered, new.answered_in_time, new.wait_ms,"              \
   "      CASE WHEN new.answered THEN new.wait_ms ELSE -1 END,"          \
   "      new.abandoned, new.abandon_n, new.abandon_ms, new.missed, new.waiting," \
@@ -168,7 +176,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "      callbacks_made = callbacks_made + excluded.callbacks_made;"    \
   "END;"                                                                \
   "CREATE TRIGGER stats_call_facts_removed AFTER DELETE ON stats_call_facts BEGIN" \
-  "  UPDATE stats_call_quarters SET"                                    \
+  "  UPDATE stats_call_days SET"                                    \
   "      offered = offered - old.offered,"                              \
   "      answered = answered - old.answered,"                           \
   "      answered_in_time = answered_in_time - old.answered_in_time,"   \
@@ -208,7 +216,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "  dna INTEGER NOT NULL,"                                             \
   "  hub_booked INTEGER NOT NULL"                                       \
   ");"                                                                  \
-  "CREATE TABLE stats_slot_quarters ("                                  \
+  "CREATE TABLE stats_slot_days ("                                  \
   "  practice_id TEXT NOT NULL,"                                        \
   "  bucket INTEGER NOT NULL,"                                          \
   "  offered INTEGER NOT NULL,"                                         \
@@ -221,7 +229,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   /* The live appointment by records_live_slot, whose terms the join \
    * repeats (+s.id: see sqlite_foreach_slot_use()). */                 \
   "CREATE VIEW stats_slot_source AS"                                    \
-  "  SELECT id, practice_id, start - start % " QUARTER_MS " AS bucket," \
+  "  SELECT id, practice_id, " DAY ("s2.practice_id", "start") " AS bucket," \
   "    status IS NOT 'blocked' AS offered, booking IS NOT NULL AS booked," \
   "    coalesce (booking IN ('arrived', 'seen'), 0) AS used,"           \
   "    coalesce (booking = 'did_not_attend', 0) AS dna,"                \
@@ -236,10 +244,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "          ON a.kind = 'appointment' AND a.deleted = 0"               \
   "          AND json_extract (a.data, '$.status') <> 'cancelled'"      \
   "          AND json_extract (a.data, '$.slot_id') = +s.id"            \
-  "        WHERE s.kind = 'slot' AND s.deleted = 0)"                    \
+  "        WHERE s.kind = 'slot' AND s.deleted = 0) s2"                 \
   "  WHERE start >= 0;"                                                 \
   "CREATE TRIGGER stats_slot_facts_added AFTER INSERT ON stats_slot_facts BEGIN" \
-  "  INSERT INTO stats_slot_quarters VALUES (new.practice_id, new.bucket, new.offered," \
+  "  INSERT INTO stats_slot_days VALUES (new.practice_id, new.bucket, new.offered," \
   "      new.booked, new.used, new.dna, new.hub_booked)"                \
   "    ON CONFLICT (practice_id, bucket) DO UPDATE SET"                 \
   "      offered = offered + excluded.offered,"                         \
@@ -249,7 +257,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "      hub_booked = hub_booked + excluded.hub_booked;"                \
   "END;"                                                                \
   "CREATE TRIGGER stats_slot_facts_removed AFTER DELETE ON stats_slot_facts BEGIN" \
-  "  UPDATE stats_slot_quarters SET"                                    \
+  "  UPDATE stats_slot_days SET"                                    \
   "      offered = offered - old.offered,"                              \
   "      booked = booked - old.booked,"                                 \
   "      used = used - old.used,"                                       \
@@ -291,7 +299,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "  route TEXT NOT NULL,"                                              \
   "  target TEXT NOT NULL"                                              \
   ");"                                                                  \
-  "CREATE TABLE stats_triage_quarters ("                                \
+  "CREATE TABLE stats_triage_days ("                                \
   "  practice_id TEXT NOT NULL,"                                        \
   "  bucket INTEGER NOT NULL,"                                          \
   "  route TEXT NOT NULL,"                                              \
@@ -300,20 +308,20 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "  PRIMARY KEY (practice_id, bucket, route, target)"                  \
   ") WITHOUT ROWID;"                                                    \
   "CREATE VIEW stats_triage_source AS"                                  \
-  "  SELECT id, practice_id, created_ms - created_ms % " QUARTER_MS " AS bucket," \
+  "  SELECT id, practice_id, " DAY ("r.practice_id", "created_ms") " AS bucket," \
   "    coalesce (json_extract (data, '$.route.kind'), '') AS route,"    \
   "    coalesce (CASE json_extract (data, '$.route.kind')"              \
   "                WHEN 'profession' THEN json_extract (data, '$.route.profession')" \
   "                WHEN 'signpost' THEN json_extract (data, '$.route.signpost')" \
   "              END, '') AS target"                                    \
-  "  FROM records WHERE kind = 'triage' AND deleted = 0 AND created_ms >= 0;" \
+  "  FROM records r WHERE kind = 'triage' AND deleted = 0 AND created_ms >= 0;" \
   "CREATE TRIGGER stats_triage_facts_added AFTER INSERT ON stats_triage_facts BEGIN" \
-  "  INSERT INTO stats_triage_quarters VALUES (new.practice_id, new.bucket, new.route," \
+  "  INSERT INTO stats_triage_days VALUES (new.practice_id, new.bucket, new.route," \
   "      new.target, 1)"                                                \
   "    ON CONFLICT (practice_id, bucket, route, target) DO UPDATE SET count = count + 1;" \
   "END;"                                                                \
   "CREATE TRIGGER stats_triage_facts_removed AFTER DELETE ON stats_triage_facts BEGIN" \
-  "  UPDATE stats_triage_quarters SET count = count - 1"                \
+  "  UPDATE stats_triage_days SET count = count - 1"                \
   "    WHERE practice_id = old.practice_id AND bucket = old.bucket"     \
   "    AND route = old.route AND target = old.target;"                  \
   "END;"                                                                \
@@ -345,7 +353,32 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "    ON CONFLICT (practice_id) DO UPDATE SET registered = registered + excluded.registered;" \
   "END;"                                                                \
                                                                         \
+  /* A practice's days follow its time zone: a change of zone works its \
+   * facts out again. (Upserts: the conflict clause of the statement that \
+   * fires a trigger overrides an OR REPLACE inside it.) */             \
+  "CREATE TRIGGER stats_practice_inserted AFTER INSERT ON records"      \
+  "  WHEN new.kind = 'practice' BEGIN"                                  \
+  "  INSERT INTO stats_practice_zones"                                  \
+  "    VALUES (new.id, json_extract (new.data, '$.time_zone'))"         \
+  "    ON CONFLICT (practice_id) DO UPDATE SET time_zone = excluded.time_zone;" \
+  "END;"                                                                \
+  "CREATE TRIGGER stats_practice_moved AFTER UPDATE ON records"         \
+  "  WHEN new.kind = 'practice' AND json_extract (new.data, '$.time_zone')" \
+  "       IS NOT (SELECT time_zone FROM stats_practice_zones WHERE practice_id = new.id) BEGIN" \
+  "  INSERT INTO stats_practice_zones"                                  \
+  "    VALUES (new.id, json_extract (new.data, '$.time_zone'))"         \
+  "    ON CONFLICT (practice_id) DO UPDATE SET time_zone = excluded.time_zone;" \
+  "  DELETE FROM stats_call_facts WHERE practice_id = new.id;"          \
+  "  INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE practice_id = new.id;" \
+  "  DELETE FROM stats_slot_facts WHERE practice_id = new.id;"          \
+  "  INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE practice_id = new.id;" \
+  "  DELETE FROM stats_triage_facts WHERE practice_id = new.id;"        \
+  "  INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE practice_id = new.id;" \
+  "END;"                                                                \
+                                                                        \
   /* What is already stored. */                                         \
+  "INSERT INTO stats_practice_zones"                                    \
+  "  SELECT id, json_extract (data, '$.time_zone') FROM records WHERE kind = 'practice';" \
   "INSERT INTO stats_call_facts SELECT * FROM stats_call_source;"       \
   "INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source;"       \
   "INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source;"   \
@@ -524,6 +557,71 @@ static const SignpostMigration migrations[] = {
     NULL },
   { 6, HUB_STATS_SCHEMA, NULL },
 };
+
+/* signpost_local_day (ZONE, MS): the local midnight, in Unix milliseconds,
+ * that begins the day of the instant MS in the time zone ZONE, for the
+ * hub's daily totals. A zone that is missing is Europe/London and one this
+ * machine does not know is UTC, as signpost-hub-stats.c has it. */
+static void
+local_day_function (sqlite3_context  *context,
+                    int               argc,
+                    sqlite3_value   **argv)
+{
+  GHashTable *zones = sqlite3_user_data (context);
+  const char *name = (const char *) sqlite3_value_text (argv[0]);
+  g_autoptr(GDateTime) instant = NULL;
+  g_autoptr(GDateTime) midnight = NULL;
+  GTimeZone *tz;
+  gint64 ms;
+  GDate day;
+
+  if (sqlite3_value_type (argv[1]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  ms = sqlite3_value_int64 (argv[1]);
+  tz = g_hash_table_lookup (zones, name != NULL ? name : "");
+  if (tz == NULL)
+    {
+      tz = signpost_time_zone_new (name, NULL);
+      if (tz == NULL)
+        tz = g_time_zone_new_utc ();
+      g_hash_table_insert (zones, g_strdup (name != NULL ? name : ""), tz);
+    }
+  instant = g_date_time_new_from_unix_utc (ms / 1000 - (ms % 1000 < 0 ? 1 : 0));
+  if (instant == NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  signpost_local_date (instant, tz, &day);
+  midnight = signpost_local_time_to_utc (&day, 0, 0, tz);
+  if (midnight == NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_int64 (context, g_date_time_to_unix (midnight) * 1000);
+}
+
+static gboolean
+add_functions (SignpostSqliteStore  *self,
+               GError              **error)
+{
+  GHashTable *zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_time_zone_unref);
+  int rc;
+
+  rc = sqlite3_create_function_v2 (signpost_db_get_handle (self->db), "signpost_local_day", 2,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, zones, local_day_function,
+                                   NULL, NULL, (void (*) (void *)) g_hash_table_unref);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE,
+                   "Could not add a function to the database: %s", sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* Telephony dedupe keys and login failures are only needed for a while. */
 #define EVENT_KEEP_USEC    ((gint64) G_USEC_PER_SEC * 60 * 60 * 48)
@@ -1344,7 +1442,7 @@ hub_call_tally (SignpostDb             *db,
                               "  total (abandoned), total (abandon_n), total (abandon_ms),"
                               "  total (missed + CASE WHEN bucket < ?4 THEN waiting ELSE 0 END),"
                               "  total (callbacks_requested), total (callbacks_made) "
-                              "FROM stats_call_quarters "
+                              "FROM stats_call_days "
                               "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3",
                               error);
   if (stmt == NULL ||
@@ -1381,15 +1479,15 @@ hub_slot_tally (SignpostDb             *db,
 
   stmt = signpost_db_prepare (db,
                               "SELECT total (offered), total (booked), total (used), total (dna),"
-                              "  total (CASE WHEN bucket + " QUARTER_MS " <= ?4"
+                              "  total (CASE WHEN bucket < ?4"
                               "         THEN max (offered - booked, 0) ELSE 0 END),"
                               "  total (hub_booked) "
-                              "FROM stats_slot_quarters "
+                              "FROM stats_slot_days "
                               "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3",
                               error);
   if (stmt == NULL ||
       !signpost_db_bind (stmt, error, "sIII", cell->practice_id, cell->from_ms, cell->to_ms,
-                         cell->now_ms))
+                         cell->settle_ms))
     return FALSE;
   rc = signpost_db_step (db, stmt, error);
   if (rc == SQLITE_ROW)
@@ -1417,7 +1515,7 @@ hub_routes (SignpostDb             *db,
   int rc;
 
   stmt = signpost_db_prepare (db,
-                              "SELECT route, target, sum (count) FROM stats_triage_quarters "
+                              "SELECT route, target, sum (count) FROM stats_triage_days "
                               "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3 "
                               "GROUP BY route, target HAVING sum (count) > 0 "
                               "ORDER BY route, target",
@@ -1433,8 +1531,9 @@ hub_routes (SignpostDb             *db,
   return rc != -1;
 }
 
-/* One index range of each table of quarter-hour totals per cell: a few
- * hundred rows a practice-week, whatever the number of calls. */
+/* One index range of each table of daily totals per cell: five rows a
+ * practice-week (a few dozen for the navigation routes), whatever the
+ * number of calls. */
 static gboolean
 sqlite_hub_tallies (SignpostStore          *store,
                     const SignpostHubCell  *cells,
@@ -2618,7 +2717,8 @@ signpost_sqlite_store_new (const char  *path,
   /* temp_store=MEMORY: the statement journal behind each savepoint (one
    * per mutation of a batch, one per webhook event of a group) is kept in
    * memory rather than written to a temporary file for every write. */
-  if (!signpost_db_migrate (self->db, migrations, G_N_ELEMENTS (migrations), error) ||
+  if (!add_functions (self, error) ||
+      !signpost_db_migrate (self->db, migrations, G_N_ELEMENTS (migrations), error) ||
       !signpost_db_exec (self->db, "PRAGMA wal_autocheckpoint=0", error) ||
       !signpost_db_exec (self->db, "PRAGMA temp_store=MEMORY", error))
     return NULL;

@@ -131,17 +131,16 @@ typedef struct {
 typedef gboolean (*SignpostStoredPatientFunc) (const SignpostStoredPatient *patient,
                                                gpointer                     user_data);
 
-/* One practice over a span of time for the hub's statistics: [from_ms,
- * to_ms) on quarter-hour boundaries (local midnights are). A call still
- * waiting that was offered before @settle_ms (the practice's last local
- * midnight) is a missed one; a slot nobody booked counts as unused once
- * its quarter hour has ended before @now_ms. */
+/* One practice over a span of local days for the hub's statistics:
+ * [from_ms, to_ms) from a local midnight to another, in the practice's
+ * time zone. @settle_ms is the practice's last local midnight: a call
+ * still waiting that was offered before it is a missed one, and a slot
+ * nobody booked counts as unused once its day is over. */
 typedef struct {
   const char *practice_id;
   gint64      from_ms;
   gint64      to_ms;
   gint64      settle_ms;
-  gint64      now_ms;
 } SignpostHubCell;
 
 /* What one SignpostHubCell adds up to, by the counting rules of

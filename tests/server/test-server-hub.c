@@ -880,6 +880,46 @@ test_figures (void)
         }
     }
   g_hash_table_unref (everything.routes);
+
+  /* A practice that moves to another time zone has its days worked out
+   * again, and back: nothing lost, nothing counted twice. Its calls from
+   * 08:00 to 18:30 in London stay in the same weeks in Kathmandu (5 h 45
+   * ahead), but one at 23:00 on the last Sunday is Monday there, after
+   * the span. */
+  {
+    Practice *p = &hub->practices[4];
+    g_autofree char *admin = test_login (hub->ts, "admin");
+    g_autoptr(JsonObject) moved = NULL;
+    g_autoptr(JsonObject) back = NULL;
+    JsonObject *result;
+    JsonArray *weeks;
+    GDate sunday = hub->monday[N_WEEKS - 1];
+
+    g_date_add_days (&sunday, 6);
+    event (hub, p, "call.offered", "hub-late-sunday", local_ms (hub, &sunday, 23, 0), NULL);
+    event (hub, p, "call.missed", "hub-late-sunday", local_ms (hub, &sunday, 23, 1), NULL);
+    p->weeks[N_WEEKS - 1].offered++;
+    p->weeks[N_WEEKS - 1].missed++;
+
+    result = test_mutate_one (hub->ts, admin, "practice", "update", p->id, 1,
+                              "{\"time_zone\":\"Asia/Kathmandu\"}");
+    g_assert_cmpstr (test_result_status (result), ==, "applied");
+    json_object_unref (result);
+    moved = get_hub (hub, hub->hub_manager, NULL);
+    weeks = json_object_get_array_member (find_practice (moved, p->id), "weeks");
+    for (guint w = 0; w < N_WEEKS; w++)
+      assert_count (json_object_get_object_member (json_array_get_object_element (weeks, w), "calls"),
+                    "offered", p->weeks[w].offered - (w == N_WEEKS - 1 ? 1 : 0));
+
+    result = test_mutate_one (hub->ts, admin, "practice", "update", p->id, 2,
+                              "{\"time_zone\":\"Europe/London\"}");
+    g_assert_cmpstr (test_result_status (result), ==, "applied");
+    json_object_unref (result);
+    back = get_hub (hub, hub->hub_manager, NULL);
+    weeks = json_object_get_array_member (find_practice (back, p->id), "weeks");
+    for (guint w = 0; w < N_WEEKS; w++)
+      assert_figures (json_array_get_object_element (weeks, w), &p->weeks[w], p->registered, 7);
+  }
   hub_free (hub);
 }
 

@@ -128,12 +128,24 @@ to_ms (GDateTime *instant)
   return g_date_time_to_unix (instant) * 1000 + g_date_time_get_microsecond (instant) / 1000;
 }
 
+/* The practice's time zone (UTC for one this machine does not know, as
+ * the store's signpost_local_day() has it), read once a request: most
+ * practices share one, and reading a zone is reading its file. */
 static GTimeZone *
-practice_time_zone (SignpostPractice *practice)
+practice_time_zone (GHashTable       *zones,
+                    SignpostPractice *practice)
 {
-  GTimeZone *tz = signpost_time_zone_new (signpost_practice_get_time_zone (practice), NULL);
+  const char *name = signpost_practice_get_time_zone (practice);
+  GTimeZone *tz = g_hash_table_lookup (zones, name != NULL ? name : "");
 
-  return tz != NULL ? tz : g_time_zone_new_utc ();
+  if (tz == NULL)
+    {
+      tz = signpost_time_zone_new (name, NULL);
+      if (tz == NULL)
+        tz = g_time_zone_new_utc ();
+      g_hash_table_insert (zones, g_strdup (name != NULL ? name : ""), tz);
+    }
+  return g_time_zone_ref (tz);
 }
 
 static gint64
@@ -490,6 +502,8 @@ signpost_hub_stats (SignpostStore  *store,
   g_autoptr(JsonArray) weeks = json_array_new ();
   g_autoptr(JsonArray) practice_array = json_array_new ();
   g_autoptr(JsonArray) funnels = json_array_new ();
+  g_autoptr(GHashTable) zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_time_zone_unref);
   g_autofree char *from_text = signpost_date_format (from);
   g_autofree char *to_text = signpost_date_format (to);
   Collect collect = { 0 };
@@ -528,7 +542,7 @@ signpost_hub_stats (SignpostStore  *store,
       for (guint w = 0; w < spans->len; w++)
         figures_init (&p->weeks[w]);
 
-      tz = practice_time_zone (p->practice);
+      tz = practice_time_zone (zones, p->practice);
       signpost_local_date (now, tz, &today);
       settle_ms = local_midnight_ms (&today, tz);
       for (guint w = 0; w < spans->len; w++)

@@ -1544,17 +1544,23 @@ sqlite_hub_tallies (SignpostStore          *store,
                     GError                **error)
 {
   SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  gboolean ok = TRUE;
 
-  for (guint i = 0; i < n_cells; i++)
+  /* One read transaction: every cell sees the same moment, and the file
+   * is locked once rather than once a query. */
+  if (!signpost_db_exec (db, "SAVEPOINT hub_read", error))
+    return FALSE;
+  for (guint i = 0; ok && i < n_cells; i++)
     {
       memset (&tallies[i], 0, sizeof tallies[i]);
       tallies[i].wait_max_ms = -1;
-      if (!hub_call_tally (db, &cells[i], &tallies[i], error) ||
-          !hub_slot_tally (db, &cells[i], &tallies[i], error) ||
-          !hub_routes (db, i, &cells[i], route_func, user_data, error))
-        return FALSE;
+      ok = hub_call_tally (db, &cells[i], &tallies[i], error) &&
+           hub_slot_tally (db, &cells[i], &tallies[i], error) &&
+           hub_routes (db, i, &cells[i], route_func, user_data, error);
     }
-  return TRUE;
+  if (!signpost_db_exec (db, "RELEASE hub_read", ok ? error : NULL))
+    ok = FALSE;
+  return ok;
 }
 
 static gboolean

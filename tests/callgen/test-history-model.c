@@ -156,7 +156,7 @@ test_sessions_and_bookings (void)
   g_autoptr(SignpostHistoryModel) model = model_new (5);
   g_autoptr(GPtrArray) sessions = NULL;
   g_autoptr(GHashTable) slots = NULL;
-  g_autoptr(GHashTable) booked = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) booked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) per_practice = g_hash_table_new (g_str_hash, g_str_equal);
   GDate from, to, day;
   guint hub_bookings = 0, bookings = 0, outcomes = 0, seen = 0, dna = 0;
@@ -218,7 +218,7 @@ test_sessions_and_bookings (void)
                * for the day, and by the hub only where the hub may. */
               g_assert_cmpint (batch->at_us / 1000, <, parse_ms (json_object_get_string_member (slot, "start")));
               g_assert_false (g_hash_table_contains (booked, slot_id));
-              g_hash_table_add (booked, (gpointer) slot_id);
+              g_hash_table_add (booked, g_strdup (slot_id));
               g_assert_false (json_object_has_member (slot, "release_at"));
               if (hub)
                 {

@@ -939,7 +939,10 @@ signpost_demo_describe_practices (guint n_practices)
   else
     g_string_append_printf (text, _("  Practice: %s %s (line 020 7946 0001)\n"),
                             demo_practices[0].ods, demo_practices[0].name);
-  if (n_practices > 2)
+  if (n_practices == 3)
+    g_string_append (text, _("  and Y99903 (line 020 7946 0003); the drama ranges hold few numbers, "
+                             "so most of its patients have none\n"));
+  else if (n_practices > 3)
     g_string_append_printf (text, _("  and %u more, Y99903 to Y999%02u (lines 020 7946 0003 to 020 7946 00%02u); "
                                      "the drama ranges hold few numbers, so most of their patients "
                                      "have none\n"),

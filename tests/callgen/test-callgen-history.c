@@ -58,7 +58,7 @@ fixture_set_up (Fixture *f)
   db = g_build_filename (f->tmpdir, "signpost.db", NULL);
   f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                                 g_getenv ("SIGNPOST_SERVER_BINARY"), "--demo", "--practices", "3",
-                                "--demo-scale", "0.3", "--db", db, "--listen", "127.0.0.1:0", NULL);
+                                "--demo-scale", "0.2", "--db", db, "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));

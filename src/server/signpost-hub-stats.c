@@ -100,6 +100,7 @@ figures_add (Figures       *sum,
   s->slots_dna += t->slots_dna;
   s->slots_unused += t->slots_unused;
   s->slots_hub_booked += t->slots_hub_booked;
+  s->online_requests += t->online_requests;
 
   g_hash_table_iter_init (&iter, f->routes);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -339,10 +340,12 @@ figures_json (const Figures *f,
   json_object_set_string_member (object, "from", from_text);
   json_object_set_string_member (object, "to", to_text);
   json_object_set_object_member (object, "calls", calls_json (&f->tally, list_size, days));
-  /* Online requests are not told apart from other navigation records
-   * yet: null, never 0. */
-  json_object_set_null_member (online, "count");
-  json_object_set_null_member (online, "per_1000_per_week");
+  /* Requests from the practice's form and other online-consultation
+   * products (the intake API): navigation records whose source is not the
+   * phone. */
+  json_object_set_int_member (online, "count", f->tally.online_requests);
+  set_number_or_null (online, "per_1000_per_week",
+                      per_1000_per_week (f->tally.online_requests, list_size, days));
   json_object_set_object_member (object, "online_requests", online);
   json_object_set_object_member (object, "appointments",
                                  appointments_json (&f->tally, list_size, days));

@@ -297,7 +297,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "  practice_id TEXT NOT NULL,"                                        \
   "  bucket INTEGER NOT NULL,"                                          \
   "  route TEXT NOT NULL,"                                              \
-  "  target TEXT NOT NULL"                                              \
+  "  target TEXT NOT NULL,"                                             \
+  "  online INTEGER NOT NULL"                                           \
   ");"                                                                  \
   "CREATE TABLE stats_triage_days ("                                \
   "  practice_id TEXT NOT NULL,"                                        \
@@ -305,6 +306,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "  route TEXT NOT NULL,"                                              \
   "  target TEXT NOT NULL,"                                             \
   "  count INTEGER NOT NULL,"                                           \
+  "  online INTEGER NOT NULL,"                                          \
   "  PRIMARY KEY (practice_id, bucket, route, target)"                  \
   ") WITHOUT ROWID;"                                                    \
   "CREATE VIEW stats_triage_source AS"                                  \
@@ -313,15 +315,17 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SignpostSqliteStore, signpost_sqlite_store, G_TYP
   "    coalesce (CASE json_extract (data, '$.route.kind')"              \
   "                WHEN 'profession' THEN json_extract (data, '$.route.profession')" \
   "                WHEN 'signpost' THEN json_extract (data, '$.route.signpost')" \
-  "              END, '') AS target"                                    \
+  "              END, '') AS target,"                                   \
+  "    coalesce (json_extract (data, '$.source') IN ('online', 'intake'), 0) AS online" \
   "  FROM records r WHERE kind = 'triage' AND deleted = 0 AND created_ms >= 0;" \
   "CREATE TRIGGER stats_triage_facts_added AFTER INSERT ON stats_triage_facts BEGIN" \
   "  INSERT INTO stats_triage_days VALUES (new.practice_id, new.bucket, new.route," \
-  "      new.target, 1)"                                                \
-  "    ON CONFLICT (practice_id, bucket, route, target) DO UPDATE SET count = count + 1;" \
+  "      new.target, 1, new.online)"                                    \
+  "    ON CONFLICT (practice_id, bucket, route, target) DO UPDATE SET count = count + 1," \
+  "      online = online + excluded.online;"                            \
   "END;"                                                                \
   "CREATE TRIGGER stats_triage_facts_removed AFTER DELETE ON stats_triage_facts BEGIN" \
-  "  UPDATE stats_triage_days SET count = count - 1"                \
+  "  UPDATE stats_triage_days SET count = count - 1, online = online - old.online" \
   "    WHERE practice_id = old.practice_id AND bucket = old.bucket"     \
   "    AND route = old.route AND target = old.target;"                  \
   "END;"                                                                \
@@ -1507,6 +1511,7 @@ static gboolean
 hub_routes (SignpostDb             *db,
             guint                   index,
             const SignpostHubCell  *cell,
+            SignpostHubTally       *tally,
             SignpostHubRouteFunc    func,
             gpointer                user_data,
             GError                **error)
@@ -1515,7 +1520,7 @@ hub_routes (SignpostDb             *db,
   int rc;
 
   stmt = signpost_db_prepare (db,
-                              "SELECT route, target, sum (count) FROM stats_triage_days "
+                              "SELECT route, target, sum (count), sum (online) FROM stats_triage_days "
                               "WHERE practice_id = ?1 AND bucket >= ?2 AND bucket < ?3 "
                               "GROUP BY route, target HAVING sum (count) > 0 "
                               "ORDER BY route, target",
@@ -1524,9 +1529,12 @@ hub_routes (SignpostDb             *db,
       !signpost_db_bind (stmt, error, "sII", cell->practice_id, cell->from_ms, cell->to_ms))
     return FALSE;
   while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
-    if (!func (index, column_text (stmt, 0), column_text (stmt, 1),
-               sqlite3_column_int64 (stmt, 2), user_data))
-      break;
+    {
+      tally->online_requests += sqlite3_column_int64 (stmt, 3);
+      if (!func (index, column_text (stmt, 0), column_text (stmt, 1),
+                 sqlite3_column_int64 (stmt, 2), user_data))
+        break;
+    }
   sqlite3_reset (stmt);
   return rc != -1;
 }
@@ -1556,7 +1564,7 @@ sqlite_hub_tallies (SignpostStore          *store,
       tallies[i].wait_max_ms = -1;
       ok = hub_call_tally (db, &cells[i], &tallies[i], error) &&
            hub_slot_tally (db, &cells[i], &tallies[i], error) &&
-           hub_routes (db, i, &cells[i], route_func, user_data, error);
+           hub_routes (db, i, &cells[i], &tallies[i], route_func, user_data, error);
     }
   if (!signpost_db_exec (db, "RELEASE hub_read", ok ? error : NULL))
     ok = FALSE;

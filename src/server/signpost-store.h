@@ -165,6 +165,7 @@ typedef struct {
   gint64 slots_dna;
   gint64 slots_unused;
   gint64 slots_hub_booked;
+  gint64 online_requests;         /* navigation records from the form or the intake API */
 } SignpostHubTally;
 
 /* How many navigation records of cell @cell took a route: @route is its

@@ -313,6 +313,12 @@ signpost_pg_store_import_begin (SignpostPgStore  *self,
                    self->location);
       return NULL;
     }
+  /* The hub's running totals are built once, at the end. */
+  if (!signpost_pg_exec (self, "SET LOCAL signpost.stats_paused = 'on'", error))
+    {
+      signpost_store_rollback (SIGNPOST_STORE (self));
+      return NULL;
+    }
   import = g_new0 (SignpostPgImport, 1);
   import->store = g_object_ref (self);
   import->copying = -1;
@@ -399,6 +405,9 @@ signpost_pg_import_end (SignpostPgImport  *import,
 
   import->ended = TRUE;
   if (!end_copy (import, error))
+    return FALSE;
+  if (!signpost_pg_exec (self, "SET LOCAL signpost.stats_paused = 'off'", error) ||
+      !signpost_pg_exec (self, "SELECT signpost_stats_rebuild ()", error))
     return FALSE;
   result = signpost_pg_run (self,
                             "SELECT setval (pg_get_serial_sequence ('audit', 'id'),"

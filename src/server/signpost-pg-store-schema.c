@@ -27,6 +27,312 @@ typedef struct {
   const char *sql;
 } Step;
 
+/*
+ * The hub's statistics (/stats/hub): running totals per practice and
+ * local day, kept by triggers, as the SQLite store keeps them (see the
+ * long comment above HUB_STATS_SCHEMA in signpost-sqlite-store.c). Each
+ * call, slot (with its live appointment) and navigation record has a row
+ * of facts, worked out again whenever it or its appointment is written;
+ * the daily totals add each new row of facts and take off each one
+ * removed. A day is named by its local midnight in Unix milliseconds
+ * (signpost_local_day ()), in the practice's time zone, kept beside the
+ * totals: a missing zone is Europe/London and one PostgreSQL does not
+ * know is UTC, as signpost-hub-stats.c has it. admin copy-to pauses the
+ * triggers (signpost.stats_paused) and builds everything once at the end.
+ */
+#define MS_OF(doc, key) \
+  "round (extract (epoch FROM (" doc " ->> '" key "')::timestamptz) * 1000)::bigint"
+#define ZONE_OF(practice) \
+  "(SELECT z.time_zone FROM stats_practice_zones z WHERE z.practice_id = " practice ")"
+#define REGISTERED_ROW(row) \
+  "(NOT " row ".deleted AND NOT coalesce ((" row ".data::jsonb ->> 'temporary')::boolean, false)" \
+  " AND " row ".data::jsonb ->> 'left_at' IS NULL)::int"
+
+#define HUB_STATS_STEP \
+  "CREATE FUNCTION signpost_local_day (zone text, ms bigint) RETURNS bigint" \
+  "  LANGUAGE sql IMMUTABLE AS $$" \
+  "    SELECT (extract (epoch FROM date_trunc ('day', to_timestamp (ms / 1000.0)" \
+  "              AT TIME ZONE coalesce (zone, 'Europe/London'))" \
+  "              AT TIME ZONE coalesce (zone, 'Europe/London')) * 1000)::bigint $$;" \
+  /* A practice's zone as the statistics use it. */ \
+  "CREATE FUNCTION signpost_stats_zone (zone text) RETURNS text LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    IF zone IS NULL OR zone = '' THEN RETURN 'Europe/London'; END IF;" \
+  "    PERFORM now () AT TIME ZONE zone;" \
+  "    RETURN zone;" \
+  "  EXCEPTION WHEN OTHERS THEN RETURN 'UTC';" \
+  "  END $$;" \
+  "CREATE TABLE stats_practice_zones ("                                 \
+  "  practice_id text COLLATE \"C\" PRIMARY KEY,"                       \
+  "  time_zone text NOT NULL"                                           \
+  ");"                                                                  \
+  \
+  "CREATE TABLE stats_call_facts ("                                     \
+  "  id text COLLATE \"C\" PRIMARY KEY,"                                \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  bucket bigint NOT NULL,"                                           \
+  "  offered bigint NOT NULL, answered bigint NOT NULL,"                \
+  "  answered_in_time bigint NOT NULL, wait_ms bigint NOT NULL,"        \
+  "  abandoned bigint NOT NULL, abandon_n bigint NOT NULL,"             \
+  "  abandon_ms bigint NOT NULL, missed bigint NOT NULL,"               \
+  "  waiting bigint NOT NULL, callbacks_requested bigint NOT NULL,"     \
+  "  callbacks_made bigint NOT NULL"                                    \
+  ");"                                                                  \
+  "CREATE INDEX stats_call_facts_day ON stats_call_facts (practice_id, bucket, wait_ms);" \
+  "CREATE TABLE stats_call_days ("                                      \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  bucket bigint NOT NULL,"                                           \
+  "  offered bigint NOT NULL, answered bigint NOT NULL,"                \
+  "  answered_in_time bigint NOT NULL, wait_ms bigint NOT NULL,"        \
+  "  wait_max_ms bigint NOT NULL,"                                      \
+  "  abandoned bigint NOT NULL, abandon_n bigint NOT NULL,"             \
+  "  abandon_ms bigint NOT NULL, missed bigint NOT NULL,"               \
+  "  waiting bigint NOT NULL, callbacks_requested bigint NOT NULL,"     \
+  "  callbacks_made bigint NOT NULL,"                                   \
+  "  PRIMARY KEY (practice_id, bucket)"                                 \
+  ");"                                                                  \
+  /* The rules of signpost-stats.c's tally_call (), one call at a time. */ \
+  "CREATE VIEW stats_call_source AS"                                    \
+  "  SELECT id, practice_id, signpost_local_day (" ZONE_OF ("c.practice_id") ", o) AS bucket," \
+  "    1::bigint AS offered, answered::int::bigint AS answered,"        \
+  "    (answered AND a - o <= 60000)::int::bigint AS answered_in_time," \
+  "    CASE WHEN answered THEN greatest (a - o, 0) ELSE 0 END AS wait_ms," \
+  "    abandoned::int::bigint AS abandoned,"                            \
+  "    (abandoned AND ab IS NOT NULL)::int::bigint AS abandon_n,"       \
+  "    CASE WHEN abandoned AND ab IS NOT NULL THEN greatest (ab - o, 0) ELSE 0 END AS abandon_ms," \
+  "    (NOT cb AND NOT answered AND NOT abandoned AND NOT still)::int::bigint AS missed," \
+  "    (NOT cb AND NOT answered AND NOT abandoned AND still)::int::bigint AS waiting," \
+  "    cb::int::bigint AS callbacks_requested,"                         \
+  "    (cb AND (a IS NOT NULL OR done IS NOT NULL OR attempts > 0))::int::bigint AS callbacks_made" \
+  "  FROM (SELECT *, NOT cb AND a IS NOT NULL AS answered,"             \
+  "               NOT cb AND a IS NULL AND (ab IS NOT NULL OR coalesce (state = 'abandoned', false))" \
+  "                 AS abandoned,"                                      \
+  "               coalesce (state IN ('ringing', 'queued', 'callback_requested'), false) AS still" \
+  "        FROM (SELECT id, practice_id, offered_ms AS o, answered_ms AS a, state," \
+  "                " MS_OF ("j", "abandoned_at") " AS ab,"              \
+  "                " MS_OF ("j", "callback_done_at") " AS done,"        \
+  "                j ->> 'callback_requested_at' IS NOT NULL AS cb,"    \
+  "                coalesce ((j ->> 'callback_attempts')::bigint, 0) AS attempts" \
+  "              FROM (SELECT id, practice_id, offered_ms, answered_ms, state, data::jsonb AS j" \
+  "                    FROM records WHERE kind = 'call' AND NOT deleted) r) x) c" \
+  "  WHERE o >= 0;"                                                     \
+  \
+  "CREATE TABLE stats_slot_facts ("                                     \
+  "  id text COLLATE \"C\" PRIMARY KEY,"                                \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  bucket bigint NOT NULL,"                                           \
+  "  offered bigint NOT NULL, booked bigint NOT NULL, used bigint NOT NULL," \
+  "  dna bigint NOT NULL, hub_booked bigint NOT NULL"                   \
+  ");"                                                                  \
+  "CREATE INDEX stats_slot_facts_practice ON stats_slot_facts (practice_id);" \
+  "CREATE TABLE stats_slot_days ("                                      \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  bucket bigint NOT NULL,"                                           \
+  "  offered bigint NOT NULL, booked bigint NOT NULL, used bigint NOT NULL," \
+  "  dna bigint NOT NULL, hub_booked bigint NOT NULL,"                  \
+  "  PRIMARY KEY (practice_id, bucket)"                                 \
+  ");"                                                                  \
+  "CREATE VIEW stats_slot_source AS"                                    \
+  "  SELECT s.id, s.practice_id,"                                       \
+  "    signpost_local_day (" ZONE_OF ("s.practice_id") ", s.start_ms) AS bucket," \
+  "    (s.status IS DISTINCT FROM 'blocked')::int::bigint AS offered,"  \
+  "    (a.status IS NOT NULL)::int::bigint AS booked,"                  \
+  "    coalesce (a.status IN ('arrived', 'seen'), false)::int::bigint AS used," \
+  "    coalesce (a.status = 'did_not_attend', false)::int::bigint AS dna," \
+  "    (a.status IS NOT NULL AND coalesce ((SELECT (u.data::jsonb ->> 'hub')::boolean" \
+  "        FROM records u WHERE u.id = a.data::jsonb ->> 'booked_by' AND u.kind = 'user')," \
+  "        false))::int::bigint AS hub_booked"                          \
+  "  FROM records s LEFT JOIN records a"                                \
+  "    ON a.kind = 'appointment' AND NOT a.deleted AND a.status <> 'cancelled'" \
+  "    AND a.slot_id = s.id"                                            \
+  "  WHERE s.kind = 'slot' AND NOT s.deleted AND s.start_ms >= 0;"      \
+  \
+  "CREATE TABLE stats_triage_facts ("                                   \
+  "  id text COLLATE \"C\" PRIMARY KEY,"                                \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  bucket bigint NOT NULL,"                                           \
+  "  route text COLLATE \"C\" NOT NULL,"                                \
+  "  target text COLLATE \"C\" NOT NULL,"                               \
+  "  online bigint NOT NULL"                                            \
+  ");"                                                                  \
+  "CREATE INDEX stats_triage_facts_practice ON stats_triage_facts (practice_id);" \
+  "CREATE TABLE stats_triage_days ("                                    \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  bucket bigint NOT NULL,"                                           \
+  "  route text COLLATE \"C\" NOT NULL,"                                \
+  "  target text COLLATE \"C\" NOT NULL,"                               \
+  "  count bigint NOT NULL,"                                            \
+  "  online bigint NOT NULL,"                                           \
+  "  PRIMARY KEY (practice_id, bucket, route, target)"                  \
+  ");"                                                                  \
+  "CREATE VIEW stats_triage_source AS"                                  \
+  "  SELECT id, practice_id,"                                           \
+  "    signpost_local_day (" ZONE_OF ("t.practice_id") ", created_ms) AS bucket," \
+  "    coalesce (j -> 'route' ->> 'kind', '') AS route,"                \
+  "    coalesce (CASE j -> 'route' ->> 'kind'"                          \
+  "                WHEN 'profession' THEN j -> 'route' ->> 'profession'" \
+  "                WHEN 'signpost' THEN j -> 'route' ->> 'signpost'"    \
+  "              END, '') AS target,"                                   \
+  "    coalesce (source IN ('online', 'intake'), false)::int::bigint AS online" \
+  "  FROM (SELECT id, practice_id, created_ms, source, data::jsonb AS j FROM records" \
+  "        WHERE kind = 'triage' AND NOT deleted AND created_ms >= 0) t;" \
+  \
+  "CREATE TABLE stats_list_sizes ("                                     \
+  "  practice_id text COLLATE \"C\" PRIMARY KEY,"                       \
+  "  registered bigint NOT NULL"                                        \
+  ");"                                                                  \
+  \
+  /* Facts in, facts out: the daily totals follow. */                   \
+  "CREATE FUNCTION signpost_stats_call_facts () RETURNS trigger LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    IF TG_OP = 'INSERT' THEN" \
+  "      INSERT INTO stats_call_days AS d VALUES (NEW.practice_id, NEW.bucket, NEW.offered," \
+  "          NEW.answered, NEW.answered_in_time, NEW.wait_ms," \
+  "          CASE WHEN NEW.answered = 1 THEN NEW.wait_ms ELSE -1 END," \
+  "          NEW.abandoned, NEW.abandon_n, NEW.abandon_ms, NEW.missed, NEW.waiting," \
+  "          NEW.callbacks_requested, NEW.callbacks_made)" \
+  "        ON CONFLICT (practice_id, bucket) DO UPDATE SET" \
+  "          offered = d.offered + excluded.offered," \
+  "          answered = d.answered + excluded.answered," \
+  "          answered_in_time = d.answered_in_time + excluded.answered_in_time," \
+  "          wait_ms = d.wait_ms + excluded.wait_ms," \
+  "          wait_max_ms = greatest (d.wait_max_ms, excluded.wait_max_ms)," \
+  "          abandoned = d.abandoned + excluded.abandoned," \
+  "          abandon_n = d.abandon_n + excluded.abandon_n," \
+  "          abandon_ms = d.abandon_ms + excluded.abandon_ms," \
+  "          missed = d.missed + excluded.missed," \
+  "          waiting = d.waiting + excluded.waiting," \
+  "          callbacks_requested = d.callbacks_requested + excluded.callbacks_requested," \
+  "          callbacks_made = d.callbacks_made + excluded.callbacks_made;" \
+  "    ELSE" \
+  "      UPDATE stats_call_days d SET" \
+  "          offered = d.offered - OLD.offered," \
+  "          answered = d.answered - OLD.answered," \
+  "          answered_in_time = d.answered_in_time - OLD.answered_in_time," \
+  "          wait_ms = d.wait_ms - OLD.wait_ms," \
+  "          wait_max_ms = CASE WHEN OLD.answered = 1 AND OLD.wait_ms >= d.wait_max_ms" \
+  "            THEN coalesce ((SELECT max (f.wait_ms) FROM stats_call_facts f" \
+  "                            WHERE f.practice_id = OLD.practice_id AND f.bucket = OLD.bucket" \
+  "                            AND f.answered = 1), -1)" \
+  "            ELSE d.wait_max_ms END," \
+  "          abandoned = d.abandoned - OLD.abandoned," \
+  "          abandon_n = d.abandon_n - OLD.abandon_n," \
+  "          abandon_ms = d.abandon_ms - OLD.abandon_ms," \
+  "          missed = d.missed - OLD.missed," \
+  "          waiting = d.waiting - OLD.waiting," \
+  "          callbacks_requested = d.callbacks_requested - OLD.callbacks_requested," \
+  "          callbacks_made = d.callbacks_made - OLD.callbacks_made" \
+  "        WHERE d.practice_id = OLD.practice_id AND d.bucket = OLD.bucket;" \
+  "    END IF;" \
+  "    RETURN NULL;" \
+  "  END $$;" \
+  "CREATE TRIGGER stats_call_facts_changed AFTER INSERT OR DELETE ON stats_call_facts" \
+  "  FOR EACH ROW EXECUTE FUNCTION signpost_stats_call_facts ();" \
+  "CREATE FUNCTION signpost_stats_slot_facts () RETURNS trigger LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    IF TG_OP = 'INSERT' THEN" \
+  "      INSERT INTO stats_slot_days AS d VALUES (NEW.practice_id, NEW.bucket, NEW.offered," \
+  "          NEW.booked, NEW.used, NEW.dna, NEW.hub_booked)" \
+  "        ON CONFLICT (practice_id, bucket) DO UPDATE SET" \
+  "          offered = d.offered + excluded.offered, booked = d.booked + excluded.booked," \
+  "          used = d.used + excluded.used, dna = d.dna + excluded.dna," \
+  "          hub_booked = d.hub_booked + excluded.hub_booked;" \
+  "    ELSE" \
+  "      UPDATE stats_slot_days d SET offered = d.offered - OLD.offered," \
+  "          booked = d.booked - OLD.booked, used = d.used - OLD.used," \
+  "          dna = d.dna - OLD.dna, hub_booked = d.hub_booked - OLD.hub_booked" \
+  "        WHERE d.practice_id = OLD.practice_id AND d.bucket = OLD.bucket;" \
+  "    END IF;" \
+  "    RETURN NULL;" \
+  "  END $$;" \
+  "CREATE TRIGGER stats_slot_facts_changed AFTER INSERT OR DELETE ON stats_slot_facts" \
+  "  FOR EACH ROW EXECUTE FUNCTION signpost_stats_slot_facts ();" \
+  "CREATE FUNCTION signpost_stats_triage_facts () RETURNS trigger LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    IF TG_OP = 'INSERT' THEN" \
+  "      INSERT INTO stats_triage_days AS d VALUES (NEW.practice_id, NEW.bucket, NEW.route," \
+  "          NEW.target, 1, NEW.online)" \
+  "        ON CONFLICT (practice_id, bucket, route, target) DO UPDATE SET" \
+  "          count = d.count + 1, online = d.online + excluded.online;" \
+  "    ELSE" \
+  "      UPDATE stats_triage_days d SET count = d.count - 1, online = d.online - OLD.online" \
+  "        WHERE d.practice_id = OLD.practice_id AND d.bucket = OLD.bucket" \
+  "        AND d.route = OLD.route AND d.target = OLD.target;" \
+  "    END IF;" \
+  "    RETURN NULL;" \
+  "  END $$;" \
+  "CREATE TRIGGER stats_triage_facts_changed AFTER INSERT OR DELETE ON stats_triage_facts" \
+  "  FOR EACH ROW EXECUTE FUNCTION signpost_stats_triage_facts ();" \
+  \
+  /* A practice's facts, worked out again (its zone changed). */        \
+  "CREATE FUNCTION signpost_stats_rework (practice text) RETURNS void LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    DELETE FROM stats_call_facts WHERE practice_id = practice;" \
+  "    INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE practice_id = practice;" \
+  "    DELETE FROM stats_slot_facts WHERE practice_id = practice;" \
+  "    INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE practice_id = practice;" \
+  "    DELETE FROM stats_triage_facts WHERE practice_id = practice;" \
+  "    INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE practice_id = practice;" \
+  "  END $$;" \
+  /* Everything from the records (after admin copy-to). */              \
+  "CREATE FUNCTION signpost_stats_rebuild () RETURNS void LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    DELETE FROM stats_call_facts; DELETE FROM stats_call_days;" \
+  "    DELETE FROM stats_slot_facts; DELETE FROM stats_slot_days;" \
+  "    DELETE FROM stats_triage_facts; DELETE FROM stats_triage_days;" \
+  "    DELETE FROM stats_list_sizes; DELETE FROM stats_practice_zones;" \
+  "    INSERT INTO stats_practice_zones SELECT id, signpost_stats_zone (data::jsonb ->> 'time_zone')" \
+  "      FROM records WHERE kind = 'practice' AND NOT deleted;" \
+  "    INSERT INTO stats_call_facts SELECT * FROM stats_call_source;" \
+  "    INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source;" \
+  "    INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source;" \
+  "    INSERT INTO stats_list_sizes SELECT practice_id, sum (" REGISTERED_ROW ("r") ")" \
+  "      FROM records r WHERE kind = 'patient' GROUP BY practice_id;" \
+  "  END $$;" \
+  \
+  /* Each record of interest, as it is written. */                      \
+  "CREATE FUNCTION signpost_stats_record () RETURNS trigger LANGUAGE plpgsql AS $$" \
+  "  DECLARE zone text;" \
+  "  BEGIN" \
+  "    IF current_setting ('signpost.stats_paused', true) = 'on' THEN RETURN NULL; END IF;" \
+  "    IF NEW.kind = 'call' THEN" \
+  "      DELETE FROM stats_call_facts WHERE id = NEW.id;" \
+  "      INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE id = NEW.id;" \
+  "    ELSIF NEW.kind = 'slot' THEN" \
+  "      DELETE FROM stats_slot_facts WHERE id = NEW.id;" \
+  "      INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = NEW.id;" \
+  "    ELSIF NEW.kind = 'appointment' THEN" \
+  "      IF TG_OP = 'UPDATE' AND OLD.slot_id IS DISTINCT FROM NEW.slot_id THEN" \
+  "        DELETE FROM stats_slot_facts WHERE id = OLD.slot_id;" \
+  "        INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = OLD.slot_id;" \
+  "      END IF;" \
+  "      DELETE FROM stats_slot_facts WHERE id = NEW.slot_id;" \
+  "      INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = NEW.slot_id;" \
+  "    ELSIF NEW.kind = 'triage' THEN" \
+  "      DELETE FROM stats_triage_facts WHERE id = NEW.id;" \
+  "      INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE id = NEW.id;" \
+  "    ELSIF NEW.kind = 'patient' THEN" \
+  "      IF TG_OP = 'UPDATE' THEN" \
+  "        UPDATE stats_list_sizes SET registered = registered - " REGISTERED_ROW ("OLD") \
+  "          WHERE practice_id = OLD.practice_id;" \
+  "      END IF;" \
+  "      INSERT INTO stats_list_sizes AS l VALUES (NEW.practice_id, " REGISTERED_ROW ("NEW") ")" \
+  "        ON CONFLICT (practice_id) DO UPDATE SET registered = l.registered + excluded.registered;" \
+  "    ELSIF NEW.kind = 'practice' THEN" \
+  "      zone := signpost_stats_zone (NEW.data::jsonb ->> 'time_zone');" \
+  "      IF zone IS DISTINCT FROM (SELECT time_zone FROM stats_practice_zones" \
+  "                                WHERE practice_id = NEW.id) THEN" \
+  "        INSERT INTO stats_practice_zones AS z VALUES (NEW.id, zone)" \
+  "          ON CONFLICT (practice_id) DO UPDATE SET time_zone = excluded.time_zone;" \
+  "        PERFORM signpost_stats_rework (NEW.id);" \
+  "      END IF;" \
+  "    END IF;" \
+  "    RETURN NULL;" \
+  "  END $$;" \
+  "CREATE TRIGGER stats_record_written AFTER INSERT OR UPDATE ON records" \
+  "  FOR EACH ROW EXECUTE FUNCTION signpost_stats_record ();" \
+  "SELECT signpost_stats_rebuild ();"
+
 /* Never edit a step that has shipped; add a new one. */
 static const Step steps[] = {
   { 1,
@@ -209,6 +515,7 @@ static const Step steps[] = {
     "  FOR EACH ROW EXECUTE FUNCTION signpost_audit_append_only ();"
     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
     "  FOR EACH STATEMENT EXECUTE FUNCTION signpost_audit_append_only ();" },
+  { 2, HUB_STATS_STEP },
 };
 
 static int

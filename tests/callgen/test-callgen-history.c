@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "server-test-db.h"
 #include "signpost-core.h"
 
 /*
@@ -23,7 +24,7 @@
 
 typedef struct {
   GSubprocess *server;
-  char *tmpdir;
+  TestDatabase *db;
   char *url;
   GOutputStream *server_output;
 } Fixture;
@@ -51,14 +52,13 @@ fixture_set_up (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *db = NULL;
 
-  f->tmpdir = g_dir_make_tmp ("signpost-history-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (f->tmpdir, "signpost.db", NULL);
+  /* SQLite in the callgen suite, PostgreSQL in server-pg. */
+  f->db = test_database_new ();
   f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                                 g_getenv ("SIGNPOST_SERVER_BINARY"), "--demo", "--practices", "3",
-                                "--demo-scale", "0.2", "--db", db, "--listen", "127.0.0.1:0", NULL);
+                                "--demo-scale", "0.2", "--db", test_database_location (f->db),
+                                "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
@@ -87,9 +87,6 @@ fixture_set_up (Fixture *f)
 static void
 fixture_tear_down (Fixture *f)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_subprocess_send_signal (f->server, SIGTERM);
   g_subprocess_wait (f->server, NULL, NULL);
   g_assert_true (g_subprocess_get_if_exited (f->server));
@@ -98,15 +95,7 @@ fixture_tear_down (Fixture *f)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->server_output);
-  dir = g_dir_open (f->tmpdir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->tmpdir);
-  g_clear_pointer (&f->tmpdir, g_free);
+  g_clear_pointer (&f->db, test_database_free);
   g_clear_pointer (&f->url, g_free);
 }
 

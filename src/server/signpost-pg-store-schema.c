@@ -47,6 +47,10 @@ typedef struct {
 #define REGISTERED_ROW(row) \
   "(NOT " row ".deleted AND NOT coalesce ((" row ".data::jsonb ->> 'temporary')::boolean, false)" \
   " AND " row ".data::jsonb ->> 'left_at' IS NULL)::int"
+/* The same for a record's parsed JSON @j. */
+#define REGISTERED_JSON(deleted, j) \
+  "(NOT " deleted " AND NOT coalesce ((" j " ->> 'temporary')::boolean, false)" \
+  " AND " j " ->> 'left_at' IS NULL)::int"
 
 #define HUB_STATS_STEP \
   "CREATE FUNCTION signpost_local_day (zone text, ms bigint) RETURNS bigint" \
@@ -91,31 +95,35 @@ typedef struct {
   "  callbacks_made bigint NOT NULL,"                                   \
   "  PRIMARY KEY (practice_id, bucket)"                                 \
   ");"                                                                  \
-  /* The rules of signpost-stats.c's tally_call (), one call at a time. */ \
-  "CREATE VIEW stats_call_source AS"                                    \
-  "  SELECT id, practice_id, signpost_local_day (" ZONE_OF ("c.practice_id") ", o) AS bucket," \
-  "    1::bigint AS offered, answered::int::bigint AS answered,"        \
-  "    (answered AND a - o <= 60000)::int::bigint AS answered_in_time," \
-  "    CASE WHEN answered THEN greatest (a - o, 0) ELSE 0 END AS wait_ms," \
-  "    abandoned::int::bigint AS abandoned,"                            \
-  "    (abandoned AND ab IS NOT NULL)::int::bigint AS abandon_n,"       \
-  "    CASE WHEN abandoned AND ab IS NOT NULL THEN greatest (ab - o, 0) ELSE 0 END AS abandon_ms," \
-  "    (NOT cb AND NOT answered AND NOT abandoned AND NOT still)::int::bigint AS missed," \
-  "    (NOT cb AND NOT answered AND NOT abandoned AND still)::int::bigint AS waiting," \
-  "    cb::int::bigint AS callbacks_requested,"                         \
-  "    (cb AND (a IS NOT NULL OR done IS NOT NULL OR attempts > 0))::int::bigint AS callbacks_made" \
+  /* The rules of signpost-stats.c's tally_call (), for one call (no row \
+   * for anything else). The facts are worked out from the record's own \
+   * row, not looked up again, so that no query plan made while the table \
+   * was small (a demo or an import in one transaction) can turn each \
+   * write into a scan. */                                              \
+  "CREATE FUNCTION signpost_stats_call_fact (r records) RETURNS SETOF stats_call_facts" \
+  "  LANGUAGE sql STABLE AS $$"                                         \
+  "  SELECT r.id, r.practice_id,"                                       \
+  "    signpost_local_day (" ZONE_OF ("r.practice_id") ", o) AS bucket," \
+  "    1::bigint, answered::int::bigint,"                               \
+  "    (answered AND a - o <= 60000)::int::bigint,"                     \
+  "    CASE WHEN answered THEN greatest (a - o, 0) ELSE 0 END,"         \
+  "    abandoned::int::bigint, (abandoned AND ab IS NOT NULL)::int::bigint," \
+  "    CASE WHEN abandoned AND ab IS NOT NULL THEN greatest (ab - o, 0) ELSE 0 END," \
+  "    (NOT cb AND NOT answered AND NOT abandoned AND NOT still)::int::bigint," \
+  "    (NOT cb AND NOT answered AND NOT abandoned AND still)::int::bigint," \
+  "    cb::int::bigint,"                                                \
+  "    (cb AND (a IS NOT NULL OR done IS NOT NULL OR attempts > 0))::int::bigint" \
   "  FROM (SELECT *, NOT cb AND a IS NOT NULL AS answered,"             \
   "               NOT cb AND a IS NULL AND (ab IS NOT NULL OR coalesce (state = 'abandoned', false))" \
   "                 AS abandoned,"                                      \
   "               coalesce (state IN ('ringing', 'queued', 'callback_requested'), false) AS still" \
-  "        FROM (SELECT id, practice_id, offered_ms AS o, answered_ms AS a, state," \
+  "        FROM (SELECT r.offered_ms AS o, r.answered_ms AS a, r.state AS state," \
   "                " MS_OF ("j", "abandoned_at") " AS ab,"              \
   "                " MS_OF ("j", "callback_done_at") " AS done,"        \
   "                j ->> 'callback_requested_at' IS NOT NULL AS cb,"    \
   "                coalesce ((j ->> 'callback_attempts')::bigint, 0) AS attempts" \
-  "              FROM (SELECT id, practice_id, offered_ms, answered_ms, state, data::jsonb AS j" \
-  "                    FROM records WHERE kind = 'call' AND NOT deleted) r) x) c" \
-  "  WHERE o >= 0;"                                                     \
+  "              FROM (SELECT r.data::jsonb AS j) d) x) c"              \
+  "  WHERE r.kind = 'call' AND NOT r.deleted AND o >= 0 $$;"            \
   \
   "CREATE TABLE stats_slot_facts ("                                     \
   "  id text COLLATE \"C\" PRIMARY KEY,"                                \
@@ -132,20 +140,30 @@ typedef struct {
   "  dna bigint NOT NULL, hub_booked bigint NOT NULL,"                  \
   "  PRIMARY KEY (practice_id, bucket)"                                 \
   ");"                                                                  \
-  "CREATE VIEW stats_slot_source AS"                                    \
+  /* A slot and the live appointment in it (by records_live_slot). */   \
+  "CREATE FUNCTION signpost_stats_slot_fact (s records) RETURNS SETOF stats_slot_facts" \
+  "  LANGUAGE sql STABLE AS $$"                                         \
   "  SELECT s.id, s.practice_id,"                                       \
-  "    signpost_local_day (" ZONE_OF ("s.practice_id") ", s.start_ms) AS bucket," \
-  "    (s.status IS DISTINCT FROM 'blocked')::int::bigint AS offered,"  \
-  "    (a.status IS NOT NULL)::int::bigint AS booked,"                  \
-  "    coalesce (a.status IN ('arrived', 'seen'), false)::int::bigint AS used," \
-  "    coalesce (a.status = 'did_not_attend', false)::int::bigint AS dna," \
-  "    (a.status IS NOT NULL AND coalesce ((SELECT (u.data::jsonb ->> 'hub')::boolean" \
-  "        FROM records u WHERE u.id = a.data::jsonb ->> 'booked_by' AND u.kind = 'user')," \
-  "        false))::int::bigint AS hub_booked"                          \
-  "  FROM records s LEFT JOIN records a"                                \
-  "    ON a.kind = 'appointment' AND NOT a.deleted AND a.status <> 'cancelled'" \
-  "    AND a.slot_id = s.id"                                            \
-  "  WHERE s.kind = 'slot' AND NOT s.deleted AND s.start_ms >= 0;"      \
+  "    signpost_local_day (" ZONE_OF ("s.practice_id") ", s.start_ms)," \
+  "    (s.status IS DISTINCT FROM 'blocked')::int::bigint,"             \
+  "    (a.status IS NOT NULL)::int::bigint,"                            \
+  "    coalesce (a.status IN ('arrived', 'seen'), false)::int::bigint,"  \
+  "    coalesce (a.status = 'did_not_attend', false)::int::bigint,"     \
+  "    (a.status IS NOT NULL AND coalesce ((SELECT CASE WHEN u.kind = 'user'" \
+  "         THEN (u.data::jsonb ->> 'hub')::boolean END"                \
+  "       FROM records u WHERE u.id = a.booked_by), false))::int::bigint" \
+  "  FROM (SELECT 1) one LEFT JOIN LATERAL ("                           \
+  "    SELECT l.status, l.data::jsonb ->> 'booked_by' AS booked_by FROM records l" \
+  "    WHERE l.slot_id = s.id AND l.kind = 'appointment' AND NOT l.deleted" \
+  "    AND l.status <> 'cancelled') a ON true"                          \
+  "  WHERE s.kind = 'slot' AND NOT s.deleted AND s.start_ms >= 0 $$;"   \
+  /* The facts of the slot @id, worked out again. */                    \
+  "CREATE FUNCTION signpost_stats_slot_refresh (slot text) RETURNS void LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    DELETE FROM stats_slot_facts WHERE id = slot;" \
+  "    INSERT INTO stats_slot_facts" \
+  "      SELECT f.* FROM records s, signpost_stats_slot_fact (s) f WHERE s.id = slot;" \
+  "  END $$;" \
   \
   "CREATE TABLE stats_triage_facts ("                                   \
   "  id text COLLATE \"C\" PRIMARY KEY,"                                \
@@ -165,21 +183,28 @@ typedef struct {
   "  online bigint NOT NULL,"                                           \
   "  PRIMARY KEY (practice_id, bucket, route, target)"                  \
   ");"                                                                  \
-  "CREATE VIEW stats_triage_source AS"                                  \
-  "  SELECT id, practice_id,"                                           \
-  "    signpost_local_day (" ZONE_OF ("t.practice_id") ", created_ms) AS bucket," \
-  "    coalesce (j -> 'route' ->> 'kind', '') AS route,"                \
+  "CREATE FUNCTION signpost_stats_triage_fact (t records) RETURNS SETOF stats_triage_facts" \
+  "  LANGUAGE sql STABLE AS $$"                                         \
+  "  SELECT t.id, t.practice_id,"                                       \
+  "    signpost_local_day (" ZONE_OF ("t.practice_id") ", t.created_ms)," \
+  "    coalesce (j -> 'route' ->> 'kind', ''),"                         \
   "    coalesce (CASE j -> 'route' ->> 'kind'"                          \
   "                WHEN 'profession' THEN j -> 'route' ->> 'profession'" \
   "                WHEN 'signpost' THEN j -> 'route' ->> 'signpost'"    \
-  "              END, '') AS target,"                                   \
-  "    coalesce (source IN ('online', 'intake'), false)::int::bigint AS online" \
-  "  FROM (SELECT id, practice_id, created_ms, source, data::jsonb AS j FROM records" \
-  "        WHERE kind = 'triage' AND NOT deleted AND created_ms >= 0) t;" \
+  "              END, ''),"                                             \
+  "    coalesce (t.source IN ('online', 'intake'), false)::int::bigint" \
+  "  FROM (SELECT t.data::jsonb AS j) d"                                \
+  "  WHERE t.kind = 'triage' AND NOT t.deleted AND t.created_ms >= 0 $$;" \
   \
+  /* The registered list, counted in 128 shards by patient: a practice's \
+   * list written in one transaction (an import, the demo) would otherwise \
+   * update one row tens of thousands of times, and PostgreSQL keeps every \
+   * version of it until the transaction ends. */                       \
   "CREATE TABLE stats_list_sizes ("                                     \
-  "  practice_id text COLLATE \"C\" PRIMARY KEY,"                       \
-  "  registered bigint NOT NULL"                                        \
+  "  practice_id text COLLATE \"C\" NOT NULL,"                          \
+  "  shard integer NOT NULL,"                                           \
+  "  registered bigint NOT NULL,"                                       \
+  "  PRIMARY KEY (practice_id, shard)"                                  \
   ");"                                                                  \
   \
   /* Facts in, facts out: the daily totals follow. */                   \
@@ -268,11 +293,14 @@ typedef struct {
   "CREATE FUNCTION signpost_stats_rework (practice text) RETURNS void LANGUAGE plpgsql AS $$" \
   "  BEGIN" \
   "    DELETE FROM stats_call_facts WHERE practice_id = practice;" \
-  "    INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE practice_id = practice;" \
+  "    INSERT INTO stats_call_facts SELECT f.* FROM records r, signpost_stats_call_fact (r) f" \
+  "      WHERE r.practice_id = practice AND r.kind = 'call';" \
   "    DELETE FROM stats_slot_facts WHERE practice_id = practice;" \
-  "    INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE practice_id = practice;" \
+  "    INSERT INTO stats_slot_facts SELECT f.* FROM records r, signpost_stats_slot_fact (r) f" \
+  "      WHERE r.practice_id = practice AND r.kind = 'slot';" \
   "    DELETE FROM stats_triage_facts WHERE practice_id = practice;" \
-  "    INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE practice_id = practice;" \
+  "    INSERT INTO stats_triage_facts SELECT f.* FROM records r, signpost_stats_triage_fact (r) f" \
+  "      WHERE r.practice_id = practice AND r.kind = 'triage';" \
   "  END $$;" \
   /* Everything from the records (after admin copy-to). */              \
   "CREATE FUNCTION signpost_stats_rebuild () RETURNS void LANGUAGE plpgsql AS $$" \
@@ -283,41 +311,46 @@ typedef struct {
   "    DELETE FROM stats_list_sizes; DELETE FROM stats_practice_zones;" \
   "    INSERT INTO stats_practice_zones SELECT id, signpost_stats_zone (data::jsonb ->> 'time_zone')" \
   "      FROM records WHERE kind = 'practice' AND NOT deleted;" \
-  "    INSERT INTO stats_call_facts SELECT * FROM stats_call_source;" \
-  "    INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source;" \
-  "    INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source;" \
-  "    INSERT INTO stats_list_sizes SELECT practice_id, sum (" REGISTERED_ROW ("r") ")" \
-  "      FROM records r WHERE kind = 'patient' GROUP BY practice_id;" \
+  "    INSERT INTO stats_call_facts SELECT f.* FROM records r, signpost_stats_call_fact (r) f" \
+  "      WHERE r.kind = 'call';" \
+  "    INSERT INTO stats_slot_facts SELECT f.* FROM records r, signpost_stats_slot_fact (r) f" \
+  "      WHERE r.kind = 'slot';" \
+  "    INSERT INTO stats_triage_facts SELECT f.* FROM records r, signpost_stats_triage_fact (r) f" \
+  "      WHERE r.kind = 'triage';" \
+  "    INSERT INTO stats_list_sizes SELECT practice_id, (hashtext (id) & 127)," \
+  "        sum (" REGISTERED_ROW ("r") ")" \
+  "      FROM records r WHERE kind = 'patient' GROUP BY 1, 2;" \
   "  END $$;" \
   \
   /* Each record of interest, as it is written. */                      \
   "CREATE FUNCTION signpost_stats_record () RETURNS trigger LANGUAGE plpgsql AS $$" \
-  "  DECLARE zone text;" \
+  "  DECLARE zone text; j jsonb;" \
   "  BEGIN" \
   "    IF current_setting ('signpost.stats_paused', true) = 'on' THEN RETURN NULL; END IF;" \
   "    IF NEW.kind = 'call' THEN" \
   "      DELETE FROM stats_call_facts WHERE id = NEW.id;" \
-  "      INSERT INTO stats_call_facts SELECT * FROM stats_call_source WHERE id = NEW.id;" \
+  "      INSERT INTO stats_call_facts SELECT * FROM signpost_stats_call_fact (NEW);" \
   "    ELSIF NEW.kind = 'slot' THEN" \
   "      DELETE FROM stats_slot_facts WHERE id = NEW.id;" \
-  "      INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = NEW.id;" \
+  "      INSERT INTO stats_slot_facts SELECT * FROM signpost_stats_slot_fact (NEW);" \
   "    ELSIF NEW.kind = 'appointment' THEN" \
   "      IF TG_OP = 'UPDATE' AND OLD.slot_id IS DISTINCT FROM NEW.slot_id THEN" \
-  "        DELETE FROM stats_slot_facts WHERE id = OLD.slot_id;" \
-  "        INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = OLD.slot_id;" \
+  "        PERFORM signpost_stats_slot_refresh (OLD.slot_id);" \
   "      END IF;" \
-  "      DELETE FROM stats_slot_facts WHERE id = NEW.slot_id;" \
-  "      INSERT INTO stats_slot_facts SELECT * FROM stats_slot_source WHERE id = NEW.slot_id;" \
+  "      PERFORM signpost_stats_slot_refresh (NEW.slot_id);" \
   "    ELSIF NEW.kind = 'triage' THEN" \
   "      DELETE FROM stats_triage_facts WHERE id = NEW.id;" \
-  "      INSERT INTO stats_triage_facts SELECT * FROM stats_triage_source WHERE id = NEW.id;" \
+  "      INSERT INTO stats_triage_facts SELECT * FROM signpost_stats_triage_fact (NEW);" \
   "    ELSIF NEW.kind = 'patient' THEN" \
   "      IF TG_OP = 'UPDATE' THEN" \
-  "        UPDATE stats_list_sizes SET registered = registered - " REGISTERED_ROW ("OLD") \
-  "          WHERE practice_id = OLD.practice_id;" \
+  "        j := OLD.data::jsonb;" \
+  "        UPDATE stats_list_sizes SET registered = registered - " REGISTERED_JSON ("OLD.deleted", "j") \
+  "          WHERE practice_id = OLD.practice_id AND shard = (hashtext (OLD.id) & 127);" \
   "      END IF;" \
-  "      INSERT INTO stats_list_sizes AS l VALUES (NEW.practice_id, " REGISTERED_ROW ("NEW") ")" \
-  "        ON CONFLICT (practice_id) DO UPDATE SET registered = l.registered + excluded.registered;" \
+  "      j := NEW.data::jsonb;" \
+  "      INSERT INTO stats_list_sizes AS l" \
+  "        VALUES (NEW.practice_id, (hashtext (NEW.id) & 127), " REGISTERED_JSON ("NEW.deleted", "j") ")" \
+  "        ON CONFLICT (practice_id, shard) DO UPDATE SET registered = l.registered + excluded.registered;" \
   "    ELSIF NEW.kind = 'practice' THEN" \
   "      zone := signpost_stats_zone (NEW.data::jsonb ->> 'time_zone');" \
   "      IF zone IS DISTINCT FROM (SELECT time_zone FROM stats_practice_zones" \
@@ -330,7 +363,8 @@ typedef struct {
   "    RETURN NULL;" \
   "  END $$;" \
   "CREATE TRIGGER stats_record_written AFTER INSERT OR UPDATE ON records" \
-  "  FOR EACH ROW EXECUTE FUNCTION signpost_stats_record ();" \
+  "  FOR EACH ROW WHEN (NEW.kind IN ('call', 'slot', 'appointment', 'triage', 'patient', 'practice'))" \
+  "  EXECUTE FUNCTION signpost_stats_record ();" \
   "SELECT signpost_stats_rebuild ();"
 
 /* Never edit a step that has shipped; add a new one. */

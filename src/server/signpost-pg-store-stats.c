@@ -331,7 +331,8 @@ pg_count_list_size (SignpostStore  *store,
 
   *registered = 0;
   result = signpost_pg_run (SIGNPOST_PG_STORE (store),
-                            "SELECT registered FROM stats_list_sizes WHERE practice_id = $1",
+                            "SELECT coalesce (sum (registered), 0) FROM stats_list_sizes"
+                            " WHERE practice_id = $1",
                             error, "s", practice_id);
   if (result == NULL)
     return FALSE;

@@ -270,3 +270,57 @@ signpost_actions_export_telephony_finish (SignpostActions  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- the hub's figures, practice by practice -------------------------------------------- */
+
+static void
+hub_stats_replied (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+  SignpostHubStats *stats;
+
+  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  stats = node ? signpost_hub_stats_new_from_json (node, &error) : NULL;
+  if (stats == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stats, (GDestroyNotify) signpost_hub_stats_unref);
+}
+
+void
+signpost_actions_get_hub_stats_async (SignpostActions     *self,
+                                      const GDate         *from,
+                                      const GDate         *to,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SIGNPOST_IS_ACTIONS (self));
+  g_return_if_fail (from != NULL && g_date_valid (from));
+  g_return_if_fail (to != NULL && g_date_valid (to));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, signpost_actions_get_hub_stats_async);
+  first = date_text (from);
+  last = date_text (to);
+  path = g_strdup_printf ("stats/hub?from=%s&to=%s", first, last);
+  fetch_json (self, task, path, hub_stats_replied);
+}
+
+SignpostHubStats *
+signpost_actions_get_hub_stats_finish (SignpostActions  *self,
+                                       GAsyncResult     *result,
+                                       GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

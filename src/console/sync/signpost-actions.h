@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "signpost-hub-stats.h"
 #include "signpost-load-stats.h"
 #include "signpost-queue-summary.h"
 #include "signpost-sync-engine.h"
@@ -287,6 +288,18 @@ void                 signpost_actions_export_telephony_async  (SignpostActions  
                                                                GAsyncReadyCallback   callback,
                                                                gpointer              user_data);
 GBytes              *signpost_actions_export_telephony_finish (SignpostActions      *self,
+                                                               GAsyncResult         *result,
+                                                               GError              **error);
+
+/* The hub's figures per practice and week from @from to @to (local days,
+ * both included) for the practices this manager may see. */
+void                 signpost_actions_get_hub_stats_async     (SignpostActions      *self,
+                                                               const GDate          *from,
+                                                               const GDate          *to,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+SignpostHubStats    *signpost_actions_get_hub_stats_finish    (SignpostActions      *self,
                                                                GAsyncResult         *result,
                                                                GError              **error);
 

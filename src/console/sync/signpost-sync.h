@@ -8,6 +8,7 @@
 #include "signpost-call-event.h"
 #include "signpost-call-hub.h"
 #include "signpost-call-list-model.h"
+#include "signpost-hub-stats.h"
 #include "signpost-load-stats.h"
 #include "signpost-outbox.h"
 #include "signpost-outbox-item.h"

@@ -11,6 +11,7 @@
 #include "signpost-diary-page.h"
 #include "signpost-escalation-banner.h"
 #include "signpost-duty-list-page.h"
+#include "signpost-hub-page.h"
 #include "signpost-load-page.h"
 #include "signpost-login-page.h"
 #include "signpost-online-settings-window.h"
@@ -55,11 +56,13 @@ struct _SignpostWindow
   AdwViewStackPage *duty_stack_page;
   AdwViewStackPage *diary_stack_page;
   AdwViewStackPage *load_stack_page;
+  AdwViewStackPage *hub_stack_page;
   SignpostQueuePage *queue_page;
   SignpostRequestsPage *requests_page;
   SignpostDutyListPage *duty_page;
   SignpostDiaryPage *diary_page;
   SignpostLoadPage *load_page;
+  SignpostHubPage *hub_page;
   SignpostPatientSearch *patient_search;
   SignpostCallerPopup *caller_popup;
 
@@ -247,6 +250,8 @@ apply_role (SignpostWindow *self)
   adw_view_stack_page_set_visible (self->duty_stack_page, patients);
   adw_view_stack_page_set_visible (self->diary_stack_page, role != SIGNPOST_ROLE_ADMIN);
   adw_view_stack_page_set_visible (self->load_stack_page,
+                                   role == SIGNPOST_ROLE_MANAGER || role == SIGNPOST_ROLE_ADMIN);
+  adw_view_stack_page_set_visible (self->hub_stack_page,
                                    role == SIGNPOST_ROLE_MANAGER || role == SIGNPOST_ROLE_ADMIN);
   self->search_allowed = patients;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.online-settings", role == SIGNPOST_ROLE_MANAGER);
@@ -588,7 +593,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   static const struct { guint key; const char *page; } pages[] = {
     { GDK_KEY_1, "queue" }, { GDK_KEY_2, "requests" }, { GDK_KEY_3, "duty" }, { GDK_KEY_4, "diary" },
-    { GDK_KEY_5, "load" },
+    { GDK_KEY_5, "load" }, { GDK_KEY_6, "hub" },
   };
 
   signpost_accessible_init ();
@@ -609,6 +614,7 @@ signpost_window_class_init (SignpostWindowClass *klass)
   g_type_ensure (SIGNPOST_TYPE_DUTY_LIST_PAGE);
   g_type_ensure (SIGNPOST_TYPE_DIARY_PAGE);
   g_type_ensure (SIGNPOST_TYPE_LOAD_PAGE);
+  g_type_ensure (SIGNPOST_TYPE_HUB_PAGE);
   g_type_ensure (SIGNPOST_TYPE_PATIENT_SEARCH);
   g_type_ensure (SIGNPOST_TYPE_CALLER_POPUP);
 
@@ -633,11 +639,13 @@ signpost_window_class_init (SignpostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, duty_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, diary_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, load_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, SignpostWindow, hub_stack_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, requests_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, duty_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, diary_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, load_page);
+  gtk_widget_class_bind_template_child (widget_class, SignpostWindow, hub_page);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, patient_search);
   gtk_widget_class_bind_template_child (widget_class, SignpostWindow, caller_popup);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
@@ -718,6 +726,7 @@ signpost_window_new (SignpostApplication *application)
   signpost_duty_list_page_set_actions (self->duty_page, self->actions);
   signpost_diary_page_set_actions (self->diary_page, self->actions);
   signpost_load_page_set_actions (self->load_page, self->actions);
+  signpost_hub_page_set_actions (self->hub_page, self->actions);
   signpost_caller_popup_set_actions (self->caller_popup, self->actions);
   signpost_escalation_banner_set_actions (self->escalation_banner, self->actions);
 
@@ -807,7 +816,7 @@ signpost_window_list_visible_pages (SignpostWindow *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   AdwViewStackPage *pages[] = { self->queue_stack_page, self->requests_stack_page, self->duty_stack_page,
-                                self->diary_stack_page, self->load_stack_page };
+                                self->diary_stack_page, self->load_stack_page, self->hub_stack_page };
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     if (adw_view_stack_page_get_visible (pages[i]))

@@ -7,6 +7,7 @@
 #include "console-screenshot-diary.h"
 #include "console-screenshot-requests.h"
 #include "signpost-application.h"
+#include "signpost-hub-page.h"
 #include "signpost-load-page.h"
 #include "signpost-window.h"
 
@@ -19,6 +20,7 @@
  *   console-screenshot main   URL USER      (stop the server for the offline banner)
  *   console-screenshot search URL USER TEXT
  *   console-screenshot load   URL USER DATE [day|staffing|compare|table]
+ *   console-screenshot hub    URL USER DATE [charts|tables]   (DATE: the last day of the 8 weeks)
  *   console-screenshot diary… URL USER [DATE]   (see console-screenshot-diary.c)
  *   console-screenshot requests… URL USER       (see console-screenshot-requests.c)
  *
@@ -104,6 +106,43 @@ show_load (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static GtkWidget *
+find_hub_page (GtkWidget *widget)
+{
+  if (SIGNPOST_IS_HUB_PAGE (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_hub_page (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The Hub page's eight weeks up to args[4], as charts or as tables. */
+static gboolean
+show_hub (gpointer data)
+{
+  SignpostWindow *window = data;
+  SignpostSyncEngine *engine = signpost_window_get_engine (window);
+  SignpostHubPage *page;
+  GDate date;
+
+  if (!signpost_window_get_signed_in (window) && console_screenshot_find_continue (GTK_WIDGET (window)) != NULL)
+    gtk_widget_activate (console_screenshot_find_continue (GTK_WIDGET (window)));
+  if (!signpost_window_get_signed_in (window) || signpost_sync_engine_get_state (engine) == SIGNPOST_SYNC_STATE_OFFLINE)
+    return G_SOURCE_CONTINUE;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "hub");
+  page = SIGNPOST_HUB_PAGE (find_hub_page (GTK_WIDGET (window)));
+  g_date_clear (&date, 1);
+  if (!signpost_date_parse (args[4], &date, NULL))
+    g_error ("Not a date: %s", args[4]);
+  signpost_hub_page_set_last_day (page, &date);
+  signpost_hub_page_show_tables (page, args[5] != NULL && g_str_equal (args[5], "tables"));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_activate (GApplication *app)
 {
@@ -123,6 +162,8 @@ on_activate (GApplication *app)
     g_timeout_add (100, type_search, window);
   else if (g_str_equal (args[1], "load"))
     g_timeout_add (100, show_load, window);
+  else if (g_str_equal (args[1], "hub"))
+    g_timeout_add (100, show_hub, window);
 }
 
 int
@@ -137,10 +178,11 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2 || (!g_str_equal (argv[1], "login") && argc < 4) || argc == 3 ||
-      ((g_str_equal (argv[1], "search") || g_str_equal (argv[1], "load")) && argc < 5))
+      ((g_str_equal (argv[1], "search") || g_str_equal (argv[1], "load") || g_str_equal (argv[1], "hub")) &&
+       argc < 5))
     {
       g_printerr ("usage: %s login [URL USER] | sync URL USER | main URL USER | search URL USER TEXT"
-                  " | load URL USER DATE [day|staffing|compare|table]\n", argv[0]);
+                  " | load URL USER DATE [day|staffing|compare|table] | hub URL USER DATE [charts|tables]\n", argv[0]);
       return 2;
     }
   args = argv;

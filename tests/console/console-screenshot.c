@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdio.h>
 
 #include "console-screenshot-diary.h"
 #include "console-screenshot-requests.h"
@@ -186,6 +187,19 @@ main (int   argc,
       return 2;
     }
   args = argv;
+  /* The Hub page is long: a window the height of the screen shows it all
+   * (there is no window manager under Xvfb to maximise it). */
+  if (g_str_equal (argv[1], "hub") && g_getenv ("SIGNPOST_SCREENSHOT_SIZE") != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("io.github.signpost.Signpost");
+      int width = 0, height = 0;
+
+      if (sscanf (g_getenv ("SIGNPOST_SCREENSHOT_SIZE"), "%dx%d", &width, &height) == 2)
+        {
+          g_settings_set_int (settings, "window-width", width);
+          g_settings_set_int (settings, "window-height", height);
+        }
+    }
   app = signpost_application_new ();
   /* After the application's own activate has made the window. */
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);

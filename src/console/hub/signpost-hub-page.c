@@ -399,6 +399,8 @@ build_funnels (SignpostHubPage *self)
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->title));
 
       f->stack = GTK_STACK (gtk_stack_new ());
+      /* As tall as what it shows: a table is shorter than its chart. */
+      gtk_stack_set_vhomogeneous (f->stack, FALSE);
       f->plot = SIGNPOST_FUNNEL_PLOT (signpost_funnel_plot_new ());
       signpost_funnel_plot_set_x_title (f->plot, _(x_titles[i]));
       gtk_stack_add_named (f->stack, GTK_WIDGET (f->plot), "chart");

@@ -160,8 +160,8 @@ test_roles (Fixture       *f,
   const struct { const char *user, *first, *visible; gboolean search; } roles[] = {
     { "navigator", "queue", "queue,requests,duty,diary", TRUE },
     { "duty", "duty", "queue,requests,duty,diary", TRUE },
-    { "manager", "load", "diary,load", FALSE },
-    { "admin", "load", "load", FALSE },
+    { "manager", "load", "diary,load,hub", FALSE },
+    { "admin", "load", "load,hub", FALSE },
     { "hubnav", "queue", "queue,requests,duty,diary", TRUE },
   };
   SignpostSyncEngine *engine = signpost_application_get_engine (app);
@@ -182,6 +182,8 @@ test_roles (Fixture       *f,
           gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "diary");
           g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "diary");
           gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "load");
+          g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "diary");
+          gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "hub");
           g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "diary");
         }
       else

@@ -9,6 +9,7 @@
 #include "signpost-demo.h"
 #include "signpost-hub-stats.h"
 #include "signpost-sqlite-store.h"
+#include "server-test-db.h"
 
 /*
  * GET /stats/hub for a hub of 50 practices over 4 weeks (the target is
@@ -24,8 +25,7 @@
  *  - as a baseline in the same run, /stats/day of the largest practice's
  *    busiest day, which reads its calls one by one.
  *
- * Building the database takes minutes: SIGNPOST_BENCH_DB=PATH keeps it
- * there, and a later run on the same day uses it as it is.
+ * Building the database takes minutes.
  */
 
 #define N_PRACTICES 50
@@ -350,14 +350,9 @@ main (int    argc,
   gboolean reuse = FALSE;
   gint64 hub_cpu_ms = 0, day_cpu_ms = 0;
 
-  if (g_getenv ("SIGNPOST_BENCH_DB") != NULL && *g_getenv ("SIGNPOST_BENCH_DB") != '\0')
-    {
-      g_free (server->db);
-      server->db = g_strdup (g_getenv ("SIGNPOST_BENCH_DB"));
-      reuse = g_file_test (server->db, G_FILE_TEST_EXISTS);
-    }
   {
-    g_autoptr(SignpostSqliteStore) store = signpost_sqlite_store_new (server->db, &error);
+    g_autoptr(SignpostSqliteStore) store = signpost_sqlite_store_new (test_database_location (server->database),
+                                                                      &error);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     g_autoptr(GPtrArray) practices = NULL;
     g_autoptr(GHashTable) visible = g_hash_table_new (g_str_hash, g_str_equal);
@@ -366,7 +361,7 @@ main (int    argc,
     if (reuse)
       {
         first_monday_of (&first_monday);
-        printf ("using the database in %s as it is\n", server->db);
+        printf ("using the database in %s as it is\n", test_database_location (server->database));
       }
     else
       {

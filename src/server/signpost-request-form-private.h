@@ -81,11 +81,13 @@ SignpostOnlineRequest *form_draft_to_request (FormDraft      *draft,
                                          GTimeZone      *tz,
                                          GError        **error);
 
-/* signpost-request-pages.c */
+/* signpost-request-steps.c */
 char        *form_page_step             (FormPage       *page,
                                          FormDraft      *draft,
                                          FormStep        step,
                                          gsize          *length);
+
+/* signpost-request-pages.c */
 char        *form_page_start            (FormPage       *page,
                                          const char     *submission,
                                          gsize          *length);

@@ -159,3 +159,75 @@ test_online_submit (TestServer              *server,
   g_free (browser.cookie);
   return reference;
 }
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+char *
+test_online_submit_in_browser (TestServer              *server,
+                               const TestOnlineRequest *request)
+{
+  const char *script = g_getenv ("SIGNPOST_TEST_FORM_BROWSER");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) browser = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (script == NULL || *script == '\0')
+    return NULL;
+
+  json_builder_begin_object (builder);
+#define MEMBER(name, value) \
+  if ((value) != NULL) \
+    { \
+      json_builder_set_member_name (builder, name); \
+      json_builder_add_string_value (builder, value); \
+    }
+  MEMBER ("given_name", request->given_name);
+  MEMBER ("family_name", request->family_name);
+  MEMBER ("date_of_birth", request->date_of_birth);
+  MEMBER ("postcode", request->postcode);
+  MEMBER ("reason", request->reason);
+  MEMBER ("duration", request->duration);
+  MEMBER ("hoped", request->hoped);
+  MEMBER ("contact_number", request->contact_number);
+#undef MEMBER
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  json = json_to_string (node, FALSE);
+
+  /* The browser takes a while: the main loop goes on meanwhile, so the
+   * console under test stays connected. The script's complaints go to
+   * the test's log. */
+  browser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              "/usr/bin/python3", script, "--send", test_server_get_direct_url (server), NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (browser, json, NULL, store_result, &result);
+  g_assert_true (test_wait_until (result_ready, &result, 240000));
+  g_subprocess_communicate_utf8_finish (browser, result, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_subprocess_wait_async (browser, NULL, store_result, &result);
+  g_assert_true (test_wait_until (result_ready, &result, 60000));
+  g_assert_true (g_subprocess_wait_finish (browser, result, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (browser) || g_subprocess_get_exit_status (browser) != 0)
+    g_error ("The browser did not send the online request (see the log above)");
+  g_strstrip (out);
+  g_assert_true (g_regex_match_simple ("^[A-Z]{3}-[0-9]{4}$", out, 0, 0));
+  return g_steal_pointer (&out);
+}

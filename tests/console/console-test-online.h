@@ -36,5 +36,12 @@ void   test_online_open_round_the_clock (TestServer              *server,
 char  *test_online_submit               (TestServer              *server,
                                          const char              *ods,
                                          const TestOnlineRequest *request);
+/* Sends @request to the demo practice as a patient does, in a real
+ * browser: headless chromium filled in with the keyboard only, driven by
+ * the web suite's test-request-form.py --send (SIGNPOST_TEST_FORM_BROWSER
+ * names it; NULL is returned, and nothing sent, when it is not set because
+ * chromedriver is not installed). Returns the reference the page shows. */
+char  *test_online_submit_in_browser    (TestServer              *server,
+                                         const TestOnlineRequest *request);
 
 G_END_DECLS

@@ -8,6 +8,14 @@ and AA) when AXE_JS names axe.min.js. Screenshots go to SCREENSHOT_DIR
 when it is set.
 
 Usage: test-request-form.py SIGNPOST_SERVER_BIN
+       test-request-form.py --send URL < request.json
+
+--send fills in the form of the demo practice on a running server the same
+way, keyboard only, with the request read from standard input (a JSON
+object: given_name, family_name, date_of_birth, postcode, and optionally
+reason, duration, hoped, contact_number) and prints the reference the
+patient is given: the console's display tests take a request from a real
+browser this way.
 """
 
 import json
@@ -66,6 +74,12 @@ class Server:
         self.proc.terminate()
         self.proc.wait(timeout=30)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Remote:
+    """A server someone else started."""
+    def __init__(self, base):
+        self.base = base.rstrip("/")
 
 
 def open_round_the_clock(server):
@@ -194,7 +208,11 @@ def answer_no_to_all(driver):
         keys(driver, Keys.ARROW_DOWN)     # from "Yes" to "No", which selects it
 
 
+COUGH = "A cough for three weeks <script>alert(1)</script> & it is getting worse"
+
+
 def fill_request(driver, server, name, patient, someone_else=False, shots=False):
+    reason = patient.get("reason", COUGH)
     start(driver, server, name)
     if shots:
         shot(driver, "form-phone-age")
@@ -235,19 +253,21 @@ def fill_request(driver, server, name, patient, someone_else=False, shots=False)
     choose(driver, "kind", "medical")
     press_continue(driver)
     axe(driver, name + " details")
-    fill(driver, "reason", "A cough for three weeks <script>alert(1)</script> & it is getting worse")
-    fill(driver, "duration", "3 weeks")
+    fill(driver, "reason", reason)
+    fill(driver, "duration", patient.get("duration", "3 weeks"))
+    if patient.get("hoped"):
+        fill(driver, "hoped", patient["hoped"])
     press_continue(driver)
     check("contact" in heading(driver), "contact page: " + heading(driver))
     choose(driver, "contact_method", "phone")
-    fill(driver, "contact_number", "07700 900 982")
+    fill(driver, "contact_number", patient.get("contact_number", "07700 900 982"))
     tab_to(driver, "contact_morning")
     keys(driver, Keys.SPACE)
     choose(driver, "contact_message", "yes")
     axe(driver, name + " contact")
     press_continue(driver)
     check("Check your answers" in heading(driver), "check page: " + heading(driver))
-    check("<script>" in driver.find_element(By.TAG_NAME, "main").text,
+    check(reason in driver.find_element(By.TAG_NAME, "main").text,
           "the words are shown as they were typed, not run")
     axe(driver, name + " check")
     if shots:
@@ -314,5 +334,22 @@ def main():
     return 1 if failures else 0
 
 
+def send(base):
+    """--send: one request from stdin through the form on @base; prints its reference."""
+    wanted = json.load(sys.stdin)
+    driver = browser(1280, 900)
+    try:
+        reference = fill_request(driver, Remote(base), "sent", wanted)
+    finally:
+        driver.quit()
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        return 1
+    print(reference)
+    return 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--send":
+        sys.exit(send(sys.argv[2]))
     sys.exit(main())

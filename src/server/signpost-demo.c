@@ -551,6 +551,26 @@ seed_practice (Seeder              *seeder,
   return TRUE;
 }
 
+/* "Dr Leo Hughes": how the diary names the GP with this id. */
+static char *
+gp_name (Seeder      *seeder,
+         const char  *clinician_id,
+         GError     **error)
+{
+  g_autoptr(SignpostRecord) gp = signpost_store_get_record (seeder->ctx.store, SIGNPOST_RECORD_CLINICIAN,
+                                                            clinician_id, NULL, error);
+
+  if (gp == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_NOT_FOUND, "no clinician %s", clinician_id);
+      return NULL;
+    }
+  return g_strdup_printf ("%s %s %s", signpost_clinician_get_title (SIGNPOST_CLINICIAN (gp)),
+                          signpost_clinician_get_given_name (SIGNPOST_CLINICIAN (gp)),
+                          signpost_clinician_get_family_name (SIGNPOST_CLINICIAN (gp)));
+}
+
 static gboolean
 seed_users (Seeder      *seeder,
             const char  *practice_1,
@@ -573,15 +593,10 @@ seed_users (Seeder      *seeder,
       signpost_user_set_username (user, demo->username);
       if (demo->duty_gp)
         {
-          g_autoptr(SignpostRecord) gp = signpost_store_get_record (seeder->ctx.store, SIGNPOST_RECORD_CLINICIAN,
-                                                                    duty_gp, NULL, error);
-          g_autofree char *name = NULL;
+          g_autofree char *name = gp_name (seeder, duty_gp, error);
 
-          if (gp == NULL)
+          if (name == NULL)
             return FALSE;
-          name = g_strdup_printf ("%s %s %s", signpost_clinician_get_title (SIGNPOST_CLINICIAN (gp)),
-                                  signpost_clinician_get_given_name (SIGNPOST_CLINICIAN (gp)),
-                                  signpost_clinician_get_family_name (SIGNPOST_CLINICIAN (gp)));
           signpost_user_set_display_name (user, name);
         }
       else
@@ -770,8 +785,14 @@ seed_region_users (Seeder      *seeder,
             g_autofree char *ods = g_ascii_strdown (g_ptr_array_index (ods_codes, i), -1);
 
             username = g_strdup_printf ("%s-%s", kinds[k].prefix, ods);
-            display = g_strdup_printf ("%s, %s", kinds[k].display,
-                                       (const char *) g_ptr_array_index (ods_codes, i));
+            /* A duty doctor signs in under the name of the GP they are. */
+            if (kinds[k].role == SIGNPOST_ROLE_CLINICIAN)
+              display = gp_name (seeder, g_ptr_array_index (duty_gps, i), error);
+            else
+              display = g_strdup_printf ("%s, %s", kinds[k].display,
+                                         (const char *) g_ptr_array_index (ods_codes, i));
+            if (display == NULL)
+              return FALSE;
             practice_id = one[0];
             signpost_user_set_practice_ids (user, one);
             if (kinds[k].role == SIGNPOST_ROLE_CLINICIAN)

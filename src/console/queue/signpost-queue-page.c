@@ -6,88 +6,18 @@
 #include <glib/gi18n.h>
 
 #include "signpost-accessible.h"
-#include "signpost-call-desk.h"
-#include "signpost-call-format.h"
-#include "signpost-call-row.h"
-#include "signpost-patient-format.h"
-#include "signpost-queue-page.h"
-#include "signpost-ticker.h"
+#include "signpost-queue-page-private.h"
 
-/* After a burst of call events, /queue is asked once. */
-#define FIGURES_DELAY_MS 500
+/* The queue page: who is calling and their places in the queue, the
+ * rows, this navigator's own call, following the session, and F2, F3
+ * and F4 on the window while the page is in it. The figures and the call
+ * commands live beside it (see signpost-queue-page-private.h). */
 
 enum {
   PROP_0,
   PROP_ACTIONS,
   PROP_NOTICE,
   N_PROPS
-};
-
-typedef struct {
-  char *text;
-  gboolean known;
-} Caller;
-
-struct _SignpostQueuePage
-{
-  AdwBin parent_instance;
-
-  /* template */
-  AdwStatusPage *offline_page;
-  GtkLabel *waiting_value;
-  GtkWidget *longest_tile;
-  GtkImage *longest_icon;
-  GtkLabel *longest_value;
-  GtkLabel *callbacks_value;
-  GtkLabel *answered_value;
-  GtkLabel *on_calls_value;
-  GtkWidget *my_call_bar;
-  GtkWidget *answer_button;
-  GtkImage *my_call_icon;
-  GtkLabel *my_call_label;
-  GtkWidget *show_caller_button;
-  GtkWidget *reached_button;
-  GtkWidget *no_answer_button;
-  GtkWidget *end_button;
-  GtkLabel *waiting_heading;
-  GtkWidget *practice_header;
-  GtkStack *waiting_stack;
-  GtkListView *waiting_view;
-  GtkLabel *callbacks_heading;
-  GtkStack *callbacks_stack;
-  GtkListView *callbacks_view;
-  GtkLabel *in_progress_heading;
-  GtkStack *in_progress_stack;
-  GtkListView *in_progress_view;
-
-  SignpostActions    *actions;
-  SignpostCallHub *hub;
-  SignpostCallDesk *desk;
-  SignpostCache *cache;
-  SignpostCallListModel *waiting;
-  SignpostCallListModel *callbacks;
-  SignpostCallListModel *in_progress;
-  GtkSingleSelection *waiting_selection;
-  GtkSingleSelection *callbacks_selection;
-  GtkNoSelection *in_progress_selection;
-
-  GHashTable *callers;       /* number → Caller: one lookup per number, not per bind */
-  GHashTable *user_names;    /* user id → display name */
-  GHashTable *bound;         /* SignpostCallRow → GtkListItem, rows on screen */
-  gboolean several_practices;
-  SignpostWaitLevel longest_level;
-  SignpostCall *my_call;     /* the desk's current call, followed for its changes */
-
-  GtkEventController *window_keys;  /* on the window, while the page is in it */
-  GCancellable *cancellable;
-  guint positions_id;
-  guint figures_id;
-  guint figures_timeout_id;
-  guint n_queue_requests;
-  gint64 answered_today;
-  gint64 answered_sum;
-  gboolean answered_known;
-  char *notice;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostQueuePage, signpost_queue_page, ADW_TYPE_BIN)
@@ -101,9 +31,9 @@ caller_free (Caller *caller)
   g_free (caller);
 }
 
-static void
-set_label (GtkLabel   *label,
-           const char *text)
+void
+signpost_queue_page_set_label (GtkLabel   *label,
+                               const char *text)
 {
   if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
     gtk_label_set_text (label, text);
@@ -111,9 +41,9 @@ set_label (GtkLabel   *label,
 
 /* ---- telling the navigator ----------------------------------------------------- */
 
-static void
-tell (SignpostQueuePage *self,
-      const char        *message)
+void
+signpost_queue_page_tell (SignpostQueuePage *self,
+                          const char        *message)
 {
   g_free (self->notice);
   self->notice = g_strdup (message);
@@ -360,176 +290,6 @@ new_factory (SignpostQueuePage   *self,
   return factory;
 }
 
-/* ---- figures ------------------------------------------------------------------------- */
-
-static guint
-n_items (gpointer model)
-{
-  return model ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
-}
-
-static void
-update_longest (SignpostQueuePage *self)
-{
-  GListModel *model = self->waiting ? G_LIST_MODEL (self->waiting) : NULL;
-  gint64 now = signpost_ticker_get_now_us (signpost_ticker_get_default ());
-  gint64 seconds = -1;
-  SignpostWaitLevel level;
-
-  /* The queue is in offer order: the first caller still holding has
-   * waited longest (callbacks are not holding on the line). */
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(SignpostCall) call = g_list_model_get_item (model, i);
-
-      if (signpost_call_get_state (call) == SIGNPOST_CALL_QUEUED)
-        {
-          seconds = signpost_call_seconds_since (signpost_call_get_offered_at (call), now);
-          break;
-        }
-    }
-
-  if (seconds < 0)
-    set_label (self->longest_value, "–");
-  else
-    {
-      g_autofree char *text = signpost_call_format_duration (seconds);
-      set_label (self->longest_value, text);
-    }
-  level = seconds < 0 ? SIGNPOST_WAIT_SHORT : signpost_call_wait_level (seconds);
-  if (level != self->longest_level)
-    {
-      gtk_widget_remove_css_class (self->longest_tile, signpost_call_wait_level_css (self->longest_level));
-      gtk_widget_add_css_class (self->longest_tile, signpost_call_wait_level_css (level));
-      gtk_widget_set_visible (GTK_WIDGET (self->longest_icon), level != SIGNPOST_WAIT_SHORT);
-      gtk_image_set_from_icon_name (self->longest_icon, level == SIGNPOST_WAIT_VERY_LONG
-                                                        ? "dialog-warning-symbolic" : "alarm-symbolic");
-      self->longest_level = level;
-    }
-}
-
-static void
-update_my_call (SignpostQueuePage *self);
-
-static gboolean
-update_figures (gpointer data)
-{
-  SignpostQueuePage *self = data;
-  guint waiting = n_items (self->waiting) - MIN (n_items (self->callbacks), n_items (self->waiting));
-  guint callbacks = n_items (self->callbacks);
-  guint on_calls = n_items (self->in_progress);
-  g_autofree char *text = NULL;
-
-  self->figures_id = 0;
-
-  text = g_strdup_printf ("%u", waiting);
-  set_label (self->waiting_value, text);
-  g_free (text);
-  text = g_strdup_printf ("%u", callbacks);
-  set_label (self->callbacks_value, text);
-  g_free (text);
-  text = g_strdup_printf ("%u", on_calls);
-  set_label (self->on_calls_value, text);
-  g_free (text);
-  text = self->answered_known ? g_strdup_printf ("%" G_GINT64_FORMAT, self->answered_today) : g_strdup ("–");
-  set_label (self->answered_value, text);
-  g_free (text);
-
-  if (callbacks == 0)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In the queue: %u caller holding",
-                                         "In the queue: %u callers holding", waiting),
-                            waiting);
-  else
-    /* Translators: "In the queue: 12 — 9 holding, 3 callbacks keeping their place" */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In the queue: %u — %u holding, %u callback keeping its place",
-                                         "In the queue: %u — %u holding, %u callbacks keeping their place", callbacks),
-                            n_items (self->waiting), waiting, callbacks);
-  set_label (self->waiting_heading, text);
-  g_free (text);
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Callbacks: %u", "Callbacks: %u", callbacks), callbacks);
-  set_label (self->callbacks_heading, text);
-  g_free (text);
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "On a call now: %u", "On calls now: %u", on_calls),
-                          on_calls);
-  set_label (self->in_progress_heading, text);
-
-  gtk_stack_set_visible_child_name (self->waiting_stack, n_items (self->waiting) > 0 ? "list" : "empty");
-  gtk_stack_set_visible_child_name (self->callbacks_stack, callbacks > 0 ? "list" : "empty");
-  gtk_stack_set_visible_child_name (self->in_progress_stack, on_calls > 0 ? "list" : "empty");
-  update_longest (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_figures (SignpostQueuePage *self)
-{
-  /* Once per burst of changes, before the next frame is laid out. */
-  if (self->figures_id == 0)
-    self->figures_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 10, update_figures, self, NULL);
-}
-
-static void
-queue_replied (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  SignpostQueuePage *self = user_data;
-  g_autoptr(SignpostQueueSummary) summary = NULL;
-  g_autoptr(GError) error = NULL;
-
-  summary = signpost_actions_get_queue_summary_finish (SIGNPOST_ACTIONS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (summary != NULL)
-    self->answered_sum += signpost_queue_summary_get_answered_today (summary);
-  else
-    g_debug ("Queue figures: %s", error->message);
-
-  if (--self->n_queue_requests == 0)
-    {
-      self->answered_today = self->answered_sum;
-      self->answered_known = TRUE;
-      schedule_figures (self);
-    }
-}
-
-/* The figures the cache cannot know (calls answered today) come from
- * /queue, once per practice in view. */
-static gboolean
-fetch_figures (gpointer data)
-{
-  SignpostQueuePage *self = data;
-  const char *practice_id;
-  GListModel *practices;
-
-  self->figures_timeout_id = 0;
-  if (self->actions == NULL || self->n_queue_requests > 0 ||
-      !signpost_call_hub_get_available (self->hub))
-    return G_SOURCE_REMOVE;
-
-  practice_id = signpost_actions_get_practice_id (self->actions);
-  practices = signpost_actions_get_practices (self->actions);
-  self->answered_sum = 0;
-  for (guint i = 0; i < g_list_model_get_n_items (practices); i++)
-    {
-      g_autoptr(SignpostPractice) practice = g_list_model_get_item (practices, i);
-      const char *id = signpost_record_get_id (SIGNPOST_RECORD (practice));
-
-      if (practice_id != NULL && g_strcmp0 (id, practice_id) != 0)
-        continue;
-      self->n_queue_requests++;
-      signpost_actions_get_queue_summary_async (self->actions, id, self->cancellable, queue_replied, self);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_fetch (SignpostQueuePage *self)
-{
-  if (self->figures_timeout_id == 0)
-    self->figures_timeout_id = g_timeout_add (FIGURES_DELAY_MS, fetch_figures, self);
-}
-
 /* ---- this navigator's call ---------------------------------------------------------- */
 
 static void
@@ -548,7 +308,7 @@ update_my_call (SignpostQueuePage *self)
 
   if (call == NULL)
     {
-      set_label (self->my_call_label, _("You are free. F2 answers the caller at the front of the queue."));
+      signpost_queue_page_set_label (self->my_call_label, _("You are free. F2 answers the caller at the front of the queue."));
       gtk_widget_remove_css_class (self->my_call_bar, "on-call");
       return;
     }
@@ -569,7 +329,7 @@ update_my_call (SignpostQueuePage *self)
       /* Translators: on a call, number, caller, for how long */
       text = g_strdup_printf (_("On a call: %s — %s · %s"), number, caller, duration);
   }
-  set_label (self->my_call_label, text);
+  signpost_queue_page_set_label (self->my_call_label, text);
 }
 
 static void
@@ -588,196 +348,9 @@ on_current_call_changed (SignpostQueuePage *self)
 static void
 on_tick (SignpostQueuePage *self)
 {
-  update_longest (self);
+  signpost_queue_page_update_longest (self);
   if (self->my_call != NULL)
     update_my_call (self);
-}
-
-/* ---- commands --------------------------------------------------------------------- */
-
-static void
-answered (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(SignpostQueuePage) self = user_data;
-  g_autoptr(SignpostCall) call = NULL;
-  g_autoptr(GError) error = NULL;
-
-  call = signpost_call_desk_answer_finish (SIGNPOST_CALL_DESK (source), result, &error);
-  if (call == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    tell (self, error->message);
-}
-
-static gboolean
-may_answer (SignpostQueuePage *self)
-{
-  if (self->desk == NULL || self->waiting == NULL)
-    return FALSE;
-  if (!signpost_call_hub_get_available (self->hub))
-    {
-      tell (self, _("Phones are unavailable while this PC is offline."));
-      return FALSE;
-    }
-  if (signpost_call_desk_get_current_call (self->desk) != NULL)
-    {
-      tell (self, _("You are on a call. Finish it first: F3 ends it and opens the triage form."));
-      return FALSE;
-    }
-  /* One answer at a time: a second key press while the first is on its
-   * way would take two callers. */
-  return !signpost_call_desk_get_busy (self->desk);
-}
-
-static void
-answer_call (SignpostQueuePage *self,
-             const char        *call_id)
-{
-  if (call_id == NULL || !may_answer (self))
-    return;
-  signpost_call_desk_answer_async (self->desk, call_id, self->cancellable, answered, g_object_ref (self));
-}
-
-static void
-answer_next_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  signpost_queue_page_answer_next (SIGNPOST_QUEUE_PAGE (widget));
-}
-
-static void
-answer_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  answer_call (SIGNPOST_QUEUE_PAGE (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-on_waiting_activate (SignpostQueuePage *self,
-                     guint              position)
-{
-  g_autoptr(SignpostCall) call = g_list_model_get_item (G_LIST_MODEL (self->waiting), position);
-
-  if (call != NULL)
-    answer_call (self, signpost_record_get_id (SIGNPOST_RECORD (call)));
-}
-
-static void
-on_callbacks_activate (SignpostQueuePage *self,
-                       guint              position)
-{
-  g_autoptr(SignpostCall) call = g_list_model_get_item (G_LIST_MODEL (self->callbacks), position);
-
-  if (call != NULL)
-    answer_call (self, signpost_record_get_id (SIGNPOST_RECORD (call)));
-}
-
-static void
-ended (GObject      *source,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  g_autoptr(SignpostQueuePage) self = user_data;
-  g_autoptr(SignpostCall) call = NULL;
-  g_autoptr(GError) error = NULL;
-
-  call = signpost_call_desk_end_finish (SIGNPOST_CALL_DESK (source), result, &error);
-  if (call == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        tell (self, error->message);
-      return;
-    }
-  /* Wrap-up: the request is recorded while it is fresh. */
-  signpost_call_open_triage (GTK_WIDGET (self), call, NULL);
-}
-
-static void
-end_call_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
-  SignpostCall *call = self->desk ? signpost_call_desk_get_current_call (self->desk) : NULL;
-
-  if (call == NULL)
-    {
-      tell (self, _("You are not on a call."));
-      return;
-    }
-  if (signpost_call_is_callback (call))
-    {
-      tell (self, _("This is a callback: choose Reached or No Answer."));
-      return;
-    }
-  signpost_call_desk_end_async (self->desk, signpost_record_get_id (SIGNPOST_RECORD (call)), self->cancellable,
-                                ended, g_object_ref (self));
-}
-
-static void
-show_caller_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
-
-  if (self->desk != NULL)
-    signpost_call_desk_request_caller (self->desk);
-}
-
-static void
-completed (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(SignpostQueuePage) self = user_data;
-  g_autoptr(SignpostCall) call = NULL;
-  g_autoptr(GError) error = NULL;
-
-  call = signpost_call_desk_complete_finish (SIGNPOST_CALL_DESK (source), result, &error);
-  if (call == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        tell (self, error->message);
-      return;
-    }
-  switch (signpost_call_get_callback_outcome (call))
-    {
-    case SIGNPOST_CALLBACK_OUTCOME_REACHED:
-      signpost_call_open_triage (GTK_WIDGET (self), call, NULL);
-      break;
-    case SIGNPOST_CALLBACK_OUTCOME_FAILED_CONTACT:
-      tell (self, _("No answer at the second try: recorded as failed contact."));
-      break;
-    case SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER:
-      tell (self, _("No answer. The callback keeps its place for a second try."));
-      break;
-    case SIGNPOST_CALLBACK_OUTCOME_NONE:
-    default:
-      break;
-    }
-}
-
-static void
-complete_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  SignpostQueuePage *self = SIGNPOST_QUEUE_PAGE (widget);
-  SignpostCall *call = self->desk ? signpost_call_desk_get_current_call (self->desk) : NULL;
-  gboolean reached = g_str_equal (action_name, "queue.reached");
-
-  if (call == NULL || !signpost_call_is_callback (call))
-    {
-      tell (self, _("You are not calling anyone back."));
-      return;
-    }
-  signpost_call_desk_complete_async (self->desk, signpost_record_get_id (SIGNPOST_RECORD (call)),
-                                     reached ? SIGNPOST_CALLBACK_OUTCOME_REACHED
-                                             : SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER,
-                                     self->cancellable, completed, g_object_ref (self));
 }
 
 /* ---- following the session -------------------------------------------------------------- */
@@ -794,13 +367,13 @@ update_available (SignpostQueuePage *self)
   gtk_stack_set_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (self))),
                                     available ? "queue" : "offline");
   if (available)
-    schedule_fetch (self);
+    signpost_queue_page_schedule_fetch (self);
 }
 
 static void
 on_models_changed (SignpostQueuePage *self)
 {
-  schedule_figures (self);
+  signpost_queue_page_schedule_figures (self);
   /* Places below a change move; only the rows on screen are told. */
   if (self->positions_id == 0)
     self->positions_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 10, refresh_positions, self, NULL);
@@ -832,7 +405,7 @@ static void
 on_call_event (SignpostQueuePage *self,
                SignpostCallEvent *event)
 {
-  schedule_fetch (self);
+  signpost_queue_page_schedule_fetch (self);
 }
 
 static void
@@ -856,8 +429,8 @@ update_practices (SignpostQueuePage *self)
       refresh_positions (self);
     }
   self->answered_known = FALSE;
-  schedule_fetch (self);
-  schedule_figures (self);
+  signpost_queue_page_schedule_fetch (self);
+  signpost_queue_page_schedule_figures (self);
 }
 
 static void
@@ -1100,16 +673,18 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_heading);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_view);
-  gtk_widget_class_bind_template_callback (widget_class, on_waiting_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_callbacks_activate);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_waiting_activate",
+                                                G_CALLBACK (signpost_queue_page_on_waiting_activate));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_callbacks_activate",
+                                                G_CALLBACK (signpost_queue_page_on_callbacks_activate));
 
-  gtk_widget_class_install_action (widget_class, "queue.answer-next", NULL, answer_next_action);
-  gtk_widget_class_install_action (widget_class, "queue.answer", "s", answer_action);
-  gtk_widget_class_install_action (widget_class, "queue.call-back", "s", answer_action);
-  gtk_widget_class_install_action (widget_class, "queue.end-call", NULL, end_call_action);
-  gtk_widget_class_install_action (widget_class, "queue.reached", NULL, complete_action);
-  gtk_widget_class_install_action (widget_class, "queue.no-answer", NULL, complete_action);
-  gtk_widget_class_install_action (widget_class, "queue.show-caller", NULL, show_caller_action);
+  gtk_widget_class_install_action (widget_class, "queue.answer-next", NULL, signpost_queue_page_answer_next_action);
+  gtk_widget_class_install_action (widget_class, "queue.answer", "s", signpost_queue_page_answer_action);
+  gtk_widget_class_install_action (widget_class, "queue.call-back", "s", signpost_queue_page_answer_action);
+  gtk_widget_class_install_action (widget_class, "queue.end-call", NULL, signpost_queue_page_end_call_action);
+  gtk_widget_class_install_action (widget_class, "queue.reached", NULL, signpost_queue_page_complete_action);
+  gtk_widget_class_install_action (widget_class, "queue.no-answer", NULL, signpost_queue_page_complete_action);
+  gtk_widget_class_install_action (widget_class, "queue.show-caller", NULL, signpost_queue_page_show_caller_action);
 }
 
 static void
@@ -1143,7 +718,7 @@ signpost_queue_page_init (SignpostQueuePage *self)
 
   g_signal_connect_swapped (signpost_ticker_get_default (), "tick", G_CALLBACK (on_tick), self);
   update_my_call (self);
-  update_figures (self);
+  signpost_queue_page_update_figures (self);
   update_available (self);
 }
 
@@ -1222,17 +797,17 @@ signpost_queue_page_answer_next (SignpostQueuePage *self)
 
   g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
 
-  if (self->waiting == NULL || !may_answer (self))
+  if (self->waiting == NULL || !signpost_queue_page_may_answer (self))
     return;
   /* The front as the phones last told it (the popup shows the same). */
   head = signpost_call_desk_get_next_call (self->desk);
   if (head == NULL)
     {
-      tell (self, _("Nobody is waiting."));
+      signpost_queue_page_tell (self, _("Nobody is waiting."));
       return;
     }
   signpost_call_desk_answer_async (self->desk, signpost_record_get_id (SIGNPOST_RECORD (head)),
-                                   self->cancellable, answered, g_object_ref (self));
+                                   self->cancellable, signpost_queue_page_answered, g_object_ref (self));
 }
 
 void
@@ -1240,7 +815,7 @@ signpost_queue_page_answer_call (SignpostQueuePage *self,
                                  const char        *call_id)
 {
   g_return_if_fail (SIGNPOST_IS_QUEUE_PAGE (self));
-  answer_call (self, call_id);
+  signpost_queue_page_send_answer (self, call_id);
 }
 
 const char *
@@ -1258,7 +833,7 @@ signpost_queue_page_get_figure (SignpostQueuePage *self,
 {
   g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
 
-  update_figures (self);
+  signpost_queue_page_update_figures (self);
   if (g_str_equal (name, "waiting"))
     return gtk_label_get_text (self->waiting_value);
   if (g_str_equal (name, "longest"))

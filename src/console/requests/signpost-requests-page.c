@@ -311,6 +311,51 @@ match_action (GtkWidget  *widget,
 
 /* ---- keyboard: the list takes it when the page is shown ---------------------------------- */
 
+/* The row showing @item, if the list has made one. */
+static GtkWidget *
+find_row_widget (SignpostRequestsPage *self,
+                 gpointer              item)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (row != NULL && SIGNPOST_IS_REQUEST_ROW (row) &&
+          signpost_request_row_get_triage (SIGNPOST_REQUEST_ROW (row)) == item)
+        return child;
+    }
+  return NULL;
+}
+
+/* The keyboard on the chosen request (the first when none is): its row,
+ * not the list. GtkListView 4.8 takes the focus itself when asked to,
+ * where Enter opens nothing and a screen reader reads only "list"; its
+ * rows exist only around its anchor, so the list is first scrolled to
+ * the row, which makes it, and the row is focused, which selects it
+ * (what looks chosen is what Enter opens). */
+static gboolean
+focus_chosen_row (SignpostRequestsPage *self)
+{
+  guint n = self->selection ? g_list_model_get_n_items (G_LIST_MODEL (self->selection)) : 0;
+  g_autoptr(GObject) item = NULL;
+  GtkWidget *row;
+  guint position;
+
+  if (n == 0 || !g_str_equal (gtk_stack_get_visible_child_name (self->list_stack), "list"))
+    return FALSE;
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position == GTK_INVALID_LIST_POSITION || position >= n)
+    position = 0;
+  item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  row = find_row_widget (self, item);
+  if (row == NULL || !gtk_widget_grab_focus (row))
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, position);
+  return TRUE;
+}
+
 static gboolean
 focus_list (gpointer data)
 {
@@ -322,27 +367,25 @@ focus_list (gpointer data)
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return G_SOURCE_REMOVE;
   /* Someone already working in the page keeps their place; the channel
-   * filter had the keyboard only because the list had no rows on screen
-   * yet when the page was shown. */
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)) &&
-      focus != GTK_WIDGET (self->channel_dropdown) &&
+   * filter or the bare list had the keyboard only because no row could
+   * take it yet when the page was shown. */
+  if (focus != NULL && focus != GTK_WIDGET (self->channel_dropdown) && focus != GTK_WIDGET (self->list_view) &&
       !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->channel_dropdown)))
     return G_SOURCE_REMOVE;
-  gtk_widget_grab_focus (GTK_WIDGET (self));
+  focus_chosen_row (self);
   return G_SOURCE_REMOVE;
 }
 
 /* Where the page's work starts (the window gives it the keyboard on
- * every change of page): the list, or the channel filter when the list
- * is empty or its rows are not laid out yet (focus_list, once they
- * are). */
+ * every change of page): the chosen request's row, or the channel
+ * filter when the list is empty or has no row yet (focus_list, once it
+ * has). */
 static gboolean
 signpost_requests_page_grab_focus (GtkWidget *widget)
 {
   SignpostRequestsPage *self = SIGNPOST_REQUESTS_PAGE (widget);
 
-  if (g_str_equal (gtk_stack_get_visible_child_name (self->list_stack), "list") &&
-      gtk_widget_grab_focus (GTK_WIDGET (self->list_view)))
+  if (focus_chosen_row (self))
     return TRUE;
   return gtk_widget_grab_focus (GTK_WIDGET (self->channel_dropdown));
 }

@@ -586,6 +586,58 @@ test_offline_save (Fixture       *f,
   }
 }
 
+/* ---- the route changed after a first save ------------------------------------------------- */
+
+/* Save (Ctrl+S), then send it to the duty doctor and Ctrl+Return: the
+ * form shows "Sent to the duty doctor", and that is what the server
+ * has, with the duty doctor's status (issue 13, item 3). */
+static void
+test_route_after_save (Fixture       *f,
+                       gconstpointer  data)
+{
+  SignpostSyncEngine *engine = signpost_application_get_engine (app);
+  SignpostCache *cache;
+  SignpostOutbox *outbox;
+  g_autoptr(SignpostPatient) patient = NULL;
+  g_autofree char *triage_id = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  SignpostTriageForm *form;
+
+  sign_in_and_sync (f, "navigator");
+  cache = signpost_sync_engine_get_cache (engine);
+  outbox = signpost_sync_engine_get_outbox (engine);
+  patient = pick_adult (cache, FALSE);
+  g_assert_nonnull (patient);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-triage", "(sss)",
+                              "", "", signpost_record_get_id (SIGNPOST_RECORD (patient)));
+  g_assert_true (test_wait_until (form_open, NULL, 5000));
+  form = find_form ();
+  triage_id = g_strdup (signpost_triage_form_get_triage_id (form));
+  signpost_triage_form_set_reason (form, "Rash on both arms since yesterday, spreading");
+  signpost_triage_form_set_urgency (form, SIGNPOST_URGENCY_WITHIN_2_WEEKS);
+  signpost_triage_form_set_route_kind (form, SIGNPOST_ROUTE_PROFESSION);
+  g_assert_cmpint (signpost_triage_form_get_outcome (form), ==, SIGNPOST_OUTCOME_NONE);
+  gtk_widget_activate_action (GTK_WIDGET (form), "triage.save", NULL);
+  g_assert_false (signpost_triage_form_get_dirty (form));
+
+  /* Not a doctor's after all: the outcome follows the route on screen. */
+  signpost_triage_form_set_route_kind (form, SIGNPOST_ROUTE_DUTY);
+  g_assert_cmpint (signpost_triage_form_get_outcome (form), ==, SIGNPOST_OUTCOME_SENT_TO_DUTY);
+  gtk_widget_activate_action (GTK_WIDGET (form), "triage.save-close", NULL);
+  g_assert_true (test_wait_until (form_closed, NULL, 5000));
+  g_assert_true (test_wait_until (outbox_empty, outbox, TIMEOUT_MS));
+  g_assert_cmpuint (signpost_outbox_get_n_problems (outbox), ==, 0);
+
+  token = test_server_login (f->server, "navigator");
+  saved = fetch_triage (f->server, token, triage_id);
+  g_assert_nonnull (saved);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (saved, "route"), "kind"), ==, "duty");
+  g_assert_cmpstr (json_object_get_string_member_with_default (saved, "outcome", NULL), ==, "sent_to_duty");
+  g_assert_cmpstr (json_object_get_string_member (saved, "status"), ==, "awaiting_duty");
+}
+
 /* ---- the duty list's order ----------------------------------------------------------------- */
 
 static char *
@@ -899,6 +951,7 @@ main (int   argc,
   g_test_add ("/signpost/triage/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("form-from-call", test_form_from_call);
   ADD ("offline-save", test_offline_save);
+  ADD ("route-after-save", test_route_after_save);
   ADD ("duty-order", test_duty_order);
   ADD ("two-doctors", test_two_doctors);
 #undef ADD

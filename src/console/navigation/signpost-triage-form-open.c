@@ -117,6 +117,9 @@ apply_draft (SignpostTriageForm         *self,
   self->pharmacy_dismissed = draft->pharmacy_dismissed;
   self->route_touched = draft->route_touched;
   self->outcome_touched = draft->outcome_touched;
+  /* A draft showing another outcome than the request's had it follow the
+   * route: it is saved as it was shown. */
+  self->outcome_followed = self->original != NULL && draft->outcome != signpost_triage_get_outcome (self->original);
   self->number_touched = draft->number_touched;
 }
 

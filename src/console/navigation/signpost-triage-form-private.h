@@ -69,6 +69,9 @@ struct _SignpostTriageForm
   gboolean dirty;
   gboolean route_touched;
   gboolean outcome_touched;
+  /* The outcome shown followed a change of route (or of urgency) since
+   * the request was last saved or loaded: it is saved as shown. */
+  gboolean outcome_followed;
   gboolean number_touched;
   /* A request that came by another channel (the online form) and that no
    * navigator has routed yet: urgency, route and outcome are decided

@@ -222,8 +222,9 @@ signpost_triage_form_build (SignpostTriageForm  *self,
   signpost_triage_set_navigator_notes (triage, notes);
   signpost_triage_set_pharmacy_first (triage, self->pharmacy_first);
   signpost_triage_set_pharmacy_first_taken (triage, self->pharmacy_first != NULL && self->pharmacy_first_taken);
-  /* The status follows the outcome chosen here, not a doctor's later one. */
-  if (self->original == NULL || self->outcome_touched || self->navigating)
+  /* The status follows the outcome chosen here (or shown here since the
+   * last save, following the route), not a doctor's later one. */
+  if (self->original == NULL || self->outcome_touched || self->outcome_followed || self->navigating)
     {
       signpost_triage_set_outcome (triage, outcome);
       /* "Booked" is true once the diary books it (the slot's book command
@@ -321,6 +322,7 @@ signpost_triage_form_save (SignpostTriageForm  *self,
     self->original = g_steal_pointer (&triage);
   self->dirty = FALSE;
   self->outcome_touched = FALSE;
+  self->outcome_followed = FALSE;
   self->navigating = FALSE;
   adw_window_title_set_title (self->window_title, _("Request"));
   signpost_triage_form_update_state (self);

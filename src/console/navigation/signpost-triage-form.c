@@ -498,15 +498,19 @@ static void
 sync_outcome (SignpostTriageForm *self)
 {
   SignpostRouteKind route = signpost_request_route_section_get_route_kind (self->route_section);
+  SignpostTriageOutcome outcome = route == SIGNPOST_ROUTE_DUTY ? SIGNPOST_OUTCOME_SENT_TO_DUTY :
+                                  route == SIGNPOST_ROUTE_SIGNPOST ? SIGNPOST_OUTCOME_SIGNPOSTED
+                                                                   : SIGNPOST_OUTCOME_NONE;
   gboolean was_loading = self->loading;
 
   if (self->outcome_touched)
     return;
+  /* What the form shows now is what Save sends, on a request saved
+   * before as on a new one. */
+  if (!was_loading && outcome != signpost_request_outcome_section_get_outcome (self->outcome_section))
+    self->outcome_followed = TRUE;
   self->loading = TRUE;
-  signpost_request_outcome_section_set_outcome (self->outcome_section,
-                                                route == SIGNPOST_ROUTE_DUTY ? SIGNPOST_OUTCOME_SENT_TO_DUTY :
-                                                route == SIGNPOST_ROUTE_SIGNPOST ? SIGNPOST_OUTCOME_SIGNPOSTED
-                                                                                 : SIGNPOST_OUTCOME_NONE);
+  signpost_request_outcome_section_set_outcome (self->outcome_section, outcome);
   self->loading = was_loading;
 }
 
@@ -728,6 +732,21 @@ signpost_triage_form_set_urgency (SignpostTriageForm *self,
   g_return_if_fail (SIGNPOST_IS_TRIAGE_FORM (self));
   /* As a click would: an insensitive choice cannot be made. */
   signpost_request_route_section_choose_rag (self->route_section, signpost_navigation_rag_for_urgency (urgency));
+}
+
+void
+signpost_triage_form_set_route_kind (SignpostTriageForm *self,
+                                     SignpostRouteKind   kind)
+{
+  g_return_if_fail (SIGNPOST_IS_TRIAGE_FORM (self));
+  signpost_request_route_section_set_route_kind (self->route_section, kind);
+}
+
+SignpostTriageOutcome
+signpost_triage_form_get_outcome (SignpostTriageForm *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_TRIAGE_FORM (self), SIGNPOST_OUTCOME_NONE);
+  return signpost_request_outcome_section_get_outcome (self->outcome_section);
 }
 
 gboolean

@@ -59,6 +59,12 @@ void                signpost_triage_form_set_red_flag     (SignpostTriageForm *s
                                                            gboolean            ticked);
 void                signpost_triage_form_set_urgency      (SignpostTriageForm *self,
                                                            SignpostUrgency     urgency);
+/* As a choice in the route list would (the outcome follows it until one
+ * is chosen). */
+void                signpost_triage_form_set_route_kind   (SignpostTriageForm *self,
+                                                           SignpostRouteKind   kind);
+/* The outcome the form shows. */
+SignpostTriageOutcome signpost_triage_form_get_outcome    (SignpostTriageForm *self);
 gboolean            signpost_triage_form_get_red_flag_shown (SignpostTriageForm *self);
 const char         *signpost_triage_form_get_red_flag_advice (SignpostTriageForm *self);
 /* The Pharmacy First condition suggested now, or NULL. */

@@ -4,30 +4,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "signpost-accessible.h"
-#include "signpost-bar-chart.h"
-#include "signpost-chart-panel.h"
-#include "signpost-chart-scale.h"
-#include "signpost-line-chart.h"
-#include "signpost-load-csv.h"
-#include "signpost-load-online.h"
-#include "signpost-load-page.h"
+#include "signpost-load-page-private.h"
 #include "signpost-page-shortcuts.h"
-#include "signpost-load-stats.h"
 
-/* While today is shown, /stats/day again at most this often as call events
- * arrive, and never before a burst of them has had a moment to land. */
-#define REFRESH_MIN_INTERVAL_MS 3000
-#define REFRESH_BATCH_MS 300
-/* A new staffing target once the manager stops turning the spin button. */
-#define TARGET_SETTLE_MS 400
-#define CALENDAR_SETTLE_MS 250
-#define COMPARE_WEEKS 4
-/* The opening hours always drawn, by the practice's clock. */
-#define OPEN_MINUTE (8 * 60)
-#define CLOSE_MINUTE (18 * 60 + 30)
+/* The load page: who may look, the day and practice shown, the status
+ * line, the practices, the template's callbacks and the page's actions.
+ * Fetching, the figures and the exports live beside it (see
+ * signpost-load-page-private.h). */
 
 enum {
   PROP_0,
@@ -37,115 +22,14 @@ enum {
   N_PROPS
 };
 
-/* Series of each chart, in the order of the .ui file. */
-enum { CALLS_ANSWERED, CALLS_CALLBACK, CALLS_ABANDONED, CALLS_MISSED, CALLS_WAITING, CALLS_AVERAGE,
-       CALLS_OFFERED, CALLS_SERVICE_LEVEL, N_CALLS_SERIES };
-enum { WAITS_MEAN, WAITS_LONGEST, WAITS_ABANDON, WAITS_TALK, N_WAITS_SERIES };
-enum { APPOINTMENTS_BOOKED, APPOINTMENTS_UNBOOKED, APPOINTMENTS_OFFERED, APPOINTMENTS_USED,
-       APPOINTMENTS_DNA, N_APPOINTMENTS_SERIES };
-enum { TRIAGE_EMERGENCY, TRIAGE_SAME_DAY, TRIAGE_WEEKS, TRIAGE_ROUTINE, TRIAGE_NO_URGENCY,
-       TRIAGE_BOOKED, TRIAGE_SIGNPOSTED, TRIAGE_DUTY, TRIAGE_OPEN, TRIAGE_DONE, N_TRIAGE_SERIES };
-enum { STAFF_ON_PHONES, STAFF_NEEDED, STAFF_SHORT, STAFF_OFFERED, STAFF_AHT, STAFF_TRAFFIC,
-       N_STAFF_SERIES };
-
-struct _SignpostLoadPage
-{
-  AdwBin parent_instance;
-
-  /* template */
-  GtkDropDown *practice_dropdown;
-  GtkMenuButton *date_button;
-  GtkPopover *date_popover;
-  GtkCalendar *calendar;
-  GtkImage *status_icon;
-  GtkLabel *status_label;
-  GtkSpinner *spinner;
-  GtkRevealer *error_revealer;
-  GtkLabel *error_label;
-  GtkStack *view_stack;
-  GtkWidget *calls_card;
-  GtkWidget *answered_card;
-  GtkWidget *abandoned_card;
-  GtkWidget *longest_card;
-  GtkWidget *callbacks_card;
-  GtkLabel *calls_value;
-  GtkLabel *calls_detail;
-  GtkLabel *answered_value;
-  GtkLabel *answered_detail;
-  GtkLabel *abandoned_value;
-  GtkLabel *abandoned_detail;
-  GtkLabel *longest_value;
-  GtkLabel *longest_detail;
-  GtkLabel *callbacks_value;
-  GtkLabel *callbacks_detail;
-  SignpostChartPanel *calls_panel;
-  SignpostChartPanel *waits_panel;
-  SignpostChartPanel *appointments_panel;
-  SignpostChartPanel *triage_panel;
-  SignpostChartPanel *staffing_panel;
-  SignpostLoadOnline *online_section;
-  SignpostChart *calls_chart;
-  SignpostChart *waits_chart;
-  SignpostChart *appointments_chart;
-  SignpostChart *triage_chart;
-  SignpostChart *staffing_chart;
-  SignpostChartSeries *average_series;
-  GtkCheckButton *compare_check;
-  GtkSpinButton *target_spin;
-  GtkSpinButton *within_spin;
-  GtkCheckButton *aht_check;
-  GtkSpinButton *aht_spin;
-  GtkLabel *aht_label;
-  GtkLabel *staffing_summary;
-
-  SignpostActions    *actions;
-  SignpostCallHub *call_hub;
-  GCancellable *cancellable;      /* everything; cancelled on dispose */
-  GCancellable *day_cancellable;  /* the day shown; replaced when it changes */
-  guint generation;               /* of the day shown */
-
-  char *practice_id;
-  GTimeZone *tz;
-  GDate date;
-  gboolean compare;
-
-  SignpostDayStats *day;
-  SignpostStaffingStats *staffing;
-  GHashTable *past_days; /* "practice date" → SignpostDayStats */
-
-  gboolean day_busy;
-  gboolean day_again;
-  gboolean day_stale;
-  gboolean staffing_busy;
-  gboolean staffing_again;
-  gboolean staffing_stale;
-  guint compare_busy;
-  guint refresh_id;
-  guint target_id;
-  guint calendar_id;
-  gboolean calendar_browsing;
-  gint64 last_day_request_us;
-  guint n_day_requests;
-  char *error;
-  GDateTime *updated_at; /* when the day's figures last came */
-  gboolean quiet; /* setting the calendar or the drop-down ourselves */
-};
-
 G_DEFINE_FINAL_TYPE (SignpostLoadPage, signpost_load_page, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
 
-static void load_day        (SignpostLoadPage *self);
-static void load_staffing   (SignpostLoadPage *self);
-static void load_compare    (SignpostLoadPage *self);
-static void apply_day       (SignpostLoadPage *self);
-static void apply_staffing  (SignpostLoadPage *self);
-static void update_status   (SignpostLoadPage *self);
-
 /* ---- who may look ----------------------------------------------------------------- */
 
-static gboolean
-is_allowed (SignpostLoadPage *self)
+gboolean
+signpost_load_page_is_allowed (SignpostLoadPage *self)
 {
   SignpostRole role;
 
@@ -155,8 +39,8 @@ is_allowed (SignpostLoadPage *self)
   return role == SIGNPOST_ROLE_MANAGER || role == SIGNPOST_ROLE_ADMIN;
 }
 
-static gboolean
-staffing_shown (SignpostLoadPage *self)
+gboolean
+signpost_load_page_staffing_shown (SignpostLoadPage *self)
 {
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "staffing") == 0;
 }
@@ -174,8 +58,8 @@ today (SignpostLoadPage *self,
                   g_date_time_get_year (now));
 }
 
-static gboolean
-is_live (SignpostLoadPage *self)
+gboolean
+signpost_load_page_is_live (SignpostLoadPage *self)
 {
   GDate now;
 
@@ -185,8 +69,8 @@ is_live (SignpostLoadPage *self)
   return g_date_compare (&self->date, &now) == 0;
 }
 
-static char *
-date_text (const GDate *date)
+char *
+signpost_load_page_date_text (const GDate *date)
 {
   return signpost_date_format (date);
 }
@@ -222,17 +106,17 @@ weekday_plural (const GDate *date)
     }
 }
 
-static void
-set_text (GtkLabel   *label,
-          const char *text)
+void
+signpost_load_page_set_text (GtkLabel   *label,
+                             const char *text)
 {
   /* The same words again change nothing, not even a redraw. */
   if (g_strcmp0 (gtk_label_get_text (label), text ? text : "") != 0)
     gtk_label_set_text (label, text);
 }
 
-static void
-update_date_widgets (SignpostLoadPage *self)
+void
+signpost_load_page_update_date_widgets (SignpostLoadPage *self)
 {
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *label = NULL;
@@ -242,7 +126,7 @@ update_date_widgets (SignpostLoadPage *self)
     return;
   local = date_as_local (self, &self->date);
   label = g_date_time_format (local, _("%A %-d %B %Y"));
-  if (is_live (self))
+  if (signpost_load_page_is_live (self))
     {
       /* Translators: the day shown when it is today, "Monday 23 November 2026 (today)" */
       g_autofree char *today_label = g_strdup_printf (_("%s (today)"), label);
@@ -266,9 +150,9 @@ update_date_widgets (SignpostLoadPage *self)
 
 /* ---- errors and status ------------------------------------------------------------ */
 
-static void
-set_error (SignpostLoadPage *self,
-           const char       *message)
+void
+signpost_load_page_set_error (SignpostLoadPage *self,
+                              const char       *message)
 {
   if (g_strcmp0 (self->error, message) == 0)
     return;
@@ -283,9 +167,9 @@ set_error (SignpostLoadPage *self,
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
 
-static gboolean
-compare_ready (SignpostLoadPage *self,
-               GPtrArray        *days)
+gboolean
+signpost_load_page_compare_ready (SignpostLoadPage *self,
+                                  GPtrArray        *days)
 {
   for (guint week = 1; week <= COMPARE_WEEKS; week++)
     {
@@ -295,7 +179,7 @@ compare_ready (SignpostLoadPage *self,
       SignpostDayStats *day;
 
       g_date_subtract_days (&date, 7 * week);
-      text = date_text (&date);
+      text = signpost_load_page_date_text (&date);
       key = g_strconcat (self->practice_id, " ", text, NULL);
       day = g_hash_table_lookup (self->past_days, key);
       if (day == NULL)
@@ -314,15 +198,15 @@ signpost_load_page_get_settled (SignpostLoadPage *self)
   if (self->day_busy || self->day_again || self->refresh_id != 0 || self->day == NULL ||
       self->staffing_busy || self->staffing_again || self->target_id != 0 || self->compare_busy > 0)
     return FALSE;
-  if (staffing_shown (self) && self->staffing == NULL)
+  if (signpost_load_page_staffing_shown (self) && self->staffing == NULL)
     return FALSE;
-  if (self->compare && !compare_ready (self, NULL))
+  if (self->compare && !signpost_load_page_compare_ready (self, NULL))
     return FALSE;
   return TRUE;
 }
 
-static void
-update_status (SignpostLoadPage *self)
+void
+signpost_load_page_update_status (SignpostLoadPage *self)
 {
   gboolean busy = self->day_busy || self->staffing_busy || self->compare_busy > 0;
   g_autofree char *text = NULL;
@@ -335,12 +219,12 @@ update_status (SignpostLoadPage *self)
       {
         gboolean fetching = charts[i] == self->staffing_chart ? self->staffing == NULL : self->day == NULL;
         const char *idle = g_object_get_data (G_OBJECT (charts[i]), "signpost-idle-text");
-        signpost_chart_set_empty_text (charts[i], fetching && is_allowed (self) ? _("Fetching the figures…") : idle);
+        signpost_chart_set_empty_text (charts[i], fetching && signpost_load_page_is_allowed (self) ? _("Fetching the figures…") : idle);
       }
   }
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  if (is_live (self))
+  if (signpost_load_page_is_live (self))
     {
       g_autoptr(GDateTime) now = g_date_time_new_now (self->tz);
       g_autofree char *time = g_date_time_format (self->updated_at ? self->updated_at : now, "%H:%M:%S");
@@ -356,832 +240,18 @@ update_status (SignpostLoadPage *self)
       gtk_widget_set_visible (GTK_WIDGET (self->status_icon), FALSE);
     }
   if (self->day != NULL)
-    set_text (self->status_label, text);
+    signpost_load_page_set_text (self->status_label, text);
   else
-    set_text (self->status_label, busy ? _("Fetching the figures…") : "");
+    signpost_load_page_set_text (self->status_label, busy ? _("Fetching the figures…") : "");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTLED]);
-}
-
-/* ---- fetching ----------------------------------------------------------------------- */
-
-typedef struct {
-  SignpostLoadPage *self;
-  guint generation;
-  char *key; /* for a past day of the comparison */
-} Request;
-
-static Request *
-request_new (SignpostLoadPage *self,
-             const char       *key)
-{
-  Request *request = g_new0 (Request, 1);
-
-  request->self = g_object_ref (self);
-  request->generation = self->generation;
-  request->key = g_strdup (key);
-  return request;
-}
-
-static void
-request_free (Request *request)
-{
-  g_object_unref (request->self);
-  g_free (request->key);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-/* Whether the answer is for the day still shown. */
-static gboolean
-request_current (Request *request)
-{
-  return request->generation == request->self->generation &&
-         !g_cancellable_is_cancelled (request->self->cancellable);
-}
-
-static void schedule_refresh (SignpostLoadPage *self);
-
-static void
-day_fetched (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  SignpostLoadPage *self = request->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SignpostDayStats) day = NULL;
-
-  day = signpost_actions_get_day_stats_finish (SIGNPOST_ACTIONS (source), result, &error);
-  if (!request_current (request))
-    return;
-  self->day_busy = FALSE;
-  if (day == NULL)
-    set_error (self, error->message);
-  else
-    {
-      set_error (self, NULL);
-      g_clear_pointer (&self->day, signpost_day_stats_unref);
-      self->day = g_steal_pointer (&day);
-      g_clear_pointer (&self->updated_at, g_date_time_unref);
-      self->updated_at = g_date_time_new_now (self->tz);
-      apply_day (self);
-    }
-  if (self->day_again)
-    {
-      self->day_again = FALSE;
-      schedule_refresh (self);
-    }
-  update_status (self);
-}
-
-static void
-load_day (SignpostLoadPage *self)
-{
-  if (!is_allowed (self) || self->practice_id == NULL || !g_date_valid (&self->date))
-    return;
-  if (self->day_busy)
-    {
-      self->day_again = TRUE;
-      return;
-    }
-  self->day_busy = TRUE;
-  self->day_stale = FALSE;
-  self->n_day_requests++;
-  self->last_day_request_us = g_get_monotonic_time ();
-  signpost_actions_get_day_stats_async (self->actions, self->practice_id, &self->date, self->day_cancellable,
-                                        day_fetched, request_new (self, NULL));
-  update_status (self);
-}
-
-static gboolean
-refresh_cb (gpointer data)
-{
-  SignpostLoadPage *self = data;
-
-  self->refresh_id = 0;
-  load_day (self);
-  if (staffing_shown (self))
-    load_staffing (self);
-  else
-    self->staffing_stale = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Call events coalesced: one request for a burst, and no more often than
- * REFRESH_MIN_INTERVAL_MS; a page out of sight only notes it is stale. */
-static void
-schedule_refresh (SignpostLoadPage *self)
-{
-  gint64 since_ms;
-  guint delay;
-
-  if (!is_allowed (self) || !is_live (self))
-    return;
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->day_stale = TRUE;
-      self->staffing_stale = TRUE;
-      return;
-    }
-  if (self->refresh_id != 0)
-    return;
-  if (self->day_busy)
-    {
-      self->day_again = TRUE;
-      return;
-    }
-  since_ms = (g_get_monotonic_time () - self->last_day_request_us) / 1000;
-  delay = (guint) CLAMP (REFRESH_MIN_INTERVAL_MS - since_ms, REFRESH_BATCH_MS, REFRESH_MIN_INTERVAL_MS);
-  self->refresh_id = g_timeout_add (delay, refresh_cb, self);
-  update_status (self);
-}
-
-static void
-on_call_event (SignpostLoadPage  *self,
-               SignpostCallEvent *event)
-{
-  if (g_strcmp0 (signpost_call_event_get_practice_id (event), self->practice_id) != 0)
-    return;
-  schedule_refresh (self);
-}
-
-static void
-staffing_fetched (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  SignpostLoadPage *self = request->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SignpostStaffingStats) staffing = NULL;
-
-  staffing = signpost_actions_get_staffing_finish (SIGNPOST_ACTIONS (source), result, &error);
-  if (!request_current (request))
-    return;
-  self->staffing_busy = FALSE;
-  if (staffing == NULL)
-    set_error (self, error->message);
-  else
-    {
-      set_error (self, NULL);
-      g_clear_pointer (&self->staffing, signpost_staffing_stats_unref);
-      self->staffing = g_steal_pointer (&staffing);
-      apply_staffing (self);
-    }
-  if (self->staffing_again)
-    {
-      self->staffing_again = FALSE;
-      load_staffing (self);
-    }
-  update_status (self);
-}
-
-static void
-load_staffing (SignpostLoadPage *self)
-{
-  if (!is_allowed (self) || self->practice_id == NULL || !g_date_valid (&self->date))
-    return;
-  if (self->staffing_busy)
-    {
-      self->staffing_again = TRUE;
-      return;
-    }
-  self->staffing_busy = TRUE;
-  self->staffing_stale = FALSE;
-  signpost_actions_get_staffing_async (self->actions, self->practice_id, &self->date,
-                                       gtk_spin_button_get_value (self->target_spin) / 100.0,
-                                       gtk_spin_button_get_value (self->within_spin),
-                                       gtk_check_button_get_active (self->aht_check)
-                                         ? gtk_spin_button_get_value (self->aht_spin) : NAN,
-                                       self->day_cancellable, staffing_fetched, request_new (self, NULL));
-  update_status (self);
-}
-
-static void
-past_day_fetched (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  SignpostLoadPage *self = request->self;
-  g_autoptr(GError) error = NULL;
-  SignpostDayStats *day = NULL;
-
-  day = signpost_actions_get_day_stats_finish (SIGNPOST_ACTIONS (source), result, &error);
-  if (!request_current (request))
-    return;
-  self->compare_busy--;
-  if (day == NULL)
-    set_error (self, error->message);
-  else
-    /* A past day does not change: kept for as long as the page lives. */
-    g_hash_table_replace (self->past_days, g_strdup (request->key), day);
-  if (self->compare_busy == 0)
-    apply_day (self);
-  update_status (self);
-}
-
-static void
-load_compare (SignpostLoadPage *self)
-{
-  if (!self->compare || !is_allowed (self) || self->practice_id == NULL || !g_date_valid (&self->date) ||
-      self->compare_busy > 0)
-    return;
-  for (guint week = 1; week <= COMPARE_WEEKS; week++)
-    {
-      GDate date = self->date;
-      g_autofree char *text = NULL;
-      g_autofree char *key = NULL;
-
-      g_date_subtract_days (&date, 7 * week);
-      text = date_text (&date);
-      key = g_strconcat (self->practice_id, " ", text, NULL);
-      if (g_hash_table_contains (self->past_days, key))
-        continue;
-      self->compare_busy++;
-      signpost_actions_get_day_stats_async (self->actions, self->practice_id, &date, self->day_cancellable,
-                                            past_day_fetched, request_new (self, key));
-    }
-  update_status (self);
-}
-
-/* Everything for the day shown, when the page can be seen. */
-static void
-load_visible (SignpostLoadPage *self)
-{
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || !is_allowed (self))
-    return;
-  if (self->day == NULL || self->day_stale)
-    load_day (self);
-  if (staffing_shown (self) && (self->staffing == NULL || self->staffing_stale))
-    load_staffing (self);
-  load_compare (self);
-}
-
-static void
-clear_figures (SignpostLoadPage *self)
-{
-  g_autoptr(GPtrArray) none = g_ptr_array_new ();
-  SignpostChart *charts[] = { self->calls_chart, self->waits_chart, self->appointments_chart,
-                              self->triage_chart, self->staffing_chart };
-  GtkLabel *values[] = { self->calls_value, self->answered_value, self->abandoned_value, self->longest_value,
-                         self->callbacks_value };
-  GtkLabel *details[] = { self->calls_detail, self->answered_detail, self->abandoned_detail, self->longest_detail,
-                          self->callbacks_detail };
-
-  for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
-    signpost_chart_set_rows (charts[i], none);
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    {
-      set_text (values[i], "—");
-      set_text (details[i], "");
-    }
-  set_text (self->staffing_summary, "");
-  signpost_load_online_set_day (self->online_section, NULL, NULL, NULL, NULL);
-}
-
-/* A new day or practice: forget the old one's figures and requests. */
-static void
-reset_day (SignpostLoadPage *self)
-{
-  g_cancellable_cancel (self->day_cancellable);
-  g_clear_object (&self->day_cancellable);
-  self->day_cancellable = g_cancellable_new ();
-  self->generation++;
-  self->day_busy = self->day_again = FALSE;
-  self->staffing_busy = self->staffing_again = FALSE;
-  self->compare_busy = 0;
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_pointer (&self->day, signpost_day_stats_unref);
-  g_clear_pointer (&self->staffing, signpost_staffing_stats_unref);
-  self->day_stale = self->staffing_stale = TRUE;
-  clear_figures (self);
-  set_error (self, NULL);
-  update_date_widgets (self);
-  update_status (self);
-  load_visible (self);
-}
-
-static void
-show_date (SignpostLoadPage *self,
-           const GDate      *date)
-{
-  if (g_date_valid (&self->date) && g_date_compare (&self->date, date) == 0)
-    return;
-  self->date = *date;
-  reset_day (self);
-}
-
-static void
-move_days (SignpostLoadPage *self,
-           int               days)
-{
-  GDate date = self->date;
-
-  if (!g_date_valid (&date) || !is_allowed (self))
-    return;
-  if (days < 0)
-    g_date_subtract_days (&date, -days);
-  else
-    g_date_add_days (&date, days);
-  show_date (self, &date);
-}
-
-/* ---- putting the numbers up ------------------------------------------------------- */
-
-static GPtrArray *
-new_rows (void)
-{
-  return g_ptr_array_new_with_free_func (g_object_unref);
-}
-
-static void
-headline (GtkWidget  *card,
-          GtkLabel   *value_label,
-          GtkLabel   *detail_label,
-          GtkLabel   *caption,
-          const char *value,
-          const char *detail)
-{
-  set_text (value_label, value);
-  set_text (detail_label, detail);
-  if (caption != NULL)
-    {
-      g_autofree char *spoken = g_strdup_printf ("%s: %s. %s", gtk_label_get_text (caption), value, detail);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
-    }
-}
-
-static GtkLabel *
-caption_of (GtkWidget *card)
-{
-  return GTK_LABEL (gtk_widget_get_first_child (card));
-}
-
-static void
-update_headlines (SignpostLoadPage *self)
-{
-  const SignpostStatsInterval *totals = &self->day->totals;
-  double offered = totals->offered;
-  g_autofree char *calls = signpost_chart_format_value (offered, SIGNPOST_CHART_UNIT_COUNT);
-  g_autofree char *calls_detail = NULL;
-  g_autofree char *answered = NULL;
-  g_autofree char *answered_detail = NULL;
-  g_autofree char *abandoned = NULL;
-  g_autofree char *abandoned_detail = NULL;
-  g_autofree char *longest = signpost_chart_format_duration (totals->longest_wait_s);
-  g_autofree char *longest_detail = NULL;
-  g_autofree char *callbacks = NULL;
-  g_autofree char *callbacks_detail = NULL;
-  g_autofree char *mean = signpost_chart_format_duration (totals->mean_wait_s);
-  guint outstanding = (guint) MAX (totals->callbacks_requested - totals->callbacks_made, 0);
-
-  calls_detail = g_strdup_printf (_("%.0f answered, %.0f took a callback"), totals->answered,
-                                  totals->callbacks_requested);
-
-  answered = signpost_chart_format_value (totals->service_level, SIGNPOST_CHART_UNIT_SHARE);
-  if (isnan (totals->service_level))
-    answered_detail = g_strdup (_("No calls yet"));
-  else
-    /* Translators: under the share answered within 60 s, "220 of 329 calls" */
-    answered_detail = g_strdup_printf (_("%.0f of %.0f calls"), round (totals->service_level * offered), offered);
-
-  abandoned = signpost_chart_format_value (offered > 0 ? totals->abandoned / offered : NAN, SIGNPOST_CHART_UNIT_SHARE);
-  abandoned_detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u caller hung up before an answer",
-                                                   "%u callers hung up before an answer", (gulong) totals->abandoned),
-                                      (guint) totals->abandoned);
-
-  if (isnan (totals->mean_wait_s))
-    longest_detail = g_strdup (_("No call answered yet"));
-  else
-    /* Translators: under the longest wait, "Mean wait 3 min 07 s" */
-    longest_detail = g_strdup_printf (_("Mean wait %s"), mean);
-
-  callbacks = g_strdup_printf ("%u", outstanding);
-  /* Translators: under the callbacks still to make, "27 of 27 made" */
-  callbacks_detail = g_strdup_printf (_("%.0f of %.0f made"), totals->callbacks_made, totals->callbacks_requested);
-
-  set_text (caption_of (self->calls_card), is_live (self) ? _("Calls today") : _("Calls on this day"));
-  headline (self->calls_card, self->calls_value, self->calls_detail, caption_of (self->calls_card), calls, calls_detail);
-  headline (self->answered_card, self->answered_value, self->answered_detail, caption_of (self->answered_card),
-            answered, answered_detail);
-  headline (self->abandoned_card, self->abandoned_value, self->abandoned_detail, caption_of (self->abandoned_card),
-            abandoned, abandoned_detail);
-  headline (self->longest_card, self->longest_value, self->longest_detail, caption_of (self->longest_card),
-            longest, longest_detail);
-  headline (self->callbacks_card, self->callbacks_value, self->callbacks_detail, caption_of (self->callbacks_card),
-            callbacks, callbacks_detail);
-}
-
-static const char *
-profession_label (const char *nick)
-{
-  static const struct { const char *nick; const char *label; } professions[] = {
-    { "gp", N_("GP") },
-    { "nurse", N_("Nurse") },
-    { "hca", N_("Healthcare assistant") },
-    { "clinical_pharmacist", N_("Clinical pharmacist") },
-    { "first_contact_physio", N_("First contact physio") },
-    { "paramedic", N_("Paramedic") },
-    { "mental_health_practitioner", N_("Mental health practitioner") },
-    { "social_prescriber", N_("Social prescriber") },
-  };
-
-  for (guint i = 0; nick != NULL && i < G_N_ELEMENTS (professions); i++)
-    if (g_str_equal (nick, professions[i].nick))
-      return _(professions[i].label);
-  return nick;
-}
-
-static const char *
-signpost_label (const char *nick)
-{
-  static const struct { const char *nick; const char *label; } services[] = {
-    { "community_pharmacy", N_("Community pharmacy") },
-    { "pharmacy_first", N_("Pharmacy First") },
-    { "nhs_111", N_("NHS 111") },
-    { "emergency_999", N_("999 or A&E") },
-    { "optometrist", N_("Optometrist") },
-    { "dentist", N_("Dentist") },
-    { "self_care", N_("Self-care") },
-    { "talking_therapies", N_("Talking therapies") },
-    { "social_prescribing", N_("Social prescribing") },
-    { "sexual_health", N_("Sexual health") },
-  };
-
-  for (guint i = 0; nick != NULL && i < G_N_ELEMENTS (services); i++)
-    if (g_str_equal (nick, services[i].nick))
-      return _(services[i].label);
-  return nick;
-}
-
-typedef struct {
-  char *id;
-  char *name;
-  char *title;
-  double values[N_APPOINTMENTS_SERIES];
-} ClinicianRow;
-
-static void
-clinician_row_free (ClinicianRow *row)
-{
-  g_free (row->id);
-  g_free (row->name);
-  g_free (row->title);
-  g_free (row);
-}
-
-static int
-compare_clinician_rows (gconstpointer a,
-                        gconstpointer b)
-{
-  const ClinicianRow *x = *(ClinicianRow * const *) a;
-  const ClinicianRow *y = *(ClinicianRow * const *) b;
-  return g_utf8_collate (x->name, y->name);
-}
-
-static void
-apply_appointments (SignpostLoadPage *self)
-{
-  g_autoptr(GPtrArray) clinicians = g_ptr_array_new_with_free_func ((GDestroyNotify) clinician_row_free);
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) rows = new_rows ();
-
-  for (guint i = 0; i < self->day->appointments->len; i++)
-    {
-      SignpostStatsAppointments *slots = g_ptr_array_index (self->day->appointments, i);
-      const char *id = slots->clinician_id ? slots->clinician_id : "";
-      ClinicianRow *row = g_hash_table_lookup (by_id, id);
-
-      if (row == NULL)
-        {
-          row = g_new0 (ClinicianRow, 1);
-          row->id = g_strdup (id);
-          row->name = g_strdup (slots->clinician_name ? slots->clinician_name : _("A clinician no longer here"));
-          row->title = slots->profession != NULL
-            /* Translators: a clinician in a table, "Amelia Jones (Nurse)" */
-            ? g_strdup_printf (_("%s (%s)"), row->name, profession_label (slots->profession))
-            : g_strdup (row->name);
-          g_hash_table_insert (by_id, row->id, row);
-          g_ptr_array_add (clinicians, row);
-        }
-      row->values[APPOINTMENTS_OFFERED] += slots->offered;
-      row->values[APPOINTMENTS_BOOKED] += slots->booked;
-      row->values[APPOINTMENTS_USED] += slots->used;
-      row->values[APPOINTMENTS_DNA] += slots->dna;
-    }
-  g_ptr_array_sort (clinicians, compare_clinician_rows);
-  for (guint i = 0; i < clinicians->len; i++)
-    {
-      ClinicianRow *row = g_ptr_array_index (clinicians, i);
-
-      row->values[APPOINTMENTS_UNBOOKED] = MAX (row->values[APPOINTMENTS_OFFERED] - row->values[APPOINTMENTS_BOOKED], 0);
-      g_ptr_array_add (rows, signpost_chart_row_new (row->name, row->title, row->values, N_APPOINTMENTS_SERIES));
-    }
-  signpost_chart_set_rows (self->appointments_chart, rows);
-}
-
-/* The name of a clinician a request was routed to: from the day's slots,
- * else the cache. */
-static char *
-clinician_name (SignpostLoadPage *self,
-                const char       *id)
-{
-  SignpostCache *cache = self->actions ? signpost_actions_get_cache (self->actions) : NULL;
-  g_autoptr(SignpostClinician) clinician = NULL;
-
-  for (guint i = 0; id != NULL && i < self->day->appointments->len; i++)
-    {
-      SignpostStatsAppointments *slots = g_ptr_array_index (self->day->appointments, i);
-      if (g_strcmp0 (slots->clinician_id, id) == 0 && slots->clinician_name != NULL)
-        return g_strdup (slots->clinician_name);
-    }
-  if (cache != NULL && id != NULL)
-    clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, id);
-  if (clinician != NULL)
-    return g_strdup_printf ("%s %s", signpost_clinician_get_given_name (clinician),
-                            signpost_clinician_get_family_name (clinician));
-  return g_strdup (_("A named clinician"));
-}
-
-static char *
-route_label (SignpostLoadPage    *self,
-             SignpostStatsTriage *group)
-{
-  if (group->route == NULL)
-    return g_strdup (_("Not routed yet"));
-  if (g_str_equal (group->route, "duty"))
-    return g_strdup (_("Duty doctor"));
-  if (g_str_equal (group->route, "clinician"))
-    return clinician_name (self, group->target);
-  if (g_str_equal (group->route, "profession"))
-    return g_strdup (group->target ? profession_label (group->target) : _("Another clinician"));
-  if (g_str_equal (group->route, "signpost"))
-    return g_strdup (group->target ? signpost_label (group->target) : _("Signposted elsewhere"));
-  return g_strdup (group->route);
-}
-
-typedef struct {
-  char *label;
-  double values[N_TRIAGE_SERIES];
-  double total;
-} RouteRow;
-
-static void
-route_row_free (RouteRow *row)
-{
-  g_free (row->label);
-  g_free (row);
-}
-
-static int
-compare_route_rows (gconstpointer a,
-                    gconstpointer b)
-{
-  const RouteRow *x = *(RouteRow * const *) a;
-  const RouteRow *y = *(RouteRow * const *) b;
-
-  if (x->total != y->total)
-    return x->total > y->total ? -1 : 1;
-  return g_utf8_collate (x->label, y->label);
-}
-
-static void
-apply_triage (SignpostLoadPage *self)
-{
-  g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_row_free);
-  g_autoptr(GHashTable) by_label = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) rows = new_rows ();
-
-  for (guint i = 0; i < self->day->triage->len; i++)
-    {
-      SignpostStatsTriage *group = g_ptr_array_index (self->day->triage, i);
-      g_autofree char *label = route_label (self, group);
-      RouteRow *row = g_hash_table_lookup (by_label, label);
-      const char *urgency = group->urgency ? group->urgency : "";
-      const char *outcome = group->outcome ? group->outcome : "";
-      guint which;
-
-      if (row == NULL)
-        {
-          row = g_new0 (RouteRow, 1);
-          row->label = g_steal_pointer (&label);
-          g_hash_table_insert (by_label, row->label, row);
-          g_ptr_array_add (routes, row);
-        }
-      if (g_str_equal (urgency, "emergency"))
-        which = TRIAGE_EMERGENCY;
-      else if (g_str_equal (urgency, "same_day"))
-        which = TRIAGE_SAME_DAY;
-      else if (g_str_equal (urgency, "within_2_weeks"))
-        which = TRIAGE_WEEKS;
-      else if (g_str_equal (urgency, "routine"))
-        which = TRIAGE_ROUTINE;
-      else
-        which = TRIAGE_NO_URGENCY;
-      row->values[which] += group->count;
-      row->total += group->count;
-
-      if (g_str_equal (outcome, "booked"))
-        row->values[TRIAGE_BOOKED] += group->count;
-      else if (g_str_equal (outcome, "signposted"))
-        row->values[TRIAGE_SIGNPOSTED] += group->count;
-      else if (g_str_equal (outcome, "awaiting_duty"))
-        row->values[TRIAGE_DUTY] += group->count;
-      else if (g_str_equal (outcome, "open"))
-        row->values[TRIAGE_OPEN] += group->count;
-      else
-        row->values[TRIAGE_DONE] += group->count;
-    }
-  g_ptr_array_sort (routes, compare_route_rows);
-  for (guint i = 0; i < routes->len; i++)
-    {
-      RouteRow *row = g_ptr_array_index (routes, i);
-      g_ptr_array_add (rows, signpost_chart_row_new (row->label, row->label, row->values, N_TRIAGE_SERIES));
-    }
-  signpost_chart_set_rows (self->triage_chart, rows);
-}
-
-static char *
-x_title (SignpostLoadPage *self)
-{
-  const char *zone = g_time_zone_get_identifier (self->tz);
-
-  if (g_strcmp0 (zone, SIGNPOST_DEFAULT_TIME_ZONE) == 0)
-    return g_strdup (_("Time of day, UK time (each bar is 15 minutes)"));
-  /* Translators: the time axis of a chart, "Time of day, Europe/Dublin (each bar is 15 minutes)" */
-  return g_strdup_printf (_("Time of day, %s (each bar is 15 minutes)"), zone);
-}
-
-static void
-apply_day (SignpostLoadPage *self)
-{
-  guint n, first = 0, count = 0;
-  g_autofree GDateTime **starts = NULL;
-  g_autofree gboolean *active = NULL;
-  g_autofree double *average = NULL;
-  g_auto(GStrv) ticks = NULL;
-  g_auto(GStrv) titles = NULL;
-  g_autoptr(GPtrArray) calls = new_rows ();
-  g_autoptr(GPtrArray) waits = new_rows ();
-  g_autoptr(GPtrArray) past = g_ptr_array_new ();
-  g_autofree char *axis = NULL;
-
-  if (self->day == NULL)
-    return;
-
-  n = signpost_day_stats_get_n_intervals (self->day);
-  starts = g_new0 (GDateTime *, MAX (n, 1));
-  active = g_new0 (gboolean, MAX (n, 1));
-  average = g_new0 (double, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      starts[i] = signpost_day_stats_get_interval (self->day, i)->start;
-      active[i] = signpost_day_stats_is_active (self->day, i);
-      average[i] = NAN;
-    }
-  signpost_chart_label_intervals (starts, n, self->tz, 15, &ticks, &titles);
-  signpost_chart_active_span (starts, active, n, self->tz, OPEN_MINUTE, CLOSE_MINUTE, &first, &count);
-  if (self->compare && compare_ready (self, past))
-    signpost_day_stats_average (self->day, past, self->tz, SIGNPOST_STATS_FIELD (offered), average);
-  signpost_chart_series_set_visible (self->average_series, self->compare && compare_ready (self, NULL));
-
-  for (guint i = 0; i < n; i++)
-    {
-      const SignpostStatsInterval *interval = signpost_day_stats_get_interval (self->day, i);
-      double waiting = interval->offered - interval->answered - interval->abandoned - interval->missed -
-                       interval->callbacks_requested;
-      double call_values[N_CALLS_SERIES] = {
-        [CALLS_ANSWERED] = interval->answered,
-        [CALLS_CALLBACK] = interval->callbacks_requested,
-        [CALLS_ABANDONED] = interval->abandoned,
-        [CALLS_MISSED] = interval->missed,
-        [CALLS_WAITING] = MAX (waiting, 0),
-        [CALLS_AVERAGE] = average[i],
-        [CALLS_OFFERED] = interval->offered,
-        [CALLS_SERVICE_LEVEL] = interval->service_level,
-      };
-      double wait_values[N_WAITS_SERIES] = {
-        [WAITS_MEAN] = interval->mean_wait_s,
-        [WAITS_LONGEST] = interval->longest_wait_s,
-        [WAITS_ABANDON] = interval->mean_abandon_s,
-        [WAITS_TALK] = interval->mean_talk_s,
-      };
-
-      g_ptr_array_add (calls, signpost_chart_row_new (ticks[i], titles[i], call_values, N_CALLS_SERIES));
-      g_ptr_array_add (waits, signpost_chart_row_new (ticks[i], titles[i], wait_values, N_WAITS_SERIES));
-    }
-
-  axis = x_title (self);
-  signpost_chart_set_x_title (self->calls_chart, axis);
-  signpost_chart_set_x_title (self->waits_chart, axis);
-  signpost_chart_set_rows (self->calls_chart, calls);
-  signpost_chart_set_window (self->calls_chart, first, count);
-  signpost_chart_set_rows (self->waits_chart, waits);
-  signpost_chart_set_window (self->waits_chart, first, count);
-
-  update_headlines (self);
-  apply_appointments (self);
-  apply_triage (self);
-  {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    signpost_load_online_set_day (self->online_section, self->day, self->tz, now, axis);
-  }
-}
-
-static void
-apply_staffing (SignpostLoadPage *self)
-{
-  guint n, first = 0, count = 0, short_intervals = 0, peak_at = 0;
-  double peak = -1, aht = NAN;
-  g_autofree GDateTime **starts = NULL;
-  g_autofree gboolean *active = NULL;
-  g_auto(GStrv) ticks = NULL;
-  g_auto(GStrv) titles = NULL;
-  g_autoptr(GPtrArray) rows = new_rows ();
-  g_autofree char *axis = NULL;
-  g_autofree char *summary = NULL;
-  g_autofree char *aht_text = NULL;
-
-  if (self->staffing == NULL)
-    return;
-
-  n = signpost_staffing_stats_get_n_intervals (self->staffing);
-  starts = g_new0 (GDateTime *, MAX (n, 1));
-  active = g_new0 (gboolean, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const SignpostStaffingInterval *interval = signpost_staffing_stats_get_interval (self->staffing, i);
-      starts[i] = interval->start;
-      active[i] = interval->offered > 0 || interval->on_phones > 0;
-    }
-  signpost_chart_label_intervals (starts, n, self->tz, 15, &ticks, &titles);
-  signpost_chart_active_span (starts, active, n, self->tz, OPEN_MINUTE, CLOSE_MINUTE, &first, &count);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const SignpostStaffingInterval *interval = signpost_staffing_stats_get_interval (self->staffing, i);
-      double shortfall = isnan (interval->needed) ? NAN : MAX (interval->needed - interval->on_phones, 0);
-      double values[N_STAFF_SERIES] = {
-        [STAFF_ON_PHONES] = interval->on_phones,
-        [STAFF_NEEDED] = interval->needed,
-        [STAFF_SHORT] = shortfall,
-        [STAFF_OFFERED] = interval->offered,
-        [STAFF_AHT] = interval->aht_s,
-        [STAFF_TRAFFIC] = interval->traffic_erlangs,
-      };
-
-      if (!isnan (interval->aht_s))
-        aht = interval->aht_s;
-      if (shortfall > 0)
-        short_intervals++;
-      if (!isnan (interval->needed) && interval->needed > peak)
-        {
-          peak = interval->needed;
-          peak_at = i;
-        }
-      g_ptr_array_add (rows, signpost_chart_row_new (ticks[i], titles[i], values, N_STAFF_SERIES));
-    }
-
-  axis = x_title (self);
-  signpost_chart_set_x_title (self->staffing_chart, axis);
-  signpost_chart_set_rows (self->staffing_chart, rows);
-  signpost_chart_set_window (self->staffing_chart, first, count);
-
-  if (peak <= 0)
-    summary = g_strdup (_("No calls on this day, so no navigators were needed."));
-  else
-    {
-      const SignpostStaffingInterval *busiest = signpost_staffing_stats_get_interval (self->staffing, peak_at);
-      /* Translators: the staffing summary, "Busiest: 9 navigators needed at 08:00–08:15, 4 on the phones. Short-staffed in 12 quarter hours." */
-      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "Busiest: %.0f navigators needed at %s, %.0f on the phones. Short-staffed in %u quarter hour.",
-                                              "Busiest: %.0f navigators needed at %s, %.0f on the phones. Short-staffed in %u quarter hours.",
-                                              short_intervals),
-                                 peak, titles[peak_at], busiest->on_phones, short_intervals);
-    }
-  set_text (self->staffing_summary, summary);
-
-  if (isnan (aht))
-    aht_text = g_strdup (_("seconds (no call was answered and ended on this day to measure)"));
-  else if (gtk_check_button_get_active (self->aht_check))
-    aht_text = g_strdup (_("seconds"));
-  else
-    {
-      g_autofree char *measured = signpost_chart_format_duration (aht);
-      /* Translators: beside the handling time, "seconds (otherwise the day's measured 2 min 32 s)" */
-      aht_text = g_strdup_printf (_("seconds (otherwise the day’s measured %s)"), measured);
-    }
-  set_text (self->aht_label, aht_text);
 }
 
 /* ---- practices ---------------------------------------------------------------------- */
 
-static SignpostPractice *
-find_practice (SignpostLoadPage *self,
-               const char       *id,
-               guint            *position)
+SignpostPractice *
+signpost_load_page_find_practice (SignpostLoadPage *self,
+                                  const char       *id,
+                                  guint            *position)
 {
   GListModel *practices = signpost_actions_get_practices (self->actions);
 
@@ -1202,7 +272,7 @@ static void
 show_practice (SignpostLoadPage *self,
                const char       *practice_id)
 {
-  SignpostPractice *practice = practice_id ? find_practice (self, practice_id, NULL) : NULL;
+  SignpostPractice *practice = practice_id ? signpost_load_page_find_practice (self, practice_id, NULL) : NULL;
   const char *zone = practice ? signpost_practice_get_time_zone (practice) : NULL;
   g_autoptr(GTimeZone) tz = signpost_time_zone_new (zone, NULL);
   guint position = 0;
@@ -1215,7 +285,7 @@ show_practice (SignpostLoadPage *self,
   self->practice_id = g_strdup (practice_id);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   self->tz = g_steal_pointer (&tz);
-  if (practice_id != NULL && find_practice (self, practice_id, &position) != NULL)
+  if (practice_id != NULL && signpost_load_page_find_practice (self, practice_id, &position) != NULL)
     {
       self->quiet = TRUE;
       gtk_drop_down_set_selected (self->practice_dropdown, position);
@@ -1223,7 +293,7 @@ show_practice (SignpostLoadPage *self,
     }
   if (!g_date_valid (&self->date))
     today (self, &self->date);
-  reset_day (self);
+  signpost_load_page_reset_day (self);
 }
 
 static void
@@ -1240,7 +310,7 @@ on_practice_selected (SignpostLoadPage *self)
 static void
 update_role (SignpostLoadPage *self)
 {
-  gboolean allowed = is_allowed (self);
+  gboolean allowed = signpost_load_page_is_allowed (self);
   static const char *actions[] = {
     "load.previous-day", "load.next-day", "load.previous-week", "load.next-week", "load.today",
     "load.choose-date", "load.refresh", "load.export-day", "load.export-cbt", "load.compare", "load.show-view",
@@ -1264,15 +334,15 @@ update_role (SignpostLoadPage *self)
       g_clear_pointer (&self->past_days, g_hash_table_unref);
       self->past_days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) signpost_day_stats_unref);
-      reset_day (self);
+      signpost_load_page_reset_day (self);
       return;
     }
   {
     const char *chosen = signpost_actions_get_practice_id (self->actions);
-    SignpostPractice *practice = find_practice (self, chosen ? chosen : self->practice_id, NULL);
+    SignpostPractice *practice = signpost_load_page_find_practice (self, chosen ? chosen : self->practice_id, NULL);
 
     if (practice == NULL)
-      practice = find_practice (self, NULL, NULL);
+      practice = signpost_load_page_find_practice (self, NULL, NULL);
     if (practice != NULL)
       show_practice (self, signpost_record_get_id (SIGNPOST_RECORD (practice)));
   }
@@ -1298,7 +368,7 @@ on_call_hub_changed (SignpostLoadPage *self)
     g_signal_handlers_disconnect_by_data (self->call_hub, self);
   g_set_object (&self->call_hub, hub);
   if (hub != NULL)
-    g_signal_connect_object (hub, "call-event", G_CALLBACK (on_call_event), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (hub, "call-event", G_CALLBACK (signpost_load_page_on_call_event), self, G_CONNECT_SWAPPED);
 }
 
 /* ---- callbacks from the template ---------------------------------------------------- */
@@ -1319,8 +389,8 @@ calendar_settled (gpointer data)
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, g_date_time_get_day_of_month (chosen), g_date_time_get_month (chosen),
                   g_date_time_get_year (chosen));
-  if (is_allowed (self))
-    show_date (self, &date);
+  if (signpost_load_page_is_allowed (self))
+    signpost_load_page_show_date (self, &date);
   return G_SOURCE_REMOVE;
 }
 
@@ -1342,8 +412,8 @@ on_calendar_browsed (SignpostLoadPage *self)
 static void
 on_view_changed (SignpostLoadPage *self)
 {
-  load_visible (self);
-  update_status (self);
+  signpost_load_page_load_visible (self);
+  signpost_load_page_update_status (self);
 }
 
 static gboolean
@@ -1353,9 +423,9 @@ target_settled (gpointer data)
 
   self->target_id = 0;
   self->staffing_stale = TRUE;
-  if (staffing_shown (self))
-    load_staffing (self);
-  update_status (self);
+  if (signpost_load_page_staffing_shown (self))
+    signpost_load_page_load_staffing (self);
+  signpost_load_page_update_status (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1364,244 +434,6 @@ on_target_changed (SignpostLoadPage *self)
 {
   g_clear_handle_id (&self->target_id, g_source_remove);
   self->target_id = g_timeout_add (TARGET_SETTLE_MS, target_settled, self);
-}
-
-/* ---- saving --------------------------------------------------------------------------- */
-
-static void
-tell (SignpostLoadPage *self,
-      const char       *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (message, -1);
-      AdwToast *toast = adw_toast_new (escaped);
-
-      adw_toast_set_timeout (toast, 5);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-    }
-  else
-    g_message ("%s", message);
-}
-
-static void
-file_written (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-write_bytes (GTask  *task,
-             GFile  *file,
-             GBytes *bytes)
-{
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       g_task_get_cancellable (task), file_written, g_object_ref (task));
-}
-
-static void
-day_for_csv_fetched (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SignpostLoadPage *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SignpostDayStats) day = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  SignpostPractice *practice;
-  char *text;
-  gsize length;
-
-  day = signpost_actions_get_day_stats_finish (SIGNPOST_ACTIONS (source), result, &error);
-  if (day == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  practice = find_practice (self, day->practice_id ? day->practice_id : self->practice_id, NULL);
-  text = signpost_load_csv_for_day (day, practice ? signpost_practice_get_name (practice) : NULL, self->tz, &length);
-  bytes = g_bytes_new_take (text, length);
-  write_bytes (task, g_task_get_task_data (task), bytes);
-}
-
-/* The day's figures as they are on the server now (today's move on). */
-void
-signpost_load_page_save_day_csv_async (SignpostLoadPage    *self,
-                                       GFile               *file,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, signpost_load_page_save_day_csv_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  if (!is_allowed (self) || self->practice_id == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FORBIDDEN,
-                               _("Only practice managers and administrators can export these figures."));
-      return;
-    }
-  signpost_actions_get_day_stats_async (self->actions, self->practice_id, &self->date, cancellable,
-                                        day_for_csv_fetched, g_steal_pointer (&task));
-}
-
-gboolean
-signpost_load_page_save_day_csv_finish (SignpostLoadPage  *self,
-                                        GAsyncResult      *result,
-                                        GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-cbt_fetched (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = signpost_actions_export_telephony_finish (SIGNPOST_ACTIONS (source), result, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Exactly as the server wrote it. */
-  write_bytes (task, g_task_get_task_data (task), bytes);
-}
-
-/* The month of the day shown, NHS England's nine cloud-based telephony
- * metrics as the server reports them. */
-void
-signpost_load_page_save_cbt_csv_async (SignpostLoadPage    *self,
-                                       GFile               *file,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, signpost_load_page_save_cbt_csv_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  if (!is_allowed (self) || self->practice_id == NULL)
-    {
-      g_task_return_new_error (task, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_FORBIDDEN,
-                               _("Only practice managers and administrators can export these figures."));
-      return;
-    }
-  signpost_actions_export_telephony_async (self->actions, self->practice_id, g_date_get_year (&self->date),
-                                           g_date_get_month (&self->date), cancellable, cbt_fetched,
-                                           g_steal_pointer (&task));
-}
-
-gboolean
-signpost_load_page_save_cbt_csv_finish (SignpostLoadPage  *self,
-                                        GAsyncResult      *result,
-                                        GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-saved (GObject      *source,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (source);
-  g_autoptr(GFile) file = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *message = NULL;
-  gboolean ok;
-
-  if (g_task_get_source_tag (G_TASK (result)) == signpost_load_page_save_day_csv_async)
-    ok = signpost_load_page_save_day_csv_finish (self, result, &error);
-  else
-    ok = signpost_load_page_save_cbt_csv_finish (self, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (ok)
-    /* Translators: a toast after an export, "Saved signpost-calls-2026-11-16.csv" */
-    message = g_strdup_printf (_("Saved %s"), name);
-  else
-    /* Translators: a toast when an export failed, "Could not save calls.csv: …" */
-    message = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
-  tell (self, message);
-}
-
-static void
-chooser_responded (GtkNativeDialog  *dialog,
-                   int               response,
-                   SignpostLoadPage *self)
-{
-  gboolean day = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "signpost-day"));
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (day)
-        signpost_load_page_save_day_csv_async (self, file, self->cancellable, saved, g_object_ref (file));
-      else
-        signpost_load_page_save_cbt_csv_async (self, file, self->cancellable, saved, g_object_ref (file));
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-choose_file (SignpostLoadPage *self,
-             gboolean          day)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autofree char *date = date_text (&self->date);
-  SignpostPractice *practice = find_practice (self, self->practice_id, NULL);
-  const char *ods = practice ? signpost_practice_get_ods_code (practice) : NULL;
-  g_autofree char *name = NULL;
-
-  if (day)
-    name = g_strdup_printf ("signpost-calls-%s%s%s.csv", ods ? ods : "", ods ? "-" : "", date);
-  else
-    name = g_strdup_printf ("nhs-telephony-%s%s%.7s.csv", ods ? ods : "", ods ? "-" : "", date);
-
-  chooser = gtk_file_chooser_native_new (day ? _("Save the Day’s Calls") : _("Save the Month’s NHS Telephony Figures"),
-                                         GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("CSV files (spreadsheets)"));
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "signpost-day", GINT_TO_POINTER (day));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_responded), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* ---- actions -------------------------------------------------------------------------- */
@@ -1614,13 +446,13 @@ action_move (GtkWidget  *widget,
   SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (widget);
 
   if (g_str_equal (action_name, "load.previous-day"))
-    move_days (self, -1);
+    signpost_load_page_move_days (self, -1);
   else if (g_str_equal (action_name, "load.next-day"))
-    move_days (self, 1);
+    signpost_load_page_move_days (self, 1);
   else if (g_str_equal (action_name, "load.previous-week"))
-    move_days (self, -7);
+    signpost_load_page_move_days (self, -7);
   else if (g_str_equal (action_name, "load.next-week"))
-    move_days (self, 7);
+    signpost_load_page_move_days (self, 7);
 }
 
 static void
@@ -1631,10 +463,10 @@ action_today (GtkWidget  *widget,
   SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (widget);
   GDate date;
 
-  if (!is_allowed (self) || self->tz == NULL)
+  if (!signpost_load_page_is_allowed (self) || self->tz == NULL)
     return;
   today (self, &date);
-  show_date (self, &date);
+  signpost_load_page_show_date (self, &date);
 }
 
 static void
@@ -1644,7 +476,7 @@ action_choose_date (GtkWidget  *widget,
 {
   SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (widget);
 
-  if (is_allowed (self))
+  if (signpost_load_page_is_allowed (self))
     gtk_menu_button_popup (self->date_button);
 }
 
@@ -1655,15 +487,15 @@ action_refresh (GtkWidget  *widget,
 {
   SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (widget);
 
-  if (!is_allowed (self))
+  if (!signpost_load_page_is_allowed (self))
     return;
   self->day_stale = TRUE;
   self->staffing_stale = TRUE;
-  set_error (self, NULL);
-  load_day (self);
-  if (staffing_shown (self))
-    load_staffing (self);
-  load_compare (self);
+  signpost_load_page_set_error (self, NULL);
+  signpost_load_page_load_day (self);
+  if (signpost_load_page_staffing_shown (self))
+    signpost_load_page_load_staffing (self);
+  signpost_load_page_load_compare (self);
 }
 
 static void
@@ -1673,8 +505,8 @@ action_export (GtkWidget  *widget,
 {
   SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (widget);
 
-  if (is_allowed (self) && self->practice_id != NULL)
-    choose_file (self, g_str_equal (action_name, "load.export-day"));
+  if (signpost_load_page_is_allowed (self) && self->practice_id != NULL)
+    signpost_load_page_choose_file (self, g_str_equal (action_name, "load.export-day"));
 }
 
 static void
@@ -1694,8 +526,8 @@ signpost_load_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (signpost_load_page_parent_class)->map (widget);
   /* A day gone by while the page was out of sight moves on to the new today. */
-  load_visible (self);
-  update_status (self);
+  signpost_load_page_load_visible (self);
+  signpost_load_page_update_status (self);
 }
 
 static void
@@ -1961,7 +793,7 @@ signpost_load_page_set_practice_id (SignpostLoadPage *self,
 {
   g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
 
-  if (is_allowed (self) && find_practice (self, practice_id, NULL) != NULL)
+  if (signpost_load_page_is_allowed (self) && signpost_load_page_find_practice (self, practice_id, NULL) != NULL)
     show_practice (self, practice_id);
 }
 
@@ -1969,7 +801,7 @@ char *
 signpost_load_page_dup_date (SignpostLoadPage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_LOAD_PAGE (self), NULL);
-  return g_date_valid (&self->date) ? date_text (&self->date) : NULL;
+  return g_date_valid (&self->date) ? signpost_load_page_date_text (&self->date) : NULL;
 }
 
 void
@@ -1979,15 +811,15 @@ signpost_load_page_set_date (SignpostLoadPage *self,
   g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
   g_return_if_fail (date != NULL && g_date_valid (date));
 
-  if (is_allowed (self))
-    show_date (self, date);
+  if (signpost_load_page_is_allowed (self))
+    signpost_load_page_show_date (self, date);
 }
 
 gboolean
 signpost_load_page_get_live (SignpostLoadPage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_LOAD_PAGE (self), FALSE);
-  return is_live (self);
+  return signpost_load_page_is_live (self);
 }
 
 void
@@ -2011,9 +843,9 @@ signpost_load_page_set_compare (SignpostLoadPage *self,
     return;
   self->compare = compare;
   if (compare && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    load_compare (self);
-  apply_day (self);
-  update_status (self);
+    signpost_load_page_load_compare (self);
+  signpost_load_page_apply_day (self);
+  signpost_load_page_update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARE]);
 }
 

@@ -290,7 +290,7 @@ step (gpointer data)
       {
         g_autoptr(GPtrArray) patients = NULL;
         g_autoptr(SignpostSlot) slot = signpost_cache_get_record (signpost_sync_engine_get_cache (shot->other),
-                                                                  SIGNPOST_RECORD_SLOT, shot->slot_id);
+                                                                  SIGNPOST_RECORD_SLOT, shot->slot_id, NULL);
         patients = patients_of (signpost_sync_engine_get_cache (shot->other),
                                 signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
         g_free (signpost_actions_book_slot (signpost_actions_get_for_engine (shot->other), shot->slot_id,

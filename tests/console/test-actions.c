@@ -118,7 +118,7 @@ static gboolean
 record_settled (gpointer data)
 {
   RecordWait *wait = data;
-  g_autoptr(SignpostRecord) record = signpost_cache_get_record (cache_of (wait->session), wait->kind, wait->id);
+  g_autoptr(SignpostRecord) record = signpost_cache_get_record (cache_of (wait->session), wait->kind, wait->id, NULL);
 
   return record != NULL && !signpost_cache_record_is_pending (record) &&
          signpost_record_get_version (record) >= wait->min_version;
@@ -133,7 +133,7 @@ server_state (Session            *session,
   RecordWait wait = { session, kind, id, min_version };
 
   g_assert_true (test_wait_until (record_settled, &wait, TIMEOUT_MS));
-  return signpost_cache_get_record (cache_of (session), kind, id);
+  return signpost_cache_get_record (cache_of (session), kind, id, NULL);
 }
 
 /* ---- sessions --------------------------------------------------------------------------- */
@@ -428,7 +428,7 @@ static gboolean
 call_known (gpointer data)
 {
   gpointer *args = data;
-  g_autoptr(SignpostCall) call = signpost_cache_get_record (cache_of (args[0]), SIGNPOST_RECORD_CALL, args[1]);
+  g_autoptr(SignpostCall) call = signpost_cache_get_record (cache_of (args[0]), SIGNPOST_RECORD_CALL, args[1], NULL);
 
   return call != NULL;
 }
@@ -524,7 +524,7 @@ test_phones (void)
   link = assert_change (me, SIGNPOST_RECORD_CALL, SIGNPOST_OP_UPDATE, call_id, "Linked the caller");
   g_assert_cmpint (signpost_mutation_get_base_version (signpost_outbox_item_get_mutation (link)), ==,
                    signpost_record_get_version (SIGNPOST_RECORD (answered)));
-  linked = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_CALL, call_id);
+  linked = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_CALL, call_id, NULL);
   g_assert_cmpstr (signpost_call_get_patient_id (linked), ==, id_of (patient));
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (linked)));
   wait_settled (me);
@@ -640,7 +640,7 @@ test_requests (void)
   triage_id = id_of (request);
   g_assert_nonnull (triage_id);
   item = assert_change (me, SIGNPOST_RECORD_TRIAGE, SIGNPOST_OP_CREATE, triage_id, "New request");
-  cached = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_TRIAGE, triage_id);
+  cached = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   g_assert_nonnull (cached);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (cached)));
   g_assert_cmpstr (signpost_triage_get_reason (cached), ==, "Rash on both arms since Friday");
@@ -655,7 +655,7 @@ test_requests (void)
   g_assert_no_error (error);
   g_clear_object (&item);
   item = assert_change (me, SIGNPOST_RECORD_CALL, SIGNPOST_OP_UPDATE, call_id, "Linked a call to its request");
-  call = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_CALL, call_id);
+  call = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_CALL, call_id, NULL);
   g_assert_cmpstr (signpost_call_get_triage_id (call), ==, triage_id);
   g_assert_cmpstr (signpost_call_get_patient_id (call), ==, id_of (patient));
   wait_settled (me);
@@ -668,7 +668,7 @@ test_requests (void)
    * with the server's version until sent again on top of it. */
   go_offline ();
   g_clear_object (&cached);
-  cached = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_TRIAGE, triage_id);
+  cached = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   signpost_triage_set_reason (cached, "Rash on both arms since Friday, now itching");
   g_assert_true (signpost_actions_save_request (me->actions, cached, "Changed the reason", &error));
   g_assert_no_error (error);
@@ -706,7 +706,7 @@ test_requests (void)
   g_clear_object (&item);
   item = assert_change (me, SIGNPOST_RECORD_PATIENT, SIGNPOST_OP_CREATE, id_of (temporary), "Registered VISITOR, Tamsin");
   {
-    g_autoptr(SignpostPatient) shown = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_PATIENT, id_of (temporary));
+    g_autoptr(SignpostPatient) shown = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_PATIENT, id_of (temporary), NULL);
     g_autoptr(SignpostPatient) kept = NULL;
 
     g_assert_true (signpost_patient_get_temporary (shown));
@@ -736,7 +736,7 @@ test_requests (void)
   g_assert_no_error (error);
   g_assert_cmpuint (signpost_outbox_get_n_problems (outbox_of (me)), ==, 0);
   {
-    g_autoptr(SignpostPatient) gone = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_PATIENT, id_of (elsewhere));
+    g_autoptr(SignpostPatient) gone = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_PATIENT, id_of (elsewhere), NULL);
     g_assert_null (gone);
   }
 
@@ -767,7 +767,7 @@ test_duty (void)
   g_assert_true (signpost_actions_claim_request (duty->actions, first, "Opened the request", &error));
   g_assert_no_error (error);
   item = assert_change (duty, SIGNPOST_RECORD_TRIAGE, SIGNPOST_OP_UPDATE, first, "Opened the request");
-  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, first);
+  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, first, NULL);
   g_assert_cmpstr (signpost_triage_get_claimed_by (shown), ==, duty_id);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (shown)));
   wait_settled (duty);
@@ -791,7 +791,7 @@ test_duty (void)
   g_clear_object (&item);
   item = assert_change (duty, SIGNPOST_RECORD_TRIAGE, SIGNPOST_OP_UPDATE, first, "Clinical notes");
   g_clear_object (&shown);
-  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, first);
+  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, first, NULL);
   g_assert_cmpstr (signpost_triage_get_duty_notes (shown), ==, "ECG today");
   wait_settled (duty);
   assert_answer (answers, signpost_outbox_item_get_mutation_id (item), SIGNPOST_RESULT_APPLIED);
@@ -803,7 +803,7 @@ test_duty (void)
   g_clear_object (&item);
   item = assert_change (duty, SIGNPOST_RECORD_TRIAGE, SIGNPOST_OP_REVIEW, first, "Closed the request");
   g_clear_object (&shown);
-  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, first);
+  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, first, NULL);
   g_assert_cmpint (signpost_triage_get_status (shown), ==,
                    signpost_navigation_status_for_outcome (SIGNPOST_OUTCOME_ADVICE_GIVEN));
   g_assert_cmpstr (signpost_triage_get_reviewed_by (shown), ==, duty_id);
@@ -831,7 +831,7 @@ test_duty (void)
   item2 = assert_change (duty, SIGNPOST_RECORD_TRIAGE, SIGNPOST_OP_REVIEW, second,
                          "Sent a request back to the navigators");
   g_clear_object (&shown);
-  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, second);
+  shown = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_TRIAGE, second, NULL);
   g_assert_cmpstr (signpost_triage_get_navigator_notes (shown), ==, "From the duty doctor: book a GP this week");
   g_assert_cmpint (signpost_triage_get_status (shown), ==, SIGNPOST_TRIAGE_OPEN);
   wait_settled (duty);
@@ -976,7 +976,7 @@ test_diary (void)
     g_assert_cmpstr (booking->reason, ==, "Knee pain");
     g_assert_cmpstr (booking->triage_id, ==, triage_id);
   }
-  slot = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_SLOT, id_of (first));
+  slot = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_SLOT, id_of (first), NULL);
   g_assert_cmpint (signpost_slot_get_status (slot), ==, SIGNPOST_SLOT_BOOKED);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (slot)));
   appointment = signpost_cache_get_live_appointment (cache_of (me), id_of (first), NULL);
@@ -1004,7 +1004,7 @@ test_diary (void)
   g_clear_object (&item);
   item = assert_change (me, SIGNPOST_RECORD_APPOINTMENT, SIGNPOST_OP_UPDATE, appointment_id, "Arrived");
   g_clear_object (&appointment);
-  appointment = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_APPOINTMENT, appointment_id);
+  appointment = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_APPOINTMENT, appointment_id, NULL);
   g_assert_cmpint (signpost_appointment_get_status (appointment), ==, SIGNPOST_APPOINTMENT_ARRIVED);
   wait_settled (me);
   assert_answer (answers, signpost_outbox_item_get_mutation_id (item), SIGNPOST_RESULT_APPLIED);
@@ -1073,10 +1073,10 @@ test_diary (void)
   g_clear_object (&item);
   item = assert_change (me, SIGNPOST_RECORD_SLOT, SIGNPOST_OP_CANCEL, id_of (alternative), "Cancelled");
   g_clear_object (&slot);
-  slot = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_SLOT, id_of (alternative));
+  slot = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_SLOT, id_of (alternative), NULL);
   g_assert_cmpint (signpost_slot_get_status (slot), ==, SIGNPOST_SLOT_FREE);
   g_clear_object (&appointment);
-  appointment = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_APPOINTMENT, rebooked);
+  appointment = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_APPOINTMENT, rebooked, NULL);
   g_assert_cmpint (signpost_appointment_get_status (appointment), ==, SIGNPOST_APPOINTMENT_CANCELLED);
   g_assert_cmpstr (signpost_appointment_get_cancel_reason (appointment), ==, "Feels better");
   wait_settled (me);
@@ -1135,7 +1135,7 @@ test_diary (void)
     g_clear_object (&item);
     item = assert_change (me, SIGNPOST_RECORD_APPOINTMENT, SIGNPOST_OP_UPDATE, second, "Did not attend");
     g_clear_object (&appointment);
-    appointment = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_APPOINTMENT, second);
+    appointment = signpost_cache_get_record (cache_of (me), SIGNPOST_RECORD_APPOINTMENT, second, NULL);
     g_assert_cmpint (signpost_appointment_get_status (appointment), ==, SIGNPOST_APPOINTMENT_DID_NOT_ATTEND);
     g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (appointment)));
     wait_settled (me);
@@ -1157,7 +1157,7 @@ test_diary (void)
     g_clear_object (&item);
     item = assert_change (duty, SIGNPOST_RECORD_SLOT, SIGNPOST_OP_UPDATE, id_of (spare), "Blocked");
     g_clear_object (&slot);
-    slot = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_SLOT, id_of (spare));
+    slot = signpost_cache_get_record (cache_of (duty), SIGNPOST_RECORD_SLOT, id_of (spare), NULL);
     g_assert_cmpint (signpost_slot_get_status (slot), ==, SIGNPOST_SLOT_BLOCKED);
     wait_settled (duty);
     assert_answer (duty_answers, signpost_outbox_item_get_mutation_id (item), SIGNPOST_RESULT_APPLIED);

@@ -120,7 +120,7 @@ test_apply_and_reopen (Fixture       *f,
   g_assert_cmpuint (signpost_cache_count_records (f->cache, SIGNPOST_RECORD_PATIENT, NULL), ==, 30);
   reopen (f);
   g_assert_cmpint (signpost_cache_get_last_seq (f->cache), ==, 32);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_nonnull (patient);
   g_assert_cmpstr (signpost_patient_get_given_name (patient), ==, "Noah");
   g_assert_false (signpost_cache_record_is_pending (SIGNPOST_RECORD (patient)));
@@ -141,7 +141,7 @@ test_stale_change_ignored (Fixture       *f,
   json_object_set_int_member (newer, "version", 3);
   test_apply_record (f->cache, "patient", newer);
   test_apply_record (f->cache, "patient", older);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_cmpstr (signpost_patient_get_postcode (patient), ==, "LS1 4AP");
 }
 
@@ -543,7 +543,7 @@ test_outbox_overlay (Fixture       *f,
   test_fill_patients (f->cache, 10);
   outbox = signpost_outbox_new (f->cache);
 
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   copy = signpost_object_copy (SIGNPOST_OBJECT (patient));
   signpost_patient_set_postcode (copy, "LS6 2AB");
   g_assert_true (signpost_outbox_save (outbox, SIGNPOST_RECORD (copy), "Changed the postcode", &error));
@@ -566,7 +566,7 @@ test_outbox_overlay (Fixture       *f,
   outbox = signpost_outbox_new (f->cache);
   g_assert_cmpuint (signpost_outbox_get_n_waiting (outbox), ==, 1);
   g_clear_object (&patient);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_cmpstr (signpost_patient_get_postcode (patient), ==, "LS6 2AB");
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (patient)));
   {
@@ -582,7 +582,7 @@ test_outbox_overlay (Fixture       *f,
     test_apply_record (f->cache, "patient", server);
   }
   g_clear_object (&patient);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_cmpstr (signpost_patient_get_postcode (patient), ==, "LS6 2AB");
   g_assert_cmpstr (signpost_patient_get_given_name (patient), ==, "Zoey");
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (patient)));
@@ -600,7 +600,7 @@ test_outbox_overlay (Fixture       *f,
   }
   g_assert_cmpuint (signpost_outbox_get_n_waiting (outbox), ==, 0);
   g_clear_object (&patient);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_false (signpost_cache_record_is_pending (SIGNPOST_RECORD (patient)));
   g_assert_cmpstr (signpost_patient_get_postcode (patient), ==, "LS6 2AB");
   g_assert_cmpint (signpost_record_get_version (SIGNPOST_RECORD (patient)), ==, 3);
@@ -620,7 +620,7 @@ test_outbox_conflict (Fixture       *f,
 
   test_fill_patients (f->cache, 5);
   outbox = signpost_outbox_new (f->cache);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   signpost_patient_set_postcode (patient, "M14 6AB");
   g_assert_true (signpost_outbox_save (outbox, SIGNPOST_RECORD (patient), "Postcode", &error));
   item = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
@@ -647,7 +647,7 @@ test_outbox_conflict (Fixture       *f,
   g_assert_cmpstr (signpost_patient_get_postcode (SIGNPOST_PATIENT (signpost_outbox_item_get_current (item))),
                    ==, "B15 2TT");
   g_clear_object (&patient);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_cmpstr (signpost_patient_get_postcode (patient), ==, "B15 2TT");
   g_assert_false (signpost_cache_record_is_pending (SIGNPOST_RECORD (patient)));
 
@@ -667,7 +667,7 @@ test_outbox_conflict (Fixture       *f,
   g_assert_cmpint (signpost_mutation_get_base_version (signpost_outbox_item_get_mutation (item)), ==, 2);
   g_assert_cmpstr (signpost_outbox_item_get_mutation_id (item), !=, mutation_id);
   g_clear_object (&patient);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_cmpstr (signpost_patient_get_postcode (patient), ==, "M14 6AB");
 }
 
@@ -692,7 +692,7 @@ test_outbox_create_and_chain (Fixture       *f,
   id = signpost_record_get_id (SIGNPOST_RECORD (patient));
   g_assert_nonnull (id);
 
-  cached = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id);
+  cached = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, id, NULL);
   g_assert_nonnull (cached);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (cached)));
 
@@ -747,7 +747,7 @@ test_outbox_booking (Fixture       *f,
 
   /* The slot shows booked (pending) and has its appointment. */
   g_assert_cmpuint (log->len, >=, 1);
-  cached = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, slot_id);
+  cached = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, slot_id, NULL);
   g_assert_cmpint (signpost_slot_get_status (cached), ==, SIGNPOST_SLOT_BOOKED);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (cached)));
   appointment = signpost_cache_get_live_appointment (f->cache, slot_id, NULL);
@@ -901,6 +901,30 @@ test_query_errors (Fixture       *f,
     g_assert_nonnull (error);
     g_clear_error (&error);
   }
+
+  /* One record: "not on this PC" is NULL without an error; a cache that
+   * cannot be asked is an error. */
+  {
+    g_autofree char *patient_id = test_uuid_for ("patient", 1);
+    g_autoptr(SignpostPatient) patient = NULL;
+    g_autoptr(SignpostPatient) missing = NULL;
+    g_autoptr(SignpostPatient) unread = NULL;
+
+    patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, patient_id, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (patient);
+    missing = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT,
+                                         "00000000-0000-4000-8000-000000000000", &error);
+    g_assert_no_error (error);
+    g_assert_null (missing);
+    g_assert_true (signpost_db_exec (signpost_cache_get_db (f->cache),
+                                     "ALTER TABLE records RENAME TO records_damaged", &error));
+    g_assert_no_error (error);
+    unread = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, patient_id, &error);
+    g_assert_null (unread);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
 }
 
 /* Starting again keeps what is this PC's own: the outbox and drafts. */
@@ -919,7 +943,7 @@ test_reset (Fixture       *f,
   test_fill_patients (f->cache, 5);
   g_assert_cmpint (signpost_cache_get_last_seq (f->cache), >, 0);
   outbox = signpost_outbox_new (f->cache);
-  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+  patient = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
   g_assert_nonnull (patient);
   signpost_patient_set_postcode (patient, "NG7 2RD");
   g_assert_true (signpost_outbox_save (outbox, SIGNPOST_RECORD (patient), "Postcode", &error));

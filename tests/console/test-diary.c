@@ -952,7 +952,7 @@ has_record (gpointer data)
 {
   gpointer *args = data;
   g_autoptr(SignpostRecord) record = signpost_cache_get_record (signpost_sync_engine_get_cache (args[0]),
-                                                                GPOINTER_TO_INT (args[1]), args[2]);
+                                                                GPOINTER_TO_INT (args[1]), args[2], NULL);
   return record != NULL;
 }
 
@@ -1055,7 +1055,7 @@ test_from_triage (Fixture       *f,
       g_autoptr(SignpostSlot) slot = g_list_model_get_item (results, i);
       g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (signpost_sync_engine_get_cache (engine),
                                                                           SIGNPOST_RECORD_CLINICIAN,
-                                                                          signpost_slot_get_clinician_id (slot));
+                                                                          signpost_slot_get_clinician_id (slot), NULL);
       GDate a, b;
 
       g_assert_cmpint (signpost_slot_get_mode (slot), ==, SIGNPOST_SLOT_MODE_TELEPHONE);
@@ -1172,7 +1172,7 @@ test_print (Fixture       *f,
     {
       g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (signpost_sync_engine_get_cache (engine),
                                                                           SIGNPOST_RECORD_CLINICIAN,
-                                                                          signpost_slot_get_clinician_id (slot));
+                                                                          signpost_slot_get_clinician_id (slot), NULL);
       nhs = signpost_patient_format_nhs (patient);
       family = g_utf8_strup (signpost_patient_get_family_name (patient), -1);
       clinician_name = g_strdup (signpost_clinician_get_family_name (clinician));

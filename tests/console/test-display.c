@@ -580,9 +580,9 @@ import_seen (gpointer data)
 {
   ImportSeen *seen = data;
   g_autoptr(SignpostPatient) left = signpost_cache_get_record (seen->cache, SIGNPOST_RECORD_PATIENT,
-                                                                seen->left_id);
+                                                                seen->left_id, NULL);
   g_autoptr(SignpostPatient) moved = signpost_cache_get_record (seen->cache, SIGNPOST_RECORD_PATIENT,
-                                                                 seen->moved_id);
+                                                                 seen->moved_id, NULL);
 
   return left != NULL && signpost_patient_get_left_at (left) != NULL &&
          moved != NULL && g_strcmp0 (signpost_patient_get_postcode (moved), seen->postcode) == 0;
@@ -671,7 +671,7 @@ test_list_import_live (Fixture       *f,
     }
   g_assert_nonnull (left_id);
   g_assert_nonnull (moved_id);
-  practice = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id);
+  practice = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id, NULL);
   g_assert_nonnull (practice);
 
   dir = g_dir_make_tmp ("signpost-list-XXXXXX", &error);

@@ -561,7 +561,7 @@ test_popup_one_patient (Fixture       *f,
     g_assert_true (test_wait_until (popup_hidden, popup, TIMEOUT_MS));
     /* Linked at once on this PC (pending), then on the server. */
     {
-      g_autoptr(SignpostCall) linked = signpost_cache_get_record (cache (f), SIGNPOST_RECORD_CALL, call_id);
+      g_autoptr(SignpostCall) linked = signpost_cache_get_record (cache (f), SIGNPOST_RECORD_CALL, call_id, NULL);
       g_assert_cmpstr (signpost_call_get_patient_id (linked), ==, patient_id);
     }
     g_assert_true (test_wait_until (outbox_empty, outbox, TIMEOUT_MS));
@@ -657,7 +657,7 @@ static gboolean
 call_in_cache (gpointer data)
 {
   gpointer *args = data;
-  g_autoptr(SignpostCall) call = signpost_cache_get_record (args[0], SIGNPOST_RECORD_CALL, args[1]);
+  g_autoptr(SignpostCall) call = signpost_cache_get_record (args[0], SIGNPOST_RECORD_CALL, args[1], NULL);
 
   return call != NULL;
 }
@@ -761,7 +761,7 @@ test_popup_unknown_and_withheld (Fixture       *f,
     gtk_editable_set_text (GTK_EDITABLE (entry), signpost_patient_get_nhs_number (caller));
     signpost_caller_popup_confirm (popup);
     {
-      g_autoptr(SignpostCall) linked = signpost_cache_get_record (cache (f), SIGNPOST_RECORD_CALL, second);
+      g_autoptr(SignpostCall) linked = signpost_cache_get_record (cache (f), SIGNPOST_RECORD_CALL, second, NULL);
       g_assert_nonnull (linked);
       g_assert_cmpstr (signpost_call_get_patient_id (linked), ==, caller_id);
     }

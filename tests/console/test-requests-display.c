@@ -173,7 +173,7 @@ static gboolean
 request_settled (gpointer data)
 {
   RecordWait *wait = data;
-  g_autoptr(SignpostTriage) triage = signpost_cache_get_record (wait->cache, SIGNPOST_RECORD_TRIAGE, wait->id);
+  g_autoptr(SignpostTriage) triage = signpost_cache_get_record (wait->cache, SIGNPOST_RECORD_TRIAGE, wait->id, NULL);
 
   return triage != NULL && !signpost_cache_record_is_pending (SIGNPOST_RECORD (triage)) &&
          g_strcmp0 (signpost_triage_get_patient_id (triage), wait->patient_id) == 0 &&
@@ -366,7 +366,7 @@ test_online_to_duty (Fixture       *f,
   wait.status = SIGNPOST_TRIAGE_AWAITING_DUTY;
   g_assert_true (test_wait_until (request_settled, &wait, TIMEOUT_MS));
   {
-    g_autoptr(SignpostTriage) routed = signpost_cache_get_record (cache, SIGNPOST_RECORD_TRIAGE, triage_id);
+    g_autoptr(SignpostTriage) routed = signpost_cache_get_record (cache, SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
     g_assert_cmpint (signpost_route_get_kind (signpost_triage_get_route (routed)), ==, SIGNPOST_ROUTE_DUTY);
     g_assert_cmpint (signpost_triage_get_outcome (routed), ==, SIGNPOST_OUTCOME_SENT_TO_DUTY);
     g_assert_cmpstr (signpost_triage_get_reference (routed), ==, reference);

@@ -125,7 +125,7 @@ static gboolean
 matched_on_server (gpointer data)
 {
   MatchWait *wait = data;
-  g_autoptr(SignpostTriage) triage = signpost_cache_get_record (wait->cache, SIGNPOST_RECORD_TRIAGE, wait->id);
+  g_autoptr(SignpostTriage) triage = signpost_cache_get_record (wait->cache, SIGNPOST_RECORD_TRIAGE, wait->id, NULL);
 
   return triage != NULL && !signpost_cache_record_is_pending (SIGNPOST_RECORD (triage)) &&
          g_strcmp0 (signpost_triage_get_patient_id (triage), wait->patient_id) == 0;
@@ -261,7 +261,7 @@ test_server_requests (void)
                                                  signpost_record_get_id (SIGNPOST_RECORD (patient)),
                                                  "Matched a request to TESTCASE, Ada", &error));
   g_assert_no_error (error);
-  pending = signpost_cache_get_record (cache, SIGNPOST_RECORD_TRIAGE, signpost_record_get_id (SIGNPOST_RECORD (unknown)));
+  pending = signpost_cache_get_record (cache, SIGNPOST_RECORD_TRIAGE, signpost_record_get_id (SIGNPOST_RECORD (unknown)), NULL);
   g_assert_cmpstr (signpost_triage_get_patient_id (pending), ==, signpost_record_get_id (SIGNPOST_RECORD (patient)));
   wait.id = signpost_record_get_id (SIGNPOST_RECORD (unknown));
   wait.patient_id = signpost_record_get_id (SIGNPOST_RECORD (patient));
@@ -285,7 +285,7 @@ practice_settled (gpointer data)
 {
   PracticeWait *wait = data;
   g_autoptr(SignpostPractice) practice = signpost_cache_get_record (wait->cache, SIGNPOST_RECORD_PRACTICE,
-                                                                    wait->practice_id);
+                                                                    wait->practice_id, NULL);
 
   return practice != NULL && !signpost_cache_record_is_pending (SIGNPOST_RECORD (practice)) &&
          signpost_practice_get_online_medical_daily_limit (practice) == wait->limit;
@@ -297,7 +297,7 @@ test_server_settings (void)
   Session *manager = session_open ("manager");
   SignpostCache *cache = signpost_actions_get_cache (manager->actions);
   const char *practice_id = signpost_user_get_practice_ids (signpost_actions_get_user (manager->actions))[0];
-  g_autoptr(SignpostPractice) cached = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id);
+  g_autoptr(SignpostPractice) cached = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id, NULL);
   g_autoptr(SignpostPractice) settings = signpost_object_copy (SIGNPOST_OBJECT (cached));
   g_autoptr(GListStore) hours = g_list_store_new (SIGNPOST_TYPE_OPENING_HOURS);
   g_autoptr(GPtrArray) warnings = NULL;
@@ -325,7 +325,7 @@ test_server_settings (void)
   g_assert_true (signpost_actions_save_online_settings (manager->actions, settings, "Changed the online form’s settings",
                                                         &error));
   g_assert_no_error (error);
-  saved = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id);
+  saved = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id, NULL);
   g_assert_cmpint (signpost_practice_get_online_medical_daily_limit (saved), ==, 40);
   g_assert_cmpstr (signpost_practice_get_name (saved), ==, signpost_practice_get_name (cached));
   g_assert_true (test_wait_until (practice_settled, &wait, TIMEOUT_MS));

@@ -395,7 +395,7 @@ test_booked_slots (Fixture       *f,
   found = search (f, &query, &navigator);
   g_assert_cmpstr (found, ==, "s6 s2 s3 s7 s8");
 
-  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, s0);
+  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, s0, NULL);
   live = signpost_cache_get_live_appointment (f->cache, s0, NULL);
   g_assert_nonnull (live);
   g_assert_cmpint (signpost_slot_check_bookable (slot, live, &navigator), ==, SIGNPOST_SLOT_NOT_FREE);
@@ -422,7 +422,7 @@ test_bookable (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *id = test_uuid_for ("slot", cases[i].index);
-      g_autoptr(SignpostSlot) slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, id);
+      g_autoptr(SignpostSlot) slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, id, NULL);
 
       g_assert_nonnull (slot);
       g_assert_cmpint (signpost_slot_check_bookable (slot, NULL, &navigator), ==, cases[i].navigator);
@@ -448,7 +448,7 @@ test_nearest (Fixture       *f,
   g_free (add_slot (f, 12, NURSE, "10:25", "face_to_face", NULL, TRUE, "free")); /* other profession */
   g_free (add_slot (f, 13, GP_A, "09:50", "face_to_face", NULL, TRUE, "free"));
   taken = add_slot (f, 14, GP_A, "10:15", "face_to_face", NULL, TRUE, "booked");
-  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, taken);
+  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, taken, NULL);
 
   /* Same practice, same mode, GPs, nearest first (before or after);
    * practice B's GP (s6) is not offered. */
@@ -555,7 +555,7 @@ test_command_versions (Fixture       *f,
   g_object_unref (item);
   g_assert_true (signpost_outbox_apply_result (outbox, result, &error));
   g_assert_no_error (error);
-  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, slot_id);
+  slot = signpost_cache_get_record (f->cache, SIGNPOST_RECORD_SLOT, slot_id, NULL);
   g_assert_cmpint (signpost_record_get_version (SIGNPOST_RECORD (slot)), ==, 2);
   g_assert_cmpuint (signpost_outbox_get_n_waiting (outbox), ==, 1);
 }

@@ -108,7 +108,7 @@ static SignpostPatient *
 cached_patient (Fixture    *f,
                 const char *id)
 {
-  return signpost_cache_get_record (signpost_sync_engine_get_cache (f->engine), SIGNPOST_RECORD_PATIENT, id);
+  return signpost_cache_get_record (signpost_sync_engine_get_cache (f->engine), SIGNPOST_RECORD_PATIENT, id, NULL);
 }
 
 static GPtrArray *

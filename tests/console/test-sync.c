@@ -128,7 +128,7 @@ static SignpostPatient *
 cached_patient (Fixture    *f,
                 const char *id)
 {
-  return signpost_cache_get_record (signpost_sync_engine_get_cache (f->engine), SIGNPOST_RECORD_PATIENT, id);
+  return signpost_cache_get_record (signpost_sync_engine_get_cache (f->engine), SIGNPOST_RECORD_PATIENT, id, NULL);
 }
 
 static JsonObject *
@@ -838,7 +838,7 @@ sample_dropped (gpointer data)
       SignpostRecord *record = g_ptr_array_index (sample->records, i);
       g_autoptr(SignpostRecord) cached = signpost_cache_get_record (sample->cache,
                                                                     signpost_record_get_kind (record),
-                                                                    signpost_record_get_id (record));
+                                                                    signpost_record_get_id (record), NULL);
       if (cached != NULL)
         return FALSE;
     }

@@ -264,7 +264,7 @@ static gboolean
 record_cached (gpointer data)
 {
   CachedRecord *want = data;
-  g_autoptr(SignpostRecord) record = signpost_cache_get_record (want->cache, want->kind, want->id);
+  g_autoptr(SignpostRecord) record = signpost_cache_get_record (want->cache, want->kind, want->id, NULL);
 
   return record != NULL;
 }
@@ -526,7 +526,7 @@ static gboolean
 record_stamped (gpointer data)
 {
   StampedRecord *want = data;
-  g_autoptr(SignpostTriage) triage = signpost_cache_get_record (want->cache, SIGNPOST_RECORD_TRIAGE, want->id);
+  g_autoptr(SignpostTriage) triage = signpost_cache_get_record (want->cache, SIGNPOST_RECORD_TRIAGE, want->id, NULL);
 
   return triage != NULL && !signpost_cache_record_is_pending (SIGNPOST_RECORD (triage)) &&
          signpost_triage_get_created_at (triage) != NULL;
@@ -567,7 +567,7 @@ test_offline_save (Fixture       *f,
   g_assert_false (signpost_triage_form_get_dirty (form));
 
   /* On this PC at once, marked as not yet on the server. */
-  pending = signpost_cache_get_record (cache, SIGNPOST_RECORD_TRIAGE, triage_id);
+  pending = signpost_cache_get_record (cache, SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   g_assert_nonnull (pending);
   g_assert_true (signpost_cache_record_is_pending (SIGNPOST_RECORD (pending)));
   g_assert_cmpuint (signpost_outbox_get_n_waiting (outbox), ==, 1);
@@ -870,7 +870,7 @@ test_two_doctors (Fixture       *f,
   g_assert_true (test_wait_until (record_cached, &cached, TIMEOUT_MS));
   {
     g_autoptr(SignpostTriage) mine = signpost_cache_get_record (signpost_sync_engine_get_cache (other),
-                                                                SIGNPOST_RECORD_TRIAGE, triage_id);
+                                                                SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
     signpost_triage_set_claimed_by (mine, signpost_record_get_id (SIGNPOST_RECORD (signpost_sync_engine_get_user (other))));
     g_assert_true (signpost_outbox_save (signpost_sync_engine_get_outbox (other), SIGNPOST_RECORD (mine),
                                          "Opened", &error));
@@ -896,7 +896,7 @@ test_two_doctors (Fixture       *f,
   g_assert_no_error (error);
   {
     g_autoptr(SignpostTriage) theirs = signpost_cache_get_record (signpost_sync_engine_get_cache (other),
-                                                                  SIGNPOST_RECORD_TRIAGE, triage_id);
+                                                                  SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
     signpost_triage_set_duty_notes (theirs, "Dr Second: booked a face-to-face at 11:00");
     g_assert_true (signpost_outbox_save (signpost_sync_engine_get_outbox (other), SIGNPOST_RECORD (theirs),
                                          "Notes", &error));

@@ -144,7 +144,7 @@ hub_console_save_postcode (HubConsole *console,
                            const char *postcode)
 {
   SignpostCache *cache = signpost_sync_engine_get_cache (console->engine);
-  g_autoptr(SignpostPatient) patient = signpost_cache_get_record (cache, SIGNPOST_RECORD_PATIENT, patient_id);
+  g_autoptr(SignpostPatient) patient = signpost_cache_get_record (cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (patient);

@@ -115,7 +115,7 @@ typist_init (Typist      *typist,
   for (guint i = skip; i < skip + PATIENTS_EACH; i++)
     {
       const char *id = g_ptr_array_index (ids, i);
-      g_autoptr(SignpostRecord) record = signpost_cache_get_record (cache, SIGNPOST_RECORD_PATIENT, id);
+      g_autoptr(SignpostRecord) record = signpost_cache_get_record (cache, SIGNPOST_RECORD_PATIENT, id, NULL);
 
       g_ptr_array_add (typist->ids, g_strdup (id));
       g_hash_table_insert (typist->base, g_strdup (id),

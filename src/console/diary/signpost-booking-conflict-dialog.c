@@ -53,7 +53,7 @@ create_row (gpointer item,
   SignpostBookingConflictDialog *self = user_data;
   SignpostSlot *slot = item;
   g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
-                                                                      signpost_slot_get_clinician_id (slot));
+                                                                      signpost_slot_get_clinician_id (slot), NULL);
   g_autoptr(GTimeZone) tz = signpost_practice_time_zone (get_cache (self),
                                                          signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
   g_autofree char *when = signpost_slot_format_when (slot, tz);
@@ -234,9 +234,9 @@ signpost_booking_conflict_dialog_new (GtkWindow          *parent,
     self->slot = g_object_ref (SIGNPOST_SLOT (current));
   else
     self->slot = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
-                                            signpost_outbox_item_get_record_id (item));
+                                            signpost_outbox_item_get_record_id (item), NULL);
 
-  patient = booking ? signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_PATIENT, booking->patient_id) : NULL;
+  patient = booking ? signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_PATIENT, booking->patient_id, NULL) : NULL;
   self->patient_name = patient ? signpost_patient_format_name (patient) : g_strdup (_("the patient"));
 
   if (self->slot == NULL)
@@ -252,7 +252,7 @@ signpost_booking_conflict_dialog_new (GtkWindow          *parent,
     }
 
   clinician = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
-                                         signpost_slot_get_clinician_id (self->slot));
+                                         signpost_slot_get_clinician_id (self->slot), NULL);
   tz = signpost_practice_time_zone (get_cache (self), signpost_record_get_practice_id (SIGNPOST_RECORD (self->slot)));
   when = signpost_slot_format_when (self->slot, tz);
   with = signpost_clinician_format_name (clinician);
@@ -334,7 +334,7 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
     return FALSE;
   /* Taken meanwhile as well? Then show what is free now. */
   current = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
-                                       signpost_record_get_id (SIGNPOST_RECORD (choice)));
+                                       signpost_record_get_id (SIGNPOST_RECORD (choice)), NULL);
   signpost_actions_init_booker (self->actions, &booker, now);
   live = current ? signpost_cache_get_live_appointment (get_cache (self), signpost_record_get_id (SIGNPOST_RECORD (current)),
                                                        &error)
@@ -352,7 +352,7 @@ signpost_booking_conflict_dialog_rebook (SignpostBookingConflictDialog *self,
     }
 
   clinician = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
-                                         signpost_slot_get_clinician_id (choice));
+                                         signpost_slot_get_clinician_id (choice), NULL);
   tz = signpost_practice_time_zone (get_cache (self), signpost_record_get_practice_id (SIGNPOST_RECORD (choice)));
   when = signpost_slot_format_when (choice, tz);
   with = signpost_clinician_format_name (clinician);

@@ -89,9 +89,9 @@ update_warning (SignpostBookingDialog *self)
   if (other != NULL)
     {
       g_autoptr(SignpostSlot) slot = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_SLOT,
-                                                                signpost_appointment_get_slot_id (other));
+                                                                signpost_appointment_get_slot_id (other), NULL);
       g_autoptr(SignpostClinician) clinician = slot ? signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
-                                                                                 signpost_slot_get_clinician_id (slot))
+                                                                                 signpost_slot_get_clinician_id (slot), NULL)
                                                     : NULL;
       g_autofree char *name = signpost_patient_format_name (self->patient);
       g_autofree char *time = slot ? signpost_format_local (signpost_slot_get_start (slot), self->tz, "%H:%M") : NULL;
@@ -272,7 +272,7 @@ signpost_booking_dialog_new (GtkWindow          *parent,
   self->actions = g_object_ref (actions);
   self->slot = g_object_ref (slot);
   self->clinician = signpost_cache_get_record (get_cache (self), SIGNPOST_RECORD_CLINICIAN,
-                                               signpost_slot_get_clinician_id (slot));
+                                               signpost_slot_get_clinician_id (slot), NULL);
   self->tz = signpost_practice_time_zone (get_cache (self), signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
   signpost_patient_search_set_actions (self->patient_search, actions);
 
@@ -392,7 +392,7 @@ signpost_booking_dialog_book (SignpostBookingDialog *self)
     }
 
   /* The diary may have moved on since the dialog opened. */
-  current = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (self->slot)));
+  current = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT, signpost_record_get_id (SIGNPOST_RECORD (self->slot)), NULL);
   signpost_actions_init_booker (self->actions, &booker, now);
   live = current ? signpost_cache_get_live_appointment (cache, signpost_record_get_id (SIGNPOST_RECORD (current)), &error)
                  : NULL;

@@ -27,7 +27,7 @@ on_choose_in_diary (SignpostDiaryPage  *self,
 {
   g_autoptr(SignpostBooking) booking = signpost_outbox_item_dup_booking (item);
   g_autoptr(SignpostSlot) slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT,
-                                                            signpost_outbox_item_get_record_id (item));
+                                                            signpost_outbox_item_get_record_id (item), NULL);
   g_autoptr(SignpostClinician) clinician = NULL;
   g_autoptr(SignpostPatient) patient = NULL;
   g_autofree char *name = NULL;
@@ -39,10 +39,10 @@ on_choose_in_diary (SignpostDiaryPage  *self,
   self->context_patient_id = booking ? g_strdup (booking->patient_id) : NULL;
   self->context_reason = booking ? g_strdup (booking->reason) : NULL;
   self->context_triage_id = booking ? g_strdup (booking->triage_id) : NULL;
-  patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->context_patient_id);
+  patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->context_patient_id, NULL);
   name = patient ? signpost_patient_format_name (patient) : g_strdup (_("the patient"));
   if (slot != NULL)
-    clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot));
+    clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot), NULL);
   /* Translators: the slot search after a taken slot: "For SMITH, Ann: the slot they had is gone; choose another." */
   context = g_strdup_printf (_("For %s: the slot chosen was taken; choose another."), name);
   signpost_diary_page_reveal_finder (self, TRUE);
@@ -115,7 +115,7 @@ signpost_diary_page_on_patient_already_booked (SignpostDiaryPage *self,
   g_autofree char *message = NULL;
 
   if (self->cache != NULL && patient_id != NULL)
-    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
   name = patient ? signpost_patient_format_name (patient) : g_strdup (_("The patient"));
   /* Translators: the server's warning after a booking went through */
   message = g_strdup_printf (_("Booked, but note: %s already has another appointment that day."), name);
@@ -136,9 +136,9 @@ default_patient (SignpostDiaryPage *self)
   g_autoptr(GError) error = NULL;
 
   if (self->context_patient_id != NULL)
-    return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->context_patient_id);
+    return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->context_patient_id, NULL);
   if (self->booking_patient_id != NULL)
-    return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->booking_patient_id);
+    return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, self->booking_patient_id, NULL);
   if (user == NULL)
     return NULL;
   calls = signpost_cache_list_calls (self->cache, answered, NULL, signpost_record_get_id (SIGNPOST_RECORD (user)), &error);
@@ -151,7 +151,7 @@ default_patient (SignpostDiaryPage *self)
     {
       const char *patient_id = signpost_call_get_patient_id (g_ptr_array_index (calls, i - 1));
       if (patient_id != NULL)
-        return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+        return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
     }
   return NULL;
 }
@@ -186,7 +186,7 @@ signpost_diary_page_book_slot (SignpostDiaryPage *self,
 
   if (self->cache == NULL || self->actions == NULL)
     return NULL;
-  slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id);
+  slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id, NULL);
   if (slot == NULL)
     return NULL;
   dialog = signpost_booking_dialog_new (signpost_diary_page_get_window (self), self->actions, slot);
@@ -268,7 +268,7 @@ slot_for_action (SignpostDiaryPage *self,
 {
   if (self->cache == NULL)
     return NULL;
-  return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, g_variant_get_string (parameter, NULL));
+  return signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, g_variant_get_string (parameter, NULL), NULL);
 }
 
 /* "SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10", for the labels of
@@ -280,7 +280,7 @@ describe_booking (SignpostDiaryPage   *self,
 {
   g_autoptr(SignpostPatient) patient = NULL;
   g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN,
-                                                                      signpost_slot_get_clinician_id (slot));
+                                                                      signpost_slot_get_clinician_id (slot), NULL);
   g_autoptr(GTimeZone) tz = signpost_practice_time_zone (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
   g_autofree char *who = NULL;
   g_autofree char *with = signpost_clinician_format_name (clinician);
@@ -288,7 +288,7 @@ describe_booking (SignpostDiaryPage   *self,
 
   if (appointment != NULL)
     patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT,
-                                         signpost_appointment_get_patient_id (appointment));
+                                         signpost_appointment_get_patient_id (appointment), NULL);
   who = patient ? signpost_patient_format_name (patient) : g_strdup (_("the patient"));
   return g_strdup_printf (_("%s with %s, %s"), who, with, when);
 }
@@ -309,7 +309,7 @@ on_cancel_response (AdwMessageDialog  *dialog,
 
   if (!g_str_equal (response, "cancel-appointment") || self->cache == NULL)
     return;
-  slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id);
+  slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT, slot_id, NULL);
   if (slot == NULL)
     return;
   /* For the words in the list of changes only. */
@@ -440,7 +440,7 @@ set_slot_status (SignpostDiaryPage  *self,
 
   if (slot == NULL)
     return;
-  clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot));
+  clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot), NULL);
   tz = signpost_practice_time_zone (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
   with = signpost_clinician_format_name (clinician);
   when = signpost_slot_format_when (slot, tz);

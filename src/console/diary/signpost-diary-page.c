@@ -619,13 +619,13 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
 
   if (self->cache == NULL || triage_id == NULL)
     return;
-  triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
+  triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   if (triage == NULL)
     {
       signpost_diary_page_show_message (self, _("That request is not on this PC yet. Try again in a moment."), 5);
       return;
     }
-  patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, signpost_triage_get_patient_id (triage));
+  patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, signpost_triage_get_patient_id (triage), NULL);
 
   /* The request's practice: a hub navigator books into that diary. */
   if (self->practice_id != NULL &&
@@ -655,7 +655,7 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
     switch (signpost_route_get_kind (route))
       {
       case SIGNPOST_ROUTE_CLINICIAN:
-        routed = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_route_get_clinician_id (route));
+        routed = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, signpost_route_get_clinician_id (route), NULL);
         if (routed != NULL)
           {
             preferred = signpost_record_get_id (SIGNPOST_RECORD (routed));
@@ -730,7 +730,7 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
   name = patient ? signpost_patient_format_name (patient) : g_strdup (_("the patient"));
   if (preferred != NULL)
     {
-      g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, preferred);
+      g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN, preferred, NULL);
       g_autofree char *who = signpost_clinician_format_name (clinician);
       /* Translators: part of the slot search's heading: "Dr Asha Patel first" */
       first = g_strdup_printf (_(", %s first"), who);

@@ -302,7 +302,7 @@ bind_result (GtkSignalListItemFactory *factory,
   SignpostSlot *slot = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
   g_autoptr(SignpostClinician) clinician = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CLINICIAN,
-                                                                      signpost_slot_get_clinician_id (slot));
+                                                                      signpost_slot_get_clinician_id (slot), NULL);
   g_autoptr(GTimeZone) tz = signpost_practice_time_zone (self->cache, signpost_record_get_practice_id (SIGNPOST_RECORD (slot)));
   g_autofree char *when = signpost_slot_format_when (slot, tz);
   g_autofree char *name = signpost_clinician_format_name (clinician);

@@ -123,7 +123,7 @@ get_patient (SignpostDutyRequestView *self)
 {
   const char *id = self->triage ? signpost_triage_get_patient_id (self->triage) : NULL;
 
-  return id ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, id) : NULL;
+  return id ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, id, NULL) : NULL;
 }
 
 static char *
@@ -441,7 +441,7 @@ release (SignpostDutyRequestView *self)
 
   if (self->triage_id == NULL || self->cache == NULL || self->changes == NULL)
     return;
-  current = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
+  current = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id, NULL);
   if (current == NULL || !is_open (current) ||
       g_strcmp0 (signpost_triage_get_claimed_by (current), my_user_id (self)) != 0)
     return;
@@ -1032,7 +1032,7 @@ signpost_duty_request_view_show (SignpostDutyRequestView *self,
   g_clear_pointer (&self->notes_saved_at, g_date_time_unref);
   self->notes_dirty = FALSE;
   if (triage_id != NULL && self->cache != NULL)
-    triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
+    triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   if (triage == NULL)
     {
       gtk_stack_set_visible_child_name (view_stack (self), "none");

@@ -135,7 +135,7 @@ refresh (SignpostTriageRow *self)
   gtk_label_set_text (self->badge_label, signpost_triage_format_urgency_badge (urgency));
 
   if (signpost_triage_get_patient_id (triage) != NULL)
-    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, signpost_triage_get_patient_id (triage));
+    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, signpost_triage_get_patient_id (triage), NULL);
   if (patient != NULL)
     {
       g_autofree char *full = signpost_patient_format_name (patient);

@@ -221,7 +221,7 @@ clinician_name (SignpostLoadPage *self,
         return g_strdup (slots->clinician_name);
     }
   if (cache != NULL && id != NULL)
-    clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, id);
+    clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, id, NULL);
   if (clinician != NULL)
     return g_strdup_printf ("%s %s", signpost_clinician_get_given_name (clinician),
                             signpost_clinician_get_family_name (clinician));

@@ -630,7 +630,7 @@ reload (SignpostDiaryDay *self)
 
   update_range (self);
   if (self->practice_id != NULL)
-    practice = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PRACTICE, self->practice_id);
+    practice = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PRACTICE, self->practice_id, NULL);
   /* Each setter reloads the slot list: build the rows once, at the end. */
   g_signal_handlers_block_by_func (self->slots, on_slots_changed, self);
   signpost_slot_list_model_set_time_zone (self->slots, practice ? signpost_practice_get_time_zone (practice) : NULL);
@@ -803,7 +803,7 @@ signpost_diary_day_get_patient (SignpostDiaryDay *self,
   patient = g_hash_table_lookup (self->patients, patient_id);
   if (patient == NULL)
     {
-      patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+      patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
       if (patient != NULL)
         g_hash_table_insert (self->patients, g_strdup (patient_id), patient);
     }

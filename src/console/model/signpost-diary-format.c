@@ -215,7 +215,7 @@ signpost_practice_time_zone (SignpostCache *cache,
   GTimeZone *tz = NULL;
 
   if (cache != NULL && practice_id != NULL)
-    practice = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id);
+    practice = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id, NULL);
   if (practice != NULL)
     tz = signpost_time_zone_new (signpost_practice_get_time_zone (practice), NULL);
   if (tz == NULL)

@@ -326,7 +326,7 @@ signpost_request_practice_time_zone (SignpostCache *cache,
   g_autoptr(SignpostPractice) practice = NULL;
 
   if (cache != NULL && practice_id != NULL)
-    practice = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id);
+    practice = signpost_cache_get_record (cache, SIGNPOST_RECORD_PRACTICE, practice_id, NULL);
   if (practice != NULL)
     return signpost_online_practice_time_zone (practice);
   return signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);

@@ -240,7 +240,7 @@ signpost_triage_format_clinician (SignpostCache *cache,
 
   if (cache == NULL || clinician_id == NULL)
     return NULL;
-  clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, clinician_id);
+  clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, clinician_id, NULL);
   if (clinician == NULL)
     return NULL;
   title = signpost_clinician_get_title (clinician);
@@ -292,7 +292,7 @@ signpost_triage_format_user (SignpostCache *cache,
 
   if (cache == NULL || user_id == NULL)
     return NULL;
-  user = signpost_cache_get_record (cache, SIGNPOST_RECORD_USER, user_id);
+  user = signpost_cache_get_record (cache, SIGNPOST_RECORD_USER, user_id, NULL);
   if (user == NULL || signpost_user_get_display_name (user) == NULL)
     return NULL;
   return g_strdup (signpost_user_get_display_name (user));

@@ -145,7 +145,7 @@ setup (SignpostTriageForm *self,
   signpost_request_who_section_set_search_model (self->who_section, self->search_model);
 
   if (triage_id != NULL && *triage_id != '\0')
-    self->original = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
+    self->original = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   self->triage_id = triage_id && *triage_id ? g_strdup (triage_id) : g_uuid_string_random ();
   if (self->original != NULL)
     {
@@ -155,11 +155,11 @@ setup (SignpostTriageForm *self,
     }
   self->call_id = call_id && *call_id ? g_strdup (call_id) : NULL;
   if (self->call_id != NULL)
-    call = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, self->call_id);
+    call = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, self->call_id, NULL);
   if ((patient_id == NULL || *patient_id == '\0') && call != NULL)
     patient_id = signpost_call_get_patient_id (call);
   if (patient_id != NULL && *patient_id != '\0')
-    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
 
   /* Which practice: the request's, the patient's, the call's, the one
    * chosen at sign-in, or the user's only one. */

@@ -203,7 +203,7 @@ signpost_triage_form_build (SignpostTriageForm  *self,
   /* On top of what this PC has now (a doctor may have opened or
    * reviewed it meanwhile): only the fields this form fills differ. */
   if (self->original != NULL && self->cache != NULL)
-    triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
+    triage = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id, NULL);
   if (triage == NULL)
     triage = self->original ? signpost_object_copy (SIGNPOST_OBJECT (self->original)) : signpost_triage_new ();
   signpost_record_set_id (SIGNPOST_RECORD (triage), self->triage_id);
@@ -265,7 +265,7 @@ link_call (SignpostTriageForm *self)
   /* A call this PC has not heard of (yet) keeps its links as they are. */
   if (self->call_id == NULL)
     return;
-  call = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, self->call_id);
+  call = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, self->call_id, NULL);
   if (call == NULL)
     return;
   if (!signpost_actions_link_call_to_request (self->actions, self->call_id, self->triage_id,
@@ -317,7 +317,7 @@ signpost_triage_form_save (SignpostTriageForm  *self,
 
   signpost_triage_form_forget_draft (self);
   g_clear_object (&self->original);
-  self->original = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
+  self->original = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id, NULL);
   if (self->original == NULL)
     self->original = g_steal_pointer (&triage);
   self->dirty = FALSE;

@@ -35,7 +35,7 @@ practice_time_zone (SignpostTriageForm *self)
   const char *zone = NULL;
 
   if (self->cache != NULL && self->practice_id != NULL)
-    practice = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PRACTICE, self->practice_id);
+    practice = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PRACTICE, self->practice_id, NULL);
   if (practice != NULL)
     zone = signpost_practice_get_time_zone (practice);
   return signpost_time_zone_new (zone ? zone : SIGNPOST_DEFAULT_TIME_ZONE, NULL);
@@ -94,7 +94,7 @@ signpost_triage_form_update_state (SignpostTriageForm *self)
 
   /* Not on every keystroke: while typing, the line does not need it. */
   if (!self->dirty && self->cache != NULL && self->original != NULL)
-    cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id);
+    cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id, NULL);
 
   if (self->dirty)
     {

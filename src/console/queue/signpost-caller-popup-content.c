@@ -94,7 +94,7 @@ clinician_name (SignpostCache *cache,
 
   if (clinician_id == NULL)
     return NULL;
-  clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, clinician_id);
+  clinician = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, clinician_id, NULL);
   if (clinician == NULL)
     return NULL;
   name = g_strdup_printf ("%s %s %s", signpost_clinician_get_title (clinician) ? signpost_clinician_get_title (clinician) : "",
@@ -194,7 +194,7 @@ fill_one (SignpostCallerPopup *self,
     {
       SignpostAppointment *appointment = g_ptr_array_index (appointments, i);
       g_autoptr(SignpostSlot) slot = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_SLOT,
-                                                                 signpost_appointment_get_slot_id (appointment));
+                                                                 signpost_appointment_get_slot_id (appointment), NULL);
       g_autofree char *when = NULL;
       g_autofree char *who = NULL;
 

@@ -288,7 +288,7 @@ link_and_open (SignpostCallerPopup *self,
       return;
     }
   set_string (&self->closed_id, call_id);
-  call = self->cache ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id) : NULL;
+  call = self->cache ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id, NULL) : NULL;
   hide (self);
   if (call != NULL)
     signpost_call_open_triage (GTK_WIDGET (self), call, patient_id);

@@ -88,7 +88,7 @@ describe_call_caller (SignpostQueuePage *self,
   if (patient_id != NULL && self->cache != NULL)
     {
       g_autoptr(SignpostPatient) patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT,
-                                                                       patient_id);
+                                                                       patient_id, NULL);
       if (patient != NULL)
         {
           g_autoptr(GPtrArray) one = g_ptr_array_new ();

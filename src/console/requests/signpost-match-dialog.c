@@ -195,7 +195,7 @@ signpost_match_dialog_new (GtkWindow       *parent,
   self->triage_id = g_strdup (triage_id);
   signpost_patient_search_set_actions (self->search, actions);
   if (signpost_actions_get_cache (actions) != NULL)
-    request = signpost_cache_get_record (signpost_actions_get_cache (actions), SIGNPOST_RECORD_TRIAGE, triage_id);
+    request = signpost_cache_get_record (signpost_actions_get_cache (actions), SIGNPOST_RECORD_TRIAGE, triage_id, NULL);
   if (request != NULL)
     show_request (self, request);
   return self;

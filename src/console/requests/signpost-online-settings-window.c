@@ -407,7 +407,7 @@ signpost_online_settings_window_new (GtkWindow       *parent,
       /* The cache's copy: the one the last change of it came in. */
       SignpostPractice *cached = signpost_actions_get_cache (actions)
                                  ? signpost_cache_get_record (signpost_actions_get_cache (actions),
-                                                              SIGNPOST_RECORD_PRACTICE, id)
+                                                              SIGNPOST_RECORD_PRACTICE, id, NULL)
                                  : NULL;
 
       if (g_strcmp0 (id, practice_id) == 0)

@@ -149,7 +149,7 @@ name_text (SignpostRequestRow *self,
   char *stated;
 
   if (patient_id != NULL && self->cache != NULL)
-    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id, NULL);
   if (patient != NULL)
     {
       g_autofree char *full = signpost_patient_format_name (patient);

@@ -258,6 +258,7 @@ signpost_actions_link_caller (SignpostActions  *self,
   g_autoptr(SignpostCall) cached = NULL;
   g_autoptr(JsonObject) data = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 known;
 
   g_return_val_if_fail (SIGNPOST_IS_ACTIONS (self), FALSE);
@@ -265,7 +266,12 @@ signpost_actions_link_caller (SignpostActions  *self,
 
   if (!signpost_actions_need_outbox (self, error))
     return FALSE;
-  cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id);
+  cached = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_CALL, call_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (cached != NULL && g_strcmp0 (signpost_call_get_patient_id (cached), patient_id) == 0)
     return TRUE;
 

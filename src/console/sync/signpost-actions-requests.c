@@ -46,14 +46,21 @@ signpost_actions_match_request (SignpostActions  *self,
 {
   g_autoptr(SignpostTriage) request = NULL;
   g_autoptr(SignpostPatient) patient = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (SIGNPOST_IS_ACTIONS (self), FALSE);
   g_return_val_if_fail (triage_id != NULL && patient_id != NULL, FALSE);
 
   if (!have_outbox (self, error))
     return FALSE;
-  request = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id);
-  patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id);
+  request = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, triage_id, &local_error);
+  if (local_error == NULL)
+    patient = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, patient_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (request == NULL || patient == NULL)
     {
       g_set_error_literal (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
@@ -86,6 +93,7 @@ signpost_actions_save_online_settings (SignpostActions   *self,
                                        GError           **error)
 {
   g_autoptr(SignpostPractice) practice = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *practice_id;
 
   g_return_val_if_fail (SIGNPOST_IS_ACTIONS (self), FALSE);
@@ -94,7 +102,14 @@ signpost_actions_save_online_settings (SignpostActions   *self,
   if (!have_outbox (self, error))
     return FALSE;
   practice_id = signpost_record_get_id (SIGNPOST_RECORD (settings));
-  practice = practice_id ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PRACTICE, practice_id) : NULL;
+  practice = practice_id ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PRACTICE, practice_id,
+                                                      &local_error)
+                         : NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (practice == NULL)
     {
       g_set_error_literal (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,

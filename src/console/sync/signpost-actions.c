@@ -61,12 +61,15 @@ cached_record (SignpostActions     *self,
                const char          *id,
                GError             **error)
 {
+  g_autoptr(GError) local_error = NULL;
   gpointer record;
 
   if (!signpost_actions_need_outbox (self, error))
     return NULL;
-  record = id ? signpost_cache_get_record (self->cache, kind, id) : NULL;
-  if (record == NULL)
+  record = id ? signpost_cache_get_record (self->cache, kind, id, &local_error) : NULL;
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (record == NULL)
     g_set_error_literal (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
                          _("That record is no longer on this PC: it may have been removed meanwhile."));
   return record;

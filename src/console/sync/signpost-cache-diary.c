@@ -290,6 +290,7 @@ signpost_cache_find_nearest_slots (SignpostCache            *self,
   g_autoptr(SignpostClinician) clinician = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char * const practices[] = { signpost_record_get_practice_id (SIGNPOST_RECORD (slot)), NULL };
   SignpostSlotQuery query = SIGNPOST_SLOT_QUERY_INIT;
   GDateTime *start;
@@ -300,7 +301,13 @@ signpost_cache_find_nearest_slots (SignpostCache            *self,
   g_return_val_if_fail (booker != NULL && booker->now != NULL, NULL);
 
   start = signpost_slot_get_start (slot);
-  clinician = signpost_cache_get_record (self, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot));
+  clinician = signpost_cache_get_record (self, SIGNPOST_RECORD_CLINICIAN, signpost_slot_get_clinician_id (slot),
+                                         &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   /* A fortnight either way, as GP Connect's free-slot search. */
   from = g_date_time_add_days (start, -14);
   to = g_date_time_add_days (start, 14);
@@ -351,8 +358,15 @@ signpost_cache_find_patient_booking (SignpostCache *self,
     {
       SignpostAppointment *appointment = g_ptr_array_index (appointments, i);
       const char *slot_id = signpost_appointment_get_slot_id (appointment);
-      g_autoptr(SignpostSlot) slot = signpost_cache_get_record (self, SIGNPOST_RECORD_SLOT, slot_id);
+      g_autoptr(SignpostSlot) slot = NULL;
+      g_autoptr(GError) local_error = NULL;
 
+      slot = signpost_cache_get_record (self, SIGNPOST_RECORD_SLOT, slot_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
       if (slot == NULL || g_strcmp0 (slot_id, except_slot_id) == 0)
         continue;
       if (g_date_time_compare (signpost_slot_get_start (slot), to) >= 0)

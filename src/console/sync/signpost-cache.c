@@ -354,23 +354,32 @@ signpost_cache_set_meta (SignpostCache  *self,
 
 /* ---- records of any kind ------------------------------------------------- */
 
+/* NULL without @error when there is no record @id of @kind on this PC (or
+ * it no longer decodes: warned, as a list leaves such a row out); NULL
+ * with @error when the cache could not be asked. */
 gpointer
-signpost_cache_get_record (SignpostCache      *self,
-                           SignpostRecordKind  kind,
-                           const char         *id)
+signpost_cache_get_record (SignpostCache       *self,
+                           SignpostRecordKind   kind,
+                           const char          *id,
+                           GError             **error)
 {
   sqlite3_stmt *stmt;
   SignpostRecord *record = NULL;
+  int rc;
 
   g_return_val_if_fail (SIGNPOST_IS_CACHE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (id == NULL)
     return NULL;
   stmt = signpost_db_prepare (self->db,
-                              "SELECT kind, data, pending FROM records WHERE id = ?1", NULL);
-  if (stmt == NULL || !signpost_db_bind (stmt, NULL, "s", id))
+                              "SELECT kind, data, pending FROM records WHERE id = ?1", error);
+  if (stmt == NULL || !signpost_db_bind (stmt, error, "s", id))
     return NULL;
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == (int) kind)
+  rc = signpost_db_step (self->db, stmt, error);
+  if (rc < 0)
+    return NULL;
+  if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) == (int) kind)
     record = signpost_cache_decode_record (kind, (const char *) sqlite3_column_text (stmt, 1),
                                            sqlite3_column_int (stmt, 2));
   sqlite3_reset (stmt);
@@ -432,7 +441,7 @@ signpost_cache_get_practice_name (SignpostCache *self,
   name = g_hash_table_lookup (self->practice_names, practice_id);
   if (name != NULL)
     return name;
-  practice = signpost_cache_get_record (self, SIGNPOST_RECORD_PRACTICE, practice_id);
+  practice = signpost_cache_get_record (self, SIGNPOST_RECORD_PRACTICE, practice_id, NULL);
   if (practice == NULL)
     return NULL;
   name = signpost_practice_get_name (practice);

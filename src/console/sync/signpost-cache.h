@@ -76,7 +76,8 @@ gboolean       signpost_cache_store_records        (SignpostCache        *self,
 /* Records of any kind */
 gpointer       signpost_cache_get_record      (SignpostCache       *self,
                                                SignpostRecordKind   kind,
-                                               const char          *id);
+                                               const char          *id,
+                                               GError             **error);
 GPtrArray     *signpost_cache_list_records    (SignpostCache       *self,
                                                SignpostRecordKind   kind,
                                                GError             **error);

@@ -299,7 +299,14 @@ enqueue_full (SignpostOutbox    *self,
     {
       g_autoptr(SignpostRecord) slot = signpost_cache_get_record (self->cache,
                                                                    signpost_mutation_get_kind (mutation),
-                                                                   signpost_mutation_get_id (mutation));
+                                                                   signpost_mutation_get_id (mutation),
+                                                                   &local_error);
+      if (local_error != NULL)
+        {
+          g_set_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
+                       _("Could not read this PC’s copy: %s"), local_error->message);
+          return FALSE;
+        }
       if (slot != NULL)
         practice_id = g_strdup (signpost_record_get_practice_id (slot));
       if (op == SIGNPOST_OP_BOOK && data != NULL && json_object_has_member (data, "appointment_id"))
@@ -388,6 +395,7 @@ signpost_outbox_save (SignpostOutbox  *self,
   g_autoptr(SignpostRecord) cached = NULL;
   g_autoptr(SignpostMutation) mutation = NULL;
   g_autoptr(JsonObject) data = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *id;
 
   g_return_val_if_fail (SIGNPOST_IS_OUTBOX (self), FALSE);
@@ -403,7 +411,14 @@ signpost_outbox_save (SignpostOutbox  *self,
   if (!signpost_object_validate (SIGNPOST_OBJECT (record), error))
     return FALSE;
 
-  cached = signpost_cache_get_record (self->cache, signpost_record_get_kind (record), id);
+  /* A copy that cannot be read is not "new": saving it would create it. */
+  cached = signpost_cache_get_record (self->cache, signpost_record_get_kind (record), id, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, SIGNPOST_SYNC_ERROR, SIGNPOST_SYNC_ERROR_CACHE,
+                   _("Could not read this PC’s copy: %s"), local_error->message);
+      return FALSE;
+    }
   data = client_fields (record, cached);
   if (cached != NULL && json_object_get_size (data) == 0)
     return TRUE;

@@ -88,7 +88,7 @@ fill (SignpostPatientSummary *self,
   adw_action_row_set_subtitle (self->practice_row,
                                signpost_cache_get_practice_name (cache, signpost_record_get_practice_id (SIGNPOST_RECORD (patient))));
 
-  gp = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, signpost_patient_get_usual_clinician_id (patient));
+  gp = signpost_cache_get_record (cache, SIGNPOST_RECORD_CLINICIAN, signpost_patient_get_usual_clinician_id (patient), NULL);
   if (gp != NULL)
     gp_name = g_strdup_printf ("%s %s %s", signpost_clinician_get_title (gp) ? signpost_clinician_get_title (gp) : "",
                                signpost_clinician_get_given_name (gp), signpost_clinician_get_family_name (gp));
@@ -147,7 +147,7 @@ fill (SignpostPatientSummary *self,
     {
       SignpostAppointment *next = g_ptr_array_index (appointments, 0);
       g_autoptr(SignpostSlot) slot = signpost_cache_get_record (cache, SIGNPOST_RECORD_SLOT,
-                                                                 signpost_appointment_get_slot_id (next));
+                                                                 signpost_appointment_get_slot_id (next), NULL);
       g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
 
       if (slot != NULL)

@@ -27,11 +27,52 @@ escaped (const char *value)
   return g_uri_escape_string (value ? value : "", NULL, FALSE);
 }
 
+/* How one route's answer becomes its model object. */
+typedef gpointer (*DecodeFunc) (JsonNode  *node,
+                                GError   **error);
+
+typedef struct {
+  DecodeFunc decode;
+  GDestroyNotify free_answer;
+} Reader;
+
+static const Reader day_stats_reader = {
+  (DecodeFunc) signpost_day_stats_new_from_json, (GDestroyNotify) signpost_day_stats_unref,
+};
+static const Reader staffing_reader = {
+  (DecodeFunc) signpost_staffing_stats_new_from_json, (GDestroyNotify) signpost_staffing_stats_unref,
+};
+static const Reader queue_summary_reader = {
+  (DecodeFunc) signpost_queue_summary_new_from_json, g_object_unref,
+};
+static const Reader hub_stats_reader = {
+  (DecodeFunc) signpost_hub_stats_new_from_json, (GDestroyNotify) signpost_hub_stats_unref,
+};
+
 static void
-fetch_json (SignpostActions     *self,
-            GTask               *task,   /* owned */
-            const char          *path,
-            GAsyncReadyCallback  replied)
+json_replied (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const Reader *reader = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+  gpointer answer;
+
+  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
+  answer = node ? reader->decode (node, &error) : NULL;
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, reader->free_answer);
+}
+
+static void
+fetch_json (SignpostActions *self,
+            GTask           *task,   /* owned */
+            const char      *path,
+            const Reader    *reader)
 {
   if (self->engine == NULL)
     {
@@ -39,28 +80,11 @@ fetch_json (SignpostActions     *self,
       g_object_unref (task);
       return;
     }
-  signpost_sync_engine_get_json_async (self->engine, path, g_task_get_cancellable (task), replied, task);
+  g_task_set_task_data (task, (gpointer) reader, NULL);
+  signpost_sync_engine_get_json_async (self->engine, path, g_task_get_cancellable (task), json_replied, task);
 }
 
 /* ---- a day's statistics --------------------------------------------------------------- */
-
-static void
-day_stats_replied (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  SignpostDayStats *day;
-
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
-  day = node ? signpost_day_stats_new_from_json (node, &error) : NULL;
-  if (day == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, day, (GDestroyNotify) signpost_day_stats_unref);
-}
 
 void
 signpost_actions_get_day_stats_async (SignpostActions     *self,
@@ -83,7 +107,7 @@ signpost_actions_get_day_stats_async (SignpostActions     *self,
   practice = escaped (practice_id);
   day = date_text (date);
   path = g_strdup_printf ("stats/day?practice=%s&date=%s", practice, day);
-  fetch_json (self, task, path, day_stats_replied);
+  fetch_json (self, task, path, &day_stats_reader);
 }
 
 SignpostDayStats *
@@ -96,24 +120,6 @@ signpost_actions_get_day_stats_finish (SignpostActions  *self,
 }
 
 /* ---- staffing ---------------------------------------------------------------------------- */
-
-static void
-staffing_replied (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  SignpostStaffingStats *staffing;
-
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
-  staffing = node ? signpost_staffing_stats_new_from_json (node, &error) : NULL;
-  if (staffing == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, staffing, (GDestroyNotify) signpost_staffing_stats_unref);
-}
 
 void
 signpost_actions_get_staffing_async (SignpostActions     *self,
@@ -152,7 +158,7 @@ signpost_actions_get_staffing_async (SignpostActions     *self,
 
       g_string_append_printf (path, "&aht=%s", g_ascii_formatd (aht_text, sizeof aht_text, "%.0f", aht_s));
     }
-  fetch_json (self, task, path->str, staffing_replied);
+  fetch_json (self, task, path->str, &staffing_reader);
   g_string_free (path, TRUE);
 }
 
@@ -166,24 +172,6 @@ signpost_actions_get_staffing_finish (SignpostActions  *self,
 }
 
 /* ---- the queue's figures ------------------------------------------------------------------- */
-
-static void
-queue_summary_replied (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  SignpostQueueSummary *summary;
-
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
-  summary = node ? signpost_queue_summary_new_from_json (node, &error) : NULL;
-  if (summary == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, summary, g_object_unref);
-}
 
 void
 signpost_actions_get_queue_summary_async (SignpostActions     *self,
@@ -202,7 +190,7 @@ signpost_actions_get_queue_summary_async (SignpostActions     *self,
   g_task_set_source_tag (task, signpost_actions_get_queue_summary_async);
   practice = escaped (practice_id);
   path = g_strdup_printf ("queue?practice=%s", practice);
-  fetch_json (self, task, path, queue_summary_replied);
+  fetch_json (self, task, path, &queue_summary_reader);
 }
 
 SignpostQueueSummary *
@@ -273,24 +261,6 @@ signpost_actions_export_telephony_finish (SignpostActions  *self,
 
 /* ---- the hub's figures, practice by practice -------------------------------------------- */
 
-static void
-hub_stats_replied (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  SignpostHubStats *stats;
-
-  node = signpost_sync_engine_get_json_finish (SIGNPOST_SYNC_ENGINE (source), result, &error);
-  stats = node ? signpost_hub_stats_new_from_json (node, &error) : NULL;
-  if (stats == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, stats, (GDestroyNotify) signpost_hub_stats_unref);
-}
-
 void
 signpost_actions_get_hub_stats_async (SignpostActions     *self,
                                       const GDate         *from,
@@ -313,7 +283,7 @@ signpost_actions_get_hub_stats_async (SignpostActions     *self,
   first = date_text (from);
   last = date_text (to);
   path = g_strdup_printf ("stats/hub?from=%s&to=%s", first, last);
-  fetch_json (self, task, path, hub_stats_replied);
+  fetch_json (self, task, path, &hub_stats_reader);
 }
 
 SignpostHubStats *

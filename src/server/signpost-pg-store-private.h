@@ -158,6 +158,12 @@ gboolean   signpost_pg_store_watch_changes (SignpostStore   *store,
                                            GError          **error);
 
 /* signpost-pg-store-schema.c */
+/* The change feed of one reader (signpost-pg-store-records.c); the tests
+ * read its plan. */
+const char *signpost_pg_store_feed_sql    (guint               n_practices,
+                                           const char * const *kinds);
+char       *signpost_pg_text_array        (const char * const *items);
+
 gboolean   signpost_pg_store_migrate      (SignpostPgStore  *self,
                                            GError          **error);
 

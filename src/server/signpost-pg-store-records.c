@@ -424,15 +424,33 @@ pg_list_records (SignpostStore       *store,
   return collect_records (result, signpost_record_type_for_kind (kind), error);
 }
 
-static gboolean
-pg_foreach_change (SignpostStore             *store,
-                   gint64                     since,
-                   guint                      max_rows,
-                   SignpostStoredChangeFunc   func,
-                   gpointer                   user_data,
-                   GError                   **error)
+/* What a feed reads, a page at a time: the whole feed, or one reader's. */
+typedef struct {
+  const char *sql;                  /* $1 after, $2 rows, then $3 @practices */
+  const char *practices;            /* a text[] literal, or NULL: no $3 */
+} FeedQuery;
+
+static PGresult *
+feed_page (SignpostPgStore  *self,
+           const FeedQuery  *query,
+           gint64            after,
+           int               rows,
+           GError          **error)
 {
-  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+  if (query->practices == NULL)
+    return signpost_pg_run_literal_ (self, query->sql, error, "Ii", after, rows);
+  return signpost_pg_run_literal_ (self, query->sql, error, "Iis", after, rows, query->practices);
+}
+
+static gboolean
+read_feed (SignpostPgStore           *self,
+           const FeedQuery           *query,
+           gint64                     since,
+           guint                      max_rows,
+           SignpostStoredChangeFunc   func,
+           gpointer                   user_data,
+           GError                   **error)
+{
   guint chunk = FEED_FIRST_CHUNK;
   guint left = max_rows;
   gint64 after = since;
@@ -445,10 +463,7 @@ pg_foreach_change (SignpostStore             *store,
       guint want = MIN (chunk, left);
       int rows;
 
-      result = signpost_pg_run (self,
-                                "SELECT seq, kind, id, practice_id, version, deleted, data "
-                                "FROM records WHERE seq > $1 ORDER BY seq LIMIT $2",
-                                error, "Ii", after, (int) want);
+      result = feed_page (self, query, after, (int) want, error);
       if (result == NULL)
         return FALSE;
       rows = PQntuples (result);
@@ -477,6 +492,121 @@ pg_foreach_change (SignpostStore             *store,
       chunk = MIN (chunk * 4, FEED_MAX_CHUNK);
     }
   return TRUE;
+}
+
+static gboolean
+pg_foreach_change (SignpostStore             *store,
+                   gint64                     since,
+                   guint                      max_rows,
+                   SignpostStoredChangeFunc   func,
+                   gpointer                   user_data,
+                   GError                   **error)
+{
+  static const FeedQuery whole = {
+    "SELECT seq, kind, id, practice_id, version, deleted, data "
+    "FROM records WHERE seq > $1 ORDER BY seq LIMIT $2",
+    NULL
+  };
+
+  return read_feed (SIGNPOST_PG_STORE (store), &whole, since, max_rows, func, user_data, error);
+}
+
+/* @items as a text[] literal: each element quoted, so that nothing in it
+ * is taken for syntax. */
+char *
+signpost_pg_text_array (const char * const *items)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *c = items[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/*
+ * One reader's feed: a branch per practice, read in seq order from
+ * records_practice_seq, and one per kind followed everywhere, from
+ * records_kind_seq; PostgreSQL merges them (Merge Append) and stops at the
+ * page's end, so a page costs its own rows and an index probe per branch,
+ * whatever else the database holds. Each branch has the page's limit of
+ * its own, which keeps the planner to its index even when it does not know
+ * the practice. The kinds are written in (names of our own, which tells the
+ * planner how rare a user record is); the practices travel as one text[]
+ * parameter, so each shape is prepared once per connection.
+ */
+const char *
+signpost_pg_store_feed_sql (guint               n_practices,
+                            const char * const *kinds)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT seq, kind, id, practice_id, version, deleted, data "
+                                         "FROM (");
+  g_autoptr(GString) elsewhere = g_string_new (NULL);
+  guint n_kinds = kinds != NULL ? g_strv_length ((char **) kinds) : 0;
+  guint branches = 0;
+
+  for (guint k = 0; k < n_kinds; k++)
+    {
+      for (const char *c = kinds[k]; *c != '\0'; c++)
+        g_return_val_if_fail (g_ascii_islower (*c) || *c == '_', NULL);
+      g_string_append_printf (elsewhere, "%s'%s'", k > 0 ? ", " : " AND kind NOT IN (", kinds[k]);
+    }
+  if (n_kinds > 0)
+    g_string_append_c (elsewhere, ')');
+  for (guint i = 1; i <= n_practices; i++)
+    g_string_append_printf (sql,
+                            "%s(SELECT seq, kind, id, practice_id, version, deleted, data "
+                            "FROM records WHERE practice_id = ($3::text[])[%u] AND seq > $1%s "
+                            "ORDER BY seq LIMIT $2)",
+                            branches++ > 0 ? " UNION ALL " : "", i, elsewhere->str);
+  for (guint k = 0; k < n_kinds; k++)
+    g_string_append_printf (sql,
+                            "%s(SELECT seq, kind, id, practice_id, version, deleted, data "
+                            "FROM records WHERE kind = '%s' AND seq > $1 ORDER BY seq LIMIT $2)",
+                            branches++ > 0 ? " UNION ALL " : "", kinds[k]);
+  g_string_append (sql, ") feed ORDER BY seq LIMIT $2");
+  /* Statements are known by the address of their text. */
+  return g_intern_string (sql->str);
+}
+
+static gboolean
+pg_foreach_change_in (SignpostStore             *store,
+                      gint64                     since,
+                      const char * const        *practice_ids,
+                      guint                      everywhere,
+                      guint                      max_rows,
+                      SignpostStoredChangeFunc   func,
+                      gpointer                   user_data,
+                      GError                   **error)
+{
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  g_autofree char *practices = NULL;
+  guint n_practices = practice_ids != NULL ? g_strv_length ((char **) practice_ids) : 0;
+  FeedQuery query;
+
+  for (guint kind = 0; kind < 32; kind++)
+    if ((everywhere & (1u << kind)) != 0 && signpost_record_kind_to_string (kind) != NULL)
+      g_ptr_array_add (kinds, (gpointer) signpost_record_kind_to_string (kind));
+  if (n_practices == 0 && kinds->len == 0)
+    return TRUE;
+  g_ptr_array_add (kinds, NULL);
+  /* Without practices, the text has no $3. */
+  if (n_practices > 0)
+    practices = signpost_pg_text_array (practice_ids);
+  query.sql = signpost_pg_store_feed_sql (n_practices, (const char * const *) kinds->pdata);
+  query.practices = practices;
+  return read_feed (SIGNPOST_PG_STORE (store), &query, since, max_rows, func, user_data, error);
 }
 
 static gboolean
@@ -684,6 +814,7 @@ signpost_pg_store_init_records (SignpostStoreInterface *iface)
   iface->get_record = pg_get_record;
   iface->list_records = pg_list_records;
   iface->foreach_change = pg_foreach_change;
+  iface->foreach_change_in = pg_foreach_change_in;
   iface->foreach_patient = pg_foreach_patient;
   iface->find_user = pg_find_user;
   iface->find_live_appointment = pg_find_live_appointment;

@@ -550,6 +550,13 @@ static const Step steps[] = {
     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
     "  FOR EACH STATEMENT EXECUTE FUNCTION signpost_audit_append_only ();" },
   { 2, HUB_STATS_STEP },
+  { 3,
+    /* The change feed by practice and by kind (issue 15): a reader's
+     * pages are merged from the branches of the practices it may see,
+     * each an index range in seq order, so that a sync costs what those
+     * practices hold, whatever else the database does. */
+    "CREATE INDEX records_practice_seq ON records (practice_id, seq);"
+    "CREATE INDEX records_kind_seq ON records (kind, seq);" },
 };
 
 static int

@@ -502,6 +502,53 @@ append_change (const SignpostStoredChange *change,
   return ++page->count < page->limit;
 }
 
+/*
+ * What a reader's feed is read from, so that it costs what the reader may
+ * see rather than what the whole database holds: the records of the
+ * practices it works for and of those it worked for that moved away
+ * (their tombstones), and the kinds it may see in every practice (an
+ * administrator's practices and users; anyone's users, whose practices
+ * are in their data). append_change() still decides row by row.
+ */
+static gboolean
+feed_scope (SignpostServer     *self,
+            SignpostPrincipal  *principal,
+            ChangesPage        *page,
+            GPtrArray         **practice_ids,
+            guint              *everywhere,
+            GError            **error)
+{
+  SignpostRole role = signpost_principal_get_role (principal);
+  const char * const *own = signpost_principal_get_practice_ids (principal);
+  gboolean scoped = FALSE;
+
+  *everywhere = 0;
+  for (guint kind = 0; kind < SIGNPOST_N_RECORD_KINDS; kind++)
+    {
+      if (signpost_access_visibility (role, kind) == SIGNPOST_VISIBILITY_HIDDEN)
+        continue;
+      if (kind == SIGNPOST_RECORD_USER || !signpost_access_is_scoped (role, kind))
+        *everywhere |= 1u << kind;
+      else
+        scoped = TRUE;
+    }
+  *practice_ids = g_ptr_array_new ();
+  if (scoped)
+    {
+      page->former = signpost_store_list_former_practices (self->store,
+                                                           signpost_principal_get_user_id (principal),
+                                                           error);
+      if (page->former == NULL)
+        return FALSE;
+      for (guint i = 0; own != NULL && own[i] != NULL; i++)
+        g_ptr_array_add (*practice_ids, (gpointer) own[i]);
+      for (guint i = 0; page->former[i] != NULL; i++)
+        g_ptr_array_add (*practice_ids, page->former[i]);
+    }
+  g_ptr_array_add (*practice_ids, NULL);
+  return TRUE;
+}
+
 void
 signpost_server_handle_changes (SignpostServer    *self,
                                 SoupServerMessage *msg,
@@ -509,8 +556,10 @@ signpost_server_handle_changes (SignpostServer    *self,
                                 SignpostPrincipal *principal)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) practice_ids = NULL;
   ChangesPage page = { 0 };
   gint64 since, limit, head, last_seq;
+  guint everywhere = 0;
   gboolean more;
 
   if (!query_int (query, "since", 0, 0, G_MAXINT64, &since, &error) ||
@@ -533,8 +582,10 @@ signpost_server_handle_changes (SignpostServer    *self,
   page.last_scanned = since;
   page.out = g_string_sized_new (4096);
   g_string_append (page.out, "{\"changes\":[");
-  if (!signpost_store_foreach_change (self->store, since, CHANGES_MAX_SCAN, append_change, &page,
-                                      &error) ||
+  if (!feed_scope (self, principal, &page, &practice_ids, &everywhere, &error) ||
+      !signpost_store_foreach_change_in (self->store, since,
+                                         (const char * const *) practice_ids->pdata, everywhere,
+                                         CHANGES_MAX_SCAN, append_change, &page, &error) ||
       page.error != NULL)
     {
       if (error == NULL)

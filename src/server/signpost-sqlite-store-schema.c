@@ -513,6 +513,14 @@ const SignpostMigration sqlite_migrations[] = {
     ");",
     NULL },
   { 6, HUB_STATS_SCHEMA, NULL },
+  { 7,
+    /* The change feed by practice and by kind (issue 15): a reader's
+     * pages are merged from the branches of the practices it may see,
+     * each an index range in seq order, so that a sync costs what those
+     * practices hold, whatever else the database does. */
+    "CREATE INDEX records_practice_seq ON records (practice_id, seq);"
+    "CREATE INDEX records_kind_seq ON records (kind, seq);",
+    NULL },
 };
 
 const guint sqlite_n_migrations = G_N_ELEMENTS (sqlite_migrations);

@@ -400,6 +400,102 @@ sqlite_foreach_change (SignpostStore             *store,
   return rc != -1;
 }
 
+/*
+ * One reader's feed: a branch per practice, read in seq order from
+ * records_practice_seq, and one per kind followed everywhere, from
+ * records_kind_seq. SQLite merges the branches of a compound SELECT
+ * ordered by seq (MERGE (UNION ALL), each branch an index range) and stops
+ * at the limit, so a page costs its own rows and an index probe per
+ * branch, whatever else the database holds. One statement, one snapshot:
+ * no change is skipped for a later one. The text depends only on the
+ * number of practices and kinds.
+ */
+static const char *
+feed_in_sql (guint n_practices,
+             guint n_kinds)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) elsewhere = g_string_new (NULL);
+  guint branches = 0;
+
+  /* ?1 since, ?2 rows, ?3… the kinds, then the practices. */
+  for (guint k = 0; k < n_kinds; k++)
+    g_string_append_printf (elsewhere, "%s?%u", k > 0 ? ", " : " AND kind NOT IN (", 3 + k);
+  if (n_kinds > 0)
+    g_string_append_c (elsewhere, ')');
+  for (guint i = 0; i < n_practices; i++)
+    g_string_append_printf (sql,
+                            "%sSELECT seq, kind, id, practice_id, version, deleted, data "
+                            "FROM records WHERE practice_id = ?%u AND seq > ?1%s",
+                            branches++ > 0 ? " UNION ALL " : "", 3 + n_kinds + i, elsewhere->str);
+  for (guint k = 0; k < n_kinds; k++)
+    g_string_append_printf (sql,
+                            "%sSELECT seq, kind, id, practice_id, version, deleted, data "
+                            "FROM records WHERE kind = ?%u AND seq > ?1",
+                            branches++ > 0 ? " UNION ALL " : "", 3 + k);
+  g_string_append (sql, " ORDER BY seq LIMIT ?2");
+  /* Prepared statements are kept by their text, which must outlive them. */
+  return g_intern_string (sql->str);
+}
+
+static gboolean
+sqlite_foreach_change_in (SignpostStore             *store,
+                          gint64                     since,
+                          const char * const        *practice_ids,
+                          guint                      everywhere,
+                          guint                      max_rows,
+                          SignpostStoredChangeFunc   func,
+                          gpointer                   user_data,
+                          GError                   **error)
+{
+  SignpostDb *db = SIGNPOST_SQLITE_STORE (store)->db;
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  guint n_practices = practice_ids != NULL ? g_strv_length ((char **) practice_ids) : 0;
+  sqlite3_stmt *stmt;
+  int index = 3;
+  int rc = SQLITE_OK;
+
+  for (guint kind = 0; kind < 32; kind++)
+    if ((everywhere & (1u << kind)) != 0 && signpost_record_kind_to_string (kind) != NULL)
+      g_ptr_array_add (kinds, (gpointer) signpost_record_kind_to_string (kind));
+  if (n_practices == 0 && kinds->len == 0)
+    return TRUE;
+  stmt = signpost_db_prepare_literal_ (db, feed_in_sql (n_practices, kinds->len), error);
+  if (stmt == NULL ||
+      !signpost_db_bind (stmt, error, "Ii", since, (int) MIN (max_rows, (guint) G_MAXINT)))
+    return FALSE;
+  for (guint k = 0; rc == SQLITE_OK && k < kinds->len; k++)
+    rc = sqlite3_bind_text (stmt, index++, g_ptr_array_index (kinds, k), -1, SQLITE_STATIC);
+  for (guint i = 0; rc == SQLITE_OK && i < n_practices; i++)
+    rc = sqlite3_bind_text (stmt, index++, practice_ids[i], -1, SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_STORAGE, "could not bind the feed's practices");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  while ((rc = signpost_db_step (db, stmt, error)) == SQLITE_ROW)
+    {
+      SignpostStoredChange change;
+      SignpostRecordKind kind;
+
+      if (!signpost_record_kind_from_string (column_text (stmt, 1), &kind))
+        continue;
+      change.seq = sqlite3_column_int64 (stmt, 0);
+      change.kind = kind;
+      change.id = column_text (stmt, 2);
+      change.practice_id = column_text (stmt, 3);
+      change.version = sqlite3_column_int64 (stmt, 4);
+      change.deleted = sqlite3_column_int (stmt, 5) != 0;
+      change.data = column_text (stmt, 6);
+      change.data_length = sqlite3_column_bytes (stmt, 6);
+      if (!func (&change, user_data))
+        break;
+    }
+  sqlite3_reset (stmt);
+  return rc != -1;
+}
+
 static gboolean
 sqlite_foreach_patient (SignpostStore              *store,
                         const char                 *practice_id,
@@ -742,6 +838,7 @@ signpost_sqlite_store_iface_init (SignpostStoreInterface *iface)
   iface->get_record = sqlite_get_record;
   iface->list_records = sqlite_list_records;
   iface->foreach_change = sqlite_foreach_change;
+  iface->foreach_change_in = sqlite_foreach_change_in;
   iface->find_user = sqlite_find_user;
   iface->find_live_appointment = sqlite_find_live_appointment;
   iface->patient_booked_between = sqlite_patient_booked_between;

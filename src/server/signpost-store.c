@@ -156,6 +156,47 @@ signpost_store_foreach_change (SignpostStore *self,
   return SIGNPOST_STORE_GET_IFACE (self)->foreach_change (self, since, max_rows, func, user_data, error);
 }
 
+/**
+ * signpost_store_foreach_change_in:
+ * @since: the last seq the reader has
+ * @practice_ids: (nullable): the practices whose records the reader follows
+ * @everywhere: a mask of kinds (1 << kind) followed in every practice
+ * @max_rows: how many changes to visit at most
+ *
+ * The change feed as one reader follows it: in seq order, the changes
+ * after @since of the records of @practice_ids, and of the kinds in
+ * @everywhere whatever their practice, each visited once. It costs what
+ * those practices hold, not what the whole database does (the stores
+ * keep the feed indexed by practice and by kind). Like
+ * signpost_store_foreach_change(), the changes visited are a prefix of
+ * the feed as it stands at one instant: none is skipped for a later one.
+ */
+gboolean
+signpost_store_foreach_change_in (SignpostStore            *self,
+                                  gint64                    since,
+                                  const char * const       *practice_ids,
+                                  guint                     everywhere,
+                                  guint                     max_rows,
+                                  SignpostStoredChangeFunc  func,
+                                  gpointer                  user_data,
+                                  GError                  **error)
+{
+  g_autoptr(GPtrArray) distinct = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  /* Each practice once, or its changes would be visited twice. */
+  for (guint i = 0; practice_ids != NULL && practice_ids[i] != NULL; i++)
+    if (g_hash_table_add (seen, (gpointer) practice_ids[i]))
+      g_ptr_array_add (distinct, (gpointer) practice_ids[i]);
+  g_ptr_array_add (distinct, NULL);
+  return SIGNPOST_STORE_GET_IFACE (self)->foreach_change_in (self, since,
+                                                             (const char * const *) distinct->pdata,
+                                                             everywhere, max_rows, func, user_data,
+                                                             error);
+}
+
 SignpostUser   *
 signpost_store_find_user (SignpostStore *self,
                           const char *username,

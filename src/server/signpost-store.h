@@ -345,6 +345,12 @@ struct _SignpostStoreInterface
                                               GError **error);
   gboolean        (*remove_login_failure)    (SignpostStore *self, const char *key, gint64 at,
                                               GError **error);
+  /* One reader's change feed, at the cost of what it may see. */
+  gboolean        (*foreach_change_in)       (SignpostStore *self, gint64 since,
+                                              const char * const *practice_ids,
+                                              guint everywhere, guint max_rows,
+                                              SignpostStoredChangeFunc func, gpointer user_data,
+                                              GError **error);
 
   gpointer padding[2];
 };
@@ -377,6 +383,14 @@ GPtrArray      *signpost_store_list_records           (SignpostStore  *self,
                                                        GError        **error);
 gboolean        signpost_store_foreach_change         (SignpostStore  *self,
                                                        gint64          since,
+                                                       guint           max_rows,
+                                                       SignpostStoredChangeFunc func,
+                                                       gpointer        user_data,
+                                                       GError        **error);
+gboolean        signpost_store_foreach_change_in      (SignpostStore  *self,
+                                                       gint64          since,
+                                                       const char * const *practice_ids,
+                                                       guint           everywhere,
                                                        guint           max_rows,
                                                        SignpostStoredChangeFunc func,
                                                        gpointer        user_data,

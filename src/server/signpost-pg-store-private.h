@@ -112,6 +112,11 @@ gboolean   signpost_pg_defer_literal_     (SignpostPgStore  *self,
                                            ...);
 void       signpost_pg_defer_command_literal_ (SignpostPgStore *self,
                                            const char       *sql);
+PGresult  *signpost_pg_run_planned_       (SignpostPgStore  *self,
+                                           const char       *sql,
+                                           GError          **error,
+                                           const char       *types,
+                                           ...);
 void       signpost_pg_store_drop_pending (SignpostPgStore  *self);
 gboolean   signpost_pg_store_flush        (SignpostPgStore  *self,
                                            GError          **error);

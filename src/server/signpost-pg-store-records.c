@@ -428,6 +428,7 @@ pg_list_records (SignpostStore       *store,
 typedef struct {
   const char *sql;                  /* $1 after, $2 rows, then $3 @practices */
   const char *practices;            /* a text[] literal, or NULL: no $3 */
+  gboolean planned;                 /* planned with its values each time */
 } FeedQuery;
 
 static PGresult *
@@ -437,9 +438,11 @@ feed_page (SignpostPgStore  *self,
            int               rows,
            GError          **error)
 {
-  if (query->practices == NULL)
+  if (query->practices == NULL && !query->planned)
     return signpost_pg_run_literal_ (self, query->sql, error, "Ii", after, rows);
-  return signpost_pg_run_literal_ (self, query->sql, error, "Iis", after, rows, query->practices);
+  if (query->practices == NULL)
+    return signpost_pg_run_planned_ (self, query->sql, error, "Ii", after, rows);
+  return signpost_pg_run_planned_ (self, query->sql, error, "Iis", after, rows, query->practices);
 }
 
 static gboolean
@@ -505,7 +508,7 @@ pg_foreach_change (SignpostStore             *store,
   static const FeedQuery whole = {
     "SELECT seq, kind, id, practice_id, version, deleted, data "
     "FROM records WHERE seq > $1 ORDER BY seq LIMIT $2",
-    NULL
+    NULL, FALSE
   };
 
   return read_feed (SIGNPOST_PG_STORE (store), &whole, since, max_rows, func, user_data, error);
@@ -541,10 +544,12 @@ signpost_pg_text_array (const char * const *items)
  * records_kind_seq; PostgreSQL merges them (Merge Append) and stops at the
  * page's end, so a page costs its own rows and an index probe per branch,
  * whatever else the database holds. Each branch has the page's limit of
- * its own, which keeps the planner to its index even when it does not know
- * the practice. The kinds are written in (names of our own, which tells the
- * planner how rare a user record is); the practices travel as one text[]
- * parameter, so each shape is prepared once per connection.
+ * its own, so that it can stop early. The kinds are written in (names of
+ * our own, which tells the planner how rare a user record is); the
+ * practices travel as one text[] parameter. It is planned with its values
+ * each time, never prepared: a generic plan, knowing neither the practice
+ * nor the limit, guesses that a few rows of the seq index will do and
+ * walks the whole table for a small practice (test-server-feed.c).
  */
 const char *
 signpost_pg_store_feed_sql (guint               n_practices,
@@ -576,7 +581,7 @@ signpost_pg_store_feed_sql (guint               n_practices,
                             "FROM records WHERE kind = '%s' AND seq > $1 ORDER BY seq LIMIT $2)",
                             branches++ > 0 ? " UNION ALL " : "", kinds[k]);
   g_string_append (sql, ") feed ORDER BY seq LIMIT $2");
-  /* Statements are known by the address of their text. */
+  /* One copy of each shape, for the life of the process. */
   return g_intern_string (sql->str);
 }
 
@@ -606,6 +611,7 @@ pg_foreach_change_in (SignpostStore             *store,
     practices = signpost_pg_text_array (practice_ids);
   query.sql = signpost_pg_store_feed_sql (n_practices, (const char * const *) kinds->pdata);
   query.practices = practices;
+  query.planned = TRUE;
   return read_feed (SIGNPOST_PG_STORE (store), &query, since, max_rows, func, user_data, error);
 }
 

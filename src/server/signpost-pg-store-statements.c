@@ -421,3 +421,48 @@ failed:
     g_free (values[i]);
   return NULL;
 }
+
+/*
+ * Like signpost_pg_run_literal_(), but planned afresh each time with its
+ * values, never prepared: for a statement whose best plan depends on them
+ * so much that a generic plan would be a trap (the change feed of one
+ * practice, whose LIMIT and practice a generic plan does not know, reads
+ * the whole table in seq order). @sql need not be a literal.
+ */
+PGresult *
+signpost_pg_run_planned_ (SignpostPgStore  *self,
+                          const char       *sql,
+                          GError          **error,
+                          const char       *types,
+                          ...)
+{
+  char *values[MAX_PARAMS];
+  PGresult *result = NULL;
+  ExecStatusType status;
+  va_list args;
+  int n;
+
+  va_start (args, types);
+  n = collect_values (types, args, values);
+  va_end (args);
+
+  if (!signpost_pg_store_flush (self, error))
+    goto out;
+  self->head_known = FALSE;
+  if (!signpost_pg_store_ready (self, error))
+    goto out;
+  result = PQexecParams (self->conn, sql, n, NULL, (const char * const *) values, NULL, NULL, 0);
+  status = result ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      signpost_pg_store_set_error (self, result, error, "query");
+      g_clear_pointer (&result, PQclear);
+      goto out;
+    }
+  signpost_pg_store_notice_notifies (self);
+
+out:
+  for (int i = 0; i < n; i++)
+    g_free (values[i]);
+  return result;
+}

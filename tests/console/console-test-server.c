@@ -61,11 +61,14 @@ spawn_server_full (const char *db_path,
   if (tls_cert != NULL)
     process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
                                            "--demo", "--tls-cert", tls_cert, "--tls-key", tls_key, NULL);
-  /* A region of several practices, small (the Hub page's test). */
+  /* A region of several practices, small (the Hub page's test) unless a
+   * scale is given too (the hub benchmark). */
   else if (g_getenv ("SIGNPOST_TEST_DEMO_PRACTICES") != NULL)
     process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,
                                            "--demo", "--practices", g_getenv ("SIGNPOST_TEST_DEMO_PRACTICES"),
-                                           "--demo-scale", "0.2", NULL);
+                                           "--demo-scale", g_getenv ("SIGNPOST_TEST_DEMO_SCALE") != NULL
+                                                             ? g_getenv ("SIGNPOST_TEST_DEMO_SCALE") : "0.2",
+                                           NULL);
   /* A smaller hub, for test programs that do not need 16,000 patients. */
   else if (g_getenv ("SIGNPOST_TEST_DEMO_SCALE") != NULL)
     process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", listen, "--db", db_path,

@@ -20,7 +20,7 @@
  * bench-console-queue's.)
  *
  *   SIGNPOST_BENCH_HUB_PRACTICES  practices (default 20)
- *   SIGNPOST_BENCH_HUB_SCALE      the demo's list scale (default 1.35)
+ *   SIGNPOST_BENCH_HUB_SCALE      the demo's list scale (default 1.45)
  */
 
 #define N_LOOKUPS 5000
@@ -150,7 +150,7 @@ main (int   argc,
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("SIGNPOST_TEST_DEMO_PRACTICES", practices != NULL ? practices : "20", TRUE);
-  g_setenv ("SIGNPOST_TEST_DEMO_SCALE", scale != NULL ? scale : "1.35", TRUE);
+  g_setenv ("SIGNPOST_TEST_DEMO_SCALE", scale != NULL ? scale : "1.45", TRUE);
   start = g_get_monotonic_time ();
   server = test_server_new ();
   g_print ("Seeded the demo region (--practices %s --demo-scale %s) in %.1f s\n",

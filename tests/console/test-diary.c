@@ -9,6 +9,7 @@
 #include "signpost-application.h"
 #include "signpost-booking-conflict-dialog.h"
 #include "signpost-booking-dialog.h"
+#include "signpost-diary-format.h"
 #include "signpost-diary-page.h"
 #include "signpost-patient-format.h"
 #include "signpost-patient-search.h"
@@ -1106,6 +1107,145 @@ test_from_triage (Fixture       *f,
   }
 }
 
+/* ---- the slot that looks chosen is the one Enter books ---------------------------------------- */
+
+typedef struct {
+  SignpostSlotFinder *finder;
+  guint n;
+} ResultCount;
+
+static gboolean
+has_n_results (gpointer data)
+{
+  ResultCount *want = data;
+  return g_list_model_get_n_items (signpost_slot_finder_get_results (want->finder)) >= want->n;
+}
+
+/* The list's row the keyboard is on (what Enter activates), or NULL. */
+static GtkWidget *
+focused_slot_row (Fixture     *f,
+                  GtkListView *list)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  for (; focus != NULL && focus != GTK_WIDGET (list); focus = gtk_widget_get_parent (focus))
+    if (gtk_widget_get_parent (focus) == GTK_WIDGET (list))
+      return focus;
+  return NULL;
+}
+
+static gboolean
+is_results_list (GtkWidget     *widget,
+                 gconstpointer  unused)
+{
+  return GTK_IS_LIST_VIEW (widget) && gtk_widget_has_css_class (widget, "finder-results");
+}
+
+static gboolean
+is_heading_label (GtkWidget     *widget,
+                  gconstpointer  unused)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "heading");
+}
+
+/* The keyboard is on the row of the selected (highlighted) slot. */
+static SignpostSlot *
+assert_focus_on_chosen (Fixture     *f,
+                        GtkListView *list)
+{
+  SignpostCache *cache = signpost_sync_engine_get_cache (signpost_window_get_engine (f->window));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (list));
+  SignpostSlot *chosen = gtk_single_selection_get_selected_item (selection);
+  GtkWidget *row = focused_slot_row (f, list);
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *when = NULL;
+  GtkWidget *heading;
+
+  g_assert_nonnull (chosen);
+  g_assert_nonnull (row);
+  tz = signpost_practice_time_zone (cache, signpost_record_get_practice_id (SIGNPOST_RECORD (chosen)));
+  when = signpost_slot_format_when (chosen, tz);
+  heading = display_find_widget (row, is_heading_label, NULL);
+  g_assert_nonnull (heading);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (heading)), ==, when);
+  return chosen;
+}
+
+static void
+test_chosen_slot (Fixture       *f,
+                  gconstpointer  data)
+{
+  SignpostSyncEngine *engine;
+  SignpostSlotFinder *finder;
+  SignpostBookingDialog *dialog;
+  GtkListView *list;
+  g_autoptr(GPtrArray) clinicians = NULL;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Europe/London");
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *token = NULL;
+  g_autofree char *chosen_id = NULL;
+  const char *practice, *gp = NULL;
+  ResultCount want;
+
+  sign_in (f, "navigator");
+  engine = signpost_window_get_engine (f->window);
+  practice = first_practice (engine);
+  clinicians = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN, NULL);
+  for (guint i = 0; i < clinicians->len && gp == NULL; i++)
+    if (g_strcmp0 (signpost_record_get_practice_id (g_ptr_array_index (clinicians, i)), practice) == 0 &&
+        signpost_clinician_get_profession (g_ptr_array_index (clinicians, i)) == SIGNPOST_PROFESSION_GP)
+      gp = id_of (g_ptr_array_index (clinicians, i));
+  g_assert_nonnull (gp);
+
+  /* A few free slots tomorrow morning, whatever the hour now. */
+  token = test_server_login (f->server, "manager");
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr(GDateTime) local = g_date_time_new (tz, g_date_time_get_year (tomorrow),
+                                                    g_date_time_get_month (tomorrow),
+                                                    g_date_time_get_day_of_month (tomorrow), 10, 15 * i, 0);
+      g_autofree char *start = signpost_timestamp_format (local);
+      create_slot (f->server, token, practice, gp, start, "face_to_face");
+    }
+  g_assert_true (test_wait_until (caught_up, engine, TIMEOUT_MS));
+
+  /* Ctrl+Shift+F: the search, the keyboard on the first slot, which is
+   * the highlighted one. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.find-slot", "s", "");
+  finder = signpost_diary_page_get_finder (f->page);
+  want = (ResultCount) { finder, 4 };
+  g_assert_true (test_wait_until (has_n_results, &want, TIMEOUT_MS));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  list = GTK_LIST_VIEW (display_find_widget (GTK_WIDGET (finder), is_results_list, NULL));
+  g_assert_nonnull (list);
+  assert_focus_on_chosen (f, list);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list))), ==, 0);
+
+  /* Down, as the arrow key moves the keyboard: the highlight goes with it. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (list), GTK_DIR_DOWN));
+  assert_focus_on_chosen (f, list);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list))), ==, 1);
+
+  /* Another slot chosen as a click chooses it: the keyboard goes with it. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "list.select-item", "(ubb)", 2, FALSE, FALSE);
+  assert_focus_on_chosen (f, list);
+
+  /* The list searched again (someone else booked something): the chosen
+   * slot stays chosen, and the keyboard stays on it. */
+  chosen_id = g_strdup (id_of (assert_focus_on_chosen (f, list)));
+  signpost_slot_finder_search (finder);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (id_of (assert_focus_on_chosen (f, list)), ==, chosen_id);
+
+  /* Enter on it books that slot, the highlighted one. */
+  gtk_widget_activate (focused_slot_row (f, list));
+  g_assert_true (test_wait_until (toplevel_present, GSIZE_TO_POINTER (SIGNPOST_TYPE_BOOKING_DIALOG), 5000));
+  dialog = SIGNPOST_BOOKING_DIALOG (find_toplevel (SIGNPOST_TYPE_BOOKING_DIALOG));
+  g_assert_cmpstr (id_of (signpost_booking_dialog_get_slot (dialog)), ==, chosen_id);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* ---- the printed day list --------------------------------------------------------------------- */
 
 static char *
@@ -1278,6 +1418,7 @@ main (int   argc,
   ADD ("offline-conflict", test_offline_conflict);
   ADD ("clock-changes", test_clock_changes);
   ADD ("from-triage", test_from_triage);
+  ADD ("chosen-slot", test_chosen_slot);
   ADD ("print", test_print);
   ADD ("midnight", test_midnight);
 #undef ADD

@@ -39,6 +39,8 @@ struct _SignpostSlotFinder
   char *preferred_clinician_id;
   GListStore *results;
   GtkSingleSelection *selection;
+  GtkRoot *root;            /* its focus is watched */
+  gboolean focus_in_results;
   guint search_source;
   gboolean filling;
 };
@@ -134,6 +136,142 @@ update_days_label (SignpostSlotFinder *self)
 
 /* ---- searching -------------------------------------------------------------------- */
 
+/* ---- the chosen slot: highlighted, focused and booked are one ---------------------- */
+
+/* Enter books the row the keyboard is on, while the row that looks
+ * chosen is the selected one: they are kept the same row, both ways.
+ * (GtkListView 4.8 takes the focus itself when asked to, and makes rows
+ * only around its anchor: the chosen row is scrolled to, which makes it,
+ * and focused.) */
+
+static GtkListItem *
+row_item (GtkWidget *row)
+{
+  GtkWidget *box = row ? gtk_widget_get_first_child (row) : NULL;
+
+  return box ? g_object_get_data (G_OBJECT (box), "signpost-list-item") : NULL;
+}
+
+static gboolean
+results_have_focus (SignpostSlotFinder *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL &&
+         (focus == GTK_WIDGET (self->results_view) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->results_view)));
+}
+
+/* The list's row (its child) the keyboard is on, or NULL. */
+static GtkWidget *
+focused_row (SignpostSlotFinder *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  for (; focus != NULL && focus != GTK_WIDGET (self->results_view); focus = gtk_widget_get_parent (focus))
+    if (gtk_widget_get_parent (focus) == GTK_WIDGET (self->results_view))
+      return focus;
+  return NULL;
+}
+
+static guint
+row_position (GtkWidget *row)
+{
+  GtkListItem *item = row_item (row);
+
+  return item != NULL && gtk_list_item_get_item (item) != NULL ? gtk_list_item_get_position (item)
+                                                               : GTK_INVALID_LIST_POSITION;
+}
+
+/* The keyboard onto the chosen slot's row (the first slot's when none is
+ * chosen). */
+static gboolean
+focus_chosen_row (SignpostSlotFinder *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(SignpostSlot) slot = NULL;
+  GtkWidget *row = NULL;
+
+  if (n == 0)
+    return FALSE;
+  if (position == GTK_INVALID_LIST_POSITION || position >= n)
+    position = 0;
+  slot = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+  gtk_widget_activate_action (GTK_WIDGET (self->results_view), "list.scroll-to-item", "u", position);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->results_view));
+       child != NULL && row == NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListItem *item = row_item (child);
+
+      if (item != NULL && gtk_list_item_get_item (item) == (gpointer) slot)
+        row = child;
+    }
+  if (gtk_single_selection_get_selected (self->selection) != position)
+    gtk_single_selection_set_selected (self->selection, position);
+  return row != NULL && gtk_widget_grab_focus (row);
+}
+
+/* The keyboard moved: coming into the list it lands on the chosen slot;
+ * moving within it, the slot it is on becomes the chosen one. */
+static void
+on_focus_changed (SignpostSlotFinder *self)
+{
+  gboolean was_in = self->focus_in_results;
+  GtkWidget *row = focused_row (self);
+  guint position;
+
+  self->focus_in_results = results_have_focus (self);
+  if (!self->focus_in_results)
+    return;
+  position = row ? row_position (row) : GTK_INVALID_LIST_POSITION;
+  if (row == NULL || !was_in || position == GTK_INVALID_LIST_POSITION)
+    {
+      if (position != gtk_single_selection_get_selected (self->selection))
+        focus_chosen_row (self);
+      return;
+    }
+  if (position != gtk_single_selection_get_selected (self->selection))
+    gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* Another slot chosen (a search, a click) while the keyboard is in the
+ * list: the keyboard goes with it. */
+static void
+on_selected_changed (SignpostSlotFinder *self)
+{
+  GtkWidget *row = focused_row (self);
+
+  if (row != NULL && row_position (row) != gtk_single_selection_get_selected (self->selection))
+    focus_chosen_row (self);
+}
+
+/* The window's focus is watched while the finder is in one. */
+static void
+signpost_slot_finder_root (GtkWidget *widget)
+{
+  SignpostSlotFinder *self = SIGNPOST_SLOT_FINDER (widget);
+
+  GTK_WIDGET_CLASS (signpost_slot_finder_parent_class)->root (widget);
+  self->root = gtk_widget_get_root (widget);
+  g_signal_connect_object (self->root, "notify::focus-widget", G_CALLBACK (on_focus_changed), self,
+                           G_CONNECT_SWAPPED);
+  self->focus_in_results = results_have_focus (self);
+}
+
+static void
+signpost_slot_finder_unroot (GtkWidget *widget)
+{
+  SignpostSlotFinder *self = SIGNPOST_SLOT_FINDER (widget);
+
+  if (self->root != NULL)
+    g_signal_handlers_disconnect_by_func (self->root, on_focus_changed, self);
+  self->root = NULL;
+  self->focus_in_results = FALSE;
+  GTK_WIDGET_CLASS (signpost_slot_finder_parent_class)->unroot (widget);
+}
+
 void
 signpost_slot_finder_search (SignpostSlotFinder *self)
 {
@@ -143,7 +281,10 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
-  guint profession, mode;
+  g_autofree char *chosen_id = NULL;
+  SignpostSlot *chosen;
+  gboolean had_focus;
+  guint profession, mode, keep = 0;
   GDate day;
 
   g_return_if_fail (SIGNPOST_IS_SLOT_FINDER (self));
@@ -182,6 +323,10 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
       return;
     }
 
+  chosen = gtk_single_selection_get_selected_item (self->selection);
+  if (chosen != NULL)
+    chosen_id = g_strdup (signpost_record_get_id (SIGNPOST_RECORD (chosen)));
+  had_focus = results_have_focus (self);
   g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
                        slots->pdata, slots->len);
   if (slots->len == 0)
@@ -214,8 +359,16 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
                                            "%u slots you can book now.", slots->len),
                               slots->len);
   gtk_label_set_text (self->count_label, status);
+  /* The slot chosen before stays chosen while it is still free (the
+   * list is searched again as others book); else the first. */
+  for (guint i = 0; i < slots->len; i++)
+    if (chosen_id != NULL &&
+        g_strcmp0 (signpost_record_get_id (g_ptr_array_index (slots, i)), chosen_id) == 0)
+      keep = i;
   if (slots->len > 0)
-    gtk_single_selection_set_selected (self->selection, 0);
+    gtk_single_selection_set_selected (self->selection, keep);
+  if (had_focus)
+    focus_chosen_row (self);
 }
 
 static gboolean
@@ -291,6 +444,7 @@ setup_result (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (box), "when", when);
   g_object_set_data (G_OBJECT (box), "tag", tag);
   g_object_set_data (G_OBJECT (box), "who", who);
+  g_object_set_data (G_OBJECT (box), "signpost-list-item", item);
   gtk_list_item_set_child (item, box);
 }
 
@@ -378,6 +532,8 @@ signpost_slot_finder_class_init (SignpostSlotFinderClass *klass)
   signpost_accessible_init ();
   object_class->dispose = signpost_slot_finder_dispose;
   object_class->finalize = signpost_slot_finder_finalize;
+  widget_class->root = signpost_slot_finder_root;
+  widget_class->unroot = signpost_slot_finder_unroot;
 
   signals[SLOT_ACTIVATED] =
     g_signal_new ("slot-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -418,6 +574,8 @@ signpost_slot_finder_init (SignpostSlotFinder *self)
   self->results = g_list_store_new (SIGNPOST_TYPE_SLOT);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->results)));
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selected_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_result), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_result), self);
   gtk_list_view_set_factory (self->results_view, factory);
@@ -518,9 +676,7 @@ signpost_slot_finder_focus (SignpostSlotFinder *self)
 {
   g_return_if_fail (SIGNPOST_IS_SLOT_FINDER (self));
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->results_view));
-  else
+  if (!focus_chosen_row (self))
     gtk_widget_grab_focus (GTK_WIDGET (self->clinician_row));
 }
 

@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (SignpostTriageForm, signpost_triage_form, SIGNPOST, TRIAGE
  * outbox, so it is instant and works offline.
  *
  * Actions: triage.save (Ctrl+S), triage.save-close (Ctrl+Enter),
- * triage.find-slot, triage.accept-pharmacy-first,
+ * triage.find-slot (Ctrl+Shift+F), triage.accept-pharmacy-first,
  * triage.decline-pharmacy-first; Escape closes, asking first when
  * something is not saved.
  */

@@ -483,9 +483,14 @@ bind_result (GtkSignalListItemFactory *factory,
       /* Translators: read out for the usual clinician's slot */
       g_autofree char *longer = g_strdup_printf (_("%s, usual clinician"), description);
       gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, longer, -1);
+      /* The row is what takes the focus: it is read by the same words. */
+      signpost_accessible_label_list_item (item, longer);
     }
   else
-    gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+      signpost_accessible_label_list_item (item, description);
+    }
 }
 
 static void

@@ -50,6 +50,9 @@ struct _SignpostRequestsPage
   guint n_attention;
   guint tick_source;
   guint focus_source;
+  /* The keyboard was put on the channel filter because the list had no
+   * row: the first row to arrive takes it. */
+  gboolean focus_parked;
 };
 
 G_DEFINE_FINAL_TYPE (SignpostRequestsPage, signpost_requests_page, ADW_TYPE_BIN)
@@ -366,14 +369,29 @@ focus_list (gpointer data)
   self->focus_source = 0;
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return G_SOURCE_REMOVE;
-  /* Someone already working in the page keeps their place; the channel
-   * filter or the bare list had the keyboard only because no row could
-   * take it yet when the page was shown. */
+  /* Someone already working in the page (or in the channel filter's
+   * list) keeps their place; the channel filter's button or the bare list
+   * had the keyboard only because no row could take it yet when the page
+   * was shown. */
   if (focus != NULL && focus != GTK_WIDGET (self->channel_dropdown) && focus != GTK_WIDGET (self->list_view) &&
-      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->channel_dropdown)))
-    return G_SOURCE_REMOVE;
-  focus_chosen_row (self);
+      !(GTK_IS_TOGGLE_BUTTON (focus) && gtk_widget_get_parent (focus) == GTK_WIDGET (self->channel_dropdown)))
+    {
+      self->focus_parked = FALSE;
+      return G_SOURCE_REMOVE;
+    }
+  if (focus_chosen_row (self))
+    self->focus_parked = FALSE;
   return G_SOURCE_REMOVE;
+}
+
+/* A request arriving on a page that was empty when it was shown. */
+static void
+on_rows_changed (SignpostRequestsPage *self)
+{
+  if (!self->focus_parked || self->focus_source != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      self->filtered == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    return;
+  self->focus_source = g_idle_add (focus_list, self);
 }
 
 /* Where the page's work starts (the window gives it the keyboard on
@@ -385,9 +403,11 @@ signpost_requests_page_grab_focus (GtkWidget *widget)
 {
   SignpostRequestsPage *self = SIGNPOST_REQUESTS_PAGE (widget);
 
+  self->focus_parked = FALSE;
   if (focus_chosen_row (self))
     return TRUE;
-  return gtk_widget_grab_focus (GTK_WIDGET (self->channel_dropdown));
+  self->focus_parked = gtk_widget_grab_focus (GTK_WIDGET (self->channel_dropdown));
+  return self->focus_parked;
 }
 
 static void ensure_model (SignpostRequestsPage *self);
@@ -422,6 +442,8 @@ keep_request (gpointer item,
 static void
 on_channel_changed (SignpostRequestsPage *self)
 {
+  /* Someone choosing a channel keeps the keyboard on it. */
+  self->focus_parked = FALSE;
   if (self->filter != NULL)
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_empty_page (self);
@@ -478,6 +500,8 @@ ensure_model (SignpostRequestsPage *self)
                                               g_object_ref (GTK_FILTER (self->filter)));
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_summary), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_rows_changed), self,
                            G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   update_summary (self);

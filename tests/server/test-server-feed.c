@@ -23,11 +23,14 @@
 #define N_OTHERS 30
 #define OTHER_PATIENTS 400
 #define OWN_PATIENTS 40
+#define BLOCK_PATIENTS 300
 
 typedef struct {
   TestServer *ts;
   char *own;
   char *others[N_OTHERS];
+  char *block;                      /* its records in one block of seqs */
+  gint64 block_from;                /* the last seq before the block */
 } Region;
 
 static void
@@ -46,11 +49,24 @@ region_fill (Region *region)
   g_free (test_add_user (ts, "feed-navigator", SIGNPOST_ROLE_NAVIGATOR, region->own, NULL, FALSE));
   g_free (test_add_user (ts, "feed-hub", SIGNPOST_ROLE_NAVIGATOR, region->own, region->others[0],
                          TRUE));
+  region->block = test_add_practice (ts, "Y70099", "+442079460299", "feed-secret-block");
   /* Interleaved, as a region's writes are: the own practice's records
-   * are scattered among the others'. */
+   * are scattered among the others'. In the middle, a practice whose
+   * records came in one block (an import), with the region's after it. */
   test_bulk_begin (ts);
   for (guint r = 0; r < OTHER_PATIENTS; r++)
     {
+      if (r == OTHER_PATIENTS / 2)
+        {
+          g_autoptr(GError) error = NULL;
+
+          test_bulk_end (ts);
+          region->block_from = signpost_store_get_last_seq (test_server_store (ts), &error);
+          g_assert_no_error (error);
+          test_bulk_begin (ts);
+          for (guint b = 0; b < BLOCK_PATIENTS; b++)
+            g_free (test_add_patient (ts, region->block));
+        }
       for (guint i = 0; i < N_OTHERS; i++)
         g_free (test_add_patient (ts, region->others[i]));
       if (r % (OTHER_PATIENTS / OWN_PATIENTS) == 0)
@@ -74,6 +90,7 @@ region_free (Region *region)
 {
   test_server_free (region->ts);
   g_free (region->own);
+  g_free (region->block);
   for (guint i = 0; i < N_OTHERS; i++)
     g_free (region->others[i]);
   g_free (region);
@@ -198,6 +215,13 @@ test_reader_gets (void)
   /* Two practices merged in seq order, from the middle, a page at a time. */
   check_read (store, middle, two, users, 25);
   check_read (store, middle, two, 0, G_MAXINT);
+  /* The end of a practice whose records came in one block. */
+  {
+    const char *block[] = { region->block, NULL };
+
+    check_read (store, region->block_from + BLOCK_PATIENTS - 10, block, users, 20);
+    check_read (store, region->block_from, block, users, 25);
+  }
   /* Kinds everywhere and no practice (an administrator). */
   check_read (store, 0, none, users | (1u << SIGNPOST_RECORD_PRACTICE), G_MAXINT);
   /* Nothing to follow: nothing read. */
@@ -256,7 +280,9 @@ count_change (const SignpostStoredChange *change,
  * @practices' feed, or for the whole feed when @practices is NULL. */
 static gint64
 sqlite_pages (SignpostStore      *store,
+              gint64              since,
               const char * const *practices,
+              guint               limit,
               guint              *rows)
 {
   sqlite3 *handle = signpost_db_get_handle (signpost_sqlite_store_get_db (SIGNPOST_SQLITE_STORE (store)));
@@ -267,8 +293,8 @@ sqlite_pages (SignpostStore      *store,
   sqlite3_db_status (handle, SQLITE_DBSTATUS_CACHE_HIT, &hits, &high, TRUE);
   sqlite3_db_status (handle, SQLITE_DBSTATUS_CACHE_MISS, &misses, &high, TRUE);
   if (practices != NULL)
-    g_assert_true (signpost_store_foreach_change_in (store, 0, practices,
-                                                     1u << SIGNPOST_RECORD_USER, G_MAXINT,
+    g_assert_true (signpost_store_foreach_change_in (store, since, practices,
+                                                     1u << SIGNPOST_RECORD_USER, limit,
                                                      count_change, rows, &error));
   else
     g_assert_true (signpost_store_foreach_change (store, 0, G_MAXINT, count_change, rows, &error));
@@ -321,6 +347,7 @@ pg_run (PGconn     *conn,
 static gint64
 pg_visited (PGconn     *conn,
             const char *sql,
+            gint64      since,
             const char *practices,
             guint       limit,
             gint64     *rows)
@@ -328,9 +355,9 @@ pg_visited (PGconn     *conn,
   g_autofree char *prepare = g_strdup_printf ("PREPARE feed AS %s", sql);
   g_autofree char *array = practices != NULL ? PQescapeLiteral (conn, practices, strlen (practices))
                                              : NULL;
-  g_autofree char *explain = g_strdup_printf ("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE feed (0, %u%s%s)",
-                                              limit, array != NULL ? ", " : "",
-                                              array != NULL ? array : "");
+  g_autofree char *explain = g_strdup_printf ("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE feed (%"
+                                              G_GINT64_FORMAT ", %u%s%s)", since, limit,
+                                              array != NULL ? ", " : "", array != NULL ? array : "");
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *plan;
@@ -355,23 +382,29 @@ test_cost (void)
   SignpostStore *store = test_server_store (region->ts);
   const char *own[] = { region->own, NULL };
   const char *two[] = { region->own, region->others[0], NULL };
+  const char *block[] = { region->block, NULL };
   guint region_rows = N_OTHERS * (OTHER_PATIENTS + 1);
 
   if (!test_database_is_postgresql ())
     {
-      guint rows_own = 0, rows_two = 0, rows_all = 0;
-      gint64 own_pages = sqlite_pages (store, own, &rows_own);
-      gint64 two_pages = sqlite_pages (store, two, &rows_two);
-      gint64 all_pages = sqlite_pages (store, NULL, &rows_all);
+      guint rows_own = 0, rows_two = 0, rows_all = 0, rows_block = 0;
+      gint64 own_pages = sqlite_pages (store, 0, own, G_MAXINT, &rows_own);
+      gint64 two_pages = sqlite_pages (store, 0, two, G_MAXINT, &rows_two);
+      gint64 block_pages = sqlite_pages (store, region->block_from + BLOCK_PATIENTS - 10, block, 20,
+                                         &rows_block);
+      gint64 all_pages = sqlite_pages (store, 0, NULL, G_MAXINT, &rows_all);
 
       g_test_message ("SQLite pages read: own practice %" G_GINT64_FORMAT " for %u changes; "
                       "with a second practice %" G_GINT64_FORMAT " for %u; whole feed %"
                       G_GINT64_FORMAT " for %u", own_pages, rows_own, two_pages, rows_two,
                       all_pages, rows_all);
+      g_test_message ("SQLite pages read: the end of a practice written in one block %"
+                      G_GINT64_FORMAT " for %u changes", block_pages, rows_block);
       /* A few pages per change read (an index entry, the row's path from
        * the root), nothing for the region's. */
       g_assert_cmpint (own_pages, <=, 6 * rows_own + 40);
       g_assert_cmpint (two_pages, <=, 6 * rows_two + 40);
+      g_assert_cmpint (block_pages, <=, 6 * rows_block + 40);
       /* The measure would catch a scan of the region. */
       g_assert_cmpint (all_pages, >, 6 * rows_own + 40);
       g_assert_cmpuint (rows_all, >=, region_rows);
@@ -384,6 +417,7 @@ test_cost (void)
                           "FROM records WHERE seq > $1 ORDER BY seq LIMIT $2";
       g_autofree char *own_array = signpost_pg_text_array (own);
       g_autofree char *two_array = signpost_pg_text_array (two);
+      g_autofree char *block_array = signpost_pg_text_array (block);
 
       g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
       /* Planned with its values each time, as the store runs it. */
@@ -393,12 +427,16 @@ test_cost (void)
       for (guint pass = 0; pass < 4; pass++)
         {
           guint limit = pass % 2 == 0 ? 1000 : 1000000;
-          gint64 rows_own, rows_two, rows_all;
-          gint64 own_visited = pg_visited (conn, signpost_pg_store_feed_sql (1, users), own_array,
+          gint64 rows_own, rows_two, rows_all, rows_block;
+          gint64 own_visited = pg_visited (conn, signpost_pg_store_feed_sql (1, users), 0, own_array,
                                            limit, &rows_own);
-          gint64 two_visited = pg_visited (conn, signpost_pg_store_feed_sql (2, users), two_array,
+          gint64 two_visited = pg_visited (conn, signpost_pg_store_feed_sql (2, users), 0, two_array,
                                            limit, &rows_two);
-          gint64 all_visited = pg_visited (conn, whole, NULL, 1000000, &rows_all);
+          /* The last rows of a practice written in one block. */
+          gint64 block_visited = pg_visited (conn, signpost_pg_store_feed_sql (1, users),
+                                             region->block_from + BLOCK_PATIENTS - 10, block_array,
+                                             20, &rows_block);
+          gint64 all_visited = pg_visited (conn, whole, 0, NULL, 1000000, &rows_all);
 
           g_test_message ("PostgreSQL rows visited (%s, limit %u): own practice %" G_GINT64_FORMAT
                           " for %" G_GINT64_FORMAT " changes; with a second practice %"
@@ -410,6 +448,9 @@ test_cost (void)
            * over, one more row per branch: nothing of the region. */
           g_assert_cmpint (own_visited, <=, rows_own + 10);
           g_assert_cmpint (two_visited, <=, rows_two + 10);
+          g_test_message ("PostgreSQL rows visited at the end of a practice written in one block: %"
+                          G_GINT64_FORMAT " for %" G_GINT64_FORMAT, block_visited, rows_block);
+          g_assert_cmpint (block_visited, <=, rows_block + 10);
           g_assert_cmpint (all_visited, >, rows_own + 10);
           g_assert_cmpint (rows_all, >=, region_rows);
           if (pass == 1)

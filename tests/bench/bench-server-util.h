@@ -47,6 +47,7 @@ BenchServer *bench_server_new_demo_with  (double              scale,
 BenchServer *bench_server_new_instance (BenchServer *first);
 BenchServer *bench_server_prepare    (void);
 void         bench_server_start      (BenchServer  *server);
+void         bench_server_restart    (BenchServer  *server);
 void         bench_server_free       (BenchServer  *server);
 gint64       bench_server_rss_kb     (BenchServer  *server);
 gint64       bench_server_cpu_ms     (BenchServer  *server);

@@ -35,6 +35,10 @@ enum {
   PROP_PATIENT_ID,
   PROP_TRIAGE_ID,
   PROP_AGENT,
+  PROP_CALLBACK_FIRST_ATTEMPT_AT,
+  PROP_FOLLOW_UP,
+  PROP_FOLLOWED_UP_AT,
+  PROP_FOLLOWED_UP_BY,
   N_PROPS
 };
 
@@ -60,6 +64,10 @@ SIGNPOST_ENUM_ACCESSORS (SignpostCall, signpost_call, callback_outcome, PROP_CAL
 SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, patient_id, PROP_PATIENT_ID)
 SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, triage_id, PROP_TRIAGE_ID)
 SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, agent, PROP_AGENT)
+SIGNPOST_INSTANT_ACCESSORS (SignpostCall, signpost_call, callback_first_attempt_at, PROP_CALLBACK_FIRST_ATTEMPT_AT)
+SIGNPOST_ENUM_ACCESSORS (SignpostCall, signpost_call, follow_up, PROP_FOLLOW_UP, SignpostFollowUp)
+SIGNPOST_INSTANT_ACCESSORS (SignpostCall, signpost_call, followed_up_at, PROP_FOLLOWED_UP_AT)
+SIGNPOST_STRING_ACCESSORS (SignpostCall, signpost_call, followed_up_by, PROP_FOLLOWED_UP_BY)
 
 static void
 signpost_call_class_init (SignpostCallClass *klass)
@@ -106,6 +114,17 @@ signpost_call_class_init (SignpostCallClass *klass)
    * user did: the phone system's own name for them. */
   properties[PROP_AGENT] =
     signpost_field_string ("agent", SIGNPOST_FORMAT_TEXT, 128, 0);
+  /* A callback's first unanswered try (the second one ends it: its time
+   * is callback_done_at). */
+  properties[PROP_CALLBACK_FIRST_ATTEMPT_AT] =
+    signpost_field_instant ("callback_first_attempt_at", 0);
+  /* After a failed contact: what the practice did next, when, by whom. */
+  properties[PROP_FOLLOW_UP] =
+    signpost_field_enum ("follow_up", SIGNPOST_TYPE_FOLLOW_UP, SIGNPOST_FOLLOW_UP_NONE, 0);
+  properties[PROP_FOLLOWED_UP_AT] =
+    signpost_field_instant ("followed_up_at", 0);
+  properties[PROP_FOLLOWED_UP_BY] =
+    signpost_field_string ("followed_up_by", SIGNPOST_FORMAT_UUID, 36, 0);
 
   signpost_object_class_install_fields (object_class, N_PROPS, properties);
 }

@@ -48,5 +48,13 @@ const char *signpost_call_get_triage_id (SignpostCall *self);
 void signpost_call_set_triage_id (SignpostCall *self, const char *value);
 const char *signpost_call_get_agent (SignpostCall *self);
 void signpost_call_set_agent (SignpostCall *self, const char *value);
+GDateTime *signpost_call_get_callback_first_attempt_at (SignpostCall *self);
+void signpost_call_set_callback_first_attempt_at (SignpostCall *self, GDateTime *value);
+SignpostFollowUp signpost_call_get_follow_up (SignpostCall *self);
+void signpost_call_set_follow_up (SignpostCall *self, SignpostFollowUp value);
+GDateTime *signpost_call_get_followed_up_at (SignpostCall *self);
+void signpost_call_set_followed_up_at (SignpostCall *self, GDateTime *value);
+const char *signpost_call_get_followed_up_by (SignpostCall *self);
+void signpost_call_set_followed_up_by (SignpostCall *self, const char *value);
 
 G_END_DECLS

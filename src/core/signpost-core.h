@@ -11,6 +11,7 @@
 #include "signpost-enum-types.h"
 #include "signpost-enums.h"
 #include "signpost-error.h"
+#include "signpost-failed-contact.h"
 #include "signpost-format.h"
 #include "signpost-funnel.h"
 #include "signpost-import-values.h"

@@ -77,6 +77,16 @@ typedef enum {
   SIGNPOST_CALLBACK_OUTCOME_FAILED_CONTACT, /*< nick=failed_contact >*/
 } SignpostCallbackOutcome;
 
+/* What the practice did after a failed contact (two callbacks unanswered):
+ * the failed-contact policy's next steps. */
+typedef enum {
+  SIGNPOST_FOLLOW_UP_NONE,        /*< nick=none >*/
+  SIGNPOST_FOLLOW_UP_TEXT,        /*< nick=text >*/
+  SIGNPOST_FOLLOW_UP_LETTER,      /*< nick=letter >*/
+  SIGNPOST_FOLLOW_UP_DUTY_REVIEW, /*< nick=duty_review >*/
+  SIGNPOST_FOLLOW_UP_REACHED,     /*< nick=reached >*/
+} SignpostFollowUp;
+
 typedef enum {
   SIGNPOST_URGENCY_EMERGENCY,      /*< nick=emergency >*/
   SIGNPOST_URGENCY_SAME_DAY,       /*< nick=same_day >*/

@@ -8,6 +8,7 @@
 
 #include "signpost-access.h"
 #include "signpost-apply.h"
+#include "signpost-failed-contact.h"
 #include "signpost-live.h"
 #include "signpost-online-rules.h"
 #include "signpost-problem.h"
@@ -1067,7 +1068,46 @@ apply_end (SignpostApplyContext  *ctx,
 
 static const CommandField complete_fields[] = {
   { "outcome", SIGNPOST_FORMAT_KEY, 32, TRUE, G_TYPE_INVALID },
+  { "follow_up", SIGNPOST_FORMAT_KEY, 32, FALSE, G_TYPE_INVALID },
 };
+
+/* After a failed contact: what was done next (the failed-contact policy:
+ * a text, a letter, the duty doctor's review, or the patient reached). */
+static SignpostMutationResult *
+apply_follow_up (SignpostApplyContext  *ctx,
+                 SignpostMutation      *mutation,
+                 JsonObject            *data,
+                 GError               **error)
+{
+  SignpostMutationResult *result = NULL;
+  g_autoptr(SignpostRecord) record = NULL;
+  const char *nick = data_string (data, "follow_up");
+  SignpostCall *call;
+  int follow_up;
+
+  if (nick == NULL)
+    return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "follow_up",
+                      _("is required to record a follow-up"));
+  if (!signpost_enum_from_nick (SIGNPOST_TYPE_FOLLOW_UP, nick, &follow_up) ||
+      follow_up == SIGNPOST_FOLLOW_UP_NONE)
+    return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "follow_up",
+                      _("must be “text”, “letter”, “duty_review” or “reached”"));
+  record = load_target (ctx, mutation, &result, error);
+  if (record == NULL)
+    return result;
+  call = SIGNPOST_CALL (record);
+  /* Only a failed contact is followed up, and once. */
+  if (!signpost_call_needs_follow_up (call))
+    return conflict (ctx, mutation, record);
+  signpost_call_set_follow_up (call, follow_up);
+  signpost_call_set_followed_up_at (call, ctx->now);
+  signpost_call_set_followed_up_by (call, user_id (ctx));
+  /* Not a change of the phone queue: no live call event, only the
+   * record's change in the feed. */
+  if (!signpost_apply_write (ctx, record, FALSE, error))
+    return NULL;
+  return applied (ctx, mutation, record);
+}
 
 static SignpostMutationResult *
 apply_complete (SignpostApplyContext  *ctx,
@@ -1086,9 +1126,14 @@ apply_complete (SignpostApplyContext  *ctx,
   if (!check_command_data (data, complete_fields, G_N_ELEMENTS (complete_fields), &local_error))
     return rejected (mutation, g_steal_pointer (&local_error));
   outcome = data_string (data, "outcome");
+  if (g_str_equal (outcome, "followed_up"))
+    return apply_follow_up (ctx, mutation, data, error);
   if (!g_str_equal (outcome, "reached") && !g_str_equal (outcome, "no_answer"))
     return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "outcome",
-                      _("must be “reached” or “no_answer”"));
+                      _("must be “reached”, “no_answer” or “followed_up”"));
+  if (data_string (data, "follow_up") != NULL)
+    return rejectedf (mutation, SIGNPOST_ERROR_INVALID, "follow_up",
+                      _("goes only with the outcome “followed_up”"));
   record = load_target (ctx, mutation, &result, error);
   if (record == NULL)
     return result;
@@ -1110,6 +1155,8 @@ apply_complete (SignpostApplyContext  *ctx,
       gint64 attempts = signpost_call_get_callback_attempts (call) + 1;
 
       signpost_call_set_callback_attempts (call, attempts);
+      if (attempts == 1)
+        signpost_call_set_callback_first_attempt_at (call, ctx->now);
       if (attempts >= MAX_CALLBACK_ATTEMPTS)
         {
           /* The failed-contact rule: two tries, then it is closed. */

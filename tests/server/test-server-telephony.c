@@ -254,12 +254,73 @@ test_callbacks (void)
   g_assert_cmpint (signpost_call_get_callback_outcome (call), ==,
                    SIGNPOST_CALLBACK_OUTCOME_FAILED_CONTACT);
   g_assert_cmpint (signpost_call_get_callback_attempts (call), ==, 2);
+  /* Both tries are on the record, with their times. */
+  g_assert_nonnull (signpost_call_get_callback_first_attempt_at (call));
+  g_assert_nonnull (signpost_call_get_callback_done_at (call));
+  g_assert_cmpint (g_date_time_compare (signpost_call_get_callback_first_attempt_at (call),
+                                        signpost_call_get_callback_done_at (call)), <=, 0);
+  g_assert_true (signpost_call_needs_follow_up (call));
+  g_assert_cmpint (signpost_failed_contact_next_step (call, NULL), ==, SIGNPOST_FOLLOW_UP_TEXT);
   q3 = queue (ts, nav);
   g_assert_cmpstr (queue_call (q3, 0), ==, c3);
 
   /* Only a callback can be completed. */
   r5 = test_mutate_one (ts, nav, "call", "complete", c3, 0, "{\"outcome\":\"reached\"}");
   g_assert_cmpstr (test_result_status (r5), ==, "conflict");
+  test_server_free (ts);
+}
+
+/* A failed contact stays to be followed up until someone records what
+ * the practice did next; once. */
+static void
+test_failed_contact_follow_up (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  g_autofree char *nav = test_login (ts, "nav_a");
+  g_autofree char *c1 = offer (ts, "fc-1", "+447700900311", -60);
+  g_autofree char *c2 = offer (ts, "fc-2", "+447700900312", -50);
+  g_autoptr(JsonObject) early = NULL, bad = NULL, mixed = NULL, done = NULL, again = NULL;
+  g_autoptr(SignpostCall) call = NULL;
+
+  send_event (ts, "call.callback_requested", "fc-1", NULL);
+  send_event (ts, "call.abandoned", "fc-1", NULL);
+
+  /* Still a callback: nothing to follow up yet. */
+  early = test_mutate_one (ts, nav, "call", "complete", c1, 0,
+                           "{\"outcome\":\"followed_up\",\"follow_up\":\"text\"}");
+  g_assert_cmpstr (test_result_status (early), ==, "conflict");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) answered = test_mutate_one (ts, nav, "call", "answer", c1, 0, NULL);
+      g_autoptr(JsonObject) missed = NULL;
+
+      g_assert_cmpstr (test_result_status (answered), ==, "applied");
+      missed = test_mutate_one (ts, nav, "call", "complete", c1, 0, "{\"outcome\":\"no_answer\"}");
+      g_assert_cmpstr (test_result_status (missed), ==, "applied");
+    }
+
+  bad = test_mutate_one (ts, nav, "call", "complete", c1, 0,
+                         "{\"outcome\":\"followed_up\",\"follow_up\":\"carrier_pigeon\"}");
+  g_assert_cmpstr (test_result_status (bad), ==, "rejected");
+  g_assert_cmpuint (test_result_problem_status (bad), ==, 422);
+  mixed = test_mutate_one (ts, nav, "call", "complete", c2, 0,
+                           "{\"outcome\":\"no_answer\",\"follow_up\":\"letter\"}");
+  g_assert_cmpstr (test_result_status (mixed), ==, "rejected");
+
+  done = test_mutate_one (ts, nav, "call", "complete", c1, 0,
+                          "{\"outcome\":\"followed_up\",\"follow_up\":\"letter\"}");
+  g_assert_cmpstr (test_result_status (done), ==, "applied");
+  call = test_get_record (ts, SIGNPOST_RECORD_CALL, c1);
+  g_assert_cmpint (signpost_call_get_follow_up (call), ==, SIGNPOST_FOLLOW_UP_LETTER);
+  g_assert_nonnull (signpost_call_get_followed_up_at (call));
+  g_assert_nonnull (signpost_call_get_followed_up_by (call));
+  g_assert_false (signpost_call_needs_follow_up (call));
+  g_assert_cmpint (signpost_call_get_state (call), ==, SIGNPOST_CALL_CALLBACK_DONE);
+
+  again = test_mutate_one (ts, nav, "call", "complete", c1, 0,
+                           "{\"outcome\":\"followed_up\",\"follow_up\":\"text\"}");
+  g_assert_cmpstr (test_result_status (again), ==, "conflict");
   test_server_free (ts);
 }
 
@@ -452,6 +513,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/telephony/signatures", test_signatures);
   g_test_add_func ("/signpost/server/telephony/queue", test_queue);
   g_test_add_func ("/signpost/server/telephony/callbacks", test_callbacks);
+  g_test_add_func ("/signpost/server/telephony/failed-contact-follow-up", test_failed_contact_follow_up);
   g_test_add_func ("/signpost/server/telephony/answered-elsewhere", test_answered_elsewhere);
   g_test_add_func ("/signpost/server/telephony/groups", test_groups);
 

@@ -433,6 +433,18 @@ call_known (gpointer data)
   return call != NULL;
 }
 
+static gboolean
+list_has_items (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (data)) > 0;
+}
+
+static gboolean
+list_is_empty (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (data)) == 0;
+}
+
 static char *
 offer (const char *event_after)
 {
@@ -557,6 +569,59 @@ test_phones (void)
   g_assert_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT);
   g_assert_cmpstr (error->message, ==, "That callback has already been made.");
   g_clear_error (&error);
+
+  /* Two tries that found nobody: a failed contact, on the list of those
+   * to follow up until the follow-up is recorded. */
+  {
+    g_autofree char *failed_id = offer ("call.callback_requested");
+    g_autoptr(SignpostCallListModel) failed = signpost_call_list_model_new (cache_of (me),
+                                                                            SIGNPOST_CALL_LIST_FAILED_CONTACTS);
+    g_autoptr(SignpostCall) followed = NULL;
+
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(SignpostCall) missed = NULL;
+
+        signpost_actions_complete_callback_async (me->actions, failed_id, SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER, NULL,
+                                                  store_result, &result);
+        g_assert_true (test_wait_until (result_ready, &result, TIMEOUT_MS));
+        missed = signpost_actions_complete_callback_finish (me->actions, result, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (signpost_call_get_callback_outcome (missed), ==,
+                         i == 0 ? SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER : SIGNPOST_CALLBACK_OUTCOME_FAILED_CONTACT);
+      }
+    g_assert_true (test_wait_until (list_has_items, failed, TIMEOUT_MS));
+    {
+      g_autoptr(SignpostCall) listed = g_list_model_get_item (G_LIST_MODEL (failed), 0);
+
+      g_assert_cmpstr (id_of (listed), ==, failed_id);
+      g_assert_nonnull (signpost_call_get_callback_first_attempt_at (listed));
+    }
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      signpost_actions_record_follow_up_async (me->actions, failed_id, SIGNPOST_FOLLOW_UP_TEXT, NULL,
+                                               store_result, &result);
+      g_assert_true (test_wait_until (result_ready, &result, TIMEOUT_MS));
+      followed = signpost_actions_record_follow_up_finish (me->actions, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (signpost_call_get_follow_up (followed), ==, SIGNPOST_FOLLOW_UP_TEXT);
+    }
+    g_assert_true (test_wait_until (list_is_empty, failed, TIMEOUT_MS));
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SignpostCall) twice = NULL;
+
+      signpost_actions_record_follow_up_async (other->actions, failed_id, SIGNPOST_FOLLOW_UP_LETTER, NULL,
+                                               store_result, &result);
+      g_assert_true (test_wait_until (result_ready, &result, TIMEOUT_MS));
+      twice = signpost_actions_record_follow_up_finish (other->actions, result, &error);
+      g_assert_null (twice);
+      g_assert_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT);
+      g_clear_error (&error);
+    }
+  }
 
   /* Offline, the phones are unavailable: nothing is queued. */
   late_id = offer (NULL);

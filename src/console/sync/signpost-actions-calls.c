@@ -62,7 +62,9 @@ call_conflict_error (CallCommand  *command,
                 : _("That call has already ended; nothing more to do.");
       break;
     case SIGNPOST_CALL_CALLBACK_DONE:
-      message = _("That callback has already been made.");
+      message = current != NULL && signpost_call_get_follow_up (current) != SIGNPOST_FOLLOW_UP_NONE
+                ? _("Someone has already recorded the follow-up of that failed contact.")
+                : _("That callback has already been made.");
       break;
     case SIGNPOST_CALL_CALLBACK_REQUESTED:
       message = _("That caller is waiting for a callback; call them back from the callbacks list.");
@@ -242,6 +244,35 @@ SignpostCall *
 signpost_actions_complete_callback_finish (SignpostActions  *self,
                                            GAsyncResult     *result,
                                            GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+signpost_actions_record_follow_up_async (SignpostActions     *self,
+                                         const char          *call_id,
+                                         SignpostFollowUp     follow_up,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  JsonObject *data;
+
+  g_return_if_fail (SIGNPOST_IS_ACTIONS (self));
+  g_return_if_fail (follow_up != SIGNPOST_FOLLOW_UP_NONE);
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "outcome", "followed_up");
+  json_object_set_string_member (data, "follow_up", signpost_enum_to_nick (SIGNPOST_TYPE_FOLLOW_UP, follow_up));
+  send_call_command (self, call_id, SIGNPOST_OP_COMPLETE, data, signpost_actions_record_follow_up_async,
+                     cancellable, callback, user_data);
+}
+
+SignpostCall *
+signpost_actions_record_follow_up_finish (SignpostActions  *self,
+                                          GAsyncResult     *result,
+                                          GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -87,6 +87,17 @@ void                 signpost_actions_complete_callback_async (SignpostActions  
 SignpostCall        *signpost_actions_complete_callback_finish (SignpostActions     *self,
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
+/* After a failed contact: what the practice did next (not NONE). Sent
+ * at once, like the other call commands. */
+void                 signpost_actions_record_follow_up_async  (SignpostActions      *self,
+                                                               const char           *call_id,
+                                                               SignpostFollowUp      follow_up,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+SignpostCall        *signpost_actions_record_follow_up_finish (SignpostActions      *self,
+                                                               GAsyncResult         *result,
+                                                               GError              **error);
 
 /* ---- callers and requests ------------------------------------------------------------- */
 

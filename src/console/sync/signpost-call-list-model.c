@@ -34,6 +34,7 @@ states_for (SignpostCallListView view)
   static const SignpostCallState callbacks[] = { SIGNPOST_CALL_CALLBACK_REQUESTED, -1 };
   static const SignpostCallState in_progress[] = { SIGNPOST_CALL_ANSWERED, -1 };
   static const SignpostCallState ringing[] = { SIGNPOST_CALL_RINGING, -1 };
+  static const SignpostCallState done[] = { SIGNPOST_CALL_CALLBACK_DONE, -1 };
 
   switch (view)
     {
@@ -43,6 +44,8 @@ states_for (SignpostCallListView view)
       return in_progress;
     case SIGNPOST_CALL_LIST_RINGING:
       return ringing;
+    case SIGNPOST_CALL_LIST_FAILED_CONTACTS:
+      return done;
     case SIGNPOST_CALL_LIST_WAITING:
     default:
       return waiting;
@@ -55,9 +58,16 @@ signpost_call_list_model_load (SignpostRecordList *list,
                                GError            **error)
 {
   SignpostCallListModel *self = SIGNPOST_CALL_LIST_MODEL (list);
+  GPtrArray *calls;
 
-  return signpost_cache_list_calls (cache, states_for (self->view), self->practice_id,
-                                    self->answered_by, error);
+  calls = signpost_cache_list_calls (cache, states_for (self->view), self->practice_id,
+                                     self->answered_by, error);
+  /* Of the callbacks done, the failed contacts still to follow up. */
+  if (calls != NULL && self->view == SIGNPOST_CALL_LIST_FAILED_CONTACTS)
+    for (guint i = calls->len; i > 0; i--)
+      if (!signpost_call_needs_follow_up (g_ptr_array_index (calls, i - 1)))
+        g_ptr_array_remove_index (calls, i - 1);
+  return calls;
 }
 
 static gboolean
@@ -72,6 +82,8 @@ signpost_call_list_model_filter (SignpostRecordList *list,
   for (guint i = 0; states[i] != (SignpostCallState) -1; i++)
     if (signpost_call_get_state (call) == states[i])
       state_ok = TRUE;
+  if (self->view == SIGNPOST_CALL_LIST_FAILED_CONTACTS && !signpost_call_needs_follow_up (call))
+    return FALSE;
   return state_ok &&
          (self->practice_id == NULL ||
           g_strcmp0 (signpost_record_get_practice_id (record), self->practice_id) == 0) &&

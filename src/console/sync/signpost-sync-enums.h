@@ -50,12 +50,15 @@ typedef enum {
  * @SIGNPOST_CALL_LIST_CALLBACKS: callback requests only
  * @SIGNPOST_CALL_LIST_IN_PROGRESS: calls being answered now
  * @SIGNPOST_CALL_LIST_RINGING: calls offered and not yet queued
+ * @SIGNPOST_CALL_LIST_FAILED_CONTACTS: callbacks that found nobody at
+ *   their second try and that nobody has followed up yet
  */
 typedef enum {
   SIGNPOST_CALL_LIST_WAITING,     /*< nick=waiting >*/
   SIGNPOST_CALL_LIST_CALLBACKS,   /*< nick=callbacks >*/
   SIGNPOST_CALL_LIST_IN_PROGRESS, /*< nick=in-progress >*/
   SIGNPOST_CALL_LIST_RINGING,     /*< nick=ringing >*/
+  SIGNPOST_CALL_LIST_FAILED_CONTACTS, /*< nick=failed-contacts >*/
 } SignpostCallListView;
 
 G_END_DECLS

@@ -984,7 +984,10 @@ test_from_triage (Fixture       *f,
   g_autofree char *mutation_id = g_uuid_string_random ();
   g_autofree char *sooner_text = signpost_timestamp_format (sooner);
   g_autofree char *later_text = signpost_timestamp_format (later);
+  g_autoptr(GDateTime) face = g_date_time_add_minutes (now, 14);
+  g_autofree char *face_text = signpost_timestamp_format (face);
   g_autofree char *body = NULL;
+  gboolean face_found = FALSE, other_found = FALSE;
   const char *practice, *usual = NULL, *other = NULL;
   SignpostPatient *patient = NULL;
   gboolean same_day;
@@ -1014,6 +1017,8 @@ test_from_triage (Fixture       *f,
   token = test_server_login (f->server, "manager");
   create_slot (f->server, token, practice, other, sooner_text, "telephone");
   create_slot (f->server, token, practice, usual, later_text, "telephone");
+  /* And a face-to-face one: a request by phone does not hide it. */
+  create_slot (f->server, token, practice, other, face_text, "face_to_face");
   {
     GDate a, b;
     signpost_local_date (now, tz, &a);
@@ -1048,9 +1053,13 @@ test_from_triage (Fixture       *f,
   finder = signpost_diary_page_get_finder (f->page);
   g_assert_true (test_wait_until (has_results, finder, TIMEOUT_MS));
   results = signpost_slot_finder_get_results (finder);
-  /* Continuity: the usual GP first, though the other GP's slot is sooner. */
+  /* "Contact by phone" is how to reach them, not the type of slot. */
+  g_assert_cmpint (signpost_slot_finder_get_mode (finder), ==, -1);
+  /* Continuity: the usual GP first, though the other GP's slot is sooner;
+   * only they are called the usual clinician. */
   first = g_list_model_get_item (results, 0);
   g_assert_cmpstr (signpost_slot_get_clinician_id (first), ==, usual);
+  g_assert_cmpstr (signpost_slot_finder_get_tag (finder, 0), ==, "Usual clinician");
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
       g_autoptr(SignpostSlot) slot = g_list_model_get_item (results, i);
@@ -1059,7 +1068,13 @@ test_from_triage (Fixture       *f,
                                                                           signpost_slot_get_clinician_id (slot), NULL);
       GDate a, b;
 
-      g_assert_cmpint (signpost_slot_get_mode (slot), ==, SIGNPOST_SLOT_MODE_TELEPHONE);
+      if (g_strcmp0 (signpost_slot_get_clinician_id (slot), other) == 0)
+        {
+          other_found = TRUE;
+          g_assert_null (signpost_slot_finder_get_tag (finder, i));
+          if (signpost_slot_get_mode (slot) == SIGNPOST_SLOT_MODE_FACE_TO_FACE)
+            face_found = TRUE;
+        }
       g_assert_cmpint (signpost_clinician_get_profession (clinician), ==, SIGNPOST_PROFESSION_GP);
       signpost_local_date (now, tz, &a);
       signpost_local_date (signpost_slot_get_start (slot), tz, &b);
@@ -1067,11 +1082,38 @@ test_from_triage (Fixture       *f,
       if (same_day)
         g_assert_cmpint (g_date_compare (&a, &b), ==, 0);
     }
+  g_assert_true (other_found);
+  g_assert_true (face_found);
+
+  /* The duty doctor first (a request for the duty doctor): called the
+   * duty doctor, never the usual clinician of a patient whose usual GP
+   * is someone else. */
+  signpost_slot_finder_set_clinician_tags (finder, usual, "Duty doctor");
+  signpost_slot_finder_set_filters (finder, NULL, SIGNPOST_PROFESSION_GP, -1, same_day ? 0 : 14, other, NULL);
+  g_assert_true (test_wait_until (has_results, finder, TIMEOUT_MS));
   {
-    g_autoptr(SignpostSlot) second = g_list_model_get_item (results, 1);
-    g_assert_nonnull (second);
-    g_assert_cmpstr (signpost_slot_get_clinician_id (second), ==, other);
+    g_autoptr(SignpostSlot) duty_first = g_list_model_get_item (results, 0);
+
+    g_assert_cmpstr (signpost_slot_get_clinician_id (duty_first), ==, other);
+    g_assert_cmpstr (signpost_slot_finder_get_tag (finder, 0), ==, "Duty doctor");
+    for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+      {
+        g_autoptr(SignpostSlot) slot = g_list_model_get_item (results, i);
+        if (g_strcmp0 (signpost_slot_get_clinician_id (slot), usual) == 0)
+          g_assert_cmpstr (signpost_slot_finder_get_tag (finder, i), ==, "Usual clinician");
+      }
   }
+  /* No slot of the type asked for, while others are free: it says so. */
+  signpost_slot_finder_set_filters (finder, NULL, SIGNPOST_PROFESSION_GP, SIGNPOST_SLOT_MODE_HOME_VISIT,
+                                    same_day ? 0 : 14, usual, NULL);
+  if (g_list_model_get_n_items (results) == 0)
+    g_assert_nonnull (strstr (signpost_slot_finder_get_status (finder), "choose Any type"));
+  /* Back as the request had it. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.find-slot", "s", triage_id);
+  g_assert_true (test_wait_until (has_results, finder, TIMEOUT_MS));
+  g_clear_object (&first);
+  first = g_list_model_get_item (results, 0);
+  g_assert_cmpstr (signpost_slot_get_clinician_id (first), ==, usual);
 
   /* Choosing it books for that patient, with the request's words. */
   signpost_slot_finder_activate_result (finder, 0);

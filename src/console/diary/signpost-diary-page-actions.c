@@ -46,6 +46,9 @@ on_choose_in_diary (SignpostDiaryPage  *self,
   /* Translators: the slot search after a taken slot: "For SMITH, Ann: the slot they had is gone; choose another." */
   context = g_strdup_printf (_("For %s: the slot chosen was taken; choose another."), name);
   signpost_diary_page_reveal_finder (self, TRUE);
+  signpost_slot_finder_set_clinician_tags (self->finder,
+                                           patient ? signpost_patient_get_usual_clinician_id (patient) : NULL,
+                                           NULL);
   signpost_slot_finder_set_filters (self->finder, NULL,
                                     clinician ? (int) signpost_clinician_get_profession (clinician) : -1,
                                     slot ? (int) signpost_slot_get_mode (slot) : -1, 14,

@@ -340,6 +340,7 @@ signpost_diary_page_reveal_finder (SignpostDiaryPage *self,
       g_clear_pointer (&self->context_patient_id, g_free);
       g_clear_pointer (&self->context_reason, g_free);
       g_clear_pointer (&self->context_triage_id, g_free);
+      signpost_slot_finder_set_clinician_tags (self->finder, NULL, NULL);
       signpost_slot_finder_set_filters (self->finder, NULL, -1, -1, 14, NULL, NULL);
       gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
     }
@@ -611,6 +612,7 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
   g_autofree char *name = NULL;
   g_autofree char *first = NULL;
   const char *preferred = NULL;
+  const char *preferred_tag = NULL;
   const char *urgency_text;
   SignpostRoute *route;
   int profession = -1, mode = -1, days = 14;
@@ -659,6 +661,7 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
         if (routed != NULL)
           {
             preferred = signpost_record_get_id (SIGNPOST_RECORD (routed));
+            preferred_tag = _("Asked for");
             profession = signpost_clinician_get_profession (routed);
           }
         break;
@@ -684,7 +687,10 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
                 routed = g_object_ref (clinician);
             }
           if (routed != NULL)
-            preferred = signpost_record_get_id (SIGNPOST_RECORD (routed));
+            {
+              preferred = signpost_record_get_id (SIGNPOST_RECORD (routed));
+              preferred_tag = _("Duty doctor");
+            }
         }
         break;
       case SIGNPOST_ROUTE_PROFESSION:
@@ -703,17 +709,18 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
       (profession < 0 || profession == SIGNPOST_PROFESSION_GP))
     preferred = signpost_patient_get_usual_clinician_id (patient);
 
+  /* The type of slot: what the request asks for. "Contact by phone" (the
+   * default) is how to reach the patient, not a telephone appointment:
+   * any type then, so free face-to-face slots are never hidden. */
   switch (signpost_triage_get_contact_method (triage))
     {
-    case SIGNPOST_CONTACT_PHONE:
-      mode = SIGNPOST_SLOT_MODE_TELEPHONE;
-      break;
     case SIGNPOST_CONTACT_VIDEO:
       mode = SIGNPOST_SLOT_MODE_VIDEO;
       break;
     case SIGNPOST_CONTACT_IN_PERSON:
       mode = SIGNPOST_SLOT_MODE_FACE_TO_FACE;
       break;
+    case SIGNPOST_CONTACT_PHONE:
     case SIGNPOST_CONTACT_TEXT:
     default:
       mode = -1;
@@ -744,7 +751,11 @@ signpost_diary_page_find_slot_for_triage (SignpostDiaryPage *self,
   }
   if (!self->finder_open)
     signpost_diary_page_reveal_finder (self, TRUE);
-  /* A named clinician or the duty doctor comes first; others follow. */
+  /* A named clinician or the duty doctor comes first; others follow. Only
+   * the patient's own usual clinician is called so. */
+  signpost_slot_finder_set_clinician_tags (self->finder,
+                                           patient ? signpost_patient_get_usual_clinician_id (patient) : NULL,
+                                           preferred_tag);
   signpost_slot_finder_set_filters (self->finder, NULL, profession, mode, days, preferred, context);
   signpost_slot_finder_focus (self->finder);
 }

@@ -37,6 +37,8 @@ struct _SignpostSlotFinder
   const SignpostSlotBooker *booker;
   GPtrArray *clinician_ids; /* index in clinician_row - 1 → id */
   char *preferred_clinician_id;
+  char *usual_clinician_id;     /* the patient's usual clinician, if any */
+  char *preferred_tag;          /* why the preferred clinician comes first */
   GListStore *results;
   GtkSingleSelection *selection;
   GtkRoot *root;            /* its focus is watched */
@@ -132,6 +134,22 @@ update_days_label (SignpostSlotFinder *self)
     gtk_label_set_text (self->days_label, _("days (today only)"));
   else
     gtk_label_set_text (self->days_label, g_dngettext (GETTEXT_PACKAGE, "day", "days", days));
+}
+
+/* The tag a result shows: "Usual clinician" for the patient's usual
+ * clinician only; the clinician the request asks for first (the duty
+ * doctor, a named clinician) says why. */
+static const char *
+tag_for (SignpostSlotFinder *self,
+         const char         *clinician_id)
+{
+  if (clinician_id == NULL)
+    return NULL;
+  if (g_strcmp0 (self->usual_clinician_id, clinician_id) == 0)
+    return _("Usual clinician");
+  if (self->preferred_tag != NULL && g_strcmp0 (self->preferred_clinician_id, clinician_id) == 0)
+    return self->preferred_tag;
+  return NULL;
 }
 
 /* ---- searching -------------------------------------------------------------------- */
@@ -349,7 +367,24 @@ signpost_slot_finder_search (SignpostSlotFinder *self)
           status = g_strdup_printf (_("None you can book yet: the first that fits, %s, opens for booking at %s."),
                                     when, opens);
         }
-      else
+      else if (query.mode >= 0)
+        {
+          g_autoptr(GPtrArray) other_types = NULL;
+
+          /* Never "nothing" while other types of slot are free: say so. */
+          query.ignore_release = FALSE;
+          query.mode = -1;
+          query.limit = 50;
+          other_types = signpost_cache_find_free_slots (self->cache, &query, self->booker, NULL);
+          if (other_types != NULL && other_types->len > 0)
+            /* Translators: "No Telephone slot you can book now matches; 3 of other types are free: choose Any type to see them." */
+            status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "No %s slot you can book now matches; %u of another type is free: choose Any type to see it.",
+                                                   "No %s slot you can book now matches; %u of other types are free: choose Any type to see them.",
+                                                   other_types->len),
+                                      signpost_slot_mode_label (mode - 1), other_types->len);
+        }
+      if (status == NULL)
         status = g_strdup (_("No free slot you can book now matches. Try more days, any clinician or any type."));
     }
   else if (slots->len >= query.limit)
@@ -462,8 +497,7 @@ bind_result (GtkSignalListItemFactory *factory,
   g_autofree char *name = signpost_clinician_format_name (clinician);
   g_autofree char *who = NULL;
   g_autofree char *description = signpost_slot_describe (slot, clinician, tz);
-  gboolean usual = self->preferred_clinician_id != NULL &&
-                   g_strcmp0 (self->preferred_clinician_id, signpost_slot_get_clinician_id (slot)) == 0;
+  const char *tag = tag_for (self, signpost_slot_get_clinician_id (slot));
   const char *practice = NULL;
 
   if (self->practice_ids == NULL || g_strv_length (self->practice_ids) != 1)
@@ -476,12 +510,12 @@ bind_result (GtkSignalListItemFactory *factory,
     who = g_strdup_printf (_("%s · %s"), name, signpost_slot_mode_label (signpost_slot_get_mode (slot)));
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "when"), when);
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "who"), who);
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "tag"), usual ? _("Usual clinician") : "");
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "tag"), usual);
-  if (usual)
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "tag"), tag ? tag : "");
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "tag"), tag != NULL);
+  if (tag != NULL)
     {
-      /* Translators: read out for the usual clinician's slot */
-      g_autofree char *longer = g_strdup_printf (_("%s, usual clinician"), description);
+      /* Translators: read out for a tagged slot: "Mon 7 Dec, 10:00, Dr Asha Patel, Telephone, Usual clinician" */
+      g_autofree char *longer = g_strdup_printf (_("%s, %s"), description, tag);
       gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, longer, -1);
       /* The row is what takes the focus: it is read by the same words. */
       signpost_accessible_label_list_item (item, longer);
@@ -524,6 +558,8 @@ signpost_slot_finder_finalize (GObject *object)
   g_clear_pointer (&self->practice_ids, g_strfreev);
   g_clear_pointer (&self->clinician_ids, g_ptr_array_unref);
   g_clear_pointer (&self->preferred_clinician_id, g_free);
+  g_clear_pointer (&self->usual_clinician_id, g_free);
+  g_clear_pointer (&self->preferred_tag, g_free);
 
   G_OBJECT_CLASS (signpost_slot_finder_parent_class)->finalize (object);
 }
@@ -667,6 +703,51 @@ signpost_slot_finder_set_filters (SignpostSlotFinder *self,
   gtk_label_set_text (self->context_label, context ? context : "");
   gtk_widget_set_visible (GTK_WIDGET (self->context_label), context != NULL && *context != '\0');
   signpost_slot_finder_search (self);
+}
+
+void
+signpost_slot_finder_set_clinician_tags (SignpostSlotFinder *self,
+                                         const char         *usual_clinician_id,
+                                         const char         *preferred_tag)
+{
+  g_return_if_fail (SIGNPOST_IS_SLOT_FINDER (self));
+
+  g_free (self->usual_clinician_id);
+  self->usual_clinician_id = g_strdup (usual_clinician_id);
+  g_free (self->preferred_tag);
+  self->preferred_tag = g_strdup (preferred_tag);
+}
+
+const char *
+signpost_slot_finder_get_tag (SignpostSlotFinder *self,
+                              guint               position)
+{
+  g_autoptr(SignpostSlot) slot = NULL;
+
+  g_return_val_if_fail (SIGNPOST_IS_SLOT_FINDER (self), NULL);
+
+  slot = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+  if (slot == NULL)
+    return NULL;
+  return tag_for (self, signpost_slot_get_clinician_id (slot));
+}
+
+int
+signpost_slot_finder_get_mode (SignpostSlotFinder *self)
+{
+  guint mode;
+
+  g_return_val_if_fail (SIGNPOST_IS_SLOT_FINDER (self), -1);
+
+  mode = adw_combo_row_get_selected (self->mode_row);
+  return mode > 0 && mode != GTK_INVALID_LIST_POSITION ? (int) mode - 1 : -1;
+}
+
+const char *
+signpost_slot_finder_get_status (SignpostSlotFinder *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_SLOT_FINDER (self), NULL);
+  return gtk_label_get_text (self->count_label);
 }
 
 GListModel *

@@ -30,6 +30,17 @@ void        signpost_slot_finder_set_filters     (SignpostSlotFinder       *self
                                                   int                       days,
                                                   const char               *preferred_clinician_id,
                                                   const char               *context);
+/* The patient's usual clinician (tagged "Usual clinician") and why the
+ * preferred clinician of signpost_slot_finder_set_filters() comes first
+ * ("Duty doctor"), or NULL; set before the filters. */
+void        signpost_slot_finder_set_clinician_tags (SignpostSlotFinder    *self,
+                                                  const char               *usual_clinician_id,
+                                                  const char               *preferred_tag);
+const char *signpost_slot_finder_get_tag         (SignpostSlotFinder       *self,
+                                                  guint                     position);
+/* The type of slot searched for (a SignpostSlotMode), or -1 for any. */
+int         signpost_slot_finder_get_mode        (SignpostSlotFinder       *self);
+const char *signpost_slot_finder_get_status      (SignpostSlotFinder       *self);
 void        signpost_slot_finder_search          (SignpostSlotFinder       *self);
 GListModel *signpost_slot_finder_get_results     (SignpostSlotFinder       *self);
 void        signpost_slot_finder_focus           (SignpostSlotFinder       *self);

@@ -41,6 +41,15 @@ signpost_caller_popup_create_patient_row (gpointer item,
 
   /* Translators: a household member: date of birth (age) · NHS number */
   subtitle = g_strdup_printf (_("Born %s · NHS %s"), born, nhs);
+  /* The postcode: what a receptionist asks to be sure who it is. */
+  if (signpost_patient_get_postcode (patient) != NULL && *signpost_patient_get_postcode (patient) != '\0')
+    {
+      /* Translators: a patient's identity line, then their postcode: "Born … · NHS … · SW1A 1AA" */
+      g_autofree char *with_postcode = g_strdup_printf (_("%s · %s"), subtitle, signpost_patient_get_postcode (patient));
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_postcode);
+    }
   if (left != NULL)
     {
       g_autofree char *with_left = g_strdup_printf ("%s\n%s", subtitle, left);

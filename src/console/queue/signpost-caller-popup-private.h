@@ -55,6 +55,8 @@ struct _SignpostCallerPopup
   AdwEntryRow *family_row;
   AdwEntryRow *dob_row;
   AdwEntryRow *phone_row;
+  AdwComboRow *sex_row;
+  AdwEntryRow *postcode_row;
   GtkLabel *register_error;
   GtkLabel *hint_label;
   GtkWidget *answer_button;

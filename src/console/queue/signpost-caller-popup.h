@@ -66,6 +66,8 @@ const char              *signpost_caller_popup_get_search_text  (SignpostCallerP
 const char              *signpost_caller_popup_get_namesake_warning (SignpostCallerPopup *self);
 const char              *signpost_caller_popup_get_row_subtitle (SignpostCallerPopup *self,
                                                                  guint                index);
+/* What the registration form says is wrong, or NULL when nothing is. */
+const char              *signpost_caller_popup_get_register_error (SignpostCallerPopup *self);
 void                     signpost_caller_popup_set_include_left (SignpostCallerPopup *self,
                                                                  gboolean             include_left);
 void                     signpost_caller_popup_confirm          (SignpostCallerPopup *self);

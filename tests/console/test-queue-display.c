@@ -10,9 +10,11 @@
 #include "signpost-call-format.h"
 #include "signpost-call-row.h"
 #include "signpost-caller-popup.h"
+#include "signpost-failed-contacts.h"
 #include "signpost-patient-format.h"
 #include "signpost-queue-page.h"
 #include "signpost-ticker.h"
+#include "signpost-triage-form.h"
 #include "signpost-window.h"
 
 /* The phone queue and the caller popup in the real window, against a real
@@ -471,6 +473,16 @@ test_popup_namesakes (Fixture       *f,
         g_assert_nonnull (strstr (subtitle, "the same name and date of birth"));
         g_assert_nonnull (strstr (subtitle, "Ask for a second identifier"));
       }
+    /* The postcode is shown, to tell them apart. */
+    g_assert_nonnull (signpost_patient_get_postcode (caller));
+    {
+      gboolean shown = FALSE;
+
+      for (guint i = 0; i < 2; i++)
+        shown = shown || strstr (signpost_caller_popup_get_row_subtitle (popup, i),
+                                 signpost_patient_get_postcode (caller)) != NULL;
+      g_assert_true (shown);
+    }
   }
   signpost_caller_popup_dismiss (popup);
 
@@ -686,40 +698,67 @@ test_popup_unknown_and_withheld (Fixture       *f,
   g_assert_cmpstr (signpost_caller_popup_get_search_text (popup), ==, national);
   g_assert_nonnull (strstr (signpost_caller_popup_get_heading (popup), national));
 
-  /* Answered, then registered as a temporary patient from the popup. */
+  /* Answered; the navigator searches the name, finds nobody, and
+   * registers a temporary patient from the popup. */
   signpost_queue_page_answer_next (queue_page (f->window));
   assert_popup_within (popup, first, SIGNPOST_CALLER_POPUP_ANSWERED, start, TIMEOUT_MS);
+  gtk_editable_set_text (GTK_EDITABLE (find_of_type (GTK_WIDGET (popup), GTK_TYPE_SEARCH_ENTRY)), "tam visitor");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popup), "caller.register", NULL));
   g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "register");
   {
-    GtkWidget *rows[4];
+    GtkWidget *rows[5];
     GtkWidget *child = GTK_WIDGET (popup);
+    AdwComboRow *sex;
     guint n = 0;
     g_autoptr(GPtrArray) found = NULL;
 
-    /* The form's rows, in order: first name, surname, date of birth, phone. */
-    for (GtkWidget *w = find_of_type (child, ADW_TYPE_ENTRY_ROW); w != NULL && n < 4;
+    /* The form's rows, in order: first name, surname, date of birth,
+     * (sex,) postcode, phone. */
+    for (GtkWidget *w = find_of_type (child, ADW_TYPE_ENTRY_ROW); w != NULL && n < 5;
          w = gtk_widget_get_next_sibling (w))
       if (ADW_IS_ENTRY_ROW (w))
         rows[n++] = w;
-    g_assert_cmpuint (n, ==, 4);
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows[3])), ==, national);
-    gtk_editable_set_text (GTK_EDITABLE (rows[0]), "Tam");
+    g_assert_cmpuint (n, ==, 5);
+    sex = ADW_COMBO_ROW (find_of_type (child, ADW_TYPE_COMBO_ROW));
+    g_assert_nonnull (sex);
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (sex)), ==, "Sex");
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[3])), ==, "Postcode");
+    /* The name typed in the search is carried over. */
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows[0])), ==, "Tam");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows[1])), ==, "Visitor");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows[4])), ==, national);
     /* A missing surname is said, nothing saved. */
+    gtk_editable_set_text (GTK_EDITABLE (rows[1]), "");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popup), "caller.save-temporary", NULL));
     g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "register");
+    g_assert_cmpstr (signpost_caller_popup_get_register_error (popup), ==, "Type the patient’s surname.");
     gtk_editable_set_text (GTK_EDITABLE (rows[1]), "Visitor");
     gtk_editable_set_text (GTK_EDITABLE (rows[2]), "not a date");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popup), "caller.save-temporary", NULL));
     g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "register");
-    gtk_editable_set_text (GTK_EDITABLE (rows[2]), "12/03/1980");
+    /* 31/02: said at the field as soon as it is typed, never silently. */
+    gtk_editable_set_text (GTK_EDITABLE (rows[2]), "31/02/1980");
+    g_assert_cmpstr (signpost_caller_popup_get_register_error (popup), ==,
+                     "There is no 31 February: check the day and the month.");
+    g_assert_true (gtk_widget_has_css_class (rows[2], "error"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popup), "caller.save-temporary", NULL));
+    g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "register");
+    gtk_editable_set_text (GTK_EDITABLE (rows[2]), "12/03/1980");
+    g_assert_null (signpost_caller_popup_get_register_error (popup));
+    g_assert_false (gtk_widget_has_css_class (rows[2], "error"));
+    adw_combo_row_set_selected (sex, 1);  /* Female */
+    gtk_editable_set_text (GTK_EDITABLE (rows[3]), "sw1a1aa");
+    /* Enter in a field confirms, as the popup says. */
+    g_signal_emit_by_name (rows[3], "entry-activated");
     g_assert_cmpint (signpost_caller_popup_get_mode (popup), ==, SIGNPOST_CALLER_POPUP_HIDDEN);
 
     found = signpost_cache_find_patients_by_phone (cache (f), unknown, NULL);
     g_assert_cmpuint (found->len, ==, 1);
     g_assert_true (signpost_patient_get_temporary (g_ptr_array_index (found, 0)));
     g_assert_cmpstr (signpost_patient_get_date_of_birth (g_ptr_array_index (found, 0)), ==, "1980-03-12");
+    g_assert_cmpstr (signpost_patient_get_given_name (g_ptr_array_index (found, 0)), ==, "Tam");
+    g_assert_cmpint (signpost_patient_get_sex (g_ptr_array_index (found, 0)), ==, SIGNPOST_SEX_FEMALE);
+    g_assert_cmpstr (signpost_patient_get_postcode (g_ptr_array_index (found, 0)), ==, "SW1A 1AA");
     {
       gpointer args[] = { f->server, first, (gpointer) signpost_record_get_id (g_ptr_array_index (found, 0)) };
 
@@ -1028,6 +1067,30 @@ callback_failed_on_server (gpointer data)
 }
 
 static gboolean
+followed_up_on_server (gpointer data)
+{
+  gpointer *args = data;
+  g_autofree char *token = NULL;
+  g_autoptr(GHashTable) calls = NULL;
+  JsonObject *call;
+
+  if (!server_check_due ())
+    return FALSE;
+  token = test_server_login (args[0], "navigator");
+  calls = test_server_fetch_records (args[0], token, "call");
+  call = g_hash_table_lookup (calls, args[1]);
+  return call != NULL &&
+         g_strcmp0 (json_object_get_string_member_with_default (call, "follow_up", NULL), "text") == 0 &&
+         json_object_get_string_member_with_default (call, "followed_up_by", NULL) != NULL;
+}
+
+static gboolean
+model_is_empty (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 0;
+}
+
+static gboolean
 current_call_is (gpointer data)
 {
   gpointer *args = data;
@@ -1083,8 +1146,12 @@ test_callback_lifecycle (Fixture       *f,
         }
       else
         {
-          twice = (NoticeIs) { page, "No answer at the second try: recorded as failed contact." };
+          /* Said at once, and the call bar keeps saying it. */
+          twice = (NoticeIs) { page, "No answer at the second try: a failed contact, now on the "
+                                     "failed-contact list to follow up." };
           g_assert_true (test_wait_until (notice_is, &twice, TIMEOUT_MS));
+          g_assert_nonnull (strstr (signpost_queue_page_get_status (page), "failed-contact list"));
+          g_assert_null (strstr (signpost_queue_page_get_status (page), "keeps its place"));
         }
     }
   {
@@ -1093,6 +1160,83 @@ test_callback_lifecycle (Fixture       *f,
     g_assert_true (test_wait_until (callback_failed_on_server, args, TIMEOUT_MS));
     g_assert_true (test_wait_until (current_call_is, none, TIMEOUT_MS));
   }
+
+  /* On the failed-contact list, counted on the page, with what to do. */
+  {
+    SignpostFailedContacts *failed = SIGNPOST_FAILED_CONTACTS (find_of_type (GTK_WIDGET (page),
+                                                                             SIGNPOST_TYPE_FAILED_CONTACTS));
+    g_autofree char *described = NULL;
+    gpointer args[] = { f->server, call_id };
+
+    wait_in_model (signpost_failed_contacts_get_model (failed), call_id);
+    g_assert_cmpstr (signpost_queue_page_get_figure (page, "failed-contacts"), ==, "1");
+    described = signpost_failed_contacts_describe (failed, 0);
+    g_test_message ("%s", described);
+    g_assert_nonnull (strstr (described, "07700 900997"));
+    g_assert_nonnull (strstr (described, "Tried "));
+    g_assert_nonnull (strstr (described, "Urgency not assessed"));
+    g_assert_nonnull (strstr (described, "Next: Send a text"));
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (failed)));
+
+    /* The follow-up done takes it off the list, on the server too. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (failed), "failed.follow-up", "(ss)", call_id, "text"));
+    g_assert_true (test_wait_until (model_is_empty, signpost_failed_contacts_get_model (failed), TIMEOUT_MS));
+    g_assert_cmpstr (signpost_queue_page_get_figure (page, "failed-contacts"), ==, "0");
+    g_assert_true (test_wait_until (followed_up_on_server, args, TIMEOUT_MS));
+  }
+}
+
+/* "Reached" on a callback for a known patient: the form is for them. */
+static gboolean
+triage_form_for (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      AdwWindowTitle *title;
+
+      if (!SIGNPOST_IS_TRIAGE_FORM (window))
+        continue;
+      title = ADW_WINDOW_TITLE (find_of_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+      if (title != NULL && g_str_has_prefix (adw_window_title_get_subtitle (title), data))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_callback_reached_known (Fixture       *f,
+                             gconstpointer  data)
+{
+  SignpostQueuePage *page;
+  SignpostCallDesk *desk;
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autofree char *mobile = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *ref = NULL;
+  g_autofree char *name = NULL;
+
+  sign_in (f, "navigator");
+  page = queue_page (f->window);
+  desk = signpost_call_desk_get_for_engine (engine (f));
+  mobile = number_shared_by (f, 1, 1, &matches);
+  name = signpost_patient_format_name (g_ptr_array_index (matches, 0));
+  call_id = offer (f, mobile);
+  ref = g_strdup_printf ("queue-test-%u", call_counter);
+  g_assert_cmpuint (test_post_call_event (f->server, "call.callback_requested", ref, line_of (engine (f)),
+                                          mobile, mobile, NULL), ==, 200);
+  wait_in_model (signpost_queue_page_get_callbacks (page), call_id);
+  {
+    gpointer args[] = { desk, call_id };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "queue.call-back", "s", call_id));
+    g_assert_true (test_wait_until (current_call_is, args, TIMEOUT_MS));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "queue.reached", NULL));
+  g_assert_true (test_wait_until (triage_form_for, name, TIMEOUT_MS));
 }
 
 /* Offline: no stale queue, the phones are said to be unavailable. */
@@ -1148,6 +1292,7 @@ main (int   argc,
   ADD ("two-consoles", test_two_consoles);
   ADD ("order-matches-server", test_queue_matches_server);
   ADD ("callback-lifecycle", test_callback_lifecycle);
+  ADD ("callback-reached-known", test_callback_reached_known);
   ADD ("offline", test_offline);
   ADD ("popup-namesakes", test_popup_namesakes);
 #undef ADD

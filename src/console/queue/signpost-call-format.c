@@ -173,6 +173,14 @@ signpost_call_open_triage (GtkWidget    *widget,
                signpost_record_get_id (SIGNPOST_RECORD (call)));
 }
 
+static void
+on_toast_dismissed (AdwToast *toast,
+                    GObject  *overlay)
+{
+  if (g_object_get_data (overlay, "signpost-call-toast") == toast)
+    g_object_set_data (overlay, "signpost-call-toast", NULL);
+}
+
 void
 signpost_call_show_toast (GtkWidget  *widget,
                           const char *message)
@@ -189,7 +197,14 @@ signpost_call_show_toast (GtkWidget  *widget,
     }
   /* Toast titles are markup. */
   escaped = g_markup_escape_text (message, -1);
+  /* The newest word is the truth: a toast still showing (or queued) from
+   * before goes, so "keeps its place" never outlives "failed contact". */
+  toast = g_object_get_data (G_OBJECT (overlay), "signpost-call-toast");
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 5);
+  g_object_set_data (G_OBJECT (overlay), "signpost-call-toast", toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), overlay, 0);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }

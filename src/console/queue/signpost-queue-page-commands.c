@@ -145,6 +145,32 @@ signpost_queue_page_show_caller_action (GtkWidget  *widget,
     signpost_call_desk_request_caller (self->desk);
 }
 
+/* Who was reached: the patient linked to the call, else the one patient
+ * the number belongs to (the popup showed them); NULL when it is not
+ * known (several share the number, or nobody): the form then asks. */
+static char *
+reached_patient_id (SignpostQueuePage *self,
+                    SignpostCall      *call)
+{
+  const char *number = signpost_call_get_number (call);
+  g_autoptr(GPtrArray) patients = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (signpost_call_get_patient_id (call) != NULL)
+    return g_strdup (signpost_call_get_patient_id (call));
+  if (number == NULL || self->cache == NULL)
+    return NULL;
+  patients = signpost_cache_find_patients_by_phone (self->cache, number, &error);
+  if (patients == NULL)
+    {
+      g_warning ("Could not look a caller up on this PC: %s", error->message);
+      return NULL;
+    }
+  if (patients->len != 1)
+    return NULL;
+  return g_strdup (signpost_record_get_id (g_ptr_array_index (patients, 0)));
+}
+
 static void
 completed (GObject      *source,
            GAsyncResult *result,
@@ -164,12 +190,22 @@ completed (GObject      *source,
   switch (signpost_call_get_callback_outcome (call))
     {
     case SIGNPOST_CALLBACK_OUTCOME_REACHED:
-      signpost_call_open_triage (GTK_WIDGET (self), call, NULL);
+      {
+        g_autofree char *patient_id = reached_patient_id (self, call);
+
+        signpost_call_open_triage (GTK_WIDGET (self), call, patient_id);
+      }
       break;
     case SIGNPOST_CALLBACK_OUTCOME_FAILED_CONTACT:
-      signpost_queue_page_tell (self, _("No answer at the second try: recorded as failed contact."));
+      /* Said at once, and kept in the call bar: the caller is off the
+       * queue and on the failed-contact list, not waiting any more. */
+      signpost_queue_page_set_last_outcome (self, _("No answer at the second try: a failed contact, "
+                                                    "now on the failed-contact list to follow up."));
+      signpost_queue_page_tell (self, _("No answer at the second try: a failed contact, now on the "
+                                        "failed-contact list to follow up."));
       break;
     case SIGNPOST_CALLBACK_OUTCOME_NO_ANSWER:
+      signpost_queue_page_set_last_outcome (self, _("No answer: the callback keeps its place for a second try."));
       signpost_queue_page_tell (self, _("No answer. The callback keeps its place for a second try."));
       break;
     case SIGNPOST_CALLBACK_OUTCOME_NONE:

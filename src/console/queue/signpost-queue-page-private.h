@@ -4,6 +4,7 @@
 #include "signpost-call-desk.h"
 #include "signpost-call-format.h"
 #include "signpost-call-row.h"
+#include "signpost-failed-contacts.h"
 #include "signpost-patient-format.h"
 #include "signpost-queue-page.h"
 #include "signpost-ticker.h"
@@ -65,6 +66,8 @@ struct _SignpostQueuePage
   GtkLabel *in_progress_heading;
   GtkStack *in_progress_stack;
   GtkListView *in_progress_view;
+  GtkLabel *failed_value;
+  SignpostFailedContacts *failed_contacts;
 
   SignpostActions    *actions;
   SignpostCallHub *hub;
@@ -94,6 +97,7 @@ struct _SignpostQueuePage
   gint64 answered_sum;
   gboolean answered_known;
   char *notice;
+  char *last_outcome;        /* what became of this navigator's last callback, until the next call */
 };
 
 /* signpost-queue-page.c */
@@ -101,6 +105,8 @@ void     signpost_queue_page_set_label              (GtkLabel          *label,
                                                      const char        *text);
 void     signpost_queue_page_tell                   (SignpostQueuePage *self,
                                                      const char        *message);
+void     signpost_queue_page_set_last_outcome       (SignpostQueuePage *self,
+                                                     const char        *outcome);
 
 /* signpost-queue-page-figures.c */
 void     signpost_queue_page_update_longest         (SignpostQueuePage *self);

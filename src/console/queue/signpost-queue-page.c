@@ -39,6 +39,8 @@ signpost_queue_page_set_label (GtkLabel   *label,
     gtk_label_set_text (label, text);
 }
 
+static void update_my_call (SignpostQueuePage *self);
+
 /* ---- telling the navigator ----------------------------------------------------- */
 
 void
@@ -49,6 +51,23 @@ signpost_queue_page_tell (SignpostQueuePage *self,
   self->notice = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
   signpost_call_show_toast (GTK_WIDGET (self), message);
+}
+
+void
+signpost_queue_page_set_last_outcome (SignpostQueuePage *self,
+                                      const char        *outcome)
+{
+  g_free (self->last_outcome);
+  self->last_outcome = g_strdup (outcome);
+  update_my_call (self);
+}
+
+static void
+on_failed_changed (SignpostQueuePage *self)
+{
+  g_autofree char *text = g_strdup_printf ("%u", signpost_failed_contacts_get_n_items (self->failed_contacts));
+
+  signpost_queue_page_set_label (self->failed_value, text);
 }
 
 /* ---- who is calling ---------------------------------------------------------------- */
@@ -308,7 +327,16 @@ update_my_call (SignpostQueuePage *self)
 
   if (call == NULL)
     {
-      signpost_queue_page_set_label (self->my_call_label, _("You are free. F2 answers the caller at the front of the queue."));
+      g_autofree char *free_text = NULL;
+
+      /* What became of the last callback stays said until the next call. */
+      if (self->last_outcome != NULL)
+        /* Translators: the last callback's outcome, then "You are free…" */
+        free_text = g_strdup_printf (_("%s You are free. F2 answers the caller at the front of the queue."),
+                                     self->last_outcome);
+      signpost_queue_page_set_label (self->my_call_label,
+                                     free_text ? free_text
+                                               : _("You are free. F2 answers the caller at the front of the queue."));
       gtk_widget_remove_css_class (self->my_call_bar, "on-call");
       return;
     }
@@ -341,7 +369,10 @@ on_current_call_changed (SignpostQueuePage *self)
     g_signal_handlers_disconnect_by_func (self->my_call, update_my_call, self);
   g_set_object (&self->my_call, call);
   if (call != NULL)
-    g_signal_connect_swapped (call, "notify", G_CALLBACK (update_my_call), self);
+    {
+      g_signal_connect_swapped (call, "notify", G_CALLBACK (update_my_call), self);
+      g_clear_pointer (&self->last_outcome, g_free);
+    }
   update_my_call (self);
 }
 
@@ -421,6 +452,7 @@ update_practices (SignpostQueuePage *self)
       signpost_call_list_model_set_practice_id (self->callbacks, practice_id);
       signpost_call_list_model_set_practice_id (self->in_progress, practice_id);
     }
+  signpost_failed_contacts_set_practice_id (self->failed_contacts, practice_id);
   gtk_widget_set_visible (self->practice_header, several);
   if (several != self->several_practices)
     {
@@ -619,6 +651,7 @@ signpost_queue_page_finalize (GObject *object)
   g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_free (self->notice);
+  g_free (self->last_outcome);
 
   G_OBJECT_CLASS (signpost_queue_page_parent_class)->finalize (object);
 }
@@ -630,6 +663,7 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   signpost_accessible_init ();
+  g_type_ensure (SIGNPOST_TYPE_FAILED_CONTACTS);
   object_class->get_property = signpost_queue_page_get_property;
   object_class->set_property = signpost_queue_page_set_property;
   object_class->dispose = signpost_queue_page_dispose;
@@ -673,6 +707,8 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_heading);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_stack);
   gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, in_progress_view);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, failed_value);
+  gtk_widget_class_bind_template_child (widget_class, SignpostQueuePage, failed_contacts);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_waiting_activate",
                                                 G_CALLBACK (signpost_queue_page_on_waiting_activate));
   gtk_widget_class_bind_template_callback_full (widget_class, "on_callbacks_activate",
@@ -700,6 +736,8 @@ signpost_queue_page_init (SignpostQueuePage *self)
   self->user_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bound = g_hash_table_new (NULL, NULL);
   self->longest_level = SIGNPOST_WAIT_SHORT;
+  g_signal_connect_object (self->failed_contacts, "notify::n-items", G_CALLBACK (on_failed_changed), self,
+                           G_CONNECT_SWAPPED);
 
   self->waiting_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->waiting_selection, TRUE);
@@ -750,6 +788,7 @@ signpost_queue_page_set_actions (SignpostQueuePage  *self,
       set_models (self, NULL);
     }
   g_set_object (&self->actions, actions);
+  signpost_failed_contacts_set_actions (self->failed_contacts, actions);
   self->hub = actions ? signpost_actions_get_call_hub (actions) : NULL;
   self->desk = actions ? signpost_call_desk_get_for_actions (actions) : NULL;
   if (actions != NULL)
@@ -825,8 +864,15 @@ signpost_queue_page_get_notice (SignpostQueuePage *self)
   return self->notice;
 }
 
+const char *
+signpost_queue_page_get_status (SignpostQueuePage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_QUEUE_PAGE (self), NULL);
+  return gtk_label_get_text (self->my_call_label);
+}
+
 /* The headline figures as shown: "waiting", "longest", "callbacks",
- * "answered", "on-calls". */
+ * "answered", "on-calls", "failed-contacts". */
 const char *
 signpost_queue_page_get_figure (SignpostQueuePage *self,
                                 const char        *name)
@@ -844,6 +890,8 @@ signpost_queue_page_get_figure (SignpostQueuePage *self,
     return gtk_label_get_text (self->answered_value);
   if (g_str_equal (name, "on-calls"))
     return gtk_label_get_text (self->on_calls_value);
+  if (g_str_equal (name, "failed-contacts"))
+    return gtk_label_get_text (self->failed_value);
   g_return_val_if_reached (NULL);
 }
 

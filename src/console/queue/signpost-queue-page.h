@@ -36,6 +36,9 @@ void                signpost_queue_page_answer_next         (SignpostQueuePage  
 void                signpost_queue_page_answer_call         (SignpostQueuePage  *self,
                                                              const char         *call_id);
 const char         *signpost_queue_page_get_notice          (SignpostQueuePage  *self);
+/* The call bar's words: this navigator's call, or what became of the
+ * last callback and "You are free". */
+const char         *signpost_queue_page_get_status          (SignpostQueuePage  *self);
 const char         *signpost_queue_page_get_figure          (SignpostQueuePage  *self,
                                                              const char         *name);
 gboolean            signpost_queue_page_get_phones_available (SignpostQueuePage *self);

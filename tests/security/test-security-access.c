@@ -413,6 +413,10 @@ static const FieldCase field_matrix[] = {
   { "call", "callback_attempts", "2", { N, N, N, N } },
   { "call", "callback_outcome", "\"reached\"", { N, N, N, N } },
   { "call", "agent", "\"Switchboard\"", { N, N, N, N } },
+  { "call", "callback_first_attempt_at", "\"2026-11-23T08:30:00Z\"", { N, N, N, N } },
+  { "call", "follow_up", "\"text\"", { N, N, N, N } },
+  { "call", "followed_up_at", "\"2026-11-23T10:00:00Z\"", { N, N, N, N } },
+  { "call", "followed_up_by", "\"" NOWHERE "\"", { N, N, N, N } },
   { "call", "patient_id", "null", { Y, Y, N, N } },
   { "call", "triage_id", "null", { Y, Y, N, N } },
 

@@ -197,11 +197,16 @@ signpost_call_show_toast (GtkWidget  *widget,
     }
   /* Toast titles are markup. */
   escaped = g_markup_escape_text (message, -1);
-  /* The newest word is the truth: a toast still showing (or queued) from
-   * before goes, so "keeps its place" never outlives "failed contact". */
+  /* The newest word is the truth: a toast still showing (or waiting its
+   * turn) from before takes the new words, so "keeps its place" never
+   * outlives "failed contact". (Not dismissed and replaced: dismissing a
+   * toast while it animates crashes libadwaita 1.2.) */
   toast = g_object_get_data (G_OBJECT (overlay), "signpost-call-toast");
   if (toast != NULL)
-    adw_toast_dismiss (toast);
+    {
+      adw_toast_set_title (toast, escaped);
+      return;
+    }
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 5);
   g_object_set_data (G_OBJECT (overlay), "signpost-call-toast", toast);

@@ -139,3 +139,21 @@ signpost_call_new (void)
 {
   return g_object_new (SIGNPOST_TYPE_CALL, NULL);
 }
+
+guint
+signpost_call_count_callbacks_due (SignpostCall * const *queue,
+                                   guint                 n_calls)
+{
+  guint due = 0;
+
+  for (guint i = 0; i < n_calls; i++)
+    {
+      SignpostCallState state = signpost_call_get_state (queue[i]);
+
+      if (state == SIGNPOST_CALL_QUEUED)
+        break;
+      if (state == SIGNPOST_CALL_CALLBACK_REQUESTED)
+        due++;
+    }
+  return due;
+}

@@ -57,4 +57,10 @@ void signpost_call_set_followed_up_at (SignpostCall *self, GDateTime *value);
 const char *signpost_call_get_followed_up_by (SignpostCall *self);
 void signpost_call_set_followed_up_by (SignpostCall *self, const char *value);
 
+/* Of a practice's waiting calls in queue order, how many are callbacks
+ * due now: their place has come, nobody still holding having rung before
+ * them. The server's /queue and the console's queue page count alike. */
+guint signpost_call_count_callbacks_due (SignpostCall * const *queue,
+                                         guint                 n_calls);
+
 G_END_DECLS

@@ -566,7 +566,7 @@ signpost_telephony_queue_summary (SignpostTelephony  *self,
   g_autoptr(GError) local_error = NULL;
   JsonObject *summary;
   JsonArray *calls;
-  gint64 waiting = 0, callbacks = 0, longest = 0, answered = 0, on_calls = 0;
+  gint64 waiting = 0, longest = 0, answered = 0, on_calls = 0;
   GDate today;
 
   g_return_val_if_fail (SIGNPOST_IS_TELEPHONY (self), NULL);
@@ -610,9 +610,7 @@ signpost_telephony_queue_summary (SignpostTelephony  *self,
       json_object_set_int_member (entry, "waiting_s", wait);
       json_object_set_boolean_member (entry, "callback", callback);
       json_array_add_object_element (calls, entry);
-      if (callback)
-        callbacks++;
-      else
+      if (!callback)
         {
           waiting++;
           longest = MAX (longest, wait);
@@ -625,7 +623,10 @@ signpost_telephony_queue_summary (SignpostTelephony  *self,
   json_object_set_array_member (summary, "calls", calls);
   json_object_set_int_member (summary, "waiting", waiting);
   json_object_set_int_member (summary, "longest_wait_s", longest);
-  json_object_set_int_member (summary, "callbacks_due", callbacks);
+  /* Those further back than the first caller still holding are booked,
+   * not due yet. */
+  json_object_set_int_member (summary, "callbacks_due",
+                              signpost_call_count_callbacks_due ((SignpostCall * const *) queue->pdata, queue->len));
   json_object_set_int_member (summary, "answered_today", answered);
   json_object_set_int_member (summary, "on_calls", on_calls);
   return summary;

@@ -60,6 +60,25 @@ signpost_queue_page_update_longest (SignpostQueuePage *self)
     }
 }
 
+/* Callbacks whose place has come (nobody still holding rang before
+ * them): the rest are booked, not due yet. */
+static guint
+callbacks_due (SignpostQueuePage *self)
+{
+  g_autoptr(GPtrArray) front = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = n_items (self->waiting);
+
+  for (guint i = 0; i < n; i++)
+    {
+      SignpostCall *call = g_list_model_get_item (G_LIST_MODEL (self->waiting), i);
+
+      g_ptr_array_add (front, call);
+      if (signpost_call_get_state (call) == SIGNPOST_CALL_QUEUED)
+        break;
+    }
+  return signpost_call_count_callbacks_due ((SignpostCall * const *) front->pdata, front->len);
+}
+
 gboolean
 signpost_queue_page_update_figures (gpointer data)
 {
@@ -74,7 +93,7 @@ signpost_queue_page_update_figures (gpointer data)
   text = g_strdup_printf ("%u", waiting);
   signpost_queue_page_set_label (self->waiting_value, text);
   g_free (text);
-  text = g_strdup_printf ("%u", callbacks);
+  text = g_strdup_printf ("%u", callbacks_due (self));
   signpost_queue_page_set_label (self->callbacks_value, text);
   g_free (text);
   text = g_strdup_printf ("%u", on_calls);

@@ -209,6 +209,19 @@ signpost_navigation_red_flag_group_for (const char *date_of_birth,
   return age < SIGNPOST_CHILD_AGE_LIMIT ? SIGNPOST_RED_FLAGS_CHILD : SIGNPOST_RED_FLAGS_ADULT;
 }
 
+SignpostCallerRelationship
+signpost_navigation_default_caller (const char *date_of_birth,
+                                    GDateTime  *now,
+                                    GTimeZone  *tz)
+{
+  int age;
+
+  if (date_of_birth == NULL || now == NULL)
+    return SIGNPOST_CALLER_SELF;
+  age = signpost_age_from_iso_date (date_of_birth, now, tz);
+  return age >= 0 && age < SIGNPOST_PARENT_CALLS_AGE_LIMIT ? SIGNPOST_CALLER_PARENT : SIGNPOST_CALLER_SELF;
+}
+
 GPtrArray *
 signpost_navigation_red_flags_for (SignpostRedFlagGroup group)
 {

@@ -60,6 +60,16 @@ const char            *signpost_red_flag_get_label          (const SignpostRedFl
 SignpostRedFlagGroup   signpost_navigation_red_flag_group_for (const char        *date_of_birth,
                                                                GDateTime         *now,
                                                                GTimeZone         *tz);
+/* Below this age in whole years a child's request is taken, as a rule,
+ * from a parent or carer ringing for them. */
+#define SIGNPOST_PARENT_CALLS_AGE_LIMIT 13
+
+/* Who is most likely calling about a patient of @date_of_birth: a parent
+ * or carer for a child under 13, else the patient (also when the age is
+ * not known). The navigator asks and changes it. */
+SignpostCallerRelationship signpost_navigation_default_caller (const char *date_of_birth,
+                                                               GDateTime  *now,
+                                                               GTimeZone  *tz);
 /* The same question put to a patient, or to someone asking for them, on
  * the practice's online form: plain words, no clinical terms. */
 const char            *signpost_red_flag_get_question       (const SignpostRedFlag *flag);

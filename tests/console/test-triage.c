@@ -10,6 +10,7 @@
 #include "signpost-duty-list-page.h"
 #include "signpost-duty-request-view.h"
 #include "signpost-navigation.h"
+#include "signpost-request-who-section.h"
 #include "signpost-triage-form.h"
 #include "signpost-window.h"
 
@@ -200,6 +201,25 @@ pick_adult (SignpostCache *cache,
             mobile = TRUE;
         }
       if (age >= 20 && age <= 60 && (!with_mobile || mobile))
+        return g_object_ref (patient);
+    }
+  return NULL;
+}
+
+/* A demo patient under 13. */
+static SignpostPatient *
+pick_child (SignpostCache *cache)
+{
+  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache, SIGNPOST_RECORD_PATIENT, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+
+  for (guint i = 0; i < patients->len; i++)
+    {
+      SignpostPatient *patient = g_ptr_array_index (patients, i);
+      int age = signpost_age_from_iso_date (signpost_patient_get_date_of_birth (patient), now, tz);
+
+      if (age >= 2 && age < SIGNPOST_PARENT_CALLS_AGE_LIMIT)
         return g_object_ref (patient);
     }
   return NULL;
@@ -404,6 +424,8 @@ test_form_from_call (Fixture       *f,
   built = signpost_triage_form_build (form, &error);
   g_assert_no_error (error);
   g_assert_cmpint (signpost_triage_get_urgency (built), ==, SIGNPOST_URGENCY_EMERGENCY);
+  /* An adult: the patient is calling. */
+  g_assert_cmpint (signpost_triage_get_caller_relationship (built), ==, SIGNPOST_CALLER_SELF);
   g_clear_object (&built);
 
   /* Not after all: Green, and the suggestion is back and taken. */
@@ -507,6 +529,27 @@ test_form_from_call (Fixture       *f,
   respond ("discard");
   g_assert_true (test_wait_until (form_closed, NULL, 5000));
   g_assert_null (signpost_cache_load_draft (cache, key));
+
+  /* A child's request: a parent or carer is calling, not the patient. */
+  {
+    g_autoptr(SignpostPatient) child = pick_child (cache);
+    GtkWidget *who;
+
+    g_assert_nonnull (child);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-triage", "(sss)",
+                                "", "", signpost_record_get_id (SIGNPOST_RECORD (child)));
+    g_assert_true (test_wait_until (form_open, NULL, 5000));
+    form = find_form ();
+    who = display_find_widget_of_type (GTK_WIDGET (form), SIGNPOST_TYPE_REQUEST_WHO_SECTION);
+    g_assert_nonnull (who);
+    g_assert_cmpint (signpost_request_who_section_get_relationship (SIGNPOST_REQUEST_WHO_SECTION (who)), ==,
+                     SIGNPOST_CALLER_PARENT);
+    signpost_triage_form_set_reason (form, "Temperature since last night");
+    gtk_widget_activate_action (GTK_WIDGET (form), "window.close", NULL);
+    g_assert_true (test_wait_until (dialog_shown, NULL, 5000));
+    respond ("discard");
+    g_assert_true (test_wait_until (form_closed, NULL, 5000));
+  }
 }
 
 /* ---- saved with the server down, sent when it is back -------------------------------------- */

@@ -89,6 +89,20 @@ test_red_flag_lists (void)
   g_assert_cmpint (signpost_navigation_red_flag_group_for (fifteen, now, london), ==, SIGNPOST_RED_FLAGS_CHILD);
   g_assert_cmpint (signpost_navigation_red_flag_group_for (sixteen, now, london), ==, SIGNPOST_RED_FLAGS_ADULT);
   g_assert_cmpint (signpost_navigation_red_flag_group_for ("2026-06-15", now, london), ==, SIGNPOST_RED_FLAGS_CHILD);
+  /* Who calls: a parent or carer for a child under 13 (a 6-year-old),
+   * the patient from 13 on, and when the age is not known. */
+  {
+    g_autofree char *six = dob_turning (6, 0);
+    g_autofree char *twelve = dob_turning (13, 1);   /* 13 tomorrow */
+    g_autofree char *thirteen = dob_turning (13, 0);
+
+    g_assert_cmpint (signpost_navigation_default_caller (six, now, london), ==, SIGNPOST_CALLER_PARENT);
+    g_assert_cmpint (signpost_navigation_default_caller (twelve, now, london), ==, SIGNPOST_CALLER_PARENT);
+    g_assert_cmpint (signpost_navigation_default_caller (thirteen, now, london), ==, SIGNPOST_CALLER_SELF);
+    g_assert_cmpint (signpost_navigation_default_caller (fifteen, now, london), ==, SIGNPOST_CALLER_SELF);
+    g_assert_cmpint (signpost_navigation_default_caller (NULL, now, london), ==, SIGNPOST_CALLER_SELF);
+    g_assert_cmpint (signpost_navigation_default_caller ("not a date", now, london), ==, SIGNPOST_CALLER_SELF);
+  }
   /* Age not known (no patient yet, or no date of birth): ask everything. */
   g_assert_cmpint (signpost_navigation_red_flag_group_for (NULL, now, london), ==, SIGNPOST_RED_FLAGS_ALL);
   g_assert_cmpint (signpost_navigation_red_flag_group_for ("not a date", now, london), ==, SIGNPOST_RED_FLAGS_ALL);

@@ -73,6 +73,7 @@ struct _SignpostTriageForm
    * the request was last saved or loaded: it is saved as shown. */
   gboolean outcome_followed;
   gboolean number_touched;
+  SignpostCallerRelationship caller_default;  /* "Caller is" as the patient's age set it */
   /* A request that came by another channel (the online form) and that no
    * navigator has routed yet: urgency, route and outcome are decided
    * here as for a new one, and saving routes it as a call's would be. */

@@ -295,6 +295,17 @@ signpost_triage_form_set_patient (SignpostTriageForm *self,
       self->practice_id = g_strdup (signpost_record_get_practice_id (SIGNPOST_RECORD (patient)));
     }
   signpost_triage_form_show_patient (self);
+  /* A new request for a child: a parent or carer is calling, unless the
+   * navigator has said who is. */
+  if (self->original == NULL &&
+      signpost_request_who_section_get_relationship (self->who_section) == self->caller_default)
+    {
+      g_autoptr(GDateTime) now = now_utc ();
+      g_autoptr(GTimeZone) tz = practice_time_zone (self);
+
+      self->caller_default = signpost_navigation_default_caller (date_of_birth (self), now, tz);
+      signpost_request_who_section_set_relationship (self->who_section, self->caller_default);
+    }
   signpost_triage_form_fill_clinicians (self);
   signpost_triage_form_apply_default_route (self);
   signpost_triage_form_update_route_hint (self);

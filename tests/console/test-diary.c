@@ -1439,6 +1439,89 @@ test_midnight (Fixture       *f,
   signpost_diary_page_set_date (f->page, today);
 }
 
+typedef struct {
+  SignpostDiaryPage *page;
+  guint n;
+} RowCount;
+
+static gboolean
+has_rows (gpointer data)
+{
+  RowCount *count = data;
+  SignpostDiaryDay *day = signpost_diary_page_get_day (count->page);
+
+  return day != NULL && g_list_model_get_n_items (G_LIST_MODEL (day)) >= count->n;
+}
+
+static gboolean
+grid_scrolled (gpointer data)
+{
+  GtkScrolledWindow *scroller = data;
+
+  return gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (scroller)) > 0;
+}
+
+/* Today opens at the time it is: at 15:40 the afternoon is in view, not
+ * the first slot of the morning. A day of its own (every quarter of an
+ * hour from 08:00, a Wednesday in February) and the page told it is
+ * 15:40 then: the same whatever the hour the test runs. */
+static void
+test_opens_at_now (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GTimeZone) london = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
+  g_autoptr(GDateTime) real_now = g_date_time_new_now (london);
+  g_autoptr(GDateTime) afternoon = g_date_time_new (london, 2027, 2, 3, 15, 40, 0);
+  g_autoptr(GPtrArray) clinicians = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *today = local_day (real_now);
+  SignpostSyncEngine *engine;
+  GtkScrolledWindow *scroller;
+  const char *practice, *clinician = NULL;
+  RowCount count;
+  double value;
+
+  sign_in (f, "navigator");
+  engine = signpost_window_get_engine (f->window);
+  practice = first_practice (engine);
+  clinicians = signpost_cache_list_records (signpost_sync_engine_get_cache (engine), SIGNPOST_RECORD_CLINICIAN, NULL);
+  for (guint i = 0; i < clinicians->len && clinician == NULL; i++)
+    if (g_strcmp0 (signpost_record_get_practice_id (g_ptr_array_index (clinicians, i)), practice) == 0)
+      clinician = id_of (g_ptr_array_index (clinicians, i));
+  g_assert_nonnull (clinician);
+  token = test_server_login (f->server, "manager");
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(GDateTime) local = g_date_time_new (london, 2027, 2, 3, 8 + i / 4, (i % 4) * 15, 0);
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+      g_autofree char *at = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+      create_slot (f->server, token, practice, clinician, at, "face_to_face");
+    }
+
+  /* It is 15:40 on that day: the diary shows it as today. */
+  signpost_diary_page_set_now (f->page, afternoon);
+  signpost_diary_page_set_date (f->page, "2027-02-03");
+  count = (RowCount) { f->page, 40 };
+  g_assert_true (test_wait_until (has_rows, &count, TIMEOUT_MS));
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (display_find_widget_of_type (GTK_WIDGET (f->page),
+                                                                                         GTK_TYPE_COLUMN_VIEW),
+                                                           GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_true (test_wait_until (grid_scrolled, scroller, TIMEOUT_MS));
+  /* The 15:30 row (the 31st of 40) at the top, or as near as the end of
+   * the day lets it: the morning above. */
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+    double upper = gtk_adjustment_get_upper (adjustment);
+
+    value = gtk_adjustment_get_value (adjustment);
+    g_assert_cmpfloat (value, >=, MIN (upper * 30 / 40, upper - gtk_adjustment_get_page_size (adjustment)) - 1);
+  }
+
+  /* Back to the real time, and to today, for the tests after. */
+  signpost_diary_page_set_now (f->page, real_now);
+  signpost_diary_page_set_date (f->page, today);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1463,6 +1546,7 @@ main (int   argc,
   ADD ("chosen-slot", test_chosen_slot);
   ADD ("print", test_print);
   ADD ("midnight", test_midnight);
+  ADD ("opens-at-now", test_opens_at_now);
 #undef ADD
 
   status = g_test_run ();

@@ -68,6 +68,8 @@ struct _SignpostDiaryPage
   /* Who is booking, for the rules (cells, finder, popover); now moves on. */
   SignpostSlotBooker booker;
   GDateTime *now;
+  GDateTime *clock;          /* the time told by set_now(): where today opens */
+  guint scroll_source;       /* a tick callback bringing now into view */
   GStrv booker_practices;
   guint clock_source;
 

@@ -87,6 +87,75 @@ signpost_diary_page_update_booker (SignpostDiaryPage *self)
   self->booker.now = self->now;
 }
 
+/* ---- today opens at the time it is ---------------------------------------------- */
+
+/* The row of the time it is: the last one starting at or before it. */
+static guint
+row_for_now (SignpostDiaryPage *self)
+{
+  GListModel *rows = G_LIST_MODEL (self->day);
+  GDateTime *now = self->clock ? self->clock : self->now;
+  guint n = g_list_model_get_n_items (rows);
+  guint found = 0;
+
+  for (guint i = 0; now != NULL && i < n; i++)
+    {
+      g_autoptr(SignpostDiaryRow) row = g_list_model_get_item (rows, i);
+
+      if (g_date_time_compare (signpost_diary_row_get_start (row), now) > 0)
+        break;
+      found = i;
+    }
+  return found;
+}
+
+static gboolean
+scroll_to_now_cb (GtkWidget     *widget,
+                  GdkFrameClock *frame_clock,
+                  gpointer       data)
+{
+  SignpostDiaryPage *self = data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->grid_scroller);
+  guint n = self->day ? g_list_model_get_n_items (G_LIST_MODEL (self->day)) : 0;
+  double upper = gtk_adjustment_get_upper (adjustment);
+  GtkWidget *rows = NULL;
+  double row_height, page;
+  guint index, target;
+
+  /* Until the day's rows are in and laid out. */
+  if (n == 0 || upper <= 0 || self->batch > 0)
+    return G_SOURCE_CONTINUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL && rows == NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      rows = child;
+  self->scroll_source = 0;
+  if (rows == NULL)
+    return G_SOURCE_REMOVE;
+  /* The list scrolls as little as it can to show a row: the row as many
+   * rows below now as fit on screen comes in at the bottom, so now is at
+   * the top; a row above the screen comes in at the top. */
+  index = row_for_now (self);
+  row_height = upper / n;
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (gtk_adjustment_get_value (adjustment) > index * row_height)
+    target = index;
+  else
+    target = MIN (index + (guint) MAX (page / row_height, 1.0) - 1, n - 1);
+  gtk_widget_activate_action (rows, "list.scroll-to-item", "u", target);
+  return G_SOURCE_REMOVE;
+}
+
+/* Today opens at the time it is, not at the day's first slot: at 15:40
+ * the 15:40 row is at the top, the morning above it. */
+static void
+scroll_to_now (SignpostDiaryPage *self)
+{
+  if (self->scroll_source == 0)
+    self->scroll_source = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_now_cb, self, NULL);
+}
+
 /* ---- choosing the day and the practice ------------------------------------------ */
 
 void
@@ -97,6 +166,13 @@ signpost_diary_page_show_date (SignpostDiaryPage *self,
 
   if (date == NULL || !signpost_date_parse (date, &parsed, NULL))
     return;
+  if (self->today != NULL && g_str_equal (date, self->today))
+    scroll_to_now (self);
+  else if (self->scroll_source != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->scroll_source);
+      self->scroll_source = 0;
+    }
   if (g_strcmp0 (self->date, date) != 0)
     {
       g_free (self->date);
@@ -449,6 +525,7 @@ signpost_diary_page_finalize (GObject *object)
   g_clear_pointer (&self->today, g_free);
   g_clear_pointer (&self->practice_id, g_free);
   g_clear_pointer (&self->now, g_date_time_unref);
+  g_clear_pointer (&self->clock, g_date_time_unref);
   g_clear_pointer (&self->booker_practices, g_strfreev);
   g_clear_pointer (&self->context_patient_id, g_free);
   g_clear_pointer (&self->context_reason, g_free);
@@ -798,6 +875,11 @@ signpost_diary_page_set_now (SignpostDiaryPage *self,
   g_return_if_fail (SIGNPOST_IS_DIARY_PAGE (self));
   g_return_if_fail (now != NULL);
 
+  if (self->clock != now)
+    {
+      g_clear_pointer (&self->clock, g_date_time_unref);
+      self->clock = g_date_time_ref (now);
+    }
   if (self->cache == NULL)
     return;
   tz = signpost_practice_time_zone (self->cache, self->practice_id);

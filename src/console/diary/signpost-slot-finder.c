@@ -620,6 +620,7 @@ signpost_slot_finder_init (SignpostSlotFinder *self)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_result), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_result), self);
   gtk_list_view_set_factory (self->results_view, factory);
+  signpost_accessible_tab_leaves (GTK_WIDGET (self->results_view));
 
   g_signal_connect_swapped (self->clinician_row, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->profession_row, "notify::selected", G_CALLBACK (on_filter_changed), self);

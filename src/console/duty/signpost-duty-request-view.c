@@ -977,6 +977,15 @@ static void
 signpost_duty_request_view_init (SignpostDutyRequestView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The flow box only lays the buttons out: Tab goes button to button,
+   * not through the boxes that hold them. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->actions_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What to do with the request"), -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (self->actions_box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_FLOW_BOX_CHILD (child))
+      gtk_widget_set_focusable (child, FALSE);
   signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_s, GDK_CONTROL_MASK, "duty.save-notes", NULL);
   g_signal_connect_object (gtk_text_view_get_buffer (self->duty_notes_view), "changed",
                            G_CALLBACK (on_notes_changed), self, G_CONNECT_SWAPPED);

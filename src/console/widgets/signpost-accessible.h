@@ -18,5 +18,9 @@ void  signpost_accessible_label_list_item  (GtkListItem *item,
                                             const char  *label);
 void  signpost_accessible_label_row_of     (GtkWidget   *child,
                                             const char  *label);
+void  signpost_accessible_name_column_view (GtkColumnView *view,
+                                            const char    *name);
+
+void  signpost_accessible_tab_leaves       (GtkWidget   *list);
 
 G_END_DECLS

@@ -109,6 +109,22 @@ def run():
         except J.JourneyFailed:
             pass
         step(manager, "manager: staffing", ["space"], "Aim to answer")
+        step(manager, "manager: the Hub page", ["alt+6"], "Practices side by side")
+        # The shortcuts window lists the Hub page's keys: its search finds them.
+        if step(manager, "manager: keyboard shortcuts", ["ctrl+question"], "Keyboard shortcuts", tab=False,
+                window="Shortcuts"):
+            manager.type("chart as a table")
+            try:
+                manager.expect("Every chart as a table, or back", timeout=20)
+                print(f"ok {len(results) + 1} - manager: the shortcuts window lists the Hub page's keys",
+                      flush=True)
+                results.append(("manager: the shortcuts window lists the Hub page's keys", []))
+            except J.JourneyFailed as e:
+                problem = f"the Hub page's keys are not listed: {e.args[0].splitlines()[0]}"
+                results.append(("manager: the shortcuts window lists the Hub page's keys", [problem]))
+                print(f"not ok {len(results)} - manager: the shortcuts window lists the Hub page's keys\n#   {problem}",
+                      flush=True)
+            manager.press("Escape", times=2)
 
     failed = [t for t, p in results if p]
     print(f"1..{len(results)}", flush=True)

@@ -127,6 +127,43 @@ def _container_of(screen, acc):
     return None
 
 
+def _containers_of(acc, depth=14):
+    """Every list or grid @acc is inside, nearest first."""
+    out = []
+    a = acc
+    for _ in range(depth):
+        try:
+            a = a.get_parent()
+        except Exception:
+            break
+        if a is None:
+            break
+        try:
+            if a.get_role_name() in CONTAINER_ROLES:
+                out.append(_path(a))
+        except Exception:
+            break
+    return out
+
+
+def _in_row(acc, depth=6):
+    """Whether @acc is inside a row of a list or grid (arrows move there)."""
+    a = acc
+    for _ in range(depth):
+        try:
+            a = a.get_parent()
+        except Exception:
+            return False
+        if a is None:
+            return False
+        try:
+            if a.get_role_name() in ROW_ROLES:
+                return True
+        except Exception:
+            return False
+    return False
+
+
 def check_tab(console, nodes):
     """Tab round the active window: problems found, and the stops met."""
     screen = console.screen
@@ -142,6 +179,7 @@ def check_tab(console, nodes):
     first = _path(start.acc) if start is not None else None
     previous = first
     closed = False
+    seen = set()
     for i in range(TAB_LIMIT):
         console.press("Tab")
         node = None
@@ -167,6 +205,14 @@ def check_tab(console, nodes):
         elif here == first:
             closed = True
             break
+        elif here in seen:
+            # Round once: Tab came back to a stop it met, though not to the
+            # one it started from (a list's row takes the focus back from
+            # the list that had it). The start is then checked like any
+            # other control below.
+            closed = True
+            break
+        seen.add(here)
     if not closed and not any("Tab " in p for p in problems):
         problems.append(f"Tab did not come back to where it started within {TAB_LIMIT} presses "
                         f"({len(set(_path(s.acc) for s in stops))} stops met)")
@@ -175,10 +221,9 @@ def check_tab(console, nodes):
     for s in stops:
         if s.role in CONTAINER_ROLES:
             met_containers.add(_path(s.acc))
-        if s.role in ROW_ROLES:
-            c = _container_of(screen, s.acc)
-            if c is not None:
-                met_containers.add(c)
+        # A list is met when Tab reaches a row of it or a control in one
+        # (the entries of a list of entry rows).
+        met_containers.update(_containers_of(s.acc))
     if closed:
         for n in focusable:
             p = _path(n.acc)
@@ -187,6 +232,10 @@ def check_tab(console, nodes):
             if n.role in CONTAINER_ROLES and p in met_containers:
                 continue
             if n.role in ROW_ROLES and _container_of(screen, n.acc) in met_containers:
+                continue
+            # a control in a row of a list or grid Tab reached: the arrows
+            # move to it (a diary's slots, cell by cell)
+            if _in_row(n.acc) and any(c in met_containers for c in _containers_of(n.acc)):
                 continue
             problems.append(f"Tab never reaches {describe_node(n)}")
     return problems, order

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-accessible.h"
 #include "signpost-diary-page-private.h"
 
 /* The diary page's grid: a column per clinician, a row per time, the
@@ -36,6 +37,8 @@ signpost_diary_page_bind_time_cell (GtkSignalListItemFactory *factory,
   SignpostDiaryRow *row = gtk_list_item_get_item (item);
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), signpost_diary_row_get_label (row));
+  /* The row is read by its time; its cells say the rest. */
+  signpost_accessible_label_list_item (item, signpost_diary_row_get_label (row));
 }
 
 static void

@@ -629,6 +629,8 @@ signpost_diary_page_init (SignpostDiaryPage *self)
 
   self->selection = gtk_no_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  signpost_accessible_name_column_view (self->column_view, _("The day’s diary: one column per clinician, one row per time"));
+  signpost_accessible_tab_leaves (GTK_WIDGET (self->column_view));
   g_signal_connect (time_factory, "setup", G_CALLBACK (signpost_diary_page_setup_time_cell), NULL);
   g_signal_connect (time_factory, "bind", G_CALLBACK (signpost_diary_page_bind_time_cell), NULL);
   gtk_column_view_column_set_factory (self->time_column, time_factory);

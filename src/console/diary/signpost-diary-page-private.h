@@ -70,6 +70,7 @@ struct _SignpostDiaryPage
   GDateTime *now;
   GDateTime *clock;          /* the time told by set_now(): where today opens */
   guint scroll_source;       /* a tick callback bringing now into view */
+  gboolean scrolled_to_end;  /* its first step taken */
   GStrv booker_practices;
   guint clock_source;
 

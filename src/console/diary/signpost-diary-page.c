@@ -117,33 +117,33 @@ scroll_to_now_cb (GtkWidget     *widget,
   SignpostDiaryPage *self = data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->grid_scroller);
   guint n = self->day ? g_list_model_get_n_items (G_LIST_MODEL (self->day)) : 0;
-  double upper = gtk_adjustment_get_upper (adjustment);
   GtkWidget *rows = NULL;
-  double row_height, page;
-  guint index, target;
 
   /* Until the day's rows are in and laid out. */
-  if (n == 0 || upper <= 0 || self->batch > 0)
+  if (n == 0 || gtk_adjustment_get_upper (adjustment) <= 0 || self->batch > 0)
     return G_SOURCE_CONTINUE;
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
        child != NULL && rows == NULL;
        child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LIST_VIEW (child))
       rows = child;
-  self->scroll_source = 0;
   if (rows == NULL)
-    return G_SOURCE_REMOVE;
-  /* The list scrolls as little as it can to show a row: the row as many
-   * rows below now as fit on screen comes in at the bottom, so now is at
-   * the top; a row above the screen comes in at the top. */
-  index = row_for_now (self);
-  row_height = upper / n;
-  page = gtk_adjustment_get_page_size (adjustment);
-  if (gtk_adjustment_get_value (adjustment) > index * row_height)
-    target = index;
-  else
-    target = MIN (index + (guint) MAX (page / row_height, 1.0) - 1, n - 1);
-  gtk_widget_activate_action (rows, "list.scroll-to-item", "u", target);
+    {
+      self->scroll_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* The list scrolls as little as it can to show a row, and a row above
+   * the screen comes in at the top: first to the day's end, then, a
+   * frame later, back up to now. */
+  if (!self->scrolled_to_end)
+    {
+      gtk_widget_activate_action (rows, "list.scroll-to-item", "u", n - 1);
+      self->scrolled_to_end = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  gtk_widget_activate_action (rows, "list.scroll-to-item", "u", row_for_now (self));
+  self->scrolled_to_end = FALSE;
+  self->scroll_source = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -152,6 +152,8 @@ scroll_to_now_cb (GtkWidget     *widget,
 static void
 scroll_to_now (SignpostDiaryPage *self)
 {
+  if (self->scroll_source == 0)
+    self->scrolled_to_end = FALSE;
   if (self->scroll_source == 0)
     self->scroll_source = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_now_cb, self, NULL);
 }

@@ -457,3 +457,141 @@ signpost_json_object_to_string (JsonObject *object,
 
   return signpost_json_to_string (node, length);
 }
+
+/* Reads a JSON string body at @p (after its opening quote) into @out,
+ * decoding escapes; returns the position after the closing quote, or NULL
+ * when it is not a well-formed string. */
+static const char *
+read_string (const char *p,
+             const char *end,
+             GString    *out)
+{
+  while (p < end && *p != '"')
+    {
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      if (++p >= end)
+        return NULL;
+      switch (*p)
+        {
+        case '"': case '\\': case '/':
+          g_string_append_c (out, *p);
+          break;
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar c = 0;
+
+            if (end - p < 5)
+              return NULL;
+            for (int i = 1; i <= 4; i++)
+              {
+                if (!g_ascii_isxdigit (p[i]))
+                  return NULL;
+                c = c * 16 + g_ascii_xdigit_value (p[i]);
+              }
+            p += 4;
+            /* A surrogate pair. */
+            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 7 && p[1] == '\\' && p[2] == 'u')
+              {
+                gunichar low = 0;
+
+                for (int i = 3; i <= 6; i++)
+                  {
+                    if (!g_ascii_isxdigit (p[i]))
+                      return NULL;
+                    low = low * 16 + g_ascii_xdigit_value (p[i]);
+                  }
+                if (low < 0xDC00 || low > 0xDFFF)
+                  return NULL;
+                c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+                p += 6;
+              }
+            if (!g_unichar_validate (c))
+              return NULL;
+            g_string_append_unichar (out, c);
+          }
+          break;
+        default:
+          return NULL;
+        }
+      p++;
+    }
+  return p < end ? p + 1 : NULL;
+}
+
+/**
+ * signpost_json_canonical_member:
+ * @data: a record's canonical JSON, as signpost_object_to_string() wrote it
+ * @key: a member of the record itself, whose name no nested object uses
+ * @value: (out) (optional): the member's value: a string's text, or
+ *   "true"/"false"/a number as written; %NULL for null
+ * @is_null: (out) (optional): the member is null
+ *
+ * Finds one member of a stored record without parsing all of it. A
+ * string value cannot hold ',"key":' unescaped, so the first occurrence
+ * is the member (or a nested one: hence the rule for @key).
+ *
+ * Returns: %FALSE when the member is not there or not well formed
+ */
+gboolean
+signpost_json_canonical_member (const char  *data,
+                                gsize        length,
+                                const char  *key,
+                                char       **value,
+                                gboolean    *is_null)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\":", key);
+  const char *end = data + length;
+  const char *at = data;
+  const char *p;
+
+  if (value != NULL)
+    *value = NULL;
+  if (is_null != NULL)
+    *is_null = FALSE;
+  for (;;)
+    {
+      at = g_strstr_len (at, end - at, needle);
+      if (at == NULL)
+        return FALSE;
+      if (at > data && (at[-1] == ',' || at[-1] == '{'))
+        break;
+      at++;
+    }
+  p = at + strlen (needle);
+  if (p < end && *p == '"')
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      if (read_string (p + 1, end, text) == NULL)
+        return FALSE;
+      if (value != NULL)
+        *value = g_string_free (g_steal_pointer (&text), FALSE);
+      return TRUE;
+    }
+  if (end - p >= 4 && strncmp (p, "null", 4) == 0)
+    {
+      if (is_null != NULL)
+        *is_null = TRUE;
+      return TRUE;
+    }
+  {
+    const char *stop = p;
+
+    while (stop < end && *stop != ',' && *stop != '}')
+      stop++;
+    if (stop == p)
+      return FALSE;
+    if (value != NULL)
+      *value = g_strndup (p, stop - p);
+  }
+  return TRUE;
+}

@@ -30,4 +30,10 @@ char       *signpost_json_to_string       (JsonNode    *node,
 char       *signpost_json_object_to_string (JsonObject *object,
                                            gsize       *length);
 
+gboolean    signpost_json_canonical_member (const char *data,
+                                            gsize       length,
+                                            const char *key,
+                                            char      **value,
+                                            gboolean   *is_null);
+
 G_END_DECLS

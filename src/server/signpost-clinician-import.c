@@ -188,6 +188,7 @@ signpost_import_clinicians (SignpostApplyContext         *ctx,
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GHashTable) first = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(SignpostImportBatch) batch = { 0 };
   const char *practice_id = signpost_record_get_id (SIGNPOST_RECORD (practice));
   gint64 counts[SIGNPOST_IMPORT_N_COUNTS] = { 0 };
   GStrv cells = NULL;
@@ -196,6 +197,7 @@ signpost_import_clinicians (SignpostApplyContext         *ctx,
   Context c;
 
   g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
+  signpost_import_batch_init (&batch, ctx, options);
   table = signpost_import_open (SIGNPOST_IMPORT_CLINICIANS, file, options, report);
   if (table == NULL)
     return g_steal_pointer (&report);
@@ -301,12 +303,13 @@ signpost_import_clinicians (SignpostApplyContext         *ctx,
             continue;
           }
         counts[current != NULL ? SIGNPOST_IMPORT_COUNT_UPDATED : SIGNPOST_IMPORT_COUNT_CREATED]++;
-        if (!options->dry_run &&
-            !signpost_import_write (ctx, options, SIGNPOST_RECORD (next), error))
+        if (!options->dry_run && !signpost_import_batch_add (&batch, SIGNPOST_RECORD (next), error))
           goto failed;
       }
     if (!options->dry_run)
       {
+        if (!signpost_import_batch_flush (&batch, error))
+          goto failed;
         digest = signpost_import_file_digest (file);
         detail = g_strdup_printf ("created %" G_GINT64_FORMAT ", updated %" G_GINT64_FORMAT
                                   ", unchanged %" G_GINT64_FORMAT ", rejected %u; file sha256:%s",

@@ -37,9 +37,23 @@ gboolean  signpost_import_audit         (SignpostApplyContext        *ctx,
                                          SignpostRecord              *record,
                                          const char                  *detail,
                                          GError                     **error);
-gboolean  signpost_import_write         (SignpostApplyContext        *ctx,
-                                         const SignpostImportOptions *options,
+/* Writes gathered and sent a batch at a time (signpost_store_put_records()),
+ * each with its "import" audit event. */
+typedef struct {
+  SignpostApplyContext *ctx;
+  const SignpostImportOptions *options;
+  GPtrArray *records;     /* SignpostRecord, their next versions */
+} SignpostImportBatch;
+
+void      signpost_import_batch_init    (SignpostImportBatch         *batch,
+                                         SignpostApplyContext        *ctx,
+                                         const SignpostImportOptions *options);
+void      signpost_import_batch_clear   (SignpostImportBatch         *batch);
+gboolean  signpost_import_batch_add     (SignpostImportBatch         *batch,
                                          SignpostRecord              *record,
                                          GError                     **error);
+gboolean  signpost_import_batch_flush   (SignpostImportBatch         *batch,
+                                         GError                     **error);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignpostImportBatch, signpost_import_batch_clear)
 
 G_END_DECLS

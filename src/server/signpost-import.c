@@ -320,6 +320,58 @@ signpost_import_changed_since (SignpostStore       *store,
   return TRUE;
 }
 
+#define BATCH 1000
+
+void
+signpost_import_batch_init (SignpostImportBatch         *batch,
+                            SignpostApplyContext        *ctx,
+                            const SignpostImportOptions *options)
+{
+  batch->ctx = ctx;
+  batch->options = options;
+  batch->records = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+void
+signpost_import_batch_clear (SignpostImportBatch *batch)
+{
+  g_clear_pointer (&batch->records, g_ptr_array_unref);
+}
+
+static void
+fill_event (SignpostApplyContext        *ctx,
+            const SignpostImportOptions *options,
+            SignpostAuditEvent          *event,
+            const char                  *action,
+            SignpostRecord              *record,
+            const char                  *detail)
+{
+  memset (event, 0, sizeof *event);
+  event->at = g_date_time_to_unix (ctx->now) * G_USEC_PER_SEC + g_date_time_get_microsecond (ctx->now);
+  event->action = action;
+  event->detail = detail;
+  if (ctx->principal != NULL)
+    {
+      event->user_id = signpost_principal_get_user_id (ctx->principal);
+      event->username = signpost_principal_get_username (ctx->principal);
+      event->role = signpost_principal_get_role_nick (ctx->principal);
+      event->client = signpost_principal_get_client (ctx->principal);
+    }
+  else
+    {
+      /* The admin command: the account that ran it. */
+      event->username = g_get_user_name ();
+      event->role = "admin";
+      event->client = options->client;
+    }
+  if (record != NULL)
+    {
+      event->type = signpost_record_kind_to_string (signpost_record_get_kind (record));
+      event->record_id = signpost_record_get_id (record);
+      event->patient_id = signpost_record_get_patient_ref (record);
+    }
+}
+
 gboolean
 signpost_import_audit (SignpostApplyContext         *ctx,
                        const SignpostImportOptions  *options,
@@ -328,55 +380,57 @@ signpost_import_audit (SignpostApplyContext         *ctx,
                        const char                   *detail,
                        GError                      **error)
 {
-  SignpostAuditEvent event = {
-    .at = g_date_time_to_unix (ctx->now) * G_USEC_PER_SEC + g_date_time_get_microsecond (ctx->now),
-    .action = action,
-    .detail = detail,
-  };
+  SignpostAuditEvent event;
 
-  if (ctx->principal != NULL)
-    {
-      event.user_id = signpost_principal_get_user_id (ctx->principal);
-      event.username = signpost_principal_get_username (ctx->principal);
-      event.role = signpost_principal_get_role_nick (ctx->principal);
-      event.client = signpost_principal_get_client (ctx->principal);
-    }
-  else
-    {
-      /* The admin command: the account that ran it. */
-      event.username = g_get_user_name ();
-      event.role = "admin";
-      event.client = options->client;
-    }
-  if (record != NULL)
-    {
-      event.type = signpost_record_kind_to_string (signpost_record_get_kind (record));
-      event.record_id = signpost_record_get_id (record);
-      event.patient_id = signpost_record_get_patient_ref (record);
-    }
+  fill_event (ctx, options, &event, action, record, detail);
   return signpost_store_append_audit (ctx->store, &event, error);
 }
 
-/* Stores @record as its next version, with an "import" audit event. The
- * live notices only need to know which kinds of record of which practice
- * changed: @ctx keeps one record for each, not a copy of every one of a
- * hundred thousand. */
+/* Writes what was gathered: the records as their next versions, and an
+ * "import" audit event for each. The live notices only need to know which
+ * kinds of record of which practice changed: the context keeps one record
+ * for each, not a copy of every one of a hundred thousand. */
 gboolean
-signpost_import_write (SignpostApplyContext         *ctx,
-                       const SignpostImportOptions  *options,
-                       SignpostRecord               *record,
-                       GError                      **error)
+signpost_import_batch_flush (SignpostImportBatch  *batch,
+                             GError              **error)
 {
-  SignpostRecord *last = ctx->changed->len > 0
-                           ? g_ptr_array_index (ctx->changed, ctx->changed->len - 1) : NULL;
+  SignpostApplyContext *ctx = batch->ctx;
+  g_autofree SignpostAuditEvent *events = NULL;
+  guint n = batch->records->len;
 
-  signpost_record_set_version (record, signpost_record_get_version (record) + 1);
-  signpost_record_set_updated_at (record, ctx->now);
-  if (!signpost_store_put_record (ctx->store, record, FALSE, error) ||
-      !signpost_import_audit (ctx, options, "import", record, NULL, error))
+  if (n == 0)
+    return TRUE;
+  if (!signpost_store_put_records (ctx->store, (SignpostRecord * const *) batch->records->pdata, n,
+                                   error))
     return FALSE;
-  if (last == NULL || signpost_record_get_kind (last) != signpost_record_get_kind (record) ||
-      g_strcmp0 (signpost_record_get_practice_id (last), signpost_record_get_practice_id (record)) != 0)
-    g_ptr_array_add (ctx->changed, signpost_object_copy (SIGNPOST_OBJECT (record)));
+  events = g_new (SignpostAuditEvent, n);
+  for (guint i = 0; i < n; i++)
+    fill_event (ctx, batch->options, &events[i], "import", g_ptr_array_index (batch->records, i),
+                NULL);
+  if (!signpost_store_append_audits (ctx->store, events, n, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      SignpostRecord *record = g_ptr_array_index (batch->records, i);
+      SignpostRecord *last = ctx->changed->len > 0
+                               ? g_ptr_array_index (ctx->changed, ctx->changed->len - 1) : NULL;
+
+      if (last == NULL || signpost_record_get_kind (last) != signpost_record_get_kind (record) ||
+          g_strcmp0 (signpost_record_get_practice_id (last), signpost_record_get_practice_id (record)) != 0)
+        g_ptr_array_add (ctx->changed, signpost_object_copy (SIGNPOST_OBJECT (record)));
+    }
+  g_ptr_array_set_size (batch->records, 0);
   return TRUE;
+}
+
+/* Gathers @record's next version, writing a batch when one is full. */
+gboolean
+signpost_import_batch_add (SignpostImportBatch  *batch,
+                           SignpostRecord       *record,
+                           GError              **error)
+{
+  signpost_record_set_version (record, signpost_record_get_version (record) + 1);
+  signpost_record_set_updated_at (record, batch->ctx->now);
+  g_ptr_array_add (batch->records, g_object_ref (record));
+  return batch->records->len < BATCH || signpost_import_batch_flush (batch, error);
 }

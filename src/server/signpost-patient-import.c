@@ -600,37 +600,45 @@ patient_from_row (PatientImport *import,
   return patient;
 }
 
-/* The next version of a patient already here, or NULL when the row
- * changes nothing. Only a row whose fields differ from what is stored
- * costs a decode of the stored record. */
+/* Whether the row would leave the patient as stored: a digest of the
+ * row's fields, as a record's JSON would hold them, against the stored
+ * record's. A difference may still be no change (a field the import does
+ * not set, a list stored as null rather than empty): those are looked at
+ * whole afterwards. */
 static gboolean
-next_version (PatientImport    *import,
-              Row              *row,
-              Existing         *existing,
-              SignpostPatient **next,
-              GError          **error)
+same_as_stored (PatientImport *import,
+                Row           *row,
+                Existing      *existing)
 {
   g_autoptr(SignpostPatient) fresh = patient_from_row (import, row, existing->id);
-  g_autoptr(SignpostPatient) current = NULL;
   g_autofree char *text = NULL;
   gsize length = 0;
   guint8 digest[32];
 
-  *next = NULL;
   text = signpost_object_to_string (SIGNPOST_OBJECT (fresh), &length);
   content_digest (text, length, digest);
-  if (memcmp (digest, existing->content, sizeof digest) == 0)
+  return memcmp (digest, existing->content, sizeof digest) == 0;
+}
+
+typedef struct {
+  GHashTable *wanted;     /* id → GUINT (index + 1) in the existing patients */
+  SignpostPatient **current;
+  GError *error;
+} Fetch;
+
+static gboolean
+fetch_wanted (const SignpostStoredPatient *patient,
+              gpointer                     data)
+{
+  Fetch *fetch = data;
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (fetch->wanted, patient->id));
+
+  if (index == 0)
     return TRUE;
-  current = (SignpostPatient *) signpost_store_get_record (import->ctx->store,
-                                                          SIGNPOST_RECORD_PATIENT, existing->id,
-                                                          NULL, error);
-  if (current == NULL)
-    return FALSE;
-  *next = signpost_object_copy (SIGNPOST_OBJECT (current));
-  row_apply (row, *next);
-  if (signpost_object_equal (SIGNPOST_OBJECT (*next), SIGNPOST_OBJECT (current)))
-    g_clear_object (next);
-  return TRUE;
+  fetch->current[index - 1] = signpost_object_new_from_string (SIGNPOST_TYPE_PATIENT, patient->data,
+                                                               patient->data_length,
+                                                               SIGNPOST_DECODE_FULL, &fetch->error);
+  return fetch->current[index - 1] != NULL;
 }
 
 static gboolean
@@ -641,8 +649,12 @@ make_plan (PatientImport  *import,
   g_autoptr(GHashTable) by_ref = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) by_nhs = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree gboolean *kept = NULL;
   g_autofree guint *claimed_by = NULL;
+  g_autofree guint *update_row = NULL;      /* existing → row index + 1 */
+  g_autofree SignpostPatient **current = NULL;
+  guint n_existing;
 
   plan_clear (plan);
   plan->existing = g_array_new (FALSE, TRUE, sizeof (Existing));
@@ -652,8 +664,10 @@ make_plan (PatientImport  *import,
   if (!signpost_store_foreach_patient (import->ctx->store, import->practice_id, gather_existing,
                                        plan->existing, error))
     return FALSE;
+  n_existing = plan->existing->len;
+  g_debug ("Read the %u patients here", n_existing);
 
-  for (guint i = 0; i < plan->existing->len; i++)
+  for (guint i = 0; i < n_existing; i++)
     {
       Existing *existing = &g_array_index (plan->existing, Existing, i);
 
@@ -662,8 +676,9 @@ make_plan (PatientImport  *import,
       index_add (by_name, existing->name_key, i + 1);
     }
 
-  kept = g_new0 (gboolean, plan->existing->len + 1);
-  claimed_by = g_new0 (guint, plan->existing->len + 1);
+  kept = g_new0 (gboolean, n_existing + 1);
+  claimed_by = g_new0 (guint, n_existing + 1);
+  update_row = g_new0 (guint, n_existing + 1);
   for (guint i = 0; i < import->rows->len; i++)
     {
       Row *row = &g_array_index (import->rows, Row, i);
@@ -685,14 +700,15 @@ make_plan (PatientImport  *import,
         kept[match - 1] = TRUE;
     }
 
+  /* Rows of patients here: unchanged, or to be looked at whole. */
   for (guint i = 0; i < import->rows->len; i++)
     {
       Row *row = &g_array_index (import->rows, Row, i);
-      Action action = { 0 };
+      Existing *existing;
 
-      if (row->rejected)
+      if (row->rejected || row->matched == 0)
         continue;
-      if (row->matched > 0 && claimed_by[row->matched - 1] > 0)
+      if (claimed_by[row->matched - 1] > 0)
         {
           /* Translators: %u is a line number */
           g_autofree char *reason = g_strdup_printf (_("is the same patient as line %u"),
@@ -702,15 +718,62 @@ make_plan (PatientImport  *import,
           signpost_import_report_reject (import->report, row->line, NULL, reason);
           continue;
         }
-      if (row->matched > 0)
+      existing = &g_array_index (plan->existing, Existing, row->matched - 1);
+      claimed_by[row->matched - 1] = row->line;
+      if (same_as_stored (import, row, existing))
         {
-          Existing *existing = &g_array_index (plan->existing, Existing, row->matched - 1);
+          plan->counts[SIGNPOST_IMPORT_COUNT_UNCHANGED]++;
+          continue;
+        }
+      update_row[row->matched - 1] = i + 1;
+      g_hash_table_insert (wanted, existing->id, GUINT_TO_POINTER (row->matched));
+    }
+  /* Registered patients the full list no longer holds. */
+  if (!import->options->partial && import->unkeyed_rejections == 0)
+    for (guint i = 0; i < n_existing; i++)
+      {
+        Existing *existing = &g_array_index (plan->existing, Existing, i);
 
-          claimed_by[row->matched - 1] = row->line;
-          if (!next_version (import, row, existing, &action.next, error))
-            return FALSE;
-          if (action.next == NULL)
+        if (!kept[i] && !existing->left && !existing->temporary)
+          g_hash_table_insert (wanted, existing->id, GUINT_TO_POINTER (i + 1));
+      }
+
+  g_debug ("Compared the rows; %u patients to read whole", g_hash_table_size (wanted));
+  /* Those are read whole, in one more pass over the list. */
+  current = g_new0 (SignpostPatient *, n_existing + 1);
+  if (g_hash_table_size (wanted) > 0)
+    {
+      Fetch fetch = { wanted, current, NULL };
+
+      if (!signpost_store_foreach_patient (import->ctx->store, import->practice_id, fetch_wanted,
+                                           &fetch, error))
+        goto failed;
+      if (fetch.error != NULL)
+        {
+          g_propagate_error (error, fetch.error);
+          goto failed;
+        }
+    }
+
+  for (guint i = 0; i < n_existing; i++)
+    {
+      Existing *existing = &g_array_index (plan->existing, Existing, i);
+      Action action = { 0 };
+
+      if (!g_hash_table_contains (wanted, existing->id))
+        continue;
+      if (current[i] == NULL)
+        {
+          /* Gone since the first pass; the writing will see it changed. */
+          continue;
+        }
+      action.next = signpost_object_copy (SIGNPOST_OBJECT (current[i]));
+      if (update_row[i] > 0)
+        {
+          row_apply (&g_array_index (import->rows, Row, update_row[i] - 1), action.next);
+          if (signpost_object_equal (SIGNPOST_OBJECT (action.next), SIGNPOST_OBJECT (current[i])))
             {
+              g_clear_object (&action.next);
               plan->counts[SIGNPOST_IMPORT_COUNT_UNCHANGED]++;
               continue;
             }
@@ -720,34 +783,32 @@ make_plan (PatientImport  *import,
         }
       else
         {
-          action.kind = ACTION_CREATE;
-          action.row = i;
-          plan->counts[SIGNPOST_IMPORT_COUNT_CREATED]++;
+          action.kind = ACTION_LEAVE;
+          signpost_patient_set_left_at (action.next, import->ctx->now);
+          plan->counts[SIGNPOST_IMPORT_COUNT_LEFT]++;
         }
       g_array_append_val (plan->actions, action);
     }
 
-  if (import->options->partial || import->unkeyed_rejections > 0)
-    return TRUE;
-  for (guint i = 0; i < plan->existing->len; i++)
+  /* Rows of nobody here: new patients. */
+  for (guint i = 0; i < import->rows->len; i++)
     {
-      Existing *existing = &g_array_index (plan->existing, Existing, i);
-      g_autoptr(SignpostPatient) current = NULL;
-      Action action = { ACTION_LEAVE, 0, NULL };
+      Row *row = &g_array_index (import->rows, Row, i);
+      Action action = { ACTION_CREATE, i, NULL };
 
-      if (kept[i] || existing->left || existing->temporary)
+      if (row->rejected || row->matched > 0)
         continue;
-      current = (SignpostPatient *) signpost_store_get_record (import->ctx->store,
-                                                              SIGNPOST_RECORD_PATIENT,
-                                                              existing->id, NULL, error);
-      if (current == NULL)
-        return FALSE;
-      action.next = signpost_object_copy (SIGNPOST_OBJECT (current));
-      signpost_patient_set_left_at (action.next, import->ctx->now);
-      plan->counts[SIGNPOST_IMPORT_COUNT_LEFT]++;
+      plan->counts[SIGNPOST_IMPORT_COUNT_CREATED]++;
       g_array_append_val (plan->actions, action);
     }
+  for (guint i = 0; i < n_existing; i++)
+    g_clear_object (&current[i]);
   return TRUE;
+
+failed:
+  for (guint i = 0; i < n_existing; i++)
+    g_clear_object (&current[i]);
+  return FALSE;
 }
 
 /* ---- applying it ------------------------------------------------------- */
@@ -758,8 +819,10 @@ write_plan (PatientImport  *import,
             const char     *digest,
             GError        **error)
 {
+  g_auto(SignpostImportBatch) batch = { 0 };
   g_autofree char *detail = NULL;
 
+  signpost_import_batch_init (&batch, import->ctx, import->options);
   for (guint i = 0; i < plan->actions->len; i++)
     {
       Action *action = &g_array_index (plan->actions, Action, i);
@@ -773,9 +836,11 @@ write_plan (PatientImport  *import,
           record = created = patient_from_row (import, &g_array_index (import->rows, Row,
                                                                        action->row), id);
         }
-      if (!signpost_import_write (import->ctx, import->options, SIGNPOST_RECORD (record), error))
+      if (!signpost_import_batch_add (&batch, SIGNPOST_RECORD (record), error))
         return FALSE;
     }
+  if (!signpost_import_batch_flush (&batch, error))
+    return FALSE;
   detail = g_strdup_printf ("created %" G_GINT64_FORMAT ", updated %" G_GINT64_FORMAT
                             ", unchanged %" G_GINT64_FORMAT ", left %" G_GINT64_FORMAT
                             ", rejoined %" G_GINT64_FORMAT ", rejected %u; file sha256:%s",
@@ -866,8 +931,15 @@ signpost_import_patients (SignpostApplyContext         *ctx,
       started = g_get_monotonic_time ();
       if (!signpost_store_begin (ctx->store, error) ||
           !signpost_import_changed_since (ctx->store, import.practice_id,
-                                          SIGNPOST_RECORD_PATIENT, seen_seq, &changed, error) ||
-          (changed && !make_plan (&import, &plan, error)) ||
+                                          SIGNPOST_RECORD_PATIENT, seen_seq, &changed, error))
+        {
+          signpost_store_rollback (ctx->store);
+          plan_clear (&plan);
+          return NULL;
+        }
+      g_debug ("Checked for changes since the plan in %.2f s%s",
+               (g_get_monotonic_time () - started) / 1e6, changed ? ": planning again" : "");
+      if ((changed && !make_plan (&import, &plan, error)) ||
           !write_plan (&import, &plan, digest, error) ||
           !signpost_store_commit (ctx->store, error))
         {

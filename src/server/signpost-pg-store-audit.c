@@ -22,6 +22,62 @@ pg_append_audit (SignpostStore             *store,
                             event->client, event->detail);
 }
 
+#define AUDIT_BATCH 1000
+
+/* A list import's audit events, a batch to a statement. */
+static gboolean
+pg_append_audits (SignpostStore             *store,
+                  const SignpostAuditEvent  *events,
+                  guint                      n_events,
+                  GError                   **error)
+{
+  for (guint start = 0; start < n_events; start += AUDIT_BATCH)
+    {
+      guint n = MIN (AUDIT_BATCH, n_events - start);
+      GString *arrays[10];
+      g_autoptr(PGresult) result = NULL;
+
+      for (guint c = 0; c < G_N_ELEMENTS (arrays); c++)
+        arrays[c] = g_string_new ("{");
+      for (guint i = start; i < start + n; i++)
+        {
+          signpost_pg_array_add_int (arrays[0], events[i].at, FALSE);
+          signpost_pg_array_add_text (arrays[1], events[i].user_id);
+          signpost_pg_array_add_text (arrays[2], events[i].username);
+          signpost_pg_array_add_text (arrays[3], events[i].role);
+          signpost_pg_array_add_text (arrays[4], events[i].action);
+          signpost_pg_array_add_text (arrays[5], events[i].type);
+          signpost_pg_array_add_text (arrays[6], events[i].record_id);
+          signpost_pg_array_add_text (arrays[7], events[i].patient_id);
+          signpost_pg_array_add_text (arrays[8], events[i].client);
+          signpost_pg_array_add_text (arrays[9], events[i].detail);
+        }
+      for (guint c = 0; c < G_N_ELEMENTS (arrays); c++)
+        g_string_append_c (arrays[c], '}');
+      /* WITH ORDINALITY keeps the events in their order for their ids. */
+      result = signpost_pg_run (SIGNPOST_PG_STORE (store),
+                                "INSERT INTO audit (at, user_id, username, role, action, type, "
+                                "                   record_id, patient_id, client, detail) "
+                                "SELECT at, user_id, username, role, action, type, record_id,"
+                                "       patient_id, client, detail "
+                                "FROM unnest ($1::bigint[], $2::text[], $3::text[], $4::text[],"
+                                "             $5::text[], $6::text[], $7::text[], $8::text[],"
+                                "             $9::text[], $10::text[])"
+                                "  WITH ORDINALITY AS e (at, user_id, username, role, action, type,"
+                                "                       record_id, patient_id, client, detail, n) "
+                                "ORDER BY n",
+                                error, "ssssssssss",
+                                arrays[0]->str, arrays[1]->str, arrays[2]->str, arrays[3]->str,
+                                arrays[4]->str, arrays[5]->str, arrays[6]->str, arrays[7]->str,
+                                arrays[8]->str, arrays[9]->str);
+      for (guint c = 0; c < G_N_ELEMENTS (arrays); c++)
+        g_string_free (arrays[c], TRUE);
+      if (result == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 pg_foreach_audit (SignpostStore      *store,
                   const char         *patient_id,
@@ -87,5 +143,6 @@ void
 signpost_pg_store_init_audit (SignpostStoreInterface *iface)
 {
   iface->append_audit = pg_append_audit;
+  iface->append_audits = pg_append_audits;
   iface->foreach_audit = pg_foreach_audit;
 }

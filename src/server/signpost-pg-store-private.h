@@ -144,6 +144,16 @@ gboolean   signpost_pg_bool               (const PGresult   *result,
                                            int               row,
                                            int               column);
 
+/* signpost-pg-store-statements.c: PostgreSQL array literals, to bind many
+ * rows to one statement. */
+void       signpost_pg_array_add_text     (GString          *array,
+                                           const char       *value);
+void       signpost_pg_array_add_int      (GString          *array,
+                                           gint64            value,
+                                           gboolean          null_if_negative);
+void       signpost_pg_array_add_bool     (GString          *array,
+                                           gboolean          value);
+
 /* signpost-pg-store-records.c: records read or written in the open
  * transaction. Nothing else can change them while it holds the lock. */
 void       signpost_pg_store_forget_reads (SignpostPgStore  *self);

@@ -354,6 +354,148 @@ pg_put_record (SignpostStore   *store,
   return TRUE;
 }
 
+/* The records of a list or bundle import, a batch to a statement: one
+ * round trip for a thousand rows rather than a thousand. */
+#define PUT_BATCH 1000
+#define N_RECORD_COLUMNS 22
+
+static gboolean
+put_batch (SignpostPgStore         *self,
+           SignpostRecord * const  *records,
+           guint                    n,
+           GError                 **error)
+{
+  GString *arrays[N_RECORD_COLUMNS];
+  g_autoptr(PGresult) result = NULL;
+  gboolean ok;
+
+  for (guint c = 0; c < N_RECORD_COLUMNS; c++)
+    arrays[c] = g_string_new ("{");
+  for (guint i = 0; i < n; i++)
+    {
+      SignpostRecord *record = records[i];
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *data = NULL;
+      g_autofree char *updated_at = NULL;
+      SignpostPgRecordColumns columns;
+      GDateTime *created_at;
+
+      signpost_record_set_seq (record, self->seq + 1 + i);
+      node = signpost_object_to_json_node (SIGNPOST_OBJECT (record));
+      data = signpost_json_to_string (node, NULL);
+      signpost_pg_record_columns (json_node_get_object (node), &columns);
+      updated_at = signpost_timestamp_format (signpost_record_get_updated_at (record));
+      if (SIGNPOST_IS_TRIAGE (record) && signpost_triage_get_created_at (SIGNPOST_TRIAGE (record)) != NULL)
+        created_at = signpost_triage_get_created_at (SIGNPOST_TRIAGE (record));
+      else
+        created_at = signpost_record_get_updated_at (record);
+
+      signpost_pg_array_add_text (arrays[0], signpost_record_get_id (record));
+      signpost_pg_array_add_text (arrays[1], signpost_record_kind_to_string (signpost_record_get_kind (record)));
+      signpost_pg_array_add_text (arrays[2], signpost_record_get_practice_id (record));
+      signpost_pg_array_add_int (arrays[3], signpost_record_get_version (record), FALSE);
+      signpost_pg_array_add_int (arrays[4], self->seq + 1 + i, FALSE);
+      signpost_pg_array_add_text (arrays[5], updated_at ? updated_at : "");
+      signpost_pg_array_add_bool (arrays[6], FALSE);
+      signpost_pg_array_add_text (arrays[7], data);
+      signpost_pg_array_add_int (arrays[8], signpost_pg_instant_ms (created_at), FALSE);
+      signpost_pg_array_add_text (arrays[9], columns.slot_id);
+      signpost_pg_array_add_text (arrays[10], columns.patient_id);
+      signpost_pg_array_add_text (arrays[11], columns.status);
+      signpost_pg_array_add_text (arrays[12], columns.username);
+      signpost_pg_array_add_text (arrays[13], columns.line);
+      signpost_pg_array_add_text (arrays[14], columns.call_ref);
+      signpost_pg_array_add_text (arrays[15], columns.state);
+      signpost_pg_array_add_int (arrays[16], columns.offered_ms, TRUE);
+      signpost_pg_array_add_int (arrays[17], columns.answered_ms, TRUE);
+      signpost_pg_array_add_int (arrays[18], columns.start_ms, TRUE);
+      signpost_pg_array_add_text (arrays[19], columns.date_of_birth);
+      signpost_pg_array_add_text (arrays[20], columns.reference);
+      signpost_pg_array_add_text (arrays[21], columns.source);
+    }
+  for (guint c = 0; c < N_RECORD_COLUMNS; c++)
+    g_string_append_c (arrays[c], '}');
+
+  /* As put_record's upsert, row by row. */
+  result = signpost_pg_run (self,
+                            "INSERT INTO records (id, kind, practice_id, version, seq, updated_at,"
+                            "  deleted, data, created_ms, slot_id, patient_id, status, username,"
+                            "  line, call_ref, state, offered_ms, answered_ms, start_ms,"
+                            "  date_of_birth, reference, source) "
+                            "SELECT * FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[],"
+                            "  $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::bigint[],"
+                            "  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],"
+                            "  $15::text[], $16::text[], $17::bigint[], $18::bigint[], $19::bigint[],"
+                            "  $20::text[], $21::text[], $22::text[]) "
+                            "ON CONFLICT (id) DO UPDATE SET "
+                            "  practice_id = excluded.practice_id,"
+                            "  version = excluded.version,"
+                            "  seq = excluded.seq,"
+                            "  updated_at = excluded.updated_at,"
+                            "  deleted = excluded.deleted,"
+                            "  data = excluded.data,"
+                            "  slot_id = excluded.slot_id,"
+                            "  patient_id = excluded.patient_id,"
+                            "  status = excluded.status,"
+                            "  username = excluded.username,"
+                            "  line = excluded.line,"
+                            "  call_ref = excluded.call_ref,"
+                            "  state = excluded.state,"
+                            "  offered_ms = excluded.offered_ms,"
+                            "  answered_ms = excluded.answered_ms,"
+                            "  start_ms = excluded.start_ms,"
+                            "  date_of_birth = excluded.date_of_birth,"
+                            "  reference = excluded.reference,"
+                            "  source = excluded.source "
+                            "WHERE records.kind = excluded.kind",
+                            error, "ssssssssssssssssssssss",
+                            arrays[0]->str, arrays[1]->str, arrays[2]->str, arrays[3]->str,
+                            arrays[4]->str, arrays[5]->str, arrays[6]->str, arrays[7]->str,
+                            arrays[8]->str, arrays[9]->str, arrays[10]->str, arrays[11]->str,
+                            arrays[12]->str, arrays[13]->str, arrays[14]->str, arrays[15]->str,
+                            arrays[16]->str, arrays[17]->str, arrays[18]->str, arrays[19]->str,
+                            arrays[20]->str, arrays[21]->str);
+  for (guint c = 0; c < N_RECORD_COLUMNS; c++)
+    g_string_free (arrays[c], TRUE);
+  if (result == NULL)
+    return FALSE;
+  self->seq += n;
+  ok = signpost_pg_changes (result) == (gint64) n;
+  if (!ok)
+    g_set_error_literal (error, SIGNPOST_ERROR, SIGNPOST_ERROR_CONFLICT,
+                         _("An id in the batch already belongs to another kind of record"));
+  self->wrote_records = TRUE;
+  /* What the transaction read of these before is no longer so. */
+  if (g_hash_table_size (self->read_cache) > 0)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *key = cache_key (signpost_record_get_kind (records[i]),
+                                          signpost_record_get_id (records[i]));
+
+        g_hash_table_remove (self->read_cache, key);
+      }
+  return ok;
+}
+
+static gboolean
+pg_put_records (SignpostStore           *store,
+                SignpostRecord * const  *records,
+                guint                    n_records,
+                GError                 **error)
+{
+  SignpostPgStore *self = SIGNPOST_PG_STORE (store);
+
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  /* The counter's row is locked by this transaction, as for put_record. */
+  if (!signpost_pg_store_know_seq (self, error))
+    return FALSE;
+  for (guint start = 0; start < n_records; start += PUT_BATCH)
+    if (!put_batch (self, records + start, MIN (PUT_BATCH, n_records - start), error))
+      return FALSE;
+  return TRUE;
+}
+
 static SignpostRecord *
 pg_get_record (SignpostStore       *store,
                SignpostRecordKind   kind,
@@ -629,51 +771,77 @@ pg_foreach_patient (SignpostStore              *store,
                     GError                    **error)
 {
   SignpostPgStore *self = SIGNPOST_PG_STORE (store);
-  gint64 after = -1;
+  const char *values[1] = { practice_id };
+  gboolean keep = TRUE;
+  gboolean ok = TRUE;
+  PGresult *result;
 
-  /* In pages, as the feed: a 100,000-patient list need not be held whole. */
-  for (;;)
+  /* Whatever waits to be sent (a transaction's BEGIN) goes first. */
+  if (!signpost_pg_store_flush (self, error) || !signpost_pg_store_ready (self, error))
+    return FALSE;
+  self->head_known = FALSE;
+  /* One query, its rows handed over one at a time as they come (a
+   * 100,000-patient list is never held whole), in no order: sorting a
+   * list to compare it is the importer's business, and would cost a sort
+   * of every record's data here. The fields that identify a patient are
+   * read from the data here rather than by the server: parsing 100,000
+   * records as JSON there takes several times as long as sending them. */
+  if (!PQsendQueryParams (self->conn,
+                          "SELECT id, version, date_of_birth, data FROM records "
+                          "WHERE kind = 'patient' AND practice_id = $1 AND NOT deleted",
+                          1, NULL, values, NULL, NULL, 0) ||
+      !PQsetSingleRowMode (self->conn))
     {
-      g_autoptr(PGresult) result = NULL;
-      int rows;
+      signpost_pg_store_set_error (self, NULL, error, "query");
+      return FALSE;
+    }
+  while ((result = PQgetResult (self->conn)) != NULL)
+    {
+      ExecStatusType status = PQresultStatus (result);
 
-      result = signpost_pg_run (self,
-                                "SELECT id, version, j ->> 'patient_ref', j ->> 'nhs_number',"
-                                "       j ->> 'family_name', j ->> 'given_name', date_of_birth,"
-                                "       j ->> 'left_at' IS NOT NULL, j ->> 'temporary' = 'true',"
-                                "       data, seq "
-                                "FROM (SELECT id, version, date_of_birth, data, seq,"
-                                "             data::jsonb AS j FROM records"
-                                "      WHERE kind = 'patient' AND practice_id = $1 AND NOT deleted"
-                                "      AND seq > $2 ORDER BY seq LIMIT $3 OFFSET 0) patients "
-                                "ORDER BY seq",
-                                error, "sIi", practice_id, after, FEED_MAX_CHUNK);
-      if (result == NULL)
-        return FALSE;
-      rows = PQntuples (result);
-      for (int row = 0; row < rows; row++)
+      if (status == PGRES_SINGLE_TUPLE && ok && keep)
         {
+          const char *data = PQgetvalue (result, 0, 3);
+          gsize length = PQgetlength (result, 0, 3);
+          g_autofree char *ref = NULL, *nhs = NULL, *family = NULL, *given = NULL;
+          g_autofree char *temporary = NULL;
+          gboolean left_null = TRUE;
           SignpostStoredPatient patient = {
-            .id = PQgetvalue (result, row, 0),
-            .version = signpost_pg_int64 (result, row, 1),
-            .patient_ref = signpost_pg_text (result, row, 2),
-            .nhs_number = signpost_pg_text (result, row, 3),
-            .family_name = signpost_pg_text (result, row, 4),
-            .given_name = signpost_pg_text (result, row, 5),
-            .date_of_birth = signpost_pg_text (result, row, 6),
-            .left = signpost_pg_bool (result, row, 7),
-            .temporary = signpost_pg_bool (result, row, 8),
-            .data = PQgetvalue (result, row, 9),
-            .data_length = PQgetlength (result, row, 9),
+            .id = PQgetvalue (result, 0, 0),
+            .version = signpost_pg_int64 (result, 0, 1),
+            .date_of_birth = signpost_pg_text (result, 0, 2),
+            .data = data,
+            .data_length = length,
           };
 
-          after = signpost_pg_int64 (result, row, 10);
-          if (!func (&patient, user_data))
-            return TRUE;
+          signpost_json_canonical_member (data, length, "patient_ref", &ref, NULL);
+          signpost_json_canonical_member (data, length, "nhs_number", &nhs, NULL);
+          signpost_json_canonical_member (data, length, "family_name", &family, NULL);
+          signpost_json_canonical_member (data, length, "given_name", &given, NULL);
+          signpost_json_canonical_member (data, length, "temporary", &temporary, NULL);
+          if (!signpost_json_canonical_member (data, length, "left_at", NULL, &left_null))
+            left_null = TRUE;
+          patient.patient_ref = ref;
+          patient.nhs_number = nhs;
+          patient.family_name = family;
+          patient.given_name = given;
+          patient.left = !left_null;
+          patient.temporary = g_strcmp0 (temporary, "true") == 0;
+          /* After the last wanted row the rest is read and dropped: the
+           * connection must be idle before anything else is sent. */
+          keep = func (&patient, user_data);
         }
-      if (rows < FEED_MAX_CHUNK)
-        return TRUE;
+      else if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK && ok)
+        {
+          signpost_pg_store_set_error (self, result, error, "query");
+          ok = FALSE;
+        }
+      PQclear (result);
+      if (self->conn == NULL)
+        return FALSE;
     }
+  signpost_pg_store_notice_notifies (self);
+  return ok;
 }
 
 static SignpostUser *
@@ -828,6 +996,7 @@ signpost_pg_store_init_records (SignpostStoreInterface *iface)
   iface->foreach_change = pg_foreach_change;
   iface->foreach_change_in = pg_foreach_change_in;
   iface->foreach_patient = pg_foreach_patient;
+  iface->put_records = pg_put_records;
   iface->find_user = pg_find_user;
   iface->find_live_appointment = pg_find_live_appointment;
   iface->patient_booked_between = pg_patient_booked_between;

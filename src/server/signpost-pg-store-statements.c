@@ -466,3 +466,56 @@ out:
     g_free (values[i]);
   return result;
 }
+
+/* ---- many rows at once -------------------------------------------------- */
+
+/* PostgreSQL array literals, for writing many rows in one statement
+ * (INSERT … SELECT FROM unnest ($1::text[], …)): elements are appended to
+ * a GString holding "{" and the caller closes it with "}". */
+static void
+array_separate (GString *array)
+{
+  if (array->len > 1)
+    g_string_append_c (array, ',');
+}
+
+void
+signpost_pg_array_add_text (GString    *array,
+                            const char *value)
+{
+  array_separate (array);
+  if (value == NULL)
+    {
+      g_string_append (array, "NULL");
+      return;
+    }
+  g_string_append_c (array, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
+/* @value below 0 with @null_if_negative is NULL (an instant not set). */
+void
+signpost_pg_array_add_int (GString  *array,
+                           gint64    value,
+                           gboolean  null_if_negative)
+{
+  array_separate (array);
+  if (null_if_negative && value < 0)
+    g_string_append (array, "NULL");
+  else
+    g_string_append_printf (array, "%" G_GINT64_FORMAT, value);
+}
+
+void
+signpost_pg_array_add_bool (GString  *array,
+                            gboolean  value)
+{
+  array_separate (array);
+  g_string_append_c (array, value ? 't' : 'f');
+}

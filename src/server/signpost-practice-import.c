@@ -25,7 +25,31 @@ typedef struct {
   const char *practice_id;
   GHashTable *user_ids;
   guint written;
+  /* Written a batch at a time (a round trip each on PostgreSQL). */
+  GPtrArray *records;         /* SignpostRecord */
+  GPtrArray *audit_items;     /* JsonObject, which the events' strings point into */
+  GArray *events;             /* SignpostAuditEvent */
 } Import;
+
+#define BATCH 1000
+
+static gboolean
+flush (Import  *import,
+       GError **error)
+{
+  if (import->records->len > 0 &&
+      !signpost_store_put_records (import->store, (SignpostRecord * const *) import->records->pdata,
+                                   import->records->len, error))
+    return FALSE;
+  g_ptr_array_set_size (import->records, 0);
+  if (import->events->len > 0 &&
+      !signpost_store_append_audits (import->store, (const SignpostAuditEvent *) import->events->data,
+                                     import->events->len, error))
+    return FALSE;
+  g_array_set_size (import->events, 0);
+  g_ptr_array_set_size (import->audit_items, 0);
+  return TRUE;
+}
 
 static gboolean refuse (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
@@ -186,7 +210,8 @@ write_item (SignpostBundlePart   part,
       if (record == NULL || !belongs (import, record, error))
         return FALSE;
       /* As it was: its version and timestamps, a seq of this server. */
-      return signpost_store_put_record (import->store, record, FALSE, error);
+      g_ptr_array_add (import->records, g_steal_pointer (&record));
+      return import->records->len < BATCH || flush (import, error);
     }
   switch (part)
     {
@@ -231,7 +256,9 @@ write_item (SignpostBundlePart   part,
             event.action == NULL)
           return refuse (error, _("An audit event in the bundle is not valid"));
         event.at = json_node_get_int (at);
-        return signpost_store_append_audit (import->store, &event, error);
+        g_ptr_array_add (import->audit_items, json_object_ref (item));
+        g_array_append_val (import->events, event);
+        return import->events->len < BATCH || flush (import, error);
       }
     case SIGNPOST_BUNDLE_PRACTICE:
     case SIGNPOST_BUNDLE_USERS:
@@ -290,7 +317,10 @@ signpost_practice_import (SignpostStore       *store,
   g_auto(SignpostBundleInfo) read = { 0 };
   g_autoptr(GHashTable) user_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *detail = NULL;
-  Import import = { store, NULL, NULL, user_ids, 0 };
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) audit_items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (SignpostAuditEvent));
+  Import import = { store, NULL, NULL, user_ids, 0, records, audit_items, events };
   SignpostAuditEvent event;
 
   reader = signpost_bundle_reader_new (path, passphrase, &read, error);
@@ -303,7 +333,8 @@ signpost_practice_import (SignpostStore       *store,
     return FALSE;
   if (!practice_absent (store, &read, error) ||
       !signpost_bundle_reader_foreach (reader, check_item, &import, error) ||
-      !signpost_bundle_reader_foreach (reader, write_item, &import, error))
+      !signpost_bundle_reader_foreach (reader, write_item, &import, error) ||
+      !flush (&import, error))
     goto failed;
   detail = g_strdup_printf ("bundle sha256:%s; %u items", read.file_digest, import.written);
   {

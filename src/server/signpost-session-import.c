@@ -243,6 +243,7 @@ signpost_import_sessions (SignpostApplyContext         *ctx,
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) planned = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(SignpostImportBatch) batch = { 0 };
   const char *practice_id = signpost_record_get_id (SIGNPOST_RECORD (practice));
   gint64 counts[SIGNPOST_IMPORT_N_COUNTS] = { 0 };
   GStrv cells = NULL;
@@ -251,6 +252,7 @@ signpost_import_sessions (SignpostApplyContext         *ctx,
   Context c = { 0 };
 
   g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
+  signpost_import_batch_init (&batch, ctx, options);
   table = signpost_import_open (SIGNPOST_IMPORT_SESSIONS, file, options, report);
   if (table == NULL)
     return g_steal_pointer (&report);
@@ -368,10 +370,12 @@ signpost_import_sessions (SignpostApplyContext         *ctx,
               next = g_object_ref (wanted);
               counts[SIGNPOST_IMPORT_COUNT_CREATED]++;
             }
-          if (!options->dry_run && !signpost_import_write (ctx, options, SIGNPOST_RECORD (next), error))
+          if (!options->dry_run && !signpost_import_batch_add (&batch, SIGNPOST_RECORD (next), error))
             goto failed;
         }
     }
+  if (!options->dry_run && !signpost_import_batch_flush (&batch, error))
+    goto failed;
   if (!options->dry_run)
     {
       g_autofree char *digest = signpost_import_file_digest (file);

@@ -696,7 +696,8 @@ signpost_store_set_intake_source (SignpostStore  *self,
  * signpost_store_foreach_patient:
  *
  * Every patient of the practice that is not deleted (those who left
- * included), in seq order, with the fields that identify them.
+ * included), in no particular order, with the fields that identify them.
+ * @func must not use the store.
  */
 gboolean
 signpost_store_foreach_patient (SignpostStore              *self,
@@ -869,4 +870,51 @@ signpost_store_count_list_size (SignpostStore *self,
   g_return_val_if_fail (practice_id != NULL && registered != NULL, FALSE);
 
   return SIGNPOST_STORE_GET_IFACE (self)->count_list_size (self, practice_id, registered, error);
+}
+
+/**
+ * signpost_store_put_records:
+ *
+ * Stores each of @records (none deleted) as signpost_store_put_record()
+ * would, in the open transaction: the first failure fails the lot, which
+ * the caller then rolls back. A store whose round trips cost (PostgreSQL)
+ * writes them a batch at a time.
+ */
+gboolean
+signpost_store_put_records (SignpostStore          *self,
+                            SignpostRecord * const *records,
+                            guint                   n_records,
+                            GError                **error)
+{
+  SignpostStoreInterface *iface;
+
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  iface = SIGNPOST_STORE_GET_IFACE (self);
+  if (iface->put_records != NULL)
+    return iface->put_records (self, records, n_records, error);
+  for (guint i = 0; i < n_records; i++)
+    if (!iface->put_record (self, records[i], FALSE, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Appends each of @events, as signpost_store_append_audit() would. */
+gboolean
+signpost_store_append_audits (SignpostStore             *self,
+                              const SignpostAuditEvent  *events,
+                              guint                      n_events,
+                              GError                   **error)
+{
+  SignpostStoreInterface *iface;
+
+  g_return_val_if_fail (SIGNPOST_IS_STORE (self), FALSE);
+
+  iface = SIGNPOST_STORE_GET_IFACE (self);
+  if (iface->append_audits != NULL)
+    return iface->append_audits (self, events, n_events, error);
+  for (guint i = 0; i < n_events; i++)
+    if (!iface->append_audit (self, &events[i], error))
+      return FALSE;
+  return TRUE;
 }

@@ -352,6 +352,13 @@ struct _SignpostStoreInterface
                                               SignpostStoredChangeFunc func, gpointer user_data,
                                               GError **error);
 
+  /* Many writes at once (list and bundle imports), as the one-by-one
+   * calls would make them; optional, the store's single calls otherwise. */
+  gboolean        (*put_records)             (SignpostStore *self, SignpostRecord * const *records,
+                                              guint n_records, GError **error);
+  gboolean        (*append_audits)           (SignpostStore *self, const SignpostAuditEvent *events,
+                                              guint n_events, GError **error);
+
   gpointer padding[2];
 };
 
@@ -577,6 +584,14 @@ gboolean        signpost_store_set_intake_source      (SignpostStore  *self,
                                                        const char     *secret,
                                                        GError        **error);
 gboolean        signpost_store_watch_changes          (SignpostStore  *self,
+                                                       GError        **error);
+gboolean        signpost_store_put_records            (SignpostStore  *self,
+                                                       SignpostRecord * const *records,
+                                                       guint           n_records,
+                                                       GError        **error);
+gboolean        signpost_store_append_audits          (SignpostStore  *self,
+                                                       const SignpostAuditEvent *events,
+                                                       guint           n_events,
                                                        GError        **error);
 gboolean        signpost_store_purge_practice         (SignpostStore  *self,
                                                        const char     *practice_id,

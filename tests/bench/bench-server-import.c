@@ -6,7 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "signpost-core.h"
-#include "signpost-sqlite-store.h"
+#include "signpost-database.h"
+#include "server-test-db.h"
 
 /*
  * A 100,000-patient list imported with the admin command, then the same
@@ -53,11 +54,11 @@ children_cpu_s (void)
 }
 
 static Run
-admin (const char *db,
+admin (TestDatabase *db,
        ...)
 {
   const char *bin = g_getenv ("SIGNPOST_SERVER_BIN");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   Run run = { 0 };
@@ -68,13 +69,12 @@ admin (const char *db,
 
   if (bin == NULL)
     g_error ("SIGNPOST_SERVER_BIN is not set");
-  g_ptr_array_add (argv, (gpointer) bin);
-  g_ptr_array_add (argv, (gpointer) "admin");
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db);
+  g_ptr_array_add (argv, g_strdup (bin));
+  g_ptr_array_add (argv, g_strdup ("admin"));
+  test_database_add_args (db, argv);
   va_start (args, db);
   while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+    g_ptr_array_add (argv, g_strdup (arg));
   va_end (args);
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
@@ -161,30 +161,23 @@ count_change (const SignpostStoredChange *change,
   return TRUE;
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Imports the list, then the changed one, into @db; prints the figures.
+ * Returns whether the change feed held exactly the changed patients. */
+static gboolean
+measure (const char *store_name,
+         TestDatabase *db,
+         const char *list,
+         const char *changed,
+         const char *clinicians)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("signpost-bench-import-XXXXXX", &error);
-  g_autofree char *db = NULL, *list = NULL, *changed = NULL, *clinicians = NULL;
-  g_autoptr(SignpostSqliteStore) store = NULL;
+  g_autoptr(SignpostStore) store = NULL;
   g_auto(Run) setup = { 0 };
   g_auto(Run) baseline = { 0 };
   g_auto(Run) first = { 0 };
   g_auto(Run) refresh = { 0 };
   FeedCount feed = { 0 };
   gint64 before;
-
-  if (dir == NULL)
-    g_error ("%s", error->message);
-  db = g_build_filename (dir, "bench.db", NULL);
-  list = write_list (dir, "list.csv", FALSE);
-  changed = write_list (dir, "changed.csv", TRUE);
-  clinicians = g_build_filename (dir, "clinicians.csv", NULL);
-  if (!g_file_set_contents (clinicians, "title,given_name,family_name,profession\nDr,Anna,Smith,GP\n",
-                            -1, &error))
-    g_error ("%s", error->message);
 
   setup = admin (db, "add-practice", "--ods", "Y09999", "--name", "Benchmark Practice", NULL);
   run_clear (&setup);
@@ -195,18 +188,17 @@ main (int    argc,
   if (strstr (first.out, "created 100000,") == NULL)
     g_error ("The first import did not create every patient:\n%.2000s", first.out);
 
-  store = signpost_sqlite_store_new (db, &error);
+  store = signpost_database_open (test_database_location (db), &error);
   if (store == NULL)
     g_error ("%s", error->message);
-  before = signpost_store_get_last_seq (SIGNPOST_STORE (store), &error);
+  before = signpost_store_get_last_seq (store, &error);
   refresh = admin (db, "import-patients", "--practice", "Y09999", changed, NULL);
   if (strstr (refresh.out, "updated 1000,") == NULL)
     g_error ("The refresh did not update 1%% of the patients:\n%.2000s", refresh.out);
-  if (!signpost_store_foreach_change (SIGNPOST_STORE (store), before, G_MAXINT, count_change,
-                                      &feed, &error))
+  if (!signpost_store_foreach_change (store, before, G_MAXINT, count_change, &feed, &error))
     g_error ("%s", error->message);
 
-  g_print ("import of %u patients (admin import-patients, SQLite)\n", N_PATIENTS);
+  g_print ("import of %u patients (admin import-patients, %s)\n", N_PATIENTS, store_name);
   g_print ("  baseline, a dry run of the list:  %6.2f s wall, %6.2f s CPU\n",
            baseline.wall_s, baseline.cpu_s);
   g_print ("  first import:                     %6.2f s wall, %6.2f s CPU  (%.1f x the baseline; target 30 s) %s\n",
@@ -218,18 +210,44 @@ main (int    argc,
   g_print ("  change feed after the refresh:    %u patients, %u other records (expected %u and 0) %s\n",
            feed.patients, feed.other, N_PATIENTS / CHANGED_EVERY,
            feed.patients == N_PATIENTS / CHANGED_EVERY && feed.other == 0 ? "exact" : "WRONG");
+  return feed.patients == N_PATIENTS / CHANGED_EVERY && feed.other == 0;
+}
 
-  g_clear_object (&store);
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("signpost-bench-import-XXXXXX", &error);
+  g_autofree char *list = NULL, *changed = NULL, *clinicians = NULL;
+  gboolean exact;
+
+  if (dir == NULL)
+    g_error ("%s", error->message);
+  list = write_list (dir, "list.csv", FALSE);
+  changed = write_list (dir, "changed.csv", TRUE);
+  clinicians = g_build_filename (dir, "clinicians.csv", NULL);
+  if (!g_file_set_contents (clinicians, "title,given_name,family_name,profession\nDr,Anna,Smith,GP\n",
+                            -1, &error))
+    g_error ("%s", error->message);
+
   {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
+    g_autoptr(TestDatabase) db = test_database_new_of_kind (FALSE);
 
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        g_remove (path);
-      }
-    g_rmdir (dir);
+    exact = measure ("SQLite", db, list, changed, clinicians);
   }
-  return feed.patients == N_PATIENTS / CHANGED_EVERY && feed.other == 0 ? 0 : 1;
+  if (g_getenv ("SIGNPOST_TEST_PG") != NULL)
+    {
+      g_autoptr(TestDatabase) db = test_database_new_of_kind (TRUE);
+
+      exact = measure ("PostgreSQL", db, list, changed, clinicians) && exact;
+    }
+  else
+    g_print ("(PostgreSQL not measured: SIGNPOST_TEST_PG names no server)\n");
+
+  g_remove (list);
+  g_remove (changed);
+  g_remove (clinicians);
+  g_rmdir (dir);
+  return exact ? 0 : 1;
 }

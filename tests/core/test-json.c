@@ -649,6 +649,49 @@ test_check_bytes (void)
   g_assert_error (error, SIGNPOST_ERROR, SIGNPOST_ERROR_MALFORMED);
 }
 
+/* One member of a stored record, found without parsing the rest; the
+ * answers must be what a parser gives. */
+static void
+test_canonical_member (void)
+{
+  g_autoptr(SignpostPatient) patient = signpost_patient_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *ref = NULL;
+  g_autofree char *temporary = NULL;
+  gboolean is_null = FALSE;
+  gsize length = 0;
+
+  signpost_record_set_id (SIGNPOST_RECORD (patient), "2f1c5b0e-8a8e-4e0b-9a43-3d7a1c0f5e21");
+  signpost_record_set_practice_id (SIGNPOST_RECORD (patient), "0c8f2a4e-6b1d-4f3a-9e7c-2d5b8a1f4c60");
+  /* A name holding what would look like another member, quotes, a
+   * backslash and characters outside the BMP. */
+  signpost_patient_set_family_name (patient, "O\"Brien,\"nhs_number\":\"123\" \\ 𝔊");
+  signpost_patient_set_given_name (patient, "Zoë");
+  signpost_patient_set_nhs_number (patient, "9990000018");
+  signpost_patient_set_patient_ref (patient, "E-77");
+  data = signpost_object_to_string (SIGNPOST_OBJECT (patient), &length);
+
+  g_assert_true (signpost_json_canonical_member (data, length, "family_name", &value, &is_null));
+  g_assert_cmpstr (value, ==, signpost_patient_get_family_name (patient));
+  g_assert_false (is_null);
+  g_clear_pointer (&value, g_free);
+  g_assert_true (signpost_json_canonical_member (data, length, "nhs_number", &value, NULL));
+  g_assert_cmpstr (value, ==, "9990000018");
+  g_clear_pointer (&value, g_free);
+  g_assert_true (signpost_json_canonical_member (data, length, "given_name", &value, NULL));
+  g_assert_cmpstr (value, ==, "Zoë");
+  g_assert_true (signpost_json_canonical_member (data, length, "patient_ref", &ref, NULL));
+  g_assert_cmpstr (ref, ==, "E-77");
+  g_assert_true (signpost_json_canonical_member (data, length, "left_at", NULL, &is_null));
+  g_assert_true (is_null);
+  g_assert_true (signpost_json_canonical_member (data, length, "temporary", &temporary, NULL));
+  g_assert_cmpstr (temporary, ==, "false");
+  g_assert_false (signpost_json_canonical_member (data, length, "shoe_size", NULL, NULL));
+  /* A truncated string is no value. */
+  g_assert_false (signpost_json_canonical_member ("{\"a\":\"abc", 7, "a", NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -678,6 +721,7 @@ main (int   argc,
   g_test_add_func ("/signpost/json/round-trip-exponents", test_round_trip_exponents);
   g_test_add_func ("/signpost/json/parse-object", test_parse_object);
   g_test_add_func ("/signpost/json/check-bytes", test_check_bytes);
+  g_test_add_func ("/signpost/json/canonical-member", test_canonical_member);
 
   return g_test_run ();
 }

@@ -30,7 +30,7 @@ typedef struct {
 /*
  * The hub's statistics (/stats/hub): running totals per practice and
  * local day, kept by triggers, as the SQLite store keeps them (see the
- * long comment above HUB_STATS_SCHEMA in signpost-sqlite-store.c). Each
+ * long comment above HUB_STATS_SCHEMA in signpost-sqlite-store-schema.c). Each
  * call, slot (with its live appointment) and navigation record has a row
  * of facts, worked out again whenever it or its appointment is written;
  * the daily totals add each new row of facts and take off each one
@@ -367,6 +367,50 @@ typedef struct {
   "  EXECUTE FUNCTION signpost_stats_record ();" \
   "SELECT signpost_stats_rebuild ();"
 
+/*
+ * The list sizes a statement at a time rather than a row at a time: a list
+ * import writes a thousand patients in one statement (put_records), and a
+ * trigger run for each of them, parsing each record, cost several times
+ * the writing itself. The statement's inserted and updated rows come as
+ * transition tables, one trigger for each (PostgreSQL shows an INSERT …
+ * ON CONFLICT DO UPDATE's inserted rows to the one and its updated rows to
+ * the other); the row trigger keeps the rest of the statistics.
+ */
+#define LIST_SIZE_STATEMENT_STEP \
+  "DROP TRIGGER stats_record_written ON records;" \
+  "CREATE TRIGGER stats_record_written AFTER INSERT OR UPDATE ON records" \
+  "  FOR EACH ROW WHEN (NEW.kind IN ('call', 'slot', 'appointment', 'triage', 'practice'))" \
+  "  EXECUTE FUNCTION signpost_stats_record ();" \
+  "CREATE FUNCTION signpost_stats_patients_inserted () RETURNS trigger LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    IF current_setting ('signpost.stats_paused', true) = 'on' THEN RETURN NULL; END IF;" \
+  "    INSERT INTO stats_list_sizes AS l" \
+  "      SELECT practice_id, (hashtext (id) & 127), sum (" REGISTERED_ROW ("n") ")" \
+  "      FROM inserted_rows n WHERE kind = 'patient' GROUP BY 1, 2" \
+  "      ON CONFLICT (practice_id, shard) DO UPDATE SET registered = l.registered + excluded.registered;" \
+  "    RETURN NULL;" \
+  "  END $$;" \
+  "CREATE TRIGGER stats_patients_inserted AFTER INSERT ON records" \
+  "  REFERENCING NEW TABLE AS inserted_rows" \
+  "  FOR EACH STATEMENT EXECUTE FUNCTION signpost_stats_patients_inserted ();" \
+  "CREATE FUNCTION signpost_stats_patients_updated () RETURNS trigger LANGUAGE plpgsql AS $$" \
+  "  BEGIN" \
+  "    IF current_setting ('signpost.stats_paused', true) = 'on' THEN RETURN NULL; END IF;" \
+  "    INSERT INTO stats_list_sizes AS l" \
+  "      SELECT practice_id, shard, sum (change) FROM (" \
+  "          SELECT practice_id, (hashtext (id) & 127) AS shard, " REGISTERED_ROW ("n") " AS change" \
+  "          FROM new_rows n WHERE kind = 'patient'" \
+  "        UNION ALL" \
+  "          SELECT practice_id, (hashtext (id) & 127), -" REGISTERED_ROW ("o") \
+  "          FROM old_rows o WHERE kind = 'patient') changes" \
+  "      GROUP BY 1, 2" \
+  "      ON CONFLICT (practice_id, shard) DO UPDATE SET registered = l.registered + excluded.registered;" \
+  "    RETURN NULL;" \
+  "  END $$;" \
+  "CREATE TRIGGER stats_patients_updated AFTER UPDATE ON records" \
+  "  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows" \
+  "  FOR EACH STATEMENT EXECUTE FUNCTION signpost_stats_patients_updated ();"
+
 /* Never edit a step that has shipped; add a new one. */
 static const Step steps[] = {
   { 1,
@@ -557,6 +601,7 @@ static const Step steps[] = {
      * practices hold, whatever else the database does. */
     "CREATE INDEX records_practice_seq ON records (practice_id, seq);"
     "CREATE INDEX records_kind_seq ON records (kind, seq);" },
+  { 4, LIST_SIZE_STATEMENT_STEP },
 };
 
 static int

@@ -670,6 +670,98 @@ test_refresh (void)
   test_server_free (ts);
 }
 
+/* The practice's registered list as the hub's statistics count it. */
+static gint64
+list_size (TestServer *ts,
+           const char *practice_id)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 registered = -1;
+
+  g_assert_true (signpost_store_count_list_size (test_server_store (ts), practice_id, &registered,
+                                                 &error));
+  g_assert_no_error (error);
+  return registered;
+}
+
+/* Patients from, to: every @changed_every-th with another mobile (0: none). */
+static char *
+big_list_csv (guint from,
+              guint to,
+              guint changed_every)
+{
+  GString *csv = g_string_new (HEADER);
+
+  for (guint i = from; i < to; i++)
+    {
+      g_autofree char *n = nhs_number (1000 + i * 3);
+      gboolean changed = changed_every > 0 && i % changed_every == 0;
+
+      g_string_append_printf (csv, "B%u,%s,Batch,Bea%u,1970-02-%02u,F,LS2 7EW,07700 900%03u,,,,\r\n",
+                              i, n, i, 1 + i % 28, changed ? 999 : i % 999);
+    }
+  return g_string_free (csv, FALSE);
+}
+
+/* A list of thousands, written a batch at a time (a statement per
+ * thousand rows on PostgreSQL): every patient created, the list size
+ * kept, a refresh writing exactly what changed, and patients leaving
+ * across batches taken off the list. */
+static void
+test_batches (void)
+{
+  TestServer *ts = test_server_new (NULL);
+  g_autofree char *all = big_list_csv (0, 2500, 0);
+  g_autofree char *changed = big_list_csv (0, 2500, 100);
+  g_autofree char *fewer = big_list_csv (1200, 2500, 100);
+  g_autoptr(SignpostImportReport) r = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  gint64 before = list_size (ts, ts->practice_a);
+  gint64 seq;
+  guint left = 0;
+
+  seq = head (ts);
+  r = import_patients (ts, all);
+  assert_no_failure (r);
+  g_assert_cmpint (signpost_import_report_get_count (r, SIGNPOST_IMPORT_COUNT_CREATED), ==, 2500);
+  g_clear_object (&r);
+  g_assert_cmpint (changes_after (ts, seq), ==, 2500);
+  g_assert_cmpint (list_size (ts, ts->practice_a), ==, before + 2500);
+
+  /* Every hundredth changed: 25 new versions, nothing else. */
+  seq = head (ts);
+  r = import_patients (ts, changed);
+  g_assert_cmpint (signpost_import_report_get_count (r, SIGNPOST_IMPORT_COUNT_UPDATED), ==, 25);
+  g_assert_cmpint (signpost_import_report_get_count (r, SIGNPOST_IMPORT_COUNT_UNCHANGED), ==, 2475);
+  g_clear_object (&r);
+  g_assert_cmpint (changes_after (ts, seq), ==, 25);
+  g_assert_cmpint (list_size (ts, ts->practice_a), ==, before + 2500);
+
+  /* The first 1,200 are no longer on the list. */
+  seq = head (ts);
+  r = import_patients (ts, fewer);
+  g_assert_cmpint (signpost_import_report_get_count (r, SIGNPOST_IMPORT_COUNT_LEFT), ==, 1200);
+  g_assert_cmpint (signpost_import_report_get_count (r, SIGNPOST_IMPORT_COUNT_UNCHANGED), ==, 1300);
+  g_clear_object (&r);
+  g_assert_cmpint (changes_after (ts, seq), ==, 1200);
+  g_assert_cmpint (list_size (ts, ts->practice_a), ==, before + 1300);
+  list = patients (ts, ts->practice_a);
+  for (guint i = 0; i < list->len; i++)
+    {
+      SignpostPatient *patient = g_ptr_array_index (list, i);
+
+      if (g_strcmp0 (signpost_patient_get_family_name (patient), "Batch") != 0)
+        continue;
+      if (signpost_patient_get_left_at (patient) != NULL)
+        {
+          left++;
+          g_assert_cmpint (signpost_record_get_version (SIGNPOST_RECORD (patient)), >=, 2);
+        }
+    }
+  g_assert_cmpuint (left, ==, 1200);
+  test_server_free (ts);
+}
+
 /* A row that is rejected but says who it is keeps its patient on the
  * list; one that cannot say who it is stops anybody being marked. */
 static void
@@ -1312,6 +1404,7 @@ main (int    argc,
   g_test_add_func ("/signpost/server/import/patients/bad-files", test_bad_files);
   g_test_add_func ("/signpost/server/import/patients/nothing-half-written", test_nothing_half_written);
   g_test_add_func ("/signpost/server/import/patients/refresh", test_refresh);
+  g_test_add_func ("/signpost/server/import/patients/batches", test_batches);
   g_test_add_func ("/signpost/server/import/patients/rejected-rows-do-not-leave",
                    test_rejected_rows_do_not_leave);
   g_test_add_func ("/signpost/server/import/patients/dry-run", test_dry_run);

@@ -808,6 +808,158 @@ test_popup_unknown_and_withheld (Fixture       *f,
   }
 }
 
+/* ---- a caller who has left the practice ------------------------------------------------ */
+
+/* A mobile that only one patient of the practice has, counting those who
+ * have left. */
+static char *
+number_of_one (Fixture          *f,
+               SignpostPatient **out_patient)
+{
+  g_autoptr(GPtrArray) patients = signpost_cache_list_records (cache (f), SIGNPOST_RECORD_PATIENT, NULL);
+  const char *practice_id = signpost_record_get_id (SIGNPOST_RECORD (first_practice (engine (f))));
+
+  for (guint i = 0; i < patients->len; i++)
+    {
+      SignpostPatient *patient = g_ptr_array_index (patients, i);
+      GListModel *phones = signpost_patient_get_phones (patient);
+
+      if (g_strcmp0 (signpost_record_get_practice_id (SIGNPOST_RECORD (patient)), practice_id) != 0 ||
+          signpost_patient_get_left_at (patient) != NULL || signpost_patient_get_temporary (patient))
+        continue;
+      for (guint k = 0; phones != NULL && k < g_list_model_get_n_items (phones); k++)
+        {
+          g_autoptr(SignpostPhone) phone = g_list_model_get_item (phones, k);
+          const char *number = signpost_phone_get_number (phone);
+          g_autoptr(GPtrArray) everyone = signpost_cache_find_patients_by_phone_full (cache (f), number, TRUE, NULL);
+
+          if (signpost_phone_get_kind (phone) == SIGNPOST_PHONE_KIND_MOBILE && everyone->len == 1)
+            {
+              *out_patient = g_object_ref (patient);
+              return g_strdup (number);
+            }
+        }
+    }
+  g_error ("No demo mobile of one patient alone");
+}
+
+/* args: the cache, a patient id */
+static gboolean
+patient_left_in_cache (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(SignpostPatient) patient = signpost_cache_get_record (args[0], SIGNPOST_RECORD_PATIENT, args[1], NULL);
+
+  return patient != NULL && signpost_patient_get_left_at (patient) != NULL;
+}
+
+static GtkWidget *
+find_check_labelled (GtkWidget  *root,
+                     const char *label)
+{
+  if (GTK_IS_CHECK_BUTTON (root) &&
+      g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_check_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+popup_row_shows_left (gpointer data)
+{
+  const char *subtitle = signpost_caller_popup_get_row_subtitle (data, 0);
+
+  return subtitle != NULL && strstr (subtitle, "Left the practice on 01-Dec-2026") != NULL;
+}
+
+/* The only patient with the caller's mobile has left the practice
+ * (marked so from another console): the popup names nobody, says whose
+ * number it is and offers "Include patients who have left the practice";
+ * ticked, the patient is listed, marked as having left. The next call
+ * starts with the box clear again. */
+static void
+test_popup_left_practice (Fixture       *f,
+                          gconstpointer  data)
+{
+  SignpostCallerPopup *popup;
+  g_autoptr(SignpostPatient) patient = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GPtrArray) registered = NULL;
+  g_autofree char *mobile = NULL;
+  g_autofree char *national = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *mutation_id = g_uuid_string_random ();
+  g_autofree char *call_id = NULL;
+  g_autofree char *again_id = NULL;
+  const char *patient_id;
+  const char *heading;
+  GtkWidget *check;
+  JsonObject *result;
+  gint64 start;
+
+  sign_in (f, "navigator");
+  popup = caller_popup (f->window);
+  mobile = number_of_one (f, &patient);
+  national = signpost_phone_format (mobile);
+  patient_id = signpost_record_get_id (SIGNPOST_RECORD (patient));
+
+  /* Another console: the patient left the practice on 1 December. */
+  token = test_server_login (f->server, "navigator");
+  body = g_strdup_printf ("{\"mutations\":[{\"mutation_id\":\"%s\",\"type\":\"patient\",\"op\":\"update\","
+                          "\"id\":\"%s\",\"base_version\":%" G_GINT64_FORMAT ","
+                          "\"data\":{\"left_at\":\"2026-12-01T10:00:00Z\"}}]}",
+                          mutation_id, patient_id, signpost_record_get_version (SIGNPOST_RECORD (patient)));
+  reply = test_server_request (f->server, token, "POST", "mutations", body, NULL);
+  g_assert_nonnull (reply);
+  result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (reply), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  {
+    gpointer args[] = { cache (f), (gpointer) patient_id };
+    g_assert_true (test_wait_until (patient_left_in_cache, args, TIMEOUT_MS));
+  }
+  registered = signpost_cache_find_patients_by_phone (cache (f), mobile, NULL);
+  g_assert_cmpuint (registered->len, ==, 0);
+
+  start = g_get_monotonic_time ();
+  call_id = offer (f, mobile);
+  assert_popup_within (popup, call_id, SIGNPOST_CALLER_POPUP_OFFERED, start, TIMEOUT_MS);
+  g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "search");
+  heading = signpost_caller_popup_get_heading (popup);
+  g_assert_nonnull (heading);
+  g_assert_true (g_str_has_prefix (heading, national));
+  g_assert_nonnull (strstr (heading, "is the number of a patient who has left the practice"));
+  g_assert_nonnull (strstr (heading, "Tick “Include patients who have left the practice”"));
+  g_assert_cmpstr (signpost_caller_popup_get_search_text (popup), ==, national);
+
+  /* The box is there, unticked; ticked, the patient is listed as having left. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  check = find_check_labelled (GTK_WIDGET (popup), "Include patients who have left the practice");
+  g_assert_nonnull (check);
+  g_assert_true (gtk_widget_get_mapped (check));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_widget_activate (check);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_true (test_wait_until (popup_row_shows_left, popup, TIMEOUT_MS));
+  g_assert_null (signpost_caller_popup_get_row_subtitle (popup, 1));
+
+  /* Answered and ended; the same number calls again: unticked. */
+  signpost_queue_page_answer_next (queue_page (f->window));
+  assert_popup_within (popup, call_id, SIGNPOST_CALLER_POPUP_ANSWERED, start, TIMEOUT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (queue_page (f->window)), "queue.end-call", NULL));
+  g_assert_true (test_wait_until (desk_idle, signpost_call_desk_get_for_engine (engine (f)), TIMEOUT_MS));
+  start = g_get_monotonic_time ();
+  again_id = offer (f, mobile);
+  assert_popup_within (popup, again_id, SIGNPOST_CALLER_POPUP_OFFERED, start, TIMEOUT_MS);
+  g_assert_cmpstr (signpost_caller_popup_get_kind (popup), ==, "search");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+}
+
 /* Two consoles press Answer on the same call at once: the server gives it
  * to one; the other is told kindly. */
 static gboolean
@@ -1297,6 +1449,7 @@ main (int   argc,
   ADD ("callback-reached-known", test_callback_reached_known);
   ADD ("offline", test_offline);
   ADD ("popup-namesakes", test_popup_namesakes);
+  ADD ("popup-left-practice", test_popup_left_practice);
 #undef ADD
 
   status = g_test_run ();

@@ -1151,6 +1151,9 @@ test_queue_matches_server (Fixture       *f,
           if (g_str_equal (json_object_get_string_member (entry, "call_id"), id))
             {
               g_assert_cmpint (signpost_call_row_get_position (row), ==, json_object_get_int_member (entry, "position"));
+              /* The list's row, which takes the focus, is read by name. */
+              g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (row))),
+                                                               GTK_ACCESSIBLE_PROPERTY_LABEL));
               if (json_object_get_boolean_member (entry, "callback"))
                 g_assert_cmpstr (signpost_call_row_get_badge_text (row), ==, "Callback — keeps place");
               else
@@ -1425,6 +1428,22 @@ test_offline (Fixture       *f,
   g_assert_true (test_wait_until (phones_available, page, TIMEOUT_MS));
 }
 
+/* A row is read out again when the minute changes: under a minute it
+ * says so, not a count of seconds that goes stale. */
+static void
+test_wait_read_out (void)
+{
+  g_autofree char *zero = signpost_call_describe_duration (0);
+  g_autofree char *almost = signpost_call_describe_duration (59);
+  g_autofree char *one = signpost_call_describe_duration (60);
+  g_autofree char *twelve = signpost_call_describe_duration (12 * 60 + 40);
+
+  g_assert_cmpstr (zero, ==, "under a minute");
+  g_assert_cmpstr (almost, ==, "under a minute");
+  g_assert_cmpstr (one, ==, "1 minute");
+  g_assert_cmpstr (twelve, ==, "12 minutes");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1451,6 +1470,7 @@ main (int   argc,
   ADD ("popup-namesakes", test_popup_namesakes);
   ADD ("popup-left-practice", test_popup_left_practice);
 #undef ADD
+  g_test_add_func ("/signpost/queue/wait-read-out", test_wait_read_out);
 
   status = g_test_run ();
   g_clear_object (&app);

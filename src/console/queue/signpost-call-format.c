@@ -32,13 +32,14 @@ signpost_call_format_duration (gint64 seconds)
   return g_strdup_printf ("%d:%02d", (int) (seconds / 60), (int) (seconds % 60));
 }
 
-/* For a screen reader: "12 minutes", "40 seconds". */
+/* For a screen reader: "12 minutes", "under a minute". */
 char *
 signpost_call_describe_duration (gint64 seconds)
 {
+  /* Read out again only when the minute changes: seconds would go stale
+   * ("waiting 0 seconds" for a whole minute). */
   if (seconds < 60)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d second", "%d seconds", (gulong) seconds),
-                            (int) seconds);
+    return g_strdup (_("under a minute"));
   if (seconds < 3600)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (gulong) (seconds / 60)),
                             (int) (seconds / 60));

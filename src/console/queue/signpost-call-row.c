@@ -7,6 +7,7 @@
 
 #include "signpost-call-format.h"
 #include "signpost-call-row.h"
+#include "signpost-accessible.h"
 #include "signpost-ticker.h"
 
 enum {
@@ -81,6 +82,8 @@ update_description (SignpostCallRow *self,
                             gtk_label_get_text (self->number_label), gtk_label_get_text (self->caller_label),
                             badge);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  /* The list's row, which takes the focus, reads the same. */
+  signpost_accessible_label_row_of (GTK_WIDGET (self), text);
   self->minutes = seconds / 60;
 }
 

@@ -9,6 +9,7 @@
 #include "signpost-funnel-plot.h"
 #include "signpost-hub-format.h"
 #include "signpost-hub-page.h"
+#include "signpost-accessible.h"
 #include "signpost-hub-row.h"
 #include "signpost-sparkline.h"
 
@@ -191,6 +192,9 @@ cell_bind (GtkSignalListItemFactory *factory,
   g_autofree char *text = cell_text (column, row);
 
   gtk_label_set_text (GTK_LABEL (label), text);
+  /* The row is read by the practice it is about. */
+  if (column->kind == CELL_NAME)
+    signpost_accessible_label_list_item (item, text);
   if (signpost_hub_row_is_own (row) || signpost_hub_row_is_hub (row))
     gtk_widget_add_css_class (label, "heading");
   else
@@ -250,6 +254,8 @@ build_table (SignpostHubPage *self)
   selection = gtk_no_selection_new (G_LIST_MODEL (flat));
   gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
+  signpost_accessible_name_column_view (self->table, _("Practices side by side, with the hub’s total"));
+  signpost_accessible_tab_leaves (GTK_WIDGET (self->table));
 }
 
 /* ---- the funnels -------------------------------------------------------------------------- */

@@ -270,8 +270,11 @@ on_widget_mapped (GSignalInvocationHint *hint,
   else if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
     {
       /* Text a person may copy with the mouse is still text: not a Tab
-       * stop between the controls (GTK makes a selectable label one). */
+       * stop between the controls (GTK makes a selectable label one). Not
+       * focusable alone would not do: a label's focus handler still
+       * claims Tab, which then goes nowhere. */
       gtk_widget_set_focusable (widget, FALSE);
+      gtk_widget_set_can_focus (widget, FALSE);
     }
   else if (first && ADW_IS_COMBO_ROW (widget))
     {
@@ -430,7 +433,11 @@ name_combo_row (AdwComboRow *row)
 
   if (name != NULL && *name != '\0' && list != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  if (adw_combo_row_get_list_factory (row) == NULL && adw_combo_row_get_factory (row) == NULL)
+  /* libadwaita gives a combo row a factory of its own; the popover's list
+   * uses it unless it has one: give it one that names its rows, where the
+   * choices are text. */
+  if (adw_combo_row_get_list_factory (row) == NULL &&
+      (adw_combo_row_get_expression (row) != NULL || GTK_IS_STRING_OBJECT (adw_combo_row_get_selected_item (row))))
     {
       g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
@@ -529,6 +536,10 @@ signpost_accessible_name_column_view (GtkColumnView *view,
        child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LIST_VIEW (child))
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    else if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) == GTK_ACCESSIBLE_ROLE_ROW)
+      /* The row of column titles. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Column headings"), -1);
 }
 
 /* ---- lists Tab goes past -------------------------------------------------- */

@@ -39,7 +39,7 @@ signpost_queue_page_may_answer (SignpostQueuePage *self)
     }
   if (signpost_call_desk_get_current_call (self->desk) != NULL)
     {
-      signpost_queue_page_tell (self, _("You are on a call. Finish it first: F3 ends it and opens the triage form."));
+      signpost_queue_page_tell (self, _("You are on a call. Finish it first: F3 ends it and opens the navigation form."));
       return FALSE;
     }
   /* One answer at a time: a second key press while the first is on its

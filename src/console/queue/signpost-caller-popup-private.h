@@ -13,14 +13,14 @@
 G_BEGIN_DECLS
 
 /*
- * SignpostCallerPopup is one class over two files sharing this header:
+ * SignpostCallerPopup is one class over three files sharing this header:
  *
  *   signpost-caller-popup.c          measuring the first paint, showing
  *                                    and hiding, the call at the front
- *                                    of the queue, confirming the caller
- *                                    and registering a temporary patient,
+ *                                    of the queue, confirming the caller,
  *                                    keys, following the session, the
  *                                    GObject
+ *   signpost-caller-popup-register.c registering a temporary patient
  *   signpost-caller-popup-content.c  what the popup shows: the caller's
  *                                    number, the patients it may be, their
  *                                    requests and appointments
@@ -88,6 +88,23 @@ struct _SignpostCallerPopup
 /* signpost-caller-popup.c */
 void       signpost_caller_popup_set_label          (GtkLabel            *label,
                                                      const char          *text);
+
+void       signpost_caller_popup_link_and_open      (SignpostCallerPopup *self,
+                                                     SignpostPatient     *patient);
+const char *signpost_caller_popup_practice_in_view  (SignpostCallerPopup *self);
+
+/* signpost-caller-popup-register.c */
+void       signpost_caller_popup_register_action    (GtkWidget           *widget,
+                                                     const char          *action_name,
+                                                     GVariant            *parameter);
+void       signpost_caller_popup_search_action      (GtkWidget           *widget,
+                                                     const char          *action_name,
+                                                     GVariant            *parameter);
+void       signpost_caller_popup_save_temporary_action (GtkWidget        *widget,
+                                                     const char          *action_name,
+                                                     GVariant            *parameter);
+void       signpost_caller_popup_on_dob_changed     (SignpostCallerPopup *self);
+void       signpost_caller_popup_on_register_entry_activated (SignpostCallerPopup *self);
 
 /* signpost-caller-popup-content.c */
 GtkWidget *signpost_caller_popup_create_patient_row (gpointer             item,

@@ -8,63 +8,18 @@
 
 #include "signpost-accessible.h"
 #include "signpost-delivery.h"
-#include "signpost-duty-request-view.h"
+#include "signpost-duty-request-view-private.h"
 #include "signpost-navigation.h"
 #include "signpost-page-shortcuts.h"
 #include "signpost-patient-format.h"
 #include "signpost-triage-format.h"
 
+/* The duty doctor's view of one request: what it says, who has it open,
+ * the state of this PC's changes to it, following the cache and the
+ * outbox. The commands on it live beside it (see
+ * signpost-duty-request-view-private.h). */
+
 #define PREVIOUS_SHOWN 5
-
-/* The outcomes a doctor closes a request with, in the order offered. */
-static const SignpostTriageOutcome close_outcomes[] = {
-  SIGNPOST_OUTCOME_ADVICE_GIVEN,
-  SIGNPOST_OUTCOME_BOOKED,
-  SIGNPOST_OUTCOME_SIGNPOSTED,
-  SIGNPOST_OUTCOME_EMERGENCY,
-  SIGNPOST_OUTCOME_FAILED_CONTACT,
-};
-
-struct _SignpostDutyRequestView
-{
-  AdwBin parent_instance;
-
-  GtkRevealer *claim_revealer;
-  GtkLabel *claim_label;
-  GtkWidget *take_over_button;
-  GtkRevealer *conflict_revealer;
-  GtkLabel *conflict_label;
-  GtkImage *urgency_icon;
-  GtkLabel *badge_label;
-  GtkLabel *name_label;
-  GtkLabel *patient_label;
-  GtkLabel *alerts_label;
-  GtkLabel *waited_label;
-  GtkLabel *contact_label;
-  GtkLabel *reason_label;
-  GtkLabel *flags_label;
-  GtkLabel *notes_label;
-  GtkLabel *routed_label;
-  GtkLabel *previous_label;
-  GtkTextView *duty_notes_view;
-  GtkLabel *state_label;
-  GtkWidget *clinical_heading;
-  GtkWidget *clinical_scroller;
-  GtkWidget *actions_box;
-  GtkWidget *edit_button;
-
-  SignpostActions    *actions;
-  SignpostCache *cache;
-  GListModel *changes;          /* SignpostOutboxItem: this PC's changes */
-  SignpostTriage *triage;       /* as the cache has it now */
-  char *triage_id;
-  const char *urgency_class;
-  char *conflict_mutation_id;
-  gboolean loading;
-  gboolean notes_dirty;
-  GDateTime *notes_saved_at;     /* by Ctrl+S or Save Notes, for this request */
-  guint tick_source;
-};
 
 G_DEFINE_FINAL_TYPE (SignpostDutyRequestView, signpost_duty_request_view, ADW_TYPE_BIN)
 
@@ -75,10 +30,17 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+void
+signpost_duty_request_view_emit_finished (SignpostDutyRequestView *self,
+                                          const char              *label)
+{
+  g_signal_emit (self, signals[FINISHED], 0, label);
+}
+
 /* ---- helpers ------------------------------------------------------------------- */
 
-static const char *
-my_user_id (SignpostDutyRequestView *self)
+const char *
+signpost_duty_request_view_my_user_id (SignpostDutyRequestView *self)
 {
   SignpostUser *user = self->actions ? signpost_actions_get_user (self->actions) : NULL;
 
@@ -99,8 +61,8 @@ is_open (SignpostTriage *triage)
   return status == SIGNPOST_TRIAGE_OPEN || status == SIGNPOST_TRIAGE_AWAITING_DUTY;
 }
 
-static char *
-text_view_get_text (GtkTextView *view)
+char *
+signpost_duty_request_view_text_view_get_text (GtkTextView *view)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   GtkTextIter start, end;
@@ -109,36 +71,36 @@ text_view_get_text (GtkTextView *view)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-static char *
-patient_name (SignpostDutyRequestView *self,
-              SignpostPatient         *patient)
+char *
+signpost_duty_request_view_patient_name (SignpostDutyRequestView *self,
+                                         SignpostPatient         *patient)
 {
   if (patient != NULL)
     return signpost_patient_format_name (patient);
   return g_strdup (_("the caller"));
 }
 
-static SignpostPatient *
-get_patient (SignpostDutyRequestView *self)
+SignpostPatient *
+signpost_duty_request_view_get_patient (SignpostDutyRequestView *self)
 {
   const char *id = self->triage ? signpost_triage_get_patient_id (self->triage) : NULL;
 
   return id ? signpost_cache_get_record (self->cache, SIGNPOST_RECORD_PATIENT, id, NULL) : NULL;
 }
 
-static char *
-local_time (SignpostDutyRequestView *self,
-            GDateTime               *instant,
-            const char              *format)
+char *
+signpost_duty_request_view_local_time (SignpostDutyRequestView *self,
+                                       GDateTime               *instant,
+                                       const char              *format)
 {
   g_autoptr(GTimeZone) tz = signpost_time_zone_new (SIGNPOST_DEFAULT_TIME_ZONE, NULL);
 
   return instant ? signpost_format_local (instant, tz, format) : g_strdup ("");
 }
 
-static void
-show_error (SignpostDutyRequestView *self,
-            GError                  *error)
+void
+signpost_duty_request_view_show_error (SignpostDutyRequestView *self,
+                                       GError                  *error)
 {
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                               _("Could Not Save"), signpost_error_get_detail (error));
@@ -162,12 +124,12 @@ find_change (SignpostDutyRequestView *self,
   return NULL;
 }
 
-static char *
-current_name (SignpostDutyRequestView *self)
+char *
+signpost_duty_request_view_current_name (SignpostDutyRequestView *self)
 {
-  g_autoptr(SignpostPatient) patient = get_patient (self);
+  g_autoptr(SignpostPatient) patient = signpost_duty_request_view_get_patient (self);
 
-  return patient_name (self, patient);
+  return signpost_duty_request_view_patient_name (self, patient);
 }
 
 /* ---- showing ---------------------------------------------------------------------- */
@@ -190,7 +152,7 @@ update_state (SignpostDutyRequestView *self)
     text = g_strdup (_("Clinical notes changed: not saved yet (Ctrl+S saves them)."));
   else if (self->notes_saved_at != NULL)
     {
-      g_autofree char *at = local_time (self, self->notes_saved_at, _("%H:%M"));
+      g_autofree char *at = signpost_duty_request_view_local_time (self, self->notes_saved_at, _("%H:%M"));
 
       /* Translators: under the clinical notes: "Clinical notes saved at 10:42 · sent, the server has it" */
       text = g_strdup_printf (_("Clinical notes saved at %s · %s"), at, signpost_delivery_describe (delivery));
@@ -207,7 +169,7 @@ update_claim (SignpostDutyRequestView *self)
   const char *claimed = signpost_triage_get_claimed_by (self->triage);
   g_autofree char *text = NULL;
 
-  if (claimed != NULL && g_strcmp0 (claimed, my_user_id (self)) != 0 && is_open (self->triage))
+  if (claimed != NULL && g_strcmp0 (claimed, signpost_duty_request_view_my_user_id (self)) != 0 && is_open (self->triage))
     {
       g_autofree char *who = signpost_triage_format_user (self->cache, claimed);
       /* Translators: "Dr Dana Duty has this open." */
@@ -270,25 +232,25 @@ tick (gpointer data)
     return G_SOURCE_CONTINUE;
   waited = signpost_triage_format_waited (signpost_triage_get_arrived (self->triage), now);
   /* Translators: strftime format of when a request arrived, "09:12" */
-  since = local_time (self, signpost_triage_get_arrived (self->triage), _("%H:%M"));
+  since = signpost_duty_request_view_local_time (self, signpost_triage_get_arrived (self->triage), _("%H:%M"));
   text = g_strdup_printf (_("Waiting %s (since %s) · %s"), waited, since,
                           is_open (self->triage) &&
-                          g_strcmp0 (signpost_triage_get_claimed_by (self->triage), my_user_id (self)) == 0
+                          g_strcmp0 (signpost_triage_get_claimed_by (self->triage), signpost_duty_request_view_my_user_id (self)) == 0
                           ? _("you have it open") : signpost_triage_format_status (self->triage));
   gtk_label_set_text (self->waited_label, text);
   return G_SOURCE_CONTINUE;
 }
 
-static void
-fill (SignpostDutyRequestView *self)
+void
+signpost_duty_request_view_fill (SignpostDutyRequestView *self)
 {
   SignpostTriage *triage = self->triage;
   SignpostUrgency urgency = signpost_triage_get_urgency (triage);
-  g_autoptr(SignpostPatient) patient = get_patient (self);
+  g_autoptr(SignpostPatient) patient = signpost_duty_request_view_get_patient (self);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *route = signpost_triage_format_route (self->cache, signpost_triage_get_route (triage));
   g_autofree char *navigator = signpost_triage_format_user (self->cache, signpost_triage_get_created_by (triage));
-  g_autofree char *arrived = local_time (self, signpost_triage_get_arrived (triage), _("%a %-d %b, %H:%M"));
+  g_autofree char *arrived = signpost_duty_request_view_local_time (self, signpost_triage_get_arrived (triage), _("%a %-d %b, %H:%M"));
   g_autofree char *flags = signpost_triage_format_red_flags (triage);
   g_autofree char *reason = g_strdup_printf ("“%s”", signpost_triage_get_reason (triage));
   g_autofree char *routed = NULL;
@@ -342,7 +304,7 @@ fill (SignpostDutyRequestView *self)
           if (g_strcmp0 (signpost_record_get_id (SIGNPOST_RECORD (other)), self->triage_id) == 0)
             continue;
           /* Translators: strftime format of a previous request's date, "12 Nov 2026" */
-          when = local_time (self, signpost_triage_get_arrived (other), _("%-d %b %Y"));
+          when = signpost_duty_request_view_local_time (self, signpost_triage_get_arrived (other), _("%-d %b %Y"));
           if (previous->len > 0)
             g_string_append_c (previous, '\n');
           /* Translators: a previous request: date — status — "reason" */
@@ -417,20 +379,20 @@ fill (SignpostDutyRequestView *self)
   gtk_widget_set_visible (self->edit_button, !is_clinician (self));
 }
 
-static void
-claim (SignpostDutyRequestView *self)
+void
+signpost_duty_request_view_claim (SignpostDutyRequestView *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
 
-  if (!is_clinician (self) || my_user_id (self) == NULL || !is_open (self->triage))
+  if (!is_clinician (self) || signpost_duty_request_view_my_user_id (self) == NULL || !is_open (self->triage))
     return;
-  name = current_name (self);
+  name = signpost_duty_request_view_current_name (self);
   label = g_strdup_printf (_("Opened the request for %s"), name);
 
   if (!signpost_actions_claim_request (self->actions, self->triage_id, label, &error))
-    g_warning ("Could not claim request %s: %s", self->triage_id, error->message);
+    g_warning ("Could not signpost_duty_request_view_claim request %s: %s", self->triage_id, error->message);
 }
 
 /* Lets the request go for colleagues, unless it is finished. */
@@ -443,10 +405,10 @@ release (SignpostDutyRequestView *self)
     return;
   current = signpost_cache_get_record (self->cache, SIGNPOST_RECORD_TRIAGE, self->triage_id, NULL);
   if (current == NULL || !is_open (current) ||
-      g_strcmp0 (signpost_triage_get_claimed_by (current), my_user_id (self)) != 0)
+      g_strcmp0 (signpost_triage_get_claimed_by (current), signpost_duty_request_view_my_user_id (self)) != 0)
     return;
   {
-    g_autofree char *name = current_name (self);
+    g_autofree char *name = signpost_duty_request_view_current_name (self);
     g_autofree char *label = g_strdup_printf (_("Left the request for %s"), name);
     signpost_actions_release_request (self->actions, self->triage_id, label, NULL);
   }
@@ -467,12 +429,12 @@ on_records_changed (SignpostDutyRequestView *self,
           g_strcmp0 (signpost_record_get_id (record), self->triage_id) == 0)
         {
           g_set_object (&self->triage, SIGNPOST_TRIAGE (record));
-          fill (self);
+          signpost_duty_request_view_fill (self);
         }
     }
 }
 
-/* A claim that lost a race is dropped (the view then shows who has it);
+/* A signpost_duty_request_view_claim that lost a race is dropped (the view then shows who has it);
  * any other conflict waits for the user. */
 static void
 on_outbox_changed (SignpostDutyRequestView *self)
@@ -492,365 +454,6 @@ on_notes_changed (SignpostDutyRequestView *self)
     return;
   self->notes_dirty = TRUE;
   update_state (self);
-}
-
-/* ---- actions ---------------------------------------------------------------------- */
-
-gboolean
-signpost_duty_request_view_save_notes (SignpostDutyRequestView  *self,
-                                       GError                  **error)
-{
-  g_autofree char *notes = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *label = NULL;
-
-  g_return_val_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self), FALSE);
-  if (self->triage == NULL)
-    return TRUE;
-  notes = g_strstrip (text_view_get_text (self->duty_notes_view));
-  name = current_name (self);
-  /* Translators: what the problems list shows, "Clinical notes for SMITH, Ann" */
-  label = g_strdup_printf (_("Clinical notes for %s"), name);
-  if (!signpost_actions_save_duty_notes (self->actions, self->triage_id, notes, label, error))
-    return FALSE;
-  self->notes_dirty = FALSE;
-  g_clear_pointer (&self->notes_saved_at, g_date_time_unref);
-  self->notes_saved_at = g_date_time_new_now_utc ();
-  fill (self);
-  return TRUE;
-}
-
-static void
-save_notes_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!signpost_duty_request_view_save_notes (self, &error))
-    show_error (self, error);
-}
-
-/* Adds a line to the clinical notes: "10:42 Called back: no answer". */
-static void
-append_note (SignpostDutyRequestView *self,
-             const char              *line)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->duty_notes_view);
-  GtkTextIter end;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = local_time (self, now, _("%H:%M"));
-  g_autofree char *text = NULL;
-
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  text = g_strdup_printf ("%s%s %s", gtk_text_buffer_get_char_count (buffer) > 0 ? "\n" : "", time, line);
-  gtk_text_buffer_insert (buffer, &end, text, -1);
-}
-
-static guint
-count_failed_attempts (SignpostDutyRequestView *self)
-{
-  g_autofree char *notes = text_view_get_text (self->duty_notes_view);
-  const char *marker = _("Called back: no answer");
-  guint n = 0;
-
-  for (const char *p = strstr (notes, marker); p != NULL; p = strstr (p + 1, marker))
-    n++;
-  return n;
-}
-
-static void close_with (SignpostDutyRequestView *self, SignpostTriageOutcome outcome);
-
-static void
-on_failed_contact_response (AdwMessageDialog        *dialog,
-                            const char              *response,
-                            SignpostDutyRequestView *self)
-{
-  if (g_str_equal (response, "close"))
-    close_with (self, SIGNPOST_OUTCOME_FAILED_CONTACT);
-}
-
-static void
-call_back_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  const char *outcome = g_variant_get_string (parameter, NULL);
-  g_autoptr(GError) error = NULL;
-
-  if (g_str_equal (outcome, "reached"))
-    append_note (self, _("Called back: spoke to them."));
-  else
-    append_note (self, _("Called back: no answer."));
-  if (!signpost_duty_request_view_save_notes (self, &error))
-    {
-      show_error (self, error);
-      return;
-    }
-  /* Two attempts that found nobody: the failed-contact rule. */
-  if (!g_str_equal (outcome, "reached") && count_failed_attempts (self) >= 2)
-    {
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                  _("Two Attempts Without an Answer"),
-                                                  _("The practice’s rule is two attempts. Close the request as "
-                                                    "failed contact? The patient can ring again."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "keep", _("_Keep It Open"),
-                                        "close", _("Close as _Failed Contact"),
-                                        NULL);
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-      g_signal_connect_object (dialog, "response", G_CALLBACK (on_failed_contact_response), self, 0);
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
-}
-
-static void
-book_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-
-  if (self->triage_id == NULL)
-    return;
-  if (self->notes_dirty)
-    signpost_duty_request_view_save_notes (self, NULL);
-  if (!gtk_widget_activate_action (widget, "win.find-slot", "s", self->triage_id))
-    {
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                  _("The Diary Is Not Available Here"),
-                                                  _("Book from the Diary page; the request stays on this list until it is booked."));
-
-      g_warning ("No diary to book from (win.find-slot) for request %s", self->triage_id);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
-}
-
-static void
-close_with (SignpostDutyRequestView *self,
-            SignpostTriageOutcome    outcome)
-{
-  g_autoptr(SignpostPatient) patient = get_patient (self);
-  g_autofree char *name = patient_name (self, patient);
-  g_autofree char *notes = g_strstrip (text_view_get_text (self->duty_notes_view));
-  g_autofree char *label = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->triage_id == NULL)
-    return;
-  /* Translators: "Closed the request for SMITH, Ann: Advice given" */
-  label = g_strdup_printf (_("Closed the request for %s: %s"), name, signpost_triage_format_outcome (outcome));
-  if (!signpost_actions_close_request (self->actions, self->triage_id, outcome, notes, label, &error))
-    {
-      show_error (self, error);
-      return;
-    }
-  self->notes_dirty = FALSE;
-  g_signal_emit (self, signals[FINISHED], 0, label);
-}
-
-static void
-on_close_response (AdwMessageDialog        *dialog,
-                   const char              *response,
-                   SignpostDutyRequestView *self)
-{
-  GtkWidget *choices = adw_message_dialog_get_extra_child (dialog);
-  guint i = 0;
-
-  if (!g_str_equal (response, "close"))
-    return;
-  for (GtkWidget *child = gtk_widget_get_first_child (choices);
-       child != NULL && i < G_N_ELEMENTS (close_outcomes);
-       child = gtk_widget_get_next_sibling (child), i++)
-    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (child)))
-      {
-        close_with (self, close_outcomes[i]);
-        return;
-      }
-}
-
-/* The outcomes as a choice of one, the first already chosen: Return
- * closes with it, the arrow keys or a letter choose another. */
-static const char *
-close_outcome_choice (SignpostTriageOutcome outcome)
-{
-  switch (outcome)
-    {
-    case SIGNPOST_OUTCOME_ADVICE_GIVEN:
-      return _("_Advice given");
-    case SIGNPOST_OUTCOME_BOOKED:
-      return _("_Booked an appointment");
-    case SIGNPOST_OUTCOME_SIGNPOSTED:
-      return _("_Signposted elsewhere");
-    case SIGNPOST_OUTCOME_EMERGENCY:
-      return _("Sent to _999 or A&E");
-    case SIGNPOST_OUTCOME_FAILED_CONTACT:
-      return _("Could not reach them (_failed contact)");
-    case SIGNPOST_OUTCOME_NONE:
-    case SIGNPOST_OUTCOME_SENT_TO_DUTY:
-    default:
-      return signpost_triage_format_outcome (outcome);
-    }
-}
-
-static void
-close_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  GtkWidget *choices = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkCheckButton *first = NULL;
-  GtkWidget *dialog;
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (choices), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Outcome"), -1);
-  for (guint i = 0; i < G_N_ELEMENTS (close_outcomes); i++)
-    {
-      GtkWidget *choice = g_object_new (GTK_TYPE_CHECK_BUTTON,
-                                        "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO,
-                                        "label", close_outcome_choice (close_outcomes[i]),
-                                        "use-underline", TRUE,
-                                        "active", i == 0,
-                                        NULL);
-
-      if (first == NULL)
-        first = GTK_CHECK_BUTTON (choice);
-      else
-        gtk_check_button_set_group (GTK_CHECK_BUTTON (choice), first);
-      gtk_box_append (GTK_BOX (choices), choice);
-    }
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Close the Request"),
-                                   _("What was the outcome? Your clinical notes are saved with it."));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), choices);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "close", _("Close _Request"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  /* On Close Request: Return closes with the outcome chosen. */
-  if (gtk_window_get_default_widget (GTK_WINDOW (dialog)) != NULL)
-    gtk_widget_grab_focus (gtk_window_get_default_widget (GTK_WINDOW (dialog)));
-}
-
-/* Back to the navigators, with the instructions signed and timed in the
- * navigator's notes. */
-static void
-send_back (SignpostDutyRequestView *self,
-           const char              *instructions)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = local_time (self, now, _("%H:%M"));
-  g_autofree char *who = signpost_triage_format_user (self->cache, my_user_id (self));
-  g_autofree char *notes = g_strstrip (text_view_get_text (self->duty_notes_view));
-  g_autofree char *line = NULL;
-  g_autofree char *combined = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *label = NULL;
-  const char *before;
-  g_autoptr(GError) error = NULL;
-
-  if (self->triage == NULL)
-    return;
-  before = signpost_triage_get_navigator_notes (self->triage);
-  /* Translators: instructions added to the navigator's notes: "From Dr Dana Duty at 10:42: book with the nurse" */
-  line = g_strdup_printf (_("From %s at %s: %s"), who ? who : _("the duty doctor"), time, instructions);
-  combined = before && *before ? g_strdup_printf ("%s\n\n%s", before, line) : g_strdup (line);
-  name = current_name (self);
-  label = g_strdup_printf (_("Sent the request for %s back to the navigators"), name);
-  if (!signpost_actions_send_back (self->actions, self->triage_id, combined, notes, label, &error))
-    {
-      show_error (self, error);
-      return;
-    }
-  self->notes_dirty = FALSE;
-  g_signal_emit (self, signals[FINISHED], 0, label);
-}
-
-static void
-on_send_back_response (AdwMessageDialog        *dialog,
-                       const char              *response,
-                       SignpostDutyRequestView *self)
-{
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  if (!g_str_equal (response, "send") || *text == '\0')
-    return;
-  send_back (self, text);
-}
-
-static void
-send_back_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *dialog;
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. Book a routine GP appointment next week"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Instructions for the navigators"), -1);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Send Back to the Navigators"),
-                                   _("Say what the navigators should do. They see it with the request and the "
-                                     "patient’s record; your clinical notes stay with the clinicians."));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "send", _("_Send Back"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "send");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_send_back_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
-}
-
-static void
-edit_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-
-  if (self->triage_id != NULL)
-    gtk_widget_activate_action (widget, "win.open-triage", "(sss)", self->triage_id, "", "");
-}
-
-static void
-take_over_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-
-  if (self->triage != NULL)
-    claim (self);
-}
-
-/* Sends this PC's notes again on top of the server's version: theirs
- * first, then these. */
-static void
-merge_notes_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  SignpostDutyRequestView *self = SIGNPOST_DUTY_REQUEST_VIEW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (self->conflict_mutation_id == NULL)
-    return;
-  if (!signpost_actions_retry_merging_notes (self->actions, self->conflict_mutation_id, &error))
-    show_error (self, error);
 }
 
 /* ---- GObject ----------------------------------------------------------------------- */
@@ -954,14 +557,14 @@ signpost_duty_request_view_class_init (SignpostDutyRequestViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, actions_box);
   gtk_widget_class_bind_template_child (widget_class, SignpostDutyRequestView, edit_button);
 
-  gtk_widget_class_install_action (widget_class, "duty.save-notes", NULL, save_notes_action);
-  gtk_widget_class_install_action (widget_class, "duty.call-back", "s", call_back_action);
-  gtk_widget_class_install_action (widget_class, "duty.book", NULL, book_action);
-  gtk_widget_class_install_action (widget_class, "duty.send-back", NULL, send_back_action);
-  gtk_widget_class_install_action (widget_class, "duty.close", NULL, close_action);
-  gtk_widget_class_install_action (widget_class, "duty.take-over", NULL, take_over_action);
-  gtk_widget_class_install_action (widget_class, "duty.merge-notes", NULL, merge_notes_action);
-  gtk_widget_class_install_action (widget_class, "duty.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "duty.save-notes", NULL, signpost_duty_request_view_save_notes_action);
+  gtk_widget_class_install_action (widget_class, "duty.call-back", "s", signpost_duty_request_view_call_back_action);
+  gtk_widget_class_install_action (widget_class, "duty.book", NULL, signpost_duty_request_view_book_action);
+  gtk_widget_class_install_action (widget_class, "duty.send-back", NULL, signpost_duty_request_view_send_back_action);
+  gtk_widget_class_install_action (widget_class, "duty.close", NULL, signpost_duty_request_view_close_action);
+  gtk_widget_class_install_action (widget_class, "duty.take-over", NULL, signpost_duty_request_view_take_over_action);
+  gtk_widget_class_install_action (widget_class, "duty.merge-notes", NULL, signpost_duty_request_view_merge_notes_action);
+  gtk_widget_class_install_action (widget_class, "duty.edit", NULL, signpost_duty_request_view_edit_action);
 }
 
 
@@ -1001,7 +604,7 @@ signpost_duty_request_view_new (void)
 
 void
 signpost_duty_request_view_set_actions (SignpostDutyRequestView *self,
-                                       SignpostActions         *actions)
+                                        SignpostActions         *actions)
 {
   g_return_if_fail (SIGNPOST_IS_DUTY_REQUEST_VIEW (self));
 
@@ -1049,10 +652,10 @@ signpost_duty_request_view_show (SignpostDutyRequestView *self,
     }
   self->triage_id = g_strdup (triage_id);
   self->triage = g_steal_pointer (&triage);
-  fill (self);
+  signpost_duty_request_view_fill (self);
   gtk_stack_set_visible_child_name (view_stack (self), "request");
   if (signpost_triage_get_claimed_by (self->triage) == NULL)
-    claim (self);
+    signpost_duty_request_view_claim (self);
   if (signpost_triage_get_patient_id (self->triage) != NULL && self->actions != NULL)
     signpost_actions_report_view (self->actions, signpost_triage_get_patient_id (self->triage), "duty-list");
 }

@@ -596,6 +596,72 @@ test_exports (Fixture       *f,
 
 typedef struct {
   Fixture *f;
+  guint requests;
+  char *status;
+} Moved;
+
+static gboolean
+status_moved (gpointer data)
+{
+  Moved *moved = data;
+
+  return signpost_load_page_get_n_day_requests (moved->f->page) >= moved->requests + 2 &&
+         signpost_load_page_get_settled (moved->f->page) &&
+         g_strcmp0 (signpost_load_page_get_status (moved->f->page), moved->status) != 0;
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* With no call at all, today's figures are fetched again on the page's
+ * tick and "Live, updated …" moves on; out of sight, nothing is asked. */
+static void
+test_live_ticks (Fixture       *f,
+                 gconstpointer  data)
+{
+  Moved moved = { f, 0, NULL };
+  guint hidden_requests;
+  gint64 until;
+  g_auto(GStrv) pages = NULL;
+  const char *other;
+
+  sign_in_as (f, "manager");
+  g_assert_true (test_wait_until (page_ready, f->page, TIMEOUT_MS));
+  signpost_load_page_set_practice_id (f->page, practice_id);
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "load.today", NULL);
+  wait_settled (f);
+  g_assert_true (signpost_load_page_get_live (f->page));
+  g_assert_true (g_str_has_prefix (signpost_load_page_get_status (f->page), "Live, updated "));
+
+  moved.requests = signpost_load_page_get_n_day_requests (f->page);
+  moved.status = g_strdup (signpost_load_page_get_status (f->page));
+  signpost_load_page_set_live_refresh_ms (f->page, 700);
+  g_assert_true (test_wait_until (status_moved, &moved, TIMEOUT_MS));
+  g_assert_true (g_str_has_prefix (signpost_load_page_get_status (f->page), "Live, updated "));
+
+  /* Out of sight (the manager went to another page): the tick stops. */
+  pages = signpost_window_list_visible_pages (f->window);
+  other = g_str_equal (pages[0], "load") ? pages[1] : pages[0];
+  g_assert_nonnull (other);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", other);
+  g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, other);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (f->page)));
+  hidden_requests = signpost_load_page_get_n_day_requests (f->page);
+  until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  g_assert_true (test_wait_until (time_passed, &until, TIMEOUT_MS));
+  g_assert_cmpuint (signpost_load_page_get_n_day_requests (f->page), ==, hidden_requests);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "load");
+  g_assert_cmpstr (signpost_window_get_visible_page (f->window), ==, "load");
+
+  signpost_load_page_set_live_refresh_ms (f->page, 60 * 1000);
+  g_free (moved.status);
+}
+
+typedef struct {
+  Fixture *f;
   char *calls;
 } Expect;
 
@@ -788,6 +854,7 @@ main (int   argc,
   ADD ("compare", test_compare);
   ADD ("exports", test_exports);
   ADD ("live", test_live);
+  ADD ("live-ticks", test_live_ticks);
   ADD ("signed-out-forgets", test_signed_out_forgets);
 #undef ADD
 

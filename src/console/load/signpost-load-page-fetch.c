@@ -147,6 +147,24 @@ schedule_refresh (SignpostLoadPage *self)
   signpost_load_page_update_status (self);
 }
 
+static gboolean
+live_tick_cb (gpointer data)
+{
+  SignpostLoadPage *self = data;
+
+  schedule_refresh (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* While the page is in sight: today's figures, and the time they were
+ * updated, move on every LIVE_REFRESH_MS even when no call comes. */
+void
+signpost_load_page_start_live_tick (SignpostLoadPage *self)
+{
+  g_clear_handle_id (&self->live_id, g_source_remove);
+  self->live_id = g_timeout_add (self->live_refresh_ms, live_tick_cb, self);
+}
+
 void
 signpost_load_page_on_call_event (SignpostLoadPage  *self,
                                   SignpostCallEvent *event)

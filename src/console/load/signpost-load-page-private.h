@@ -32,6 +32,10 @@ G_BEGIN_DECLS
  * arrive, and never before a burst of them has had a moment to land. */
 #define REFRESH_MIN_INTERVAL_MS 3000
 #define REFRESH_BATCH_MS 300
+/* Today's figures are fetched again at least this often while the page is
+ * in sight, calls or none: what is booked, and how long callers have
+ * waited, move on without a call event. */
+#define LIVE_REFRESH_MS (60 * 1000)
 /* A new staffing target once the manager stops turning the spin button. */
 #define TARGET_SETTLE_MS 400
 #define CALENDAR_SETTLE_MS 250
@@ -124,6 +128,8 @@ struct _SignpostLoadPage
   gboolean staffing_stale;
   guint compare_busy;
   guint refresh_id;
+  guint live_id;                /* the minute tick while today is in sight */
+  guint live_refresh_ms;
   guint target_id;
   guint calendar_id;
   gboolean calendar_browsing;
@@ -153,6 +159,7 @@ SignpostPractice *signpost_load_page_find_practice       (SignpostLoadPage  *sel
 
 /* signpost-load-page-fetch.c */
 void              signpost_load_page_load_day            (SignpostLoadPage  *self);
+void              signpost_load_page_start_live_tick     (SignpostLoadPage  *self);
 void              signpost_load_page_on_call_event       (SignpostLoadPage  *self,
                                                           SignpostCallEvent *event);
 void              signpost_load_page_load_staffing       (SignpostLoadPage  *self);

@@ -414,6 +414,16 @@ on_view_changed (SignpostLoadPage *self)
 {
   signpost_load_page_load_visible (self);
   signpost_load_page_update_status (self);
+  signpost_load_page_start_live_tick (self);
+}
+
+static void
+signpost_load_page_unmap (GtkWidget *widget)
+{
+  SignpostLoadPage *self = SIGNPOST_LOAD_PAGE (widget);
+
+  g_clear_handle_id (&self->live_id, g_source_remove);
+  GTK_WIDGET_CLASS (signpost_load_page_parent_class)->unmap (widget);
 }
 
 static gboolean
@@ -583,6 +593,7 @@ signpost_load_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->day_cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->live_id, g_source_remove);
   g_clear_handle_id (&self->target_id, g_source_remove);
   g_clear_handle_id (&self->calendar_id, g_source_remove);
   if (self->actions != NULL)
@@ -626,6 +637,7 @@ signpost_load_page_class_init (SignpostLoadPageClass *klass)
   object_class->dispose = signpost_load_page_dispose;
   object_class->finalize = signpost_load_page_finalize;
   widget_class->map = signpost_load_page_map;
+  widget_class->unmap = signpost_load_page_unmap;
 
   properties[PROP_ACTIONS] =
     g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,
@@ -714,6 +726,7 @@ signpost_load_page_init (SignpostLoadPage *self)
   g_autoptr(GtkExpression) name = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->live_refresh_ms = LIVE_REFRESH_MS;
   signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Left, GDK_ALT_MASK, "load.previous-day", NULL);
   signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Right, GDK_ALT_MASK, "load.next-day", NULL);
   signpost_page_shortcuts_add (GTK_WIDGET (self), GDK_KEY_Left, GDK_ALT_MASK | GDK_SHIFT_MASK, "load.previous-week", NULL);
@@ -869,6 +882,32 @@ signpost_load_page_get_error (SignpostLoadPage *self)
 {
   g_return_val_if_fail (SIGNPOST_IS_LOAD_PAGE (self), NULL);
   return self->error;
+}
+
+/**
+ * signpost_load_page_set_live_refresh_ms:
+ * @self: a #SignpostLoadPage
+ * @ms: how often today's figures are fetched again while the page is in
+ *   sight and no call comes (a minute unless changed; tests shorten it)
+ */
+void
+signpost_load_page_set_live_refresh_ms (SignpostLoadPage *self,
+                                        guint             ms)
+{
+  g_return_if_fail (SIGNPOST_IS_LOAD_PAGE (self));
+  g_return_if_fail (ms > 0);
+
+  self->live_refresh_ms = ms;
+  if (self->live_id != 0)
+    signpost_load_page_start_live_tick (self);
+}
+
+const char *
+signpost_load_page_get_status (SignpostLoadPage *self)
+{
+  g_return_val_if_fail (SIGNPOST_IS_LOAD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
 }
 
 guint

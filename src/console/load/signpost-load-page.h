@@ -65,6 +65,10 @@ void                signpost_load_page_set_staffing_target (SignpostLoadPage   *
 gboolean            signpost_load_page_get_settled         (SignpostLoadPage   *self);
 const char         *signpost_load_page_get_error           (SignpostLoadPage   *self);
 guint               signpost_load_page_get_n_day_requests  (SignpostLoadPage   *self);
+/* "Live, updated 08:42:10", or what the page says of a past day. */
+const char         *signpost_load_page_get_status          (SignpostLoadPage   *self);
+void                signpost_load_page_set_live_refresh_ms (SignpostLoadPage   *self,
+                                                            guint               ms);
 const char         *signpost_load_page_get_headline        (SignpostLoadPage   *self,
                                                             const char         *name);
 /* "calls", "waits", "appointments", "triage" or "staffing". */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signpost-delivery.h"
 #include "signpost-diary-page-private.h"
 
 /* What the diary page does: the booking conflicts the server sends back,
@@ -165,8 +166,10 @@ on_booked (SignpostDiaryPage *self,
 {
   g_autofree char *message = NULL;
 
-  /* Translators: after booking: "Booked SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10" */
-  if (self->actions != NULL && signpost_actions_get_state (self->actions) != SIGNPOST_SYNC_STATE_ONLINE)
+  /* Translators: after booking: "Booked SMITH, Ann with Dr Asha Patel, Mon 23 Nov, 09:10".
+   * Catching up with the feed is online too: only a booking that cannot be
+   * sent now is said to wait for the connection. */
+  if (self->actions != NULL && !signpost_delivery_can_send (signpost_actions_get_state (self->actions)))
     message = g_strdup_printf (_("%s (saved on this PC; it goes to the server when the connection is back)"), label);
   else
     message = g_strdup (label);

@@ -7,6 +7,12 @@
 
 #include "signpost-delivery.h"
 
+gboolean
+signpost_delivery_can_send (SignpostSyncState state)
+{
+  return state == SIGNPOST_SYNC_STATE_SYNCING || state == SIGNPOST_SYNC_STATE_ONLINE;
+}
+
 SignpostDelivery
 signpost_delivery_of_record (GListModel        *changes,
                              SignpostSyncState  state,
@@ -29,8 +35,7 @@ signpost_delivery_of_record (GListModel        *changes,
     }
   if (!waiting)
     return SIGNPOST_DELIVERY_ON_SERVER;
-  return state == SIGNPOST_SYNC_STATE_SYNCING || state == SIGNPOST_SYNC_STATE_ONLINE
-         ? SIGNPOST_DELIVERY_SENDING : SIGNPOST_DELIVERY_WAITING;
+  return signpost_delivery_can_send (state) ? SIGNPOST_DELIVERY_SENDING : SIGNPOST_DELIVERY_WAITING;
 }
 
 const char *

@@ -19,6 +19,9 @@ typedef enum {
   SIGNPOST_DELIVERY_REFUSED,   /* the server refused a change: it waits for a decision */
 } SignpostDelivery;
 
+/* Whether this PC's changes can be sent now: online, or online and
+ * catching up with the feed. */
+gboolean          signpost_delivery_can_send  (SignpostSyncState  state);
 SignpostDelivery  signpost_delivery_of_record (GListModel        *changes,
                                                SignpostSyncState  state,
                                                const char        *record_id);

@@ -564,6 +564,8 @@ signpost_diary_page_class_init (SignpostDiaryPageClass *klass)
   object_class->finalize = signpost_diary_page_finalize;
   widget_class->size_allocate = signpost_diary_page_size_allocate;
   widget_class->grab_focus = signpost_diary_page_grab_focus;
+  /* Tab through the page in order, not to where its work starts. */
+  widget_class->focus = signpost_accessible_page_focus;
 
   properties[PROP_ACTIONS] =
     g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,

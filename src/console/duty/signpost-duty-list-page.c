@@ -582,6 +582,8 @@ signpost_duty_list_page_class_init (SignpostDutyListPageClass *klass)
   object_class->set_property = signpost_duty_list_page_set_property;
   object_class->dispose = signpost_duty_list_page_dispose;
   widget_class->grab_focus = signpost_duty_list_page_grab_focus;
+  /* Tab through the page in order, not to where its work starts. */
+  widget_class->focus = signpost_accessible_page_focus;
 
   properties[PROP_ACTIONS] =
     g_param_spec_object ("actions", NULL, NULL, SIGNPOST_TYPE_ACTIONS,

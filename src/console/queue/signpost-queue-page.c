@@ -670,6 +670,8 @@ signpost_queue_page_class_init (SignpostQueuePageClass *klass)
   object_class->finalize = signpost_queue_page_finalize;
   widget_class->root = signpost_queue_page_root;
   widget_class->grab_focus = signpost_queue_page_grab_focus;
+  /* Tab through the page in order, not to where its work starts. */
+  widget_class->focus = signpost_accessible_page_focus;
   widget_class->unroot = signpost_queue_page_unroot;
 
   properties[PROP_ACTIONS] =

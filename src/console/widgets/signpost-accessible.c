@@ -591,3 +591,29 @@ signpost_accessible_tab_leaves (GtkWidget *list)
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_list_key_pressed), list, 0);
   gtk_widget_add_controller (list, keys);
 }
+
+/* ---- pages Tab goes through --------------------------------------------- */
+
+/* A page's grab_focus says where its work starts (its list, for Alt+1
+ * and on a change of page). GTK 4.8 also calls grab_focus on a widget
+ * that Tab enters from outside (gtk_widget_real_focus): Tab from the
+ * header bar would then jump to the page's list, past the controls above
+ * it ("Answer next call", "New Request"), and never reach them. As a
+ * page's focus handler, Tab goes through its children in order instead,
+ * from the one holding the focus, without asking where the work starts. */
+gboolean
+signpost_accessible_page_focus (GtkWidget        *page,
+                                GtkDirectionType  direction)
+{
+  gboolean backward = direction == GTK_DIR_TAB_BACKWARD || direction == GTK_DIR_UP || direction == GTK_DIR_LEFT;
+  GtkWidget *child = gtk_widget_get_focus_child (page);
+
+  g_return_val_if_fail (GTK_IS_WIDGET (page), FALSE);
+
+  if (child == NULL)
+    child = backward ? gtk_widget_get_last_child (page) : gtk_widget_get_first_child (page);
+  for (; child != NULL; child = backward ? gtk_widget_get_prev_sibling (child) : gtk_widget_get_next_sibling (child))
+    if (gtk_widget_child_focus (child, direction))
+      return TRUE;
+  return FALSE;
+}

@@ -23,4 +23,7 @@ void  signpost_accessible_name_column_view (GtkColumnView *view,
 
 void  signpost_accessible_tab_leaves       (GtkWidget   *list);
 
+gboolean signpost_accessible_page_focus   (GtkWidget        *page,
+                                          GtkDirectionType  direction);
+
 G_END_DECLS

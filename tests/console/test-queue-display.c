@@ -1254,6 +1254,84 @@ current_call_is (gpointer data)
                          : call != NULL && g_str_equal (signpost_record_get_id (SIGNPOST_RECORD (call)), args[1]);
 }
 
+/* ---- the keyboard through the page ------------------------------------------------------ */
+
+static GtkWidget *
+find_button_with_action (GtkWidget  *root,
+                         const char *action)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_action (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+focus_is_in (GtkWidget *focus,
+             GtkWidget *ancestor)
+{
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+/* Tab from the list the keyboard is on goes round the window, and from
+ * the header bar through the page's controls in reading order: Answer
+ * first, then on to the failed-contact list's follow-up button; not
+ * straight back to the list that had the keyboard. */
+static void
+assert_tab_walks_page (Fixture   *f,
+                       GtkWidget *last_list)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *page = GTK_WIDGET (queue_page (f->window));
+  GtkWidget *header = gtk_widget_get_ancestor (find_of_type (window, ADW_TYPE_VIEW_SWITCHER_TITLE), ADW_TYPE_HEADER_BAR);
+  GtkWidget *failed = find_of_type (page, SIGNPOST_TYPE_FAILED_CONTACTS);
+  GtkWidget *answer = find_button_with_action (page, "queue.answer-next");
+  GtkWidget *first_after_header = NULL;
+  gboolean header_met = FALSE, answer_reached = FALSE, follow_up_reached = FALSE;
+
+  g_assert_nonnull (header);
+  g_assert_nonnull (answer);
+  g_assert_true (gtk_widget_is_sensitive (answer));
+  /* The keyboard on a list of the page, as Alt+1 leaves it. */
+  g_assert_true (gtk_widget_child_focus (last_list, GTK_DIR_TAB_FORWARD));
+  g_assert_true (focus_is_in (gtk_root_get_focus (GTK_ROOT (window)), last_list));
+
+  for (guint i = 0; i < 80 && !(answer_reached && follow_up_reached && first_after_header != NULL); i++)
+    {
+      GtkWidget *focus;
+
+      g_assert_true (gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_test_message ("Tab %u: %s %p", i, focus ? G_OBJECT_TYPE_NAME (focus) : "nothing", (void *) focus);
+      if (focus_is_in (focus, header))
+        header_met = TRUE;
+      else if (header_met && first_after_header == NULL && focus_is_in (focus, page))
+        first_after_header = focus;
+      if (focus_is_in (focus, answer))
+        answer_reached = TRUE;
+      if (focus_is_in (focus, failed) && gtk_widget_get_ancestor (focus, GTK_TYPE_MENU_BUTTON) != NULL)
+        follow_up_reached = TRUE;
+    }
+  g_assert_true (header_met);
+  g_assert_true (focus_is_in (first_after_header, answer));
+  g_assert_true (answer_reached);
+  g_assert_true (follow_up_reached);
+}
+
+static gboolean
+page_shows_a_row (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (data, rows);
+  return rows->len > 0;
+}
+
 static void
 test_callback_lifecycle (Fixture       *f,
                          gconstpointer  data)
@@ -1332,6 +1410,20 @@ test_callback_lifecycle (Fixture       *f,
     g_assert_nonnull (strstr (described, "Next: Send a text"));
     gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (failed)));
+    /* Tab from the header bar reaches Answer and the follow-up, not
+     * straight back to the list the keyboard was last on. */
+    assert_tab_walks_page (f, GTK_WIDGET (failed));
+    /* And from the queue, with a caller waiting. */
+    {
+      g_autofree char *waiting_id = offer (f, "+447700900996");
+      g_autoptr(GPtrArray) waiting_rows = g_ptr_array_new ();
+
+      wait_in_model (signpost_queue_page_get_waiting (page), waiting_id);
+      g_assert_true (test_wait_until (page_shows_a_row, page, TIMEOUT_MS));
+      collect_rows (GTK_WIDGET (page), waiting_rows);
+      g_assert_cmpuint (waiting_rows->len, >, 0);
+      assert_tab_walks_page (f, gtk_widget_get_ancestor (g_ptr_array_index (waiting_rows, 0), GTK_TYPE_LIST_VIEW));
+    }
 
     /* The follow-up done takes it off the list, on the server too. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (failed), "failed.follow-up", "(ss)", call_id, "text"));

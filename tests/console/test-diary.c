@@ -796,6 +796,14 @@ test_offline_conflict (Fixture       *f,
   g_assert_nonnull (strstr (signpost_booking_conflict_dialog_get_message (conflict), family));
   g_assert_cmpuint (g_list_model_get_n_items (signpost_booking_conflict_dialog_get_alternatives (conflict)), >, 0);
   g_assert_cmpuint (signpost_outbox_get_n_problems (signpost_sync_engine_get_outbox (engine)), ==, 1);
+  /* Return books the nearest alternative: the first one has the focus,
+   * not "Decide Later". */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (conflict));
+
+    g_assert_true (GTK_IS_LIST_BOX_ROW (focus));
+    g_assert_cmpint (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (focus)), ==, 0);
+  }
   live = server_appointments (f, id_of (slot));
   g_assert_cmpuint (live->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (live, 0), "patient_id"), ==,

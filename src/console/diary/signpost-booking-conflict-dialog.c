@@ -100,6 +100,10 @@ load_alternatives (SignpostBookingConflictDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->alternatives_list), nearest->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->alternatives_heading), nearest->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->none_label), nearest->len == 0);
+  /* Return books the nearest free slot, the first offered; without this
+   * the first Tab stop, "Decide Later", took Return and nothing was booked. */
+  if (nearest->len > 0)
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (gtk_list_box_get_row_at_index (self->alternatives_list, 0)));
 }
 
 static void

@@ -26,7 +26,7 @@ def run():
         pc.expect_focus(re.compile(r"Find the caller|Name, date of birth", re.I))   # the search, ready
         pc.type(f"{GIVEN} {FAMILY}")
         pc.expect(re.compile(r"No patient|nobody|not found", re.I))
-        pc.press("alt+r")                                 # Register a Temporary Patient…
+        pc.press("alt+p")                                 # Register a Temporary Patient… (Alt+R is the Requests tab)
         pc.expect(GIVEN)                                  # the name typed is carried over
         pc.expect(FAMILY)
         pc.expect_focus(re.compile(r"Date of birth", re.I))

@@ -253,6 +253,7 @@ signpost_caller_popup_save_temporary_action (GtkWidget  *widget,
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *typed_postcode = NULL;
   g_autofree char *postcode = NULL;
   const char *practice_id = self->practice_id ? self->practice_id : signpost_caller_popup_practice_in_view (self);
   static const SignpostSex sexes[] = { SIGNPOST_SEX_UNKNOWN, SIGNPOST_SEX_FEMALE, SIGNPOST_SEX_MALE, SIGNPOST_SEX_OTHER };
@@ -293,7 +294,8 @@ signpost_caller_popup_save_temporary_action (GtkWidget  *widget,
         return;
       }
   }
-  postcode = g_ascii_strup (g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->postcode_row)))), -1);
+  typed_postcode = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->postcode_row))));
+  postcode = g_ascii_strup (typed_postcode, -1);
   if (*postcode != '\0' && !signpost_format_check (SIGNPOST_FORMAT_POSTCODE, postcode, NULL))
     {
       /* Written with the space where it belongs: "sw1a1aa" → "SW1A 1AA". */
